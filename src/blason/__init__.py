@@ -1,0 +1,1 @@
+"""Blason: the Django project."""

@@ -1,0 +1,134 @@
+"""French demo data: an association, a community, a personal issuer, badges and an earner.
+
+Loading is idempotent: running it again changes nothing once the demo people exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from blason.accounts.models import User
+from blason.core.models import Issuer, IssuerKind, Role
+from blason.core.services import issuer_create, membership_add
+from blason.issuing.models import BadgeStatus
+from blason.issuing.services import badge_create
+
+DEMO_PASSWORD = "badges-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role: str
+
+
+PEOPLE = (
+    DemoPerson("corinne@demo.blason.test", "Corinne Martin", "animatrice, propriétaire"),
+    DemoPerson("claire@demo.blason.test", "Claire Dubois", "chargée de projet, attributrice"),
+    DemoPerson("samir@demo.blason.test", "Samir Benali", "bénéficiaire (porteur de badges)"),
+)
+
+
+def badge_svg(label: str, colour: str) -> str:
+    """A simple shield; the badge designer will replace this with real artwork later."""
+    text = escape(label[:3].upper())
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" width="200" height="200">'
+        f'<path d="M100 8 24 36v56c0 48 32 84 76 100 44-16 76-52 76-100V36z" fill="{colour}"/>'
+        '<path d="M100 26 42 48v44c0 38 24 66 58 80 34-14 58-42 58-80V48z" fill="#ffffff"/>'
+        f'<text x="100" y="118" font-family="sans-serif" font-size="44" font-weight="700" '
+        f'text-anchor="middle" fill="{colour}">{text}</text></svg>'
+    )
+
+
+def _person(person: DemoPerson) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            person.email, DEMO_PASSWORD, display_name=person.name, language="fr"
+        )
+        EmailAddress.objects.create(user=user, email=person.email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def load_demo() -> list[DemoPerson]:
+    if Issuer.objects.filter(slug="les-ateliers-du-lien").exists():
+        return list(PEOPLE)
+    corinne, claire, samir = (_person(person) for person in PEOPLE)
+    association = issuer_create(
+        name="Les Ateliers du Lien",
+        kind=IssuerKind.ORGANISATION,
+        owner=corinne,
+        slug="les-ateliers-du-lien",
+        description="Association d'insertion : ateliers collectifs, accompagnement et entraide.",
+        url="https://ateliers-du-lien.example.org",
+        email="contact@ateliers-du-lien.example.org",
+    )
+    membership_add(issuer=association, user=claire, role=Role.AWARDER, actor=corinne)
+    community = issuer_create(
+        name="Collectif du mardi",
+        kind=IssuerKind.COMMUNITY,
+        owner=corinne,
+        slug="collectif-du-mardi",
+        description="Chaque mardi, le groupe construit ensemble les badges qu'il reconnaît.",
+    )
+    membership_add(issuer=community, user=samir, role=Role.VIEWER, actor=corinne)
+    personal = issuer_create(
+        name="Claire Dubois",
+        kind=IssuerKind.INDIVIDUAL,
+        owner=claire,
+        slug="claire-dubois",
+        description="Je reconnais les coups de main de mes pairs.",
+    )
+    badges = [
+        (
+            association,
+            "Accueil du public",
+            "#1f4fb8",
+            BadgeStatus.PUBLISHED,
+            "Accueillir une personne, l'écouter et l'orienter vers le bon interlocuteur.",
+            "A accueilli au moins trois personnes lors d'une permanence, en autonomie.",
+        ),
+        (
+            association,
+            "Atelier CV",
+            "#a33a00",
+            BadgeStatus.PUBLISHED,
+            "A participé à l'atelier CV et a rédigé son propre CV.",
+            "Présence à l'atelier ; CV rédigé et relu avec un conseiller.",
+        ),
+        (
+            community,
+            "Prise de parole en groupe",
+            "#17622f",
+            BadgeStatus.DRAFT,
+            "Ose prendre la parole devant le groupe et défendre une idée.",
+            "Critères en cours de co-construction par le collectif du mardi.",
+        ),
+        (
+            personal,
+            "Coup de main",
+            "#6b2fa3",
+            BadgeStatus.PUBLISHED,
+            "Merci pour ton aide précieuse !",
+            "A aidé spontanément un membre du groupe.",
+        ),
+    ]
+    for issuer, name, colour, status, description, criteria in badges:
+        owner = claire if issuer is personal else corinne
+        badge_create(
+            issuer=issuer,
+            actor=owner,
+            name=name,
+            description=description,
+            criteria=criteria,
+            image_svg=badge_svg(name, colour),
+            status=status,
+        )
+    return list(PEOPLE)

@@ -1,0 +1,42 @@
+"""Sending e-mail: rendered in the request (in the recipient's language), delivered by a task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from blason.core.tasks import enqueue_on_commit, send_email
+
+
+def queue_message(message: EmailMessage) -> None:
+    """Hand a built message to the worker once the current transaction commits."""
+    html = None
+    if isinstance(message, EmailMultiAlternatives):
+        for content, mimetype in message.alternatives:
+            if mimetype == "text/html":
+                html = str(content)
+    body = str(message.body)
+    if getattr(message, "content_subtype", "plain") == "html":
+        html, body = body, ""
+    enqueue_on_commit(
+        send_email,
+        subject=str(message.subject),
+        body=body,
+        to=list(message.to),
+        from_email=message.from_email,
+        html=html,
+        headers=dict(message.extra_headers) or None,
+    )
+
+
+def send_templated(
+    *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
+) -> None:
+    """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message."""
+    with translation.override(language or translation.get_language()):
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+        body = render_to_string(f"{template_prefix}_message.txt", context).strip()
+    queue_message(EmailMessage(subject=subject, body=body, to=[to]))

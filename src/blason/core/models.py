@@ -1,0 +1,99 @@
+"""Tenancy (issuers and their members) and the audit log.
+
+An *issuer* is the tenant: an organisation, a community (collectif) or an individual. Every
+object that belongs to an issuer is reached through a membership check (see ``access.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IssuerKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    COMMUNITY = "community", _("Community")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Role(models.TextChoices):
+    """Roles on an issuer, from the most to the least powerful."""
+
+    OWNER = "owner", _("Owner")
+    EDITOR = "editor", _("Editor")
+    AWARDER = "awarder", _("Awarder")
+    REVIEWER = "reviewer", _("Reviewer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Issuer(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=IssuerKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "user"], name="core_membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer} ({self.role})"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when. Written by services, never edited."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=100, db_index=True)  # dotted: "issuing.award.issued"
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept when the actor's account is deleted, so the log still reads.
+    actor_label = models.CharField(max_length=200, blank=True)
+    issuer = models.ForeignKey(
+        Issuer, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["issuer", "-created_at"], name="core_audit_issuer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

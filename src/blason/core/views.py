@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from blason.core import health, selectors
+from blason.core.access import issuer_for_member
+from blason.core.models import Role
+from blason.issuing.models import BadgeClass
+from blason.issuing.selectors import badges_of
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return render(request, "core/home.html")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user)
+    return render(request, "core/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+@require_GET
+def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access = issuer_for_member(request, slug)
+    return render(
+        request,
+        "core/issuer_detail.html",
+        {"access": access, "issuer": access.issuer, "badges": badges_of(access.issuer)},
+    )
+
+
+@login_required
+@require_GET
+def issuer_members(request: HttpRequest, slug: str) -> HttpResponse:
+    access = issuer_for_member(request, slug)
+    return render(
+        request,
+        "core/issuer_members.html",
+        {"access": access, "issuer": access.issuer, "members": selectors.members_of(access.issuer)},
+    )
+
+
+@login_required
+@require_GET
+def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    """The audit log of an issuer: owners only."""
+    access = issuer_for_member(request, slug, minimum=Role.OWNER)
+    page = Paginator(selectors.audit_of(access.issuer), 50).get_page(request.GET.get("page"))
+    template = "core/_activity_rows.html" if request.htmx else "core/issuer_activity.html"
+    return render(request, template, {"access": access, "issuer": access.issuer, "page": page})
+
+
+@login_required
+@require_GET
+def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
+    access = issuer_for_member(request, slug)
+    badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
+    return render(
+        request,
+        "core/badge_detail.html",
+        {"access": access, "issuer": access.issuer, "badge": badge},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Machine-readable status for operators and load balancers: 200 when healthy, else 503."""
+    database = health.database_status()
+    queue = health.queue_status() if database["ok"] else {"ok": False, "error": "no database"}
+    healthy = database["ok"] and queue["ok"]
+    body = {"status": "ok" if healthy else "error", "database": database, "queue": queue}
+    return JsonResponse(body, status=200 if healthy else 503)

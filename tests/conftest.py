@@ -1,0 +1,144 @@
+"""Shared fixtures: a small world of issuers and people, a real SMTP server, settings for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from django.conf import settings
+from tests.factories import BadgeFactory, IssuerFactory, MembershipFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Static files come from the app folders in tests (no collectstatic step needed).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def require_or_skip(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where every real part must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (required when CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    """Two organisations. ``admin`` owns A, ``member`` is a viewer in A, ``outsider`` is in B."""
+
+    org_a: Any
+    org_b: Any
+    admin: Any
+    member: Any
+    outsider: Any
+    badge_a: Any
+    badge_b: Any
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    admin = UserFactory(email="alice@example.org", display_name="Alice")
+    member = UserFactory(email="bob@example.org", display_name="Bob")
+    outsider = UserFactory(email="charlie@example.org", display_name="Charlie")
+    org_a = IssuerFactory(name="Organisation A", slug="org-a")
+    org_b = IssuerFactory(name="Organisation B", slug="org-b")
+    MembershipFactory(issuer=org_a, user=admin, role="owner")
+    MembershipFactory(issuer=org_a, user=member, role="viewer")
+    MembershipFactory(issuer=org_b, user=outsider, role="owner")
+    return World(
+        org_a=org_a,
+        org_b=org_b,
+        admin=admin,
+        member=member,
+        outsider=outsider,
+        badge_a=BadgeFactory(issuer=org_a, name="Badge A"),
+        badge_b=BadgeFactory(issuer=org_b, name="Badge B"),
+    )
+
+
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+
+    def wait_for(self, count: int = 1, timeout: float = 15.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"expected {count} e-mail(s), got {len(self.messages)}"
+        return self.messages
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback (aiosmtpd); Django sends to it through its SMTP backend."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    lock = threading.Lock()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            with lock:
+                sink.messages.append(message_from_bytes(envelope.original_content))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def message_text(message: Message) -> str:
+    """The text/plain body of an e-mail, decoded."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("no text/plain part")
