@@ -14,12 +14,16 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+
 from tests.factories import BadgeFactory, IssuerFactory, MembershipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from blason.core.i18n import compile_catalogues
+
+    compile_catalogues()  # .mo files are build products, not committed
     # Static files come from the app folders in tests (no collectstatic step needed).
     settings.STORAGES = {
         **settings.STORAGES,
@@ -27,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

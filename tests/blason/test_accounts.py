@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from tests.conftest import message_text
-from tests.factories import PASSWORD, IssuerFactory, MembershipFactory, UserFactory
 
 from blason.accounts.models import User
 from blason.core.models import AuditEntry
+from tests.conftest import message_text
+from tests.factories import PASSWORD, IssuerFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from blason.core.emails import queue_message
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
     """allauth, the Blason way: mail goes through the task queue; sign-up can be closed."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

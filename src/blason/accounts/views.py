@@ -19,17 +19,18 @@ from sesame.utils import get_user as sesame_get_user
 from blason.accounts import services
 from blason.accounts.forms import DeleteAccountForm, LoginLinkForm, ProfileForm
 from blason.core import audit
+from blason.core.access import current_user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     initial = {"display_name": user.display_name, "language": user.language or get_language()}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             display_name=form.cleaned_data["display_name"],
             language=form.cleaned_data["language"],
         )
@@ -39,7 +40,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             settings.LANGUAGE_COOKIE_NAME,
             form.cleaned_data["language"],
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
             secure=settings.LANGUAGE_COOKIE_SECURE,
         )
         return response
@@ -54,7 +55,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language:
         # Django's view below ignores unknown languages the same way.
         with contextlib.suppress(services.AccountError):
-            services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+            services.user_set_language(user=current_user(request), language=language)
     return django_set_language(request)
 
 
@@ -94,11 +95,11 @@ def login_link_confirm(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
-    blocking = services.issuers_blocking_deletion(request.user)  # type: ignore[arg-type]
+    blocking = services.issuers_blocking_deletion(current_user(request))
     if request.method == "POST" and form.is_valid() and not blocking:
-        user = request.user
+        user = current_user(request)
         logout(request)
-        services.user_delete(user=user)  # type: ignore[arg-type]
+        services.user_delete(user=user)
         messages.success(request, _("Your account has been deleted."))
         return redirect("core:home")
     status = 400 if request.method == "POST" else 200

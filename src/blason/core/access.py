@@ -13,10 +13,19 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from blason.accounts.models import User
 from blason.core.models import Issuer, Membership, Role
 
 # What each role may do, from the most to the least powerful; a role includes those after it.
 ROLE_ORDER: tuple[str, ...] = (Role.OWNER, Role.EDITOR, Role.AWARDER, Role.REVIEWER, Role.VIEWER)
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in person of a view protected by ``login_required``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def role_at_least(role: str, minimum: str) -> bool:

@@ -56,7 +56,11 @@ def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
     """The audit log of an issuer: owners only."""
     access = issuer_for_member(request, slug, minimum=Role.OWNER)
     page = Paginator(selectors.audit_of(access.issuer), 50).get_page(request.GET.get("page"))
-    template = "core/_activity_rows.html" if request.htmx else "core/issuer_activity.html"
+    template = (
+        "core/_activity_rows.html"
+        if getattr(request, "htmx", False)
+        else "core/issuer_activity.html"
+    )
     return render(request, template, {"access": access, "issuer": access.issuer, "page": page})
 
 

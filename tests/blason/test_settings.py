@@ -1,0 +1,91 @@
+"""Settings come from the environment, fail loudly, and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from blason import env
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "production-secret-with-enough-entropy-1234567890",
+    "KEY_ENCRYPTION_KEY": "bXvTuI4a-yAMW3Sx1m8fYw0d2d9mX0oV5QyQbGfS3zA=",
+    "SITE_URL": "https://badges.example.org",
+    "EMAIL_HOST": "smtp.example.org",
+    "DOTENV_FILE": "off",
+}
+
+
+def run_blason(*args: str, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "SITE_URL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "blason", *args],
+        env={**base, **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
+    result = run_blason(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        extra={**PRODUCTION, "DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_missing_secret_key_fails_loudly(tmp_path: Path) -> None:
+    extra = {**PRODUCTION, "DATA_DIR": str(tmp_path)}
+    del extra["SECRET_KEY"]
+    result = run_blason("check", extra=extra)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_secret_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.delenv("SOMETHING", raising=False)
+    monkeypatch.setenv("SOMETHING_FILE", str(secret))
+    assert env.env_str("SOMETHING") == "from-a-file"
+    monkeypatch.setenv("SOMETHING", "both")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.env_str("SOMETHING")
+
+
+def test_typed_helpers_reject_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("A_BOOL", "maybe")
+    monkeypatch.setenv("AN_INT", "ten")
+    monkeypatch.setenv("A_LIST", "a, b,,c ")
+    monkeypatch.setenv("A_CHOICE", "blue")
+    with pytest.raises(ImproperlyConfigured, match="A_BOOL must be true or false"):
+        env.env_bool("A_BOOL", False)
+    with pytest.raises(ImproperlyConfigured, match="AN_INT must be a whole number"):
+        env.env_int("AN_INT", 1)
+    assert env.env_list("A_LIST") == ["a", "b", "c"]
+    with pytest.raises(ImproperlyConfigured, match="A_CHOICE must be one of red, green"):
+        env.env_choice("A_CHOICE", ("red", "green"), "red")
+    with pytest.raises(ImproperlyConfigured, match="MISSING_ONE is required"):
+        env.env_str("MISSING_ONE")
+
+
+def test_env_example_documents_every_variable() -> None:
+    """Each variable read in settings.py appears in .env.example."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "src/blason/settings.py").read_text()
+    used = set(re.findall(r'env_(?:str|bool|int|list|choice)\(\s*"([A-Z0-9_]+)"', source))
+    documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
+    assert used - documented == set()

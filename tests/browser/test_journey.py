@@ -1,0 +1,108 @@
+"""The first-day journey in a real browser: sign up, verify the e-mail, sign in, switch language.
+
+Every page on the way is checked with axe-core (WCAG 2.1 AA). E-mail goes through a real SMTP
+server on loopback, and the link in it is opened like a person would.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import message_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def submit(page: Any) -> None:
+    page.locator("main form button[type=submit]").first.click()
+
+
+def test_sign_up_verify_sign_in_and_switch_language(
+    page: Any, live_server: Any, smtp_server: Any, assert_accessible: Any
+) -> None:
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Créer un compte gratuit").click()
+    assert_accessible(page)
+    page.fill("#id_email", "lea@example.org")
+    page.fill("#id_display_name", "Léa")
+    page.fill("#id_password1", "un mot de passe assez long")
+    page.fill("#id_password2", "un mot de passe assez long")
+    submit(page)
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert_accessible(page)
+
+    (mail,) = smtp_server.wait_for(1)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", message_text(mail))
+    assert link, message_text(mail)
+    path = "/accounts/" + link.group(0).split("/accounts/", 1)[1]
+    page.goto(path)
+    assert_accessible(page)
+    submit(page)
+    page.wait_for_url("**/dashboard/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Léa"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Se connecter").first.click()
+    assert_accessible(page)
+    page.fill("#id_login", "lea@example.org")
+    page.fill("#id_password", "un mot de passe assez long")
+    submit(page)
+    page.wait_for_url("**/dashboard/")
+
+    page.select_option("#language-select", "en")
+    page.get_by_role("button", name="Changer de langue").click()
+    page.wait_for_url("**/dashboard/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello Léa"
+    assert_accessible(page)
+
+    # The choice follows the person, not the browser: sign out and in again.
+    page.get_by_role("link", name="My account").click()
+    assert page.locator("#id_language").input_value() == "en"
+    assert_accessible(page)
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page: Any, assert_accessible: Any) -> None:
+    page.goto("/accounts/login/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.className")
+    assert "skip-link" in focused
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    assert_accessible(page)
+
+
+def test_member_pages_on_a_phone(phone_page: Any, world: Any, assert_accessible: Any) -> None:
+    page = phone_page
+    page.goto("/accounts/login/")
+    page.fill("#id_login", world.admin.email)
+    page.fill("#id_password", "correct horse battery staple")
+    submit(page)
+    page.wait_for_url("**/dashboard/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Organisation A").click()
+    assert_accessible(page)
+    for name in ("Membres", "Activité"):
+        page.get_by_role("navigation", name="Espace").get_by_role("link", name=name).click()
+        assert_accessible(page)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, "the page scrolls sideways on a phone"
+
+
+def test_login_link_page_is_accessible(page: Any, assert_accessible: Any) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="M'envoyer un lien de connexion").click()
+    assert_accessible(page)
+    page.fill("#id_email", "personne@example.org")
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez vos e-mails"
+    assert_accessible(page)
