@@ -45,7 +45,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 typecheck: install-dev
-	$(BIN)/mypy
+	DOTENV_FILE=off DEBUG=true $(BIN)/mypy
 
 # Re-extract the strings to translate, then fill in the French msgstr in the .po files.
 messages: install-dev

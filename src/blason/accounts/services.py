@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest
 from django.urls import reverse
 from sesame.utils import get_query_string
 
@@ -78,7 +77,7 @@ def user_delete(*, user: User) -> None:
     user.delete()
 
 
-def login_link_send(*, request: HttpRequest, email: str) -> bool:
+def login_link_send(*, email: str) -> bool:
     """E-mail a one-time sign-in link if a verified address matches. Returns whether one went.
 
     The caller shows the same message either way so the form cannot be used to find out who
@@ -94,9 +93,8 @@ def login_link_send(*, request: HttpRequest, email: str) -> bool:
     if address is None:
         return False
     user = address.user
-    link = request.build_absolute_uri(reverse("accounts:login_link_confirm")) + get_query_string(
-        user
-    )
+    # SITE_URL, not the request's Host header, so a forged Host cannot redirect the link.
+    link = settings.SITE_URL + reverse("accounts:login_link_confirm") + get_query_string(user)
     send_templated(
         template_prefix="accounts/email/login_link",
         to=address.email,

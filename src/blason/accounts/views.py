@@ -69,7 +69,7 @@ def login_link_request(request: HttpRequest) -> HttpResponse:
         if not ratelimit_consume(request, action="login_link", key=email):
             form.add_error(None, _("Too many requests. Please wait a few minutes and try again."))
             return render(request, "accounts/login_link_request.html", {"form": form}, status=429)
-        services.login_link_send(request=request, email=email)
+        services.login_link_send(email=email)
         return render(request, "accounts/login_link_sent.html", {"email": email})
     return render(request, "accounts/login_link_request.html", {"form": form})
 

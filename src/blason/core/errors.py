@@ -23,4 +23,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500)
+    # The failure may be in what the layout needs (database, session): fall back to plain text.
+    try:
+        return _page(request, 500)
+    except Exception:
+        return HttpResponse(
+            "Erreur du serveur, réessayez dans un instant. / Server error, please try again.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
