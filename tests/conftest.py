@@ -23,7 +23,14 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def pytest_configure(config: pytest.Config) -> None:
     from blason.core.i18n import compile_catalogues
 
-    compile_catalogues()  # .mo files are build products, not committed
+    if compile_catalogues():  # .mo files are build products, not committed
+        # Django may have loaded (empty) catalogues while starting: make it read them again.
+        from asgiref.local import Local
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
     # Static files come from the app folders in tests (no collectstatic step needed).
     settings.STORAGES = {
         **settings.STORAGES,

@@ -204,3 +204,27 @@ def test_accept_language_is_respected_and_french_is_the_default(client: Any) -> 
     assert '<html lang="fr">' in client.get("/", HTTP_ACCEPT_LANGUAGE="de").text
     french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").text
     assert "Aller au contenu principal" in french
+
+
+def test_change_email_needs_the_new_address_verified(
+    client: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = UserFactory(email="old@example.org")
+    client.force_login(user)
+    assert client.get(reverse("account_email")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "new@example.org"}
+        )
+    assert response.status_code == 302
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == "new@example.org"
+    new = EmailAddress.objects.get(email="new@example.org")
+    assert not new.verified
+    path = "/accounts/" + LINK.findall(message_text(mail))[0].split("/accounts/", 1)[1]
+    client.post(path)
+    new.refresh_from_db()
+    assert new.verified
+    user.refresh_from_db()
+    assert user.email == "new@example.org"  # ACCOUNT_CHANGE_EMAIL: the new address replaces it
+    assert AuditEntry.objects.filter(action="accounts.email.verified", actor=user).exists()
