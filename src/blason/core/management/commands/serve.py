@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 str(options["web_workers"]),
                 "--access-logfile",
                 "-",
+                "--no-control-socket",  # one less file in $HOME; Blason does not use it
                 "--forwarded-allow-ips",
                 os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             ]
