@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email import policy as email_policy
 from email.message import Message
 from typing import Any
 
@@ -128,7 +129,9 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             with lock:
-                sink.messages.append(message_from_bytes(envelope.original_content))
+                sink.messages.append(
+                    message_from_bytes(envelope.original_content, policy=email_policy.default)
+                )
             return "250 OK"
 
     controller = Controller(Handler(), hostname=sink.host, port=sink.port)

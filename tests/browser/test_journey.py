@@ -91,7 +91,7 @@ def test_member_pages_on_a_phone(phone_page: Any, world: Any, assert_accessible:
     assert_accessible(page)
     page.get_by_role("link", name="Organisation A").click()
     assert_accessible(page)
-    for name in ("Membres", "Activité"):
+    for name in ("Membres", "Activité", "Profil"):
         page.get_by_role("navigation", name="Espace").get_by_role("link", name=name).click()
         assert_accessible(page)
     width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -106,3 +106,26 @@ def test_login_link_page_is_accessible(page: Any, assert_accessible: Any) -> Non
     submit(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez vos e-mails"
     assert_accessible(page)
+
+
+def test_create_a_space_and_invite_someone(
+    page: Any, world: Any, smtp_server: Any, assert_accessible: Any
+) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_login", world.member.email)
+    page.fill("#id_password", "correct horse battery staple")
+    submit(page)
+    page.get_by_role("link", name="Créer un espace").click()
+    assert_accessible(page)
+    page.get_by_label("un collectif ou un groupe de pairs").check()
+    page.fill("#id_name", "Collectif du jeudi")
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Collectif du jeudi"
+    page.get_by_role("navigation", name="Espace").get_by_role("link", name="Membres").click()
+    page.fill("#id_email", "nina@example.org")
+    page.select_option("#id_role", "reviewer")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    page.get_by_role("status").get_by_text("Invitation envoyée à nina@example.org.").wait_for()
+    assert_accessible(page)
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == "nina@example.org"

@@ -11,11 +11,12 @@ from sesame.utils import get_query_string
 from blason.accounts.models import User
 from blason.core import audit
 from blason.core.emails import send_templated
+from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, IssuerKind, Membership, Role
 
 
-class AccountError(Exception):
-    """A business rule refused the action; the message is shown to the person."""
+class AccountError(ActionRefused):
+    """A business rule refused an action on an account."""
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from blason.core.models import AuditEntry, Issuer, Membership
+from blason.core.models import AuditEntry, Invitation, Issuer, Membership
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:
@@ -24,3 +25,9 @@ def members_of(issuer: Issuer) -> QuerySet[Membership]:
 
 def audit_of(issuer: Issuer) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(issuer=issuer).select_related("actor")
+
+
+def open_invitations_of(issuer: Issuer) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        issuer=issuer, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")

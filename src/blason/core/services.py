@@ -1,14 +1,21 @@
-"""Writes on issuers and memberships. One function per business action, atomic, audited."""
+"""Writes on issuers, memberships and invitations. One atomic, audited function per action."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from blason.core import audit
-from blason.core.models import Issuer, IssuerKind, Membership, Role
+from blason.core.emails import send_templated
+from blason.core.exceptions import ActionRefused
+from blason.core.models import Invitation, Issuer, IssuerKind, Membership, Role
 
 
 def unique_issuer_slug(name: str) -> str:
@@ -47,6 +54,46 @@ def issuer_create(
 
 
 @transaction.atomic
+def personal_issuer_for(user: Any) -> Issuer:
+    """The person's own issuer profile (to award as themself), created on first use."""
+    existing = Issuer.objects.filter(
+        kind=IssuerKind.INDIVIDUAL, memberships__user=user, memberships__role=Role.OWNER
+    ).first()
+    if existing is not None:
+        return existing
+    name = user.display_name or user.email.split("@", 1)[0]
+    return issuer_create(name=name, kind=IssuerKind.INDIVIDUAL, owner=user)
+
+
+@transaction.atomic
+def issuer_update(
+    *, issuer: Issuer, actor: Any, name: str, description: str, url: str, email: str
+) -> Issuer:
+    changes = {
+        field: value
+        for field, value in {
+            "name": name,
+            "description": description,
+            "url": url,
+            "email": email,
+        }.items()
+        if getattr(issuer, field) != value
+    }
+    if changes:
+        for field, value in changes.items():
+            setattr(issuer, field, value)
+        issuer.save(update_fields=list(changes))
+        audit.record(
+            action="core.issuer.updated",
+            actor=actor,
+            issuer=issuer,
+            target=issuer,
+            data={"fields": sorted(changes)},
+        )
+    return issuer
+
+
+@transaction.atomic
 def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membership:
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
@@ -61,3 +108,121 @@ def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membe
         data={"user": str(user.uuid), "role": role},
     )
     return membership
+
+
+def _other_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(issuer=membership.issuer, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: Any) -> Membership:
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.OWNER and not _other_owners(membership):
+        raise ActionRefused(_("A space needs at least one owner: name another owner first."))
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        action="core.membership.changed",
+        actor=actor,
+        issuer=membership.issuer,
+        target=membership,
+        data={"user": str(membership.user.uuid), "from": old, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    if membership.role == Role.OWNER and not _other_owners(membership):
+        raise ActionRefused(_("A space needs at least one owner: name another owner first."))
+    audit.record(
+        action="core.membership.removed",
+        actor=actor,
+        issuer=membership.issuer,
+        data={"user": str(membership.user.uuid), "role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_send(
+    *, issuer: Issuer, email: str, role: str, actor: Any, language: str | None = None
+) -> Invitation:
+    """Invite someone by e-mail. Inviting the same address again renews the invitation."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    email = email.strip().lower()
+    if Membership.objects.filter(issuer=issuer, user__email__iexact=email).exists():
+        raise ActionRefused(_("This person is already a member of the space."))
+    invitation = Invitation.objects.filter(
+        issuer=issuer, email=email, accepted_at__isnull=True
+    ).first()
+    if invitation is None:
+        invitation = Invitation(issuer=issuer, email=email)
+    invitation.role = role
+    invitation.invited_by = actor
+    invitation.expires_at = timezone.now() + timedelta(days=14)
+    invitation.save()
+    link = settings.SITE_URL + reverse("core:invitation", args=[invitation.token])
+    send_templated(
+        template_prefix="core/email/invitation",
+        to=email,
+        context={
+            "issuer": issuer,
+            "inviter": actor,
+            "link": link,
+            "role": invitation.get_role_display(),
+            "site_name": settings.SITE_NAME,
+        },
+        language=language,
+    )
+    audit.record(
+        action="core.invitation.sent",
+        actor=actor,
+        issuer=issuer,
+        target=invitation,
+        data={"email": email, "role": role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ActionRefused(_("This invitation is no longer valid."))
+    membership = Membership.objects.filter(issuer=invitation.issuer, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            issuer=invitation.issuer, user=user, role=invitation.role
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        action="core.invitation.accepted",
+        actor=user,
+        issuer=invitation.issuer,
+        target=invitation,
+        data={"role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, actor: Any) -> None:
+    audit.record(
+        action="core.invitation.cancelled",
+        actor=actor,
+        issuer=invitation.issuer,
+        data={"email": invitation.email},
+    )
+    invitation.delete()

@@ -41,17 +41,6 @@ def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def issuer_members(request: HttpRequest, slug: str) -> HttpResponse:
-    access = issuer_for_member(request, slug)
-    return render(
-        request,
-        "core/issuer_members.html",
-        {"access": access, "issuer": access.issuer, "members": selectors.members_of(access.issuer)},
-    )
-
-
-@login_required
-@require_GET
 def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
     """The audit log of an issuer: owners only."""
     access = issuer_for_member(request, slug, minimum=Role.OWNER)
