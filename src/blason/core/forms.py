@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from blason.core.models import Issuer, IssuerKind, Role
 
 
-class IssuerForm(forms.ModelForm):
+class IssuerForm(forms.ModelForm[Issuer]):
     url = forms.URLField(
         label=_("website"),
         required=False,
