@@ -1,0 +1,61 @@
+"""Errors raised by obcore.
+
+Every obcore error derives from :class:`ObcoreError`, so callers (the Django app, the CLI) can
+catch the whole library with one ``except`` and still tell failures apart by subclass.
+"""
+
+from __future__ import annotations
+
+
+class ObcoreError(Exception):
+    """Base class of every error obcore raises on purpose."""
+
+
+# --- Baking (obcore.baking) -------------------------------------------------------------------
+
+
+class BakingError(ObcoreError):
+    """Baking a credential into an image, or extracting it, failed."""
+
+
+class UnsupportedImageError(BakingError):
+    """The bytes are not a PNG or SVG image this library can bake or read (or not UTF-8 SVG)."""
+
+
+class ImageTooLargeError(BakingError):
+    """The image, or text inflated from it, exceeds the size limit (decompression bombs too)."""
+
+
+class MalformedImageError(BakingError):
+    """The image is corrupt: bad PNG signature, chunk length, CRC, truncation, or bad XML."""
+
+
+class UnsafeXMLError(MalformedImageError):
+    """The SVG uses a DTD internal subset or entities (XXE, billion laughs): refused."""
+
+
+class CredentialNotFoundError(BakingError):
+    """The image holds no Open Badges credential (of the requested version)."""
+
+
+class DuplicateCredentialError(BakingError):
+    """The image already holds a credential of that version and ``replace`` was not given."""
+
+
+class InvalidPayloadError(BakingError):
+    """The text to bake is not a credential (JSON object, compact JWS, OB 2.0 hosted URL)."""
+
+
+# --- Status lists (obcore.status) -------------------------------------------------------------
+
+
+class StatusListError(ObcoreError):
+    """A status list cannot be built or a credential's status cannot be determined."""
+
+
+class MalformedStatusListError(StatusListError):
+    """A status entry or list document is invalid: bad encodedList, GZIP, size, fields."""
+
+
+class StatusListFullError(StatusListError):
+    """Every index of the status list is already allocated."""

@@ -1,0 +1,310 @@
+"""Fetching documents (issuer profiles, keys, status lists, hosted badges) safely.
+
+A verifier fetches URLs chosen by whoever made the badge, so every fetch is hostile until proven
+otherwise. ``HttpFetcher`` therefore:
+
+* accepts only ``http`` and ``https`` URLs;
+* resolves the host itself and refuses private, loopback, link-local, multicast and reserved
+  addresses (unless the policy allows private ones, for a test or an intranet), then connects to
+  the very address it checked, so a DNS answer that changes between check and use (DNS
+  rebinding) cannot reach an internal service;
+* follows a bounded number of redirects, checking each hop the same way;
+* bounds the time of every network operation and of the whole fetch, and the size of the body;
+* checks the content type against what the caller accepts.
+
+Callers that must work offline (the command line's ``--document URL=FILE``, tests) use
+``StaticFetcher``; ``ChainFetcher`` tries several in turn. All of them raise ``FetchError``
+with a message that names the URL and says what went wrong.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+from obcore.errors import ObcoreError
+
+__all__ = [
+    "ChainFetcher",
+    "FetchError",
+    "FetchPolicy",
+    "Fetched",
+    "Fetcher",
+    "HttpFetcher",
+    "StaticFetcher",
+    "is_public_address",
+]
+
+USER_AGENT = "obcore (Open Badges verifier; +https://github.com/blason-badges/blason)"
+
+
+class FetchError(ObcoreError):
+    """A document could not be fetched; ``reason`` is a short machine-readable code."""
+
+    def __init__(self, url: str, reason: str, message: str) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched document: the URL asked for, where it was finally found, and its bytes."""
+
+    url: str
+    final_url: str
+    content_type: str
+    body: bytes
+
+
+class Fetcher(Protocol):
+    def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched: ...
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits of a fetch. ``accept`` entries are media types; ``*`` suffixes match families."""
+
+    allow_private: bool = False
+    timeout: float = 10.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 3
+    allowed_ports: frozenset[int] | None = None
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _accepts(content_type: str, accept: Iterable[str]) -> bool:
+    accepted = [a.lower() for a in accept]
+    if not accepted:
+        return True
+    media = _media_type(content_type)
+    for item in accepted:
+        if item.endswith("/*") and media.startswith(item[:-1]):
+            return True
+        if item.startswith("*+") and media.endswith(item[1:]):
+            return True
+        if media == item:
+            return True
+    return False
+
+
+def is_public_address(address: str) -> bool:
+    """True for a globally routable unicast address (what a verifier may contact)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            ip = mapped
+        elif ip.teredo is not None:
+            ip = ip.teredo[1]
+    return bool(
+        ip.is_global
+        and not ip.is_multicast
+        and not ip.is_loopback
+        and not ip.is_link_local
+        and not ip.is_private
+        and not ip.is_reserved
+        and not ip.is_unspecified
+    )
+
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def _system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(
+        self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._address = address
+        self._ssl_context = context
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        # Certificate and SNI are checked against the host name, not the pinned address.
+        self.sock = self._ssl_context.wrap_socket(raw, server_hostname=self.host)
+
+
+@dataclass
+class HttpFetcher:
+    """Fetch over HTTP(S) within a ``FetchPolicy``. See the module docstring."""
+
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    resolver: Resolver = _system_resolver
+    ssl_context: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+
+    def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
+        accept = tuple(accept)
+        deadline = time.monotonic() + self.policy.timeout
+        current = url
+        for _hop in range(self.policy.max_redirects + 1):
+            status, headers, body = self._get(url, current, accept, deadline)
+            if status in (301, 302, 303, 307, 308):
+                location = headers.get("location")
+                if not location:
+                    raise FetchError(url, "bad_redirect", "redirect without a Location header")
+                current = urljoin(current, location)
+                continue
+            if status == 410:
+                raise FetchError(url, "gone", "the server says this document was removed (410)")
+            if status == 404:
+                raise FetchError(url, "not_found", "the server says it has no such document (404)")
+            if not 200 <= status < 300:
+                raise FetchError(url, "http_error", f"the server answered HTTP {status}")
+            content_type = headers.get("content-type", "")
+            if not _accepts(content_type, accept):
+                raise FetchError(
+                    url,
+                    "content_type",
+                    f"unexpected content type {_media_type(content_type) or 'none'!r} "
+                    f"(expected {', '.join(accept)})",
+                )
+            return Fetched(url=url, final_url=current, content_type=content_type, body=body)
+        raise FetchError(url, "too_many_redirects", "too many redirects")
+
+    def _target(self, original: str, url: str) -> tuple[str, str, int, str]:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(original, "scheme", f"only http and https URLs are fetched, not {url}")
+        if not parts.hostname:
+            raise FetchError(original, "bad_url", f"{url} has no host name")
+        if parts.username or parts.password:
+            raise FetchError(original, "bad_url", "URLs with credentials are not fetched")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise FetchError(original, "bad_url", f"{url} has an invalid port") from None
+        allowed = self.policy.allowed_ports
+        if allowed is not None and port not in allowed:
+            raise FetchError(original, "port", f"port {port} is not allowed")
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        return parts.scheme, parts.hostname, port, path
+
+    def _address(self, original: str, host: str, port: int) -> str:
+        try:
+            addresses = self.resolver(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(original, "dns", f"the host {host} cannot be found ({exc})") from None
+        if not addresses:
+            raise FetchError(original, "dns", f"the host {host} cannot be found")
+        if not self.policy.allow_private:
+            for address in addresses:
+                if not is_public_address(address):
+                    raise FetchError(
+                        original,
+                        "private_address",
+                        f"{host} points to a private or local address ({address}); "
+                        "such addresses are not fetched",
+                    )
+        return addresses[0]
+
+    def _get(
+        self, original: str, url: str, accept: tuple[str, ...], deadline: float
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        scheme, host, port, path = self._target(original, url)
+        address = self._address(original, host, port)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(original, "timeout", "the server took too long to answer")
+        connection: http.client.HTTPConnection
+        if scheme == "https":
+            connection = _PinnedHTTPSConnection(host, port, address, remaining, self.ssl_context)
+        else:
+            connection = _PinnedHTTPConnection(host, port, address, remaining)
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": ", ".join(accept) if accept else "*/*",
+            "Accept-Encoding": "identity",
+        }
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            declared = response.getheader("content-length")
+            if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
+                raise FetchError(original, "too_large", self._too_large())
+            body = bytearray()
+            while True:
+                if time.monotonic() > deadline:
+                    raise FetchError(original, "timeout", "the server took too long to answer")
+                chunk = response.read(64 * 1024)
+                if not chunk:
+                    break
+                body += chunk
+                if len(body) > self.policy.max_bytes:
+                    raise FetchError(original, "too_large", self._too_large())
+            response_headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, response_headers, bytes(body)
+        except FetchError:
+            raise
+        except TimeoutError:
+            raise FetchError(original, "timeout", "the server took too long to answer") from None
+        except ssl.SSLError as exc:
+            raise FetchError(original, "tls", f"secure connection failed ({exc.reason})") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(original, "network", f"the server cannot be reached ({exc})") from None
+        finally:
+            connection.close()
+
+    def _too_large(self) -> str:
+        return f"the document is larger than the limit of {self.policy.max_bytes} bytes"
+
+
+@dataclass
+class StaticFetcher:
+    """Serve documents from memory: ``{url: (content_type, body)}``. Never touches the network."""
+
+    documents: Mapping[str, tuple[str, bytes]]
+
+    def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
+        try:
+            content_type, body = self.documents[url]
+        except KeyError:
+            raise FetchError(url, "not_found", "no such document was provided") from None
+        if not _accepts(content_type, accept):
+            raise FetchError(url, "content_type", f"unexpected content type {content_type!r}")
+        return Fetched(url=url, final_url=url, content_type=content_type, body=body)
+
+
+@dataclass
+class ChainFetcher:
+    """Try each fetcher in turn; the first that has the document wins."""
+
+    fetchers: list[Fetcher]
+
+    def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
+        accept = tuple(accept)
+        last: FetchError | None = None
+        for fetcher in self.fetchers:
+            try:
+                return fetcher(url, accept=accept)
+            except FetchError as exc:
+                if exc.reason != "not_found":
+                    raise
+                last = exc
+        raise last or FetchError(url, "not_found", "no fetcher is configured")

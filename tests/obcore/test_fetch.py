@@ -1,0 +1,241 @@
+"""The guarded fetcher, against real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from obcore.fetch import (
+    ChainFetcher,
+    FetchError,
+    FetchPolicy,
+    HttpFetcher,
+    StaticFetcher,
+    is_public_address,
+)
+
+ALLOW_LOOPBACK = FetchPolicy(allow_private=True, timeout=3, max_bytes=1000, max_redirects=2)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict[str, Any] = {}
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        route = self.routes.get(self.path.split("?")[0])
+        if route is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        route(self)
+
+
+def reply(
+    status: int = 200,
+    body: bytes = b"{}",
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+    length: bool = True,
+) -> Any:
+    def handle(handler: Handler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        if length:
+            handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return handle
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetches_a_document(server: str) -> None:
+    Handler.routes["/issuer"] = reply(body=b'{"id": "x"}', content_type="application/ld+json")
+    fetched = HttpFetcher(ALLOW_LOOPBACK)(f"{server}/issuer", accept=["application/ld+json"])
+    assert fetched.body == b'{"id": "x"}'
+    assert fetched.final_url == f"{server}/issuer"
+
+
+def test_loopback_is_refused_by_default(server: str) -> None:
+    Handler.routes["/issuer"] = reply()
+    with pytest.raises(FetchError, match="private or local address") as caught:
+        HttpFetcher()(f"{server}/issuer")
+    assert caught.value.reason == "private_address"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.10", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("2002:7f00:1::", False),
+        ("2001:db8::1", False),
+    ],
+)
+def test_public_address_classification(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+def test_name_resolving_to_a_private_address_is_refused() -> None:
+    fetcher = HttpFetcher(resolver=lambda host, port: ["93.184.216.34", "10.0.0.5"])
+    with pytest.raises(FetchError, match=r"private or local address \(10\.0\.0\.5\)"):
+        fetcher("https://badges.example/issuer")
+
+
+def test_connects_to_the_checked_address_and_sends_the_host_name(server: str) -> None:
+    seen: dict[str, str] = {}
+
+    def handle(handler: Handler) -> None:
+        seen["host"] = handler.headers["Host"]
+        reply()(handler)
+
+    Handler.routes["/pinned"] = handle
+    port = server.rsplit(":", 1)[1]
+    fetcher = HttpFetcher(ALLOW_LOOPBACK, resolver=lambda host, p: ["127.0.0.1"])
+    fetcher(f"http://badges.example:{port}/pinned")
+    assert seen["host"] == f"badges.example:{port}"
+
+
+def test_redirects_are_followed_and_bounded(server: str) -> None:
+    Handler.routes["/a"] = reply(302, headers={"Location": "/b"})
+    Handler.routes["/b"] = reply(301, headers={"Location": "/c"})
+    Handler.routes["/c"] = reply(body=b"[]")
+    Handler.routes["/loop"] = reply(302, headers={"Location": "/loop"})
+    assert HttpFetcher(ALLOW_LOOPBACK)(f"{server}/a").final_url == f"{server}/c"
+    with pytest.raises(FetchError, match="too many redirects"):
+        HttpFetcher(ALLOW_LOOPBACK)(f"{server}/loop")
+
+
+def test_redirect_to_a_private_address_is_refused(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each hop is checked: a public page cannot redirect the verifier to an internal one."""
+    import obcore.fetch
+
+    real = obcore.fetch.is_public_address
+    # Pretend the test server is public, so that only the redirect's target is private.
+    monkeypatch.setattr(obcore.fetch, "is_public_address", lambda a: a == "127.0.0.1" or real(a))
+    Handler.routes["/out"] = reply(302, headers={"Location": "http://intranet.example/secret"})
+
+    def resolver(host: str, port: int) -> list[str]:
+        return {"127.0.0.1": ["127.0.0.1"], "intranet.example": ["10.0.0.1"]}[host]
+
+    with pytest.raises(FetchError, match=r"intranet.example points to a private") as caught:
+        HttpFetcher(FetchPolicy(), resolver=resolver)(f"{server}/out")
+    assert caught.value.reason == "private_address"
+
+
+def test_size_limit_with_and_without_content_length(server: str) -> None:
+    Handler.routes["/big"] = reply(body=b"x" * 5000)
+    Handler.routes["/big-chunked"] = reply(body=b"x" * 5000, length=False)
+    for path in ("/big", "/big-chunked"):
+        with pytest.raises(FetchError, match="larger than the limit of 1000 bytes"):
+            HttpFetcher(ALLOW_LOOPBACK)(f"{server}{path}")
+
+
+def test_slow_server_times_out(server: str) -> None:
+    def slow(handler: Handler) -> None:
+        time.sleep(1.5)
+        reply()(handler)
+
+    Handler.routes["/slow"] = slow
+    policy = FetchPolicy(allow_private=True, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long"):
+        HttpFetcher(policy)(f"{server}/slow")
+    assert time.monotonic() - started < 1.4
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "not_found"), (410, "gone"), (500, "http_error")]
+)
+def test_http_errors(server: str, status: int, reason: str) -> None:
+    Handler.routes["/status"] = reply(status)
+    with pytest.raises(FetchError) as caught:
+        HttpFetcher(ALLOW_LOOPBACK)(f"{server}/status")
+    assert caught.value.reason == reason
+
+
+def test_content_type_is_checked(server: str) -> None:
+    Handler.routes["/html"] = reply(content_type="text/html; charset=utf-8")
+    with pytest.raises(FetchError, match="unexpected content type 'text/html'"):
+        HttpFetcher(ALLOW_LOOPBACK)(f"{server}/html", accept=["application/json", "*+json"])
+    Handler.routes["/ld"] = reply(content_type="application/ld+json")
+    HttpFetcher(ALLOW_LOOPBACK)(f"{server}/ld", accept=["application/json", "*+json"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        "http:///nohost",
+        "https://u:p@example.org/",
+        "http://example.org:99999/",
+        "javascript:alert(1)",
+    ],
+)
+def test_bad_urls_are_refused_without_network(url: str) -> None:
+    def no_dns(host: str, port: int) -> list[str]:
+        raise AssertionError("must not resolve")
+
+    with pytest.raises(FetchError):
+        HttpFetcher(resolver=no_dns)(url)
+
+
+def test_port_allow_list() -> None:
+    fetcher = HttpFetcher(FetchPolicy(allowed_ports=frozenset({443})))
+    with pytest.raises(FetchError, match="port 8080 is not allowed"):
+        fetcher("http://example.org:8080/")
+
+
+def test_unknown_host_is_a_clear_error() -> None:
+    def fail(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchError, match="cannot be found") as caught:
+        HttpFetcher(resolver=fail)("https://nowhere.invalid/")
+    assert caught.value.reason == "dns"
+
+
+def test_static_and_chain_fetchers() -> None:
+    static = StaticFetcher({"https://a.example/k": ("application/json", b"{}")})
+    assert static("https://a.example/k").body == b"{}"
+    with pytest.raises(FetchError, match="no such document"):
+        static("https://a.example/other")
+    second = StaticFetcher({"https://a.example/other": ("application/json", b"[]")})
+    chain = ChainFetcher([static, second])
+    assert chain("https://a.example/other").body == b"[]"
+    with pytest.raises(FetchError):
+        chain("https://a.example/none")
