@@ -59,3 +59,10 @@ class MalformedStatusListError(StatusListError):
 
 class StatusListFullError(StatusListError):
     """Every index of the status list is already allocated."""
+
+
+# --- Keys (obcore.keys) -----------------------------------------------------------------------
+
+
+class KeyFormatError(ObcoreError):
+    """A key (PEM, JWK, Multikey, did:key) is malformed or of a type obcore does not support."""

@@ -1,0 +1,162 @@
+"""Keys: generation, signatures, and the Multikey / JWK / PEM / did:key encodings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from obcore.errors import KeyFormatError
+from obcore.keys import (
+    b58decode,
+    b58encode,
+    did_key,
+    did_key_document,
+    did_web_to_url,
+    generate_key,
+    jwks,
+    key_from_jwk,
+    key_from_multikey,
+    key_from_pem,
+    multikey_document,
+)
+
+pytestmark = pytest.mark.nodjango
+
+ALGORITHMS = ["Ed25519", "RSA", "P-256"]
+_CACHE: dict[str, object] = {}
+
+
+def key(algorithm: str):  # type: ignore[no-untyped-def]
+    if algorithm not in _CACHE:  # RSA generation is slow: one key per algorithm per run
+        _CACHE[algorithm] = generate_key(algorithm)  # type: ignore[arg-type]
+    return _CACHE[algorithm]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_sign_and_verify(algorithm: str) -> None:
+    pair = key(algorithm)
+    signature = pair.sign(b"payload")
+    public = pair.public_only()
+    assert public.verify(signature, b"payload")
+    assert not public.verify(signature, b"payloaD")
+    assert not public.verify(b"\0" * len(signature), b"payload")
+    with pytest.raises(KeyFormatError, match="cannot sign"):
+        public.sign(b"x")
+    if algorithm == "P-256":
+        assert len(signature) == 64  # JOSE r||s, not DER
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_jwk_and_pem_round_trips(algorithm: str) -> None:
+    pair = key(algorithm)
+    private = key_from_jwk(pair.to_private_jwk())
+    assert private.to_public_jwk() == pair.to_public_jwk()
+    assert private.public_only().verify(pair.sign(b"m"), b"m")
+    assert key_from_jwk(pair.to_public_jwk()).private_key is None
+    assert key_from_pem(pair.private_pem()).to_public_jwk() == pair.to_public_jwk()
+    assert key_from_pem(pair.public_pem()).to_public_jwk() == pair.to_public_jwk()
+    encrypted = pair.private_pem(b"s3cret")
+    assert key_from_pem(encrypted, b"s3cret").algorithm == algorithm
+    with pytest.raises(KeyFormatError):
+        key_from_pem(encrypted, b"wrong")
+
+
+def test_published_multikey_vectors() -> None:
+    # 1EdTech OB 3.0 test vector: raw public key and its Multikey.
+    pk = bytes.fromhex("4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5")
+    multikey = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+    assert b58decode(multikey[1:]) == b"\xed\x01" + pk
+    assert key_from_multikey(multikey).to_multikey() == multikey
+    # W3C vc-di-eddsa keyPair.json: the secret Multikey gives the published public Multikey.
+    secret = key_from_multikey("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
+    assert secret.to_multikey() == "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+
+
+@pytest.mark.parametrize("algorithm", ["Ed25519", "P-256"])
+def test_multikey_and_did_key(algorithm: str) -> None:
+    pair = key(algorithm)
+    multikey = pair.to_multikey()
+    assert multikey.startswith("z6Mk" if algorithm == "Ed25519" else "zDn")
+    assert key_from_multikey(multikey).to_public_jwk() == pair.to_public_jwk()
+    did = did_key(pair)
+    document = did_key_document(did)
+    method = document["verificationMethod"][0]
+    assert method["id"] == f"{did}#{multikey}"
+    assert document["assertionMethod"] == [method["id"]]
+    assert did_key_document(method["id"])["id"] == did
+    vm = multikey_document(pair, id="https://e.org/i#k", controller="https://e.org/i")
+    assert vm["publicKeyMultibase"] == multikey
+
+
+def test_rsa_has_no_multikey() -> None:
+    with pytest.raises(KeyFormatError, match="RSA"):
+        key("RSA").to_multikey()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "6Mk", "z0OIl", "zQ3s", "z" + b58encode(b"\xed\x01" + b"\0" * 5), 42, "did:key:z6Mk"],
+)
+def test_bad_multikeys_are_refused(bad: object) -> None:
+    with pytest.raises(KeyFormatError):
+        key_from_multikey(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "jwk",
+    [
+        {"kty": "OKP", "crv": "X25519", "x": "AA"},
+        {"kty": "OKP", "crv": "Ed25519", "x": "!!"},
+        {"kty": "OKP", "crv": "Ed25519", "x": "AAAA"},
+        {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"},
+        {"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"},
+        {"kty": "RSA", "n": 5, "e": "AQAB"},
+        {"kty": "RSA", "n": "AQAB", "e": "AQAB"},
+        {"kty": "oct", "k": "AA"},
+        [],
+    ],
+)
+def test_bad_jwks_are_refused(jwk: object) -> None:
+    with pytest.raises(KeyFormatError):
+        key_from_jwk(jwk)  # type: ignore[arg-type]
+
+
+def test_did_web_urls() -> None:
+    assert did_web_to_url("did:web:example.org") == "https://example.org/.well-known/did.json"
+    assert (
+        did_web_to_url("did:web:example.org:issuers:alice")
+        == "https://example.org/issuers/alice/did.json"
+    )
+    assert did_web_to_url("did:web:localhost%3A8443#key-1") == (
+        "https://localhost:8443/.well-known/did.json"
+    )
+    for bad in ("did:key:z6Mk", "did:web:", "did:web:evil.org%2Fx"):
+        with pytest.raises(KeyFormatError):
+            did_web_to_url(bad)
+
+
+def test_jwks() -> None:
+    document = jwks([("k1", key("Ed25519")), ("k2", key("P-256"))])
+    assert [entry["kid"] for entry in document["keys"]] == ["k1", "k2"]
+    assert "d" not in document["keys"][0]
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=64))
+def test_base58_round_trip(data: bytes) -> None:
+    assert b58decode(b58encode(data)) == data
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(min_size=32, max_size=32))
+def test_ed25519_seed_round_trips(seed: bytes) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from obcore.keys import KeyPair
+
+    private = Ed25519PrivateKey.from_private_bytes(seed)
+    pair = KeyPair("Ed25519", private.public_key(), private)
+    assert key_from_jwk(pair.to_private_jwk()).to_multikey() == pair.to_multikey()
+    assert key_from_multikey(pair.to_multikey()).to_public_jwk() == pair.to_public_jwk()
+    assert key_from_multikey(did_key(pair).removeprefix("did:key:")).algorithm == "Ed25519"
