@@ -66,3 +66,28 @@ class StatusListFullError(StatusListError):
 
 class KeyFormatError(ObcoreError):
     """A key (PEM, JWK, Multikey, did:key) is malformed or of a type obcore does not support."""
+
+
+# --- JSON-LD (obcore.jsonld) ------------------------------------------------------------------
+
+
+class ContextError(ObcoreError):
+    """A JSON-LD context is not bundled with obcore (contexts are never fetched)."""
+
+
+class SafeModeError(ObcoreError):
+    """The document uses terms or types its contexts do not define, or is not valid JSON-LD.
+
+    ``problems`` lists each one as ``"path: problem"``.
+    """
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+# --- Proofs (obcore.proofs) -------------------------------------------------------------------
+
+
+class ProofError(ObcoreError):
+    """A proof cannot be created or checked (bad input, unknown suite, unresolvable key)."""

@@ -1,0 +1,1 @@
+"""Proofs: W3C Data Integrity (``data_integrity``); JOSE forms live in ``obcore.jose``."""

@@ -1,0 +1,228 @@
+"""W3C Data Integrity proofs with EdDSA (vc-di-eddsa).
+
+Signs and verifies ``eddsa-rdfc-2022`` (RDFC-1.0 canonical N-Quads; the suite Open Badges 3.0
+certification uses) and ``eddsa-jcs-2022`` (RFC 8785 canonical JSON), and verifies the legacy
+``Ed25519Signature2020`` and ``eddsa-2022`` (the pre-standard name of ``eddsa-rdfc-2022``).
+
+The library does no network I/O: verification takes a *resolver*, a callable that returns the
+JSON document published at a URL (a controller document, a Multikey document or a DID
+document). ``did:key`` is resolved offline by ``default_resolver``. Key provenance — the
+verification method's controller must be the credential's issuer — is checked and reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+from obcore.errors import KeyFormatError, ObcoreError, ProofError
+from obcore.jsonld import canonicalize
+from obcore.keys import KeyPair, b58decode, b58encode, did_key_document, key_from_multikey
+
+__all__ = [
+    "Resolver",
+    "VerificationResult",
+    "default_resolver",
+    "issuer_id",
+    "sign",
+    "verify",
+]
+
+Resolver = Callable[[str], Mapping[str, Any]]
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+_RDFC_SUITES = {RDFC, "eddsa-2022"}
+
+
+@dataclass
+class VerificationResult:
+    """Outcome of checking one proof. ``problems`` are plain-English sentences."""
+
+    verified: bool
+    cryptosuite: str | None = None
+    verification_method: str | None = None
+    controller: str | None = None
+    created: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _timestamp(value: datetime | str | None) -> str:
+    if value is None:
+        value = datetime.now(UTC)
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        raise ProofError("the proof's created time needs a time zone")
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash_data(document: Mapping[str, Any], config: Mapping[str, Any], suite: str) -> bytes:
+    if suite == JCS:
+        return (
+            hashlib.sha256(rfc8785.dumps(dict(config))).digest()
+            + hashlib.sha256(rfc8785.dumps(dict(document))).digest()
+        )
+    return (
+        hashlib.sha256(canonicalize(config).encode()).digest()
+        + hashlib.sha256(canonicalize(document).encode()).digest()
+    )
+
+
+def sign(
+    document: Mapping[str, Any],
+    key: KeyPair,
+    *,
+    verification_method: str,
+    created: datetime | str | None = None,
+    proof_purpose: str = "assertionMethod",
+    cryptosuite: str = RDFC,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` with a ``DataIntegrityProof`` (Ed25519) added.
+
+    The unsigned part is left untouched. Safe mode is on: a document with terms its contexts do
+    not define raises ``SafeModeError`` instead of producing a proof other stacks reject.
+    """
+    if cryptosuite not in (RDFC, JCS):
+        raise ProofError(f"cannot sign with cryptosuite {cryptosuite!r}")
+    if key.algorithm != "Ed25519" or key.private_key is None:
+        raise ProofError("EdDSA proofs need an Ed25519 private key")
+    if "proof" in document:
+        raise ProofError("the document already has a proof")
+    unsecured = copy.deepcopy(dict(document))
+    options: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": cryptosuite,
+        "created": _timestamp(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    config = {**options, "@context": unsecured.get("@context")}
+    signature = key.sign(_hash_data(unsecured, config, cryptosuite))
+    return {**unsecured, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+
+
+def default_resolver(url: str) -> Mapping[str, Any]:
+    """Resolve ``did:key`` offline; anything else needs a resolver from the caller."""
+    if url.startswith("did:key:"):
+        return did_key_document(url)
+    raise ProofError(f"no resolver was given for {url}")
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _find_method(document: Mapping[str, Any], method_id: str) -> Mapping[str, Any] | None:
+    if document.get("id") == method_id:
+        return document
+    for relation in ("verificationMethod", "assertionMethod", "authentication"):
+        for entry in document.get(relation) or []:
+            if isinstance(entry, Mapping) and entry.get("id") == method_id:
+                return entry
+    return None
+
+
+def _method_key(method: Mapping[str, Any], method_id: str) -> KeyPair:
+    kind = method.get("type")
+    if kind in ("Multikey", "Ed25519VerificationKey2020") and "publicKeyMultibase" in method:
+        key = key_from_multikey(method["publicKeyMultibase"])
+    elif "publicKeyJwk" in method:
+        from obcore.keys import key_from_jwk
+
+        key = key_from_jwk(method["publicKeyJwk"])
+    else:
+        raise ProofError(f"the verification method {method_id} has no usable public key")
+    if key.algorithm != "Ed25519":
+        raise ProofError(f"the verification method {method_id} is not an Ed25519 key")
+    return key
+
+
+def resolve_method(method_id: str, resolver: Resolver) -> tuple[KeyPair, str | None]:
+    """The public key and controller of a verification method."""
+    base = method_id.split("#", 1)[0]
+    candidates = [method_id, base] if base != method_id else [method_id]
+    errors = []
+    for url in candidates:
+        try:
+            document = resolver(url)
+        except (ObcoreError, LookupError) as exc:
+            errors.append(str(exc) if isinstance(exc, ObcoreError) else f"{url} is unknown")
+            continue
+        method = _find_method(document, method_id)
+        if method is None:
+            continue
+        controller = method.get("controller") or document.get("id")
+        # A controller document that lists the method must be the controller it names.
+        if url == base and document.get("id") not in (None, base) and controller == base:
+            controller = document.get("id")
+        return _method_key(method, method_id), controller if isinstance(controller, str) else None
+    detail = f" ({'; '.join(errors)})" if errors else ""
+    raise ProofError(f"the verification method {method_id} cannot be found{detail}")
+
+
+def verify(
+    document: Mapping[str, Any],
+    resolver: Resolver = default_resolver,
+    *,
+    expected_purpose: str = "assertionMethod",
+    check_controller: bool = True,
+) -> VerificationResult:
+    """Check the document's Data Integrity proof (the first one when there are several)."""
+    proofs = document.get("proof")
+    proof_list = proofs if isinstance(proofs, list) else [proofs]
+    proof = proof_list[0] if proof_list else None
+    if not isinstance(proof, Mapping):
+        return VerificationResult(False, problems=["The credential has no proof."])
+    suite = proof.get("cryptosuite") if proof.get("type") == "DataIntegrityProof" else None
+    legacy = proof.get("type") == "Ed25519Signature2020"
+    result = VerificationResult(
+        False,
+        cryptosuite=suite or proof.get("type"),
+        verification_method=proof.get("verificationMethod"),
+        created=proof.get("created"),
+    )
+    if suite not in (*_RDFC_SUITES, JCS) and not legacy:
+        result.problems.append(f"Unsupported proof type {result.cryptosuite!r}.")
+        return result
+    if proof.get("proofPurpose") != expected_purpose:
+        result.problems.append(f"The proof's purpose is not {expected_purpose}.")
+        return result
+    value, method_id = proof.get("proofValue"), proof.get("verificationMethod")
+    if not isinstance(value, str) or not value.startswith("z") or not isinstance(method_id, str):
+        result.problems.append("The proof is malformed (proofValue or verificationMethod).")
+        return result
+    try:
+        key, controller = resolve_method(method_id, resolver)
+        result.controller = controller
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        options = {k: v for k, v in proof.items() if k != "proofValue"}
+        if legacy:
+            context = options.get("@context", unsecured.get("@context"))
+            config = {**options, "@context": context}
+        else:
+            config = {**options, "@context": unsecured.get("@context")}
+        hash_data = _hash_data(unsecured, config, JCS if suite == JCS else RDFC)
+        signature = b58decode(value[1:])
+    except (ObcoreError, KeyFormatError) as exc:
+        result.problems.append(str(exc))
+        return result
+    if not key.verify(signature, hash_data):
+        result.problems.append("The signature does not match: the credential was altered.")
+        return result
+    issuer = issuer_id(document)
+    if check_controller and issuer is not None and controller != issuer:
+        result.problems.append(
+            f"The signing key belongs to {controller}, not to the issuer {issuer}."
+        )
+        return result
+    result.verified = True
+    return result
