@@ -1,0 +1,142 @@
+"""Credentials signed by obcore verify with Digital Bazaar's stack, and the other way round."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from obcore.keys import KeyPair, b58encode, did_key, generate_key, multikey_document
+from obcore.proofs.data_integrity import sign, verify
+
+pytestmark = pytest.mark.nodjango
+
+
+def credential(issuer: str) -> dict[str, Any]:
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:0f6a3a52-1c8e-4f7e-9b4e-3c1d2e5f6a7b",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Les Ateliers du Lien"},
+        "validFrom": "2026-03-01T10:00:00Z",
+        "name": "Accueil du public",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": "sha256$"
+                    + "c7ef86405ba71b85acd8e2e95166c4b111448089f2e1599f42fe1bba46e865c5",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": "deadsea",
+                }
+            ],
+            "achievement": {
+                "id": "https://badges.example/achievements/accueil",
+                "type": ["Achievement"],
+                "name": "Accueil du public",
+                "description": "Accueillir une personne et l'orienter.",
+                "criteria": {"narrative": "A accueilli trois personnes en autonomie."},
+                "image": {"id": "https://badges.example/a/accueil.png", "type": "Image"},
+                "alignment": [
+                    {
+                        "type": ["Alignment"],
+                        "targetName": "Accueillir",
+                        "targetUrl": "https://data.europa.eu/esco/skill/accueil",
+                    }
+                ],
+            },
+        },
+        "evidence": [
+            {
+                "id": "urn:uuid:1a2b3c4d-0000-4000-8000-000000000001",
+                "type": ["Evidence"],
+                "narrative": "Observé lors de la permanence du mardi.",
+            }
+        ],
+    }
+
+
+def secret_multikey(key: KeyPair) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    assert key.private_key is not None
+    seed = key.private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return "z" + b58encode(b"\x80\x26" + seed)
+
+
+def https_issuer(key: KeyPair, issuer: str) -> tuple[str, dict[str, Any]]:
+    method_id = f"{issuer}#{key.to_multikey()}"
+    method = multikey_document(key, id=method_id, controller=issuer)
+    controller = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": issuer,
+        "assertionMethod": [{k: v for k, v in method.items() if k != "@context"}],
+    }
+    return method_id, {issuer: controller, method_id: method}
+
+
+def test_obcore_credentials_verify_with_digitalbazaar(digitalbazaar: Any) -> None:
+    key = generate_key()
+    issuer = "https://badges.example/issuers/ateliers"
+    method_id, documents = https_issuer(key, issuer)
+    signed = sign(credential(issuer), key, verification_method=method_id)
+    answer = digitalbazaar({"action": "verify", "credential": signed, "documents": documents})
+    assert answer["verified"], answer["error"]
+
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Autre chose"
+    answer = digitalbazaar({"action": "verify", "credential": tampered, "documents": documents})
+    assert not answer["verified"]
+
+
+def test_did_key_credential_verifies_with_digitalbazaar(digitalbazaar: Any) -> None:
+    key = generate_key()
+    issuer = did_key(key)
+    signed = sign(credential(issuer), key, verification_method=f"{issuer}#{key.to_multikey()}")
+    answer = digitalbazaar({"action": "verify", "credential": signed})
+    assert answer["verified"], answer["error"]
+
+
+def test_digitalbazaar_credentials_verify_with_obcore(digitalbazaar: Any) -> None:
+    key = generate_key()
+    issuer = "https://other-platform.example/issuers/7"
+    method_id, documents = https_issuer(key, issuer)
+    multikey = {**documents[method_id], "secretKeyMultibase": secret_multikey(key)}
+    answer = digitalbazaar(
+        {
+            "action": "sign",
+            "credential": credential(issuer),
+            "key": multikey,
+            "date": "2026-03-01T10:00:00Z",
+            "documents": documents,
+        }
+    )
+    signed = answer["signed"]
+    result = verify(signed, documents.__getitem__)
+    assert result.verified, result.problems
+    assert result.controller == issuer
+    signed["credentialSubject"]["achievement"]["description"] = "changé"
+    assert not verify(signed, documents.__getitem__).verified
+
+
+def test_undefined_terms_are_refused_by_both(digitalbazaar: Any) -> None:
+    """Why safe mode matters: Digital Bazaar refuses what PyLD alone would silently drop."""
+    key = generate_key()
+    issuer = did_key(key)
+    document = credential(issuer)
+    signed = sign(document, key, verification_method=f"{issuer}#{key.to_multikey()}")
+    signed["credentialSubject"]["unknownTerm"] = "x"
+    answer = digitalbazaar({"action": "verify", "credential": signed})
+    assert not answer["verified"]
+    assert "unknownTerm" in answer["error"] or "Safe mode" in answer["error"]
+    result = verify(signed)
+    assert not result.verified
+    assert "unknownTerm" in " ".join(result.problems)
