@@ -5,11 +5,19 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from blason.issuing.images import ImageRejected, build_svg, clean_upload, render_png
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def png(width: int = 128, height: int = 128, extra_chunks: bytes = b"") -> bytes:

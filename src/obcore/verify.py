@@ -1,0 +1,473 @@
+"""The verification pipeline: any input in, one structured, bilingual report out.
+
+Input: a baked PNG or SVG, JSON (text, bytes or a parsed dict), a compact JWS, or an http(s) URL.
+Steps, each recorded as a ``Check``: read → detect the version → parse → proof → key provenance →
+status → dates → recipient → embedded endorsements. The overall ``state`` is one of ``valid``,
+``expired``, ``revoked``, ``suspended``, ``not_yet_valid``, ``invalid`` (altered, forged, wrong
+recipient), ``malformed`` (unreadable input) or ``unverifiable`` (a needed document could not be
+fetched, or a proof format obcore cannot check yet).
+
+Network access goes only through the ``fetcher`` given (see ``obcore.fetch``); without one,
+only self-contained credentials (``did:key`` issuers) can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from obcore import baking, status
+from obcore.errors import BakingError, ObcoreError
+from obcore.fetch import Fetcher, FetchError
+from obcore.proofs import data_integrity
+
+__all__ = ["Check", "Outcome", "Report", "State", "verify_credential"]
+
+JSON_TYPES = ("application/json", "application/ld+json", "*+json", "text/plain")
+
+
+class State(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    NOT_YET_VALID = "not_yet_valid"
+    INVALID = "invalid"
+    MALFORMED = "malformed"
+    UNVERIFIABLE = "unverifiable"
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNING = "warning"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class Check:
+    """One step of the verification, with its message in English and French."""
+
+    name: str
+    outcome: Outcome
+    en: str
+    fr: str
+
+
+@dataclass
+class Report:
+    state: State
+    version: str | None = None
+    input_format: str | None = None
+    credential: dict[str, Any] | None = None
+    issuer: str | None = None
+    checks: list[Check] = field(default_factory=list)
+    endorsements: list[Report] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.state is State.VALID
+
+    def add(self, name: str, outcome: Outcome, en: str, fr: str) -> None:
+        self.checks.append(Check(name, outcome, en, fr))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["valid"] = self.valid
+        return data
+
+
+class _Stop(Exception):
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+
+def _fail(report: Report, state: State, name: str, en: str, fr: str) -> _Stop:
+    report.add(name, Outcome.FAILED, en, fr)
+    return _Stop(state)
+
+
+def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
+    """Turn the input into a JSON object or a compact JWS string."""
+    if isinstance(source, Mapping):
+        report.input_format = "json"
+        return dict(source)
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        if data.startswith(baking.PNG_SIGNATURE) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            try:
+                extracted = baking.extract(data)
+            except BakingError as exc:
+                raise _fail(
+                    report,
+                    State.MALFORMED,
+                    "read",
+                    f"No badge can be read from this image: {exc}",
+                    f"Aucun badge ne peut être lu dans cette image : {exc}",
+                ) from None
+            report.input_format = extracted.image_format
+            text = extracted.payload
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _fail(
+                    report,
+                    State.MALFORMED,
+                    "read",
+                    "The file is neither an image, JSON nor a JWS.",
+                    "Le fichier n'est ni une image, ni du JSON, ni un JWS.",
+                ) from None
+    else:
+        text = str(source)
+    text = text.strip()
+    if text.startswith(("https://", "http://")) and " " not in text:
+        if fetcher is None:
+            raise _fail(
+                report,
+                State.UNVERIFIABLE,
+                "read",
+                "This badge is a web address, and fetching is not allowed here.",
+                "Ce badge est une adresse web, et rien ne peut être téléchargé ici.",
+            )
+        report.input_format = report.input_format or "url"
+        try:
+            fetched = fetcher(text, accept=JSON_TYPES)
+        except FetchError as exc:
+            state = State.REVOKED if exc.reason == "gone" else State.UNVERIFIABLE
+            raise _fail(
+                report,
+                state,
+                "read",
+                f"The badge could not be fetched: {exc}",
+                f"Le badge n'a pas pu être téléchargé : {exc}",
+            ) from None
+        text = fetched.body.decode("utf-8", "replace").strip()
+    report.input_format = report.input_format or "json"
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _fail(
+                report,
+                State.MALFORMED,
+                "read",
+                f"The badge is not valid JSON ({exc.msg}, line {exc.lineno}).",
+                f"Le badge n'est pas du JSON valide ({exc.msg}, ligne {exc.lineno}).",
+            ) from None
+        if isinstance(parsed, dict):
+            return parsed
+    if text.count(".") == 2 and " " not in text:
+        report.input_format = (
+            "jws" if report.input_format in ("json", "url") else report.input_format
+        )
+        return text
+    raise _fail(
+        report,
+        State.MALFORMED,
+        "read",
+        "This is not an Open Badge (JSON, JWS or baked image expected).",
+        "Ce n'est pas un Open Badge (JSON, JWS ou image avec badge attendus).",
+    )
+
+
+def _contexts(document: Mapping[str, Any]) -> list[str]:
+    context = document.get("@context")
+    items = context if isinstance(context, list) else [context]
+    return [item for item in items if isinstance(item, str)]
+
+
+def _version(document: Mapping[str, Any]) -> str | None:
+    contexts = _contexts(document)
+    if any("purl.imsglobal.org/spec/ob/v3p0" in c for c in contexts):
+        return "3.0"
+    if any("w3id.org/openbadges/v2" in c or "openbadgespec.org/v2" in c for c in contexts):
+        return "2.0"
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" in types:
+        return "3.0"
+    return None
+
+
+def _date(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
+    def resolve(url: str) -> Mapping[str, Any]:
+        if url.startswith("did:key:"):
+            return data_integrity.default_resolver(url)
+        if fetcher is None:
+            raise FetchError(url, "offline", "documents cannot be fetched here")
+        if url.startswith("did:web:"):
+            from obcore.keys import did_web_to_url
+
+            url = did_web_to_url(url)
+        fetched = fetcher(url, accept=JSON_TYPES)
+        try:
+            document = json.loads(fetched.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise FetchError(url, "not_json", "the document is not JSON") from None
+        if not isinstance(document, dict):
+            raise FetchError(url, "not_json", "the document is not a JSON object")
+        return document
+
+    return resolve
+
+
+def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | None) -> None:
+    result = data_integrity.verify(document, _resolver(fetcher))
+    if result.verified:
+        report.add(
+            "proof",
+            Outcome.PASSED,
+            f"The signature is valid ({result.cryptosuite}), "
+            f"made with a key of {result.controller}.",
+            f"La signature est valide ({result.cryptosuite}), faite avec une clé de "
+            f"{result.controller}.",
+        )
+        return
+    problem = " ".join(result.problems)
+    if "cannot be found" in problem or "Unsupported" in problem:
+        raise _fail(
+            report,
+            State.UNVERIFIABLE,
+            "proof",
+            f"The signature cannot be checked: {problem}",
+            f"La signature ne peut pas être vérifiée : {problem}",
+        )
+    raise _fail(
+        report,
+        State.INVALID,
+        "proof",
+        f"The signature is not valid: {problem}",
+        f"La signature n'est pas valide : le badge a été modifié ou falsifié ({problem}).",
+    )
+
+
+def _check_status(
+    document: dict[str, Any], report: Report, fetcher: Fetcher | None, now: datetime
+) -> None:
+    entries = document.get("credentialStatus")
+    if entries is None:
+        report.add(
+            "status",
+            Outcome.SKIPPED,
+            "The issuer publishes no revocation list.",
+            "L'émetteur ne publie pas de liste de révocation.",
+        )
+        return
+    for entry in entries if isinstance(entries, list) else [entries]:
+        url = (
+            entry.get("statusListCredential") or entry.get("id")
+            if isinstance(entry, dict)
+            else None
+        )
+        try:
+            if not isinstance(url, str):
+                raise ObcoreError("the status entry has no list address")
+            list_document = _resolver(fetcher)(url.split("#", 1)[0])
+            if "proof" in list_document:
+                list_result = data_integrity.verify(list_document, _resolver(fetcher))
+                if not list_result.verified or list_result.controller != report.issuer:
+                    raise ObcoreError("the status list is not signed by the issuer")
+            result = status.check_status(
+                entry, list_document, credential_id=document.get("id"), now=now
+            )
+        except ObcoreError as exc:
+            raise _fail(
+                report,
+                State.UNVERIFIABLE,
+                "status",
+                f"The revocation status cannot be checked: {exc}",
+                f"Le statut de révocation ne peut pas être vérifié : {exc}",
+            ) from None
+        if result.state is status.CredentialState.REVOKED:
+            reason = f" ({result.reason})" if result.reason else ""
+            raise _fail(
+                report,
+                State.REVOKED,
+                "status",
+                f"The issuer revoked this badge{reason}.",
+                f"L'émetteur a révoqué ce badge{reason}.",
+            )
+        if result.state is status.CredentialState.SUSPENDED:
+            raise _fail(
+                report,
+                State.SUSPENDED,
+                "status",
+                "The issuer suspended this badge.",
+                "L'émetteur a suspendu ce badge.",
+            )
+    report.add("status", Outcome.PASSED, "The badge is not revoked.", "Le badge n'est pas révoqué.")
+
+
+def _check_dates(document: dict[str, Any], report: Report, now: datetime) -> None:
+    start = document.get("validFrom", document.get("issuanceDate"))
+    end = document.get("validUntil", document.get("expirationDate"))
+    valid_from, valid_until = _date(start), _date(end)
+    if start is not None and valid_from is None:
+        raise _fail(
+            report,
+            State.MALFORMED,
+            "dates",
+            f"The start date {start!r} is invalid.",
+            f"La date de début {start!r} n'est pas valide.",
+        )
+    if end is not None and valid_until is None:
+        raise _fail(
+            report,
+            State.MALFORMED,
+            "dates",
+            f"The end date {end!r} is invalid.",
+            f"La date de fin {end!r} n'est pas valide.",
+        )
+    if valid_from and now < valid_from:
+        raise _fail(
+            report,
+            State.NOT_YET_VALID,
+            "dates",
+            f"The badge is valid only from {start}.",
+            f"Le badge n'est valable qu'à partir du {start}.",
+        )
+    if valid_until and now > valid_until:
+        raise _fail(
+            report,
+            State.EXPIRED,
+            "dates",
+            f"The badge expired on {end}.",
+            f"Le badge a expiré le {end}.",
+        )
+    report.add(
+        "dates",
+        Outcome.PASSED,
+        "The badge is within its validity period.",
+        "Le badge est dans sa période de validité.",
+    )
+
+
+def _check_recipient(document: dict[str, Any], report: Report, recipient: str | None) -> None:
+    if recipient is None:
+        return
+    from obcore.recipients import matches
+
+    subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    if any(isinstance(s, Mapping) and matches(s, recipient) for s in subjects):
+        report.add(
+            "recipient",
+            Outcome.PASSED,
+            f"The badge was awarded to {recipient}.",
+            f"Le badge a bien été attribué à {recipient}.",
+        )
+        return
+    raise _fail(
+        report,
+        State.INVALID,
+        "recipient",
+        f"The badge was not awarded to {recipient}.",
+        f"Le badge n'a pas été attribué à {recipient}.",
+    )
+
+
+def _verify_ob3(
+    document: dict[str, Any],
+    report: Report,
+    fetcher: Fetcher | None,
+    now: datetime,
+    recipient: str | None,
+) -> None:
+    report.issuer = data_integrity.issuer_id(document)
+    kind = document.get("type")
+    types = kind if isinstance(kind, list) else [kind]
+    if "VerifiableCredential" not in types:
+        raise _fail(
+            report,
+            State.MALFORMED,
+            "parse",
+            "This is not a verifiable credential.",
+            "Ce n'est pas une attestation vérifiable.",
+        )
+    if "proof" not in document:
+        raise _fail(
+            report,
+            State.INVALID,
+            "proof",
+            "The badge carries no signature.",
+            "Le badge ne porte aucune signature.",
+        )
+    _check_proof(document, report, fetcher)
+    _check_status(document, report, fetcher, now)
+    _check_dates(document, report, now)
+    _check_recipient(document, report, recipient)
+    endorsements = document.get("endorsement") or []
+    for endorsement in endorsements if isinstance(endorsements, list) else [endorsements]:
+        if isinstance(endorsement, Mapping):
+            report.endorsements.append(
+                verify_credential(dict(endorsement), fetcher=fetcher, now=now)
+            )
+    if report.endorsements:
+        good = sum(1 for e in report.endorsements if e.valid)
+        outcome = Outcome.PASSED if good == len(report.endorsements) else Outcome.WARNING
+        report.add(
+            "endorsements",
+            outcome,
+            f"{good} of {len(report.endorsements)} endorsements are valid.",
+            f"{good} recommandation(s) valide(s) sur {len(report.endorsements)}.",
+        )
+
+
+def verify_credential(
+    source: Any,
+    *,
+    fetcher: Fetcher | None = None,
+    now: datetime | None = None,
+    recipient: str | None = None,
+) -> Report:
+    """Verify a badge given as an image, JSON, a JWS or a URL; never raises for bad input."""
+    report = Report(state=State.VALID)
+    moment = now or datetime.now(UTC)
+    try:
+        document = _read(source, report, fetcher)
+        if isinstance(document, str):
+            raise _fail(
+                report,
+                State.UNVERIFIABLE,
+                "proof",
+                "This badge is signed as a JWS, which this verifier cannot check yet.",
+                "Ce badge est signé en JWS, ce que ce vérificateur ne sait pas encore vérifier.",
+            )
+        report.credential = document
+        report.version = _version(document)
+        if report.version == "3.0":
+            _verify_ob3(document, report, fetcher, moment, recipient)
+        elif report.version == "2.0":
+            raise _fail(
+                report,
+                State.UNVERIFIABLE,
+                "parse",
+                "Open Badges 2.0 verification is not available in this version.",
+                "La vérification des Open Badges 2.0 n'est pas encore disponible.",
+            )
+        else:
+            raise _fail(
+                report,
+                State.MALFORMED,
+                "parse",
+                "This JSON is not an Open Badge (no Open Badges context).",
+                "Ce JSON n'est pas un Open Badge (aucun contexte Open Badges).",
+            )
+    except _Stop as stop:
+        report.state = stop.state
+    return report

@@ -1,0 +1,279 @@
+"""The verification pipeline end to end: states, input formats, and hostile input."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from obcore import baking, status
+from obcore.fetch import Fetched, FetchError, StaticFetcher
+from obcore.keys import KeyPair, did_key, generate_key, multikey_document
+from obcore.proofs.data_integrity import sign
+from obcore.recipients import identity_hash, matches
+from obcore.verify import Outcome, State, verify_credential
+
+pytestmark = pytest.mark.nodjango
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+ISSUER = "https://badges.example/issuers/ateliers"
+SALT = "5f2c0a"
+
+
+def credential(issuer: str, **extra: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:8d5c2b8e-4a51-4e0b-9a57-2d3f0e1c5b6a",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Les Ateliers du Lien"},
+        "validFrom": "2026-01-10T09:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": identity_hash("samir@example.org", SALT),
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": SALT,
+                }
+            ],
+            "achievement": {
+                "id": "https://badges.example/achievements/cv",
+                "type": ["Achievement"],
+                "name": "Atelier CV",
+                "description": "A rédigé son CV.",
+                "criteria": {"narrative": "Présence et CV relu."},
+            },
+        },
+    }
+    document.update(extra)
+    return document
+
+
+def did_signed(**extra: Any) -> tuple[dict[str, Any], KeyPair]:
+    key = generate_key()
+    issuer = did_key(key)
+    doc = sign(
+        credential(issuer, **extra), key, verification_method=f"{issuer}#{key.to_multikey()}"
+    )
+    return doc, key
+
+
+def https_documents(key: KeyPair) -> dict[str, tuple[str, bytes]]:
+    method_id = f"{ISSUER}#{key.to_multikey()}"
+    method = multikey_document(key, id=method_id, controller=ISSUER)
+    method.pop("@context")
+    controller = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": ISSUER,
+        "assertionMethod": [method],
+    }
+    return {ISSUER: ("application/ld+json", json.dumps(controller).encode())}
+
+
+def test_valid_did_key_credential() -> None:
+    document, _key = did_signed()
+    report = verify_credential(document, now=NOW)
+    assert report.state is State.VALID, report.checks
+    assert report.version == "3.0"
+    assert [c.name for c in report.checks] == ["proof", "status", "dates"]
+    assert all(c.fr and c.en for c in report.checks)
+
+
+def test_https_issuer_needs_its_documents() -> None:
+    key = generate_key()
+    document = sign(credential(ISSUER), key, verification_method=f"{ISSUER}#{key.to_multikey()}")
+    assert verify_credential(document, now=NOW).state is State.UNVERIFIABLE
+    fetcher = StaticFetcher(https_documents(key))
+    assert verify_credential(document, now=NOW, fetcher=fetcher).state is State.VALID
+
+
+def test_tampered_credential_is_invalid() -> None:
+    document, _key = did_signed()
+    tampered = copy.deepcopy(document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Diplôme d'ingénieur"
+    report = verify_credential(tampered, now=NOW)
+    assert report.state is State.INVALID
+    assert "falsifié" in report.checks[-1].fr
+
+
+def test_unsigned_is_invalid() -> None:
+    assert verify_credential(credential(ISSUER), now=NOW).state is State.INVALID
+
+
+@pytest.mark.parametrize(
+    ("extra", "state"),
+    [
+        ({"validUntil": "2026-03-01T00:00:00Z"}, State.EXPIRED),
+        ({"validFrom": "2027-01-01T00:00:00Z"}, State.NOT_YET_VALID),
+        ({"validUntil": "2027-03-01T00:00:00Z"}, State.VALID),
+    ],
+)
+def test_dates(extra: dict[str, str], state: State) -> None:
+    document, _key = did_signed(**extra)
+    assert verify_credential(document, now=NOW).state is state
+
+
+def status_setup(revoked: bool) -> tuple[dict[str, Any], StaticFetcher]:
+    key = generate_key()
+    list_url = f"{ISSUER}/status/1"
+    bits = status.BitstringStatusList()
+    if revoked:
+        bits.set(4242)
+    list_credential = status.build_status_list_credential(
+        credential_id=list_url, issuer=ISSUER, status_list=bits, valid_from=NOW - timedelta(days=30)
+    )
+    list_credential = sign(
+        list_credential, key, verification_method=f"{ISSUER}#{key.to_multikey()}"
+    )
+    entry = status.build_status_entry(status_list_credential=list_url, index=4242)
+    document = sign(
+        credential(ISSUER, credentialStatus=entry),
+        key,
+        verification_method=f"{ISSUER}#{key.to_multikey()}",
+    )
+    documents = https_documents(key)
+    documents[list_url] = ("application/vc+ld+json", json.dumps(list_credential).encode())
+    return document, StaticFetcher(documents)
+
+
+@pytest.mark.parametrize(("revoked", "state"), [(True, State.REVOKED), (False, State.VALID)])
+def test_bitstring_status(revoked: bool, state: State) -> None:
+    document, fetcher = status_setup(revoked)
+    report = verify_credential(document, now=NOW, fetcher=fetcher)
+    assert report.state is state, report.checks
+
+
+def test_baked_png_and_svg() -> None:
+    from PIL import Image
+
+    document, _key = did_signed()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, format="PNG")
+    png = baking.bake(out.getvalue(), json.dumps(document))
+    report = verify_credential(png, now=NOW)
+    assert (report.state, report.input_format) == (State.VALID, "png")
+    svg = baking.bake(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', json.dumps(document)
+    )
+    assert verify_credential(svg, now=NOW).state is State.VALID
+
+
+def test_recipient_check() -> None:
+    document, _key = did_signed()
+    report = verify_credential(document, now=NOW, recipient="Samir@Example.org ")
+    assert report.state is State.VALID
+    assert report.checks[-1].outcome is Outcome.PASSED
+    report = verify_credential(document, now=NOW, recipient="someone@example.org")
+    assert report.state is State.INVALID
+
+
+def test_url_input_and_gone() -> None:
+    document, _key = did_signed()
+    fetcher = StaticFetcher(
+        {"https://b.example/1": ("application/json", json.dumps(document).encode())}
+    )
+    assert verify_credential("https://b.example/1", now=NOW, fetcher=fetcher).state is State.VALID
+    assert verify_credential("https://b.example/1", now=NOW).state is State.UNVERIFIABLE
+
+    def gone(url: str, *, accept: Any = ()) -> Fetched:
+        raise FetchError(url, "gone", "removed (410)")
+
+    assert verify_credential("https://b.example/1", now=NOW, fetcher=gone).state is State.REVOKED
+
+
+def test_embedded_endorsements_are_verified() -> None:
+    endorser = generate_key()
+    endorser_id = did_key(endorser)
+    endorsement = sign(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            "id": "urn:uuid:3a0c1d6e-1111-4222-8333-944455556666",
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "issuer": {"id": endorser_id, "type": ["Profile"], "name": "Pair"},
+            "validFrom": "2026-01-10T09:00:00Z",
+            "credentialSubject": {
+                "id": "urn:uuid:8d5c2b8e-4a51-4e0b-9a57-2d3f0e1c5b6a",
+                "type": ["EndorsementSubject"],
+                "endorsementComment": "Je l'ai vu faire.",
+            },
+        },
+        endorser,
+        verification_method=f"{endorser_id}#{endorser.to_multikey()}",
+    )
+    document, _key = did_signed(endorsement=[endorsement])
+    report = verify_credential(document, now=NOW)
+    assert report.state is State.VALID, report.checks
+    assert [e.state for e in report.endorsements] == [State.VALID]
+
+
+@pytest.mark.parametrize(
+    ("source", "state"),
+    [
+        (b"\x89PNG\r\n\x1a\nbroken", State.MALFORMED),
+        (b"\xff\xfe\x00garbage", State.MALFORMED),
+        ("{not json", State.MALFORMED),
+        ('{"hello": "world"}', State.MALFORMED),
+        ("a.b.c", State.UNVERIFIABLE),
+        ("", State.MALFORMED),
+        ({"@context": "https://www.w3.org/ns/credentials/v2", "type": "Foo"}, State.MALFORMED),
+        ({"@context": ["https://w3id.org/openbadges/v2"], "type": "Assertion"}, State.UNVERIFIABLE),
+    ],
+)
+def test_bad_input_gives_a_state_not_an_exception(source: Any, state: State) -> None:
+    assert verify_credential(source, now=NOW).state is state
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200),
+        st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=5),
+    )
+)
+def test_random_input_never_crashes(source: Any) -> None:
+    report = verify_credential(source, now=NOW)
+    assert report.state is not State.VALID
+
+
+def test_report_serialises() -> None:
+    document, _key = did_signed()
+    data = verify_credential(document, now=NOW).to_json()
+    assert data["valid"] is True
+    assert json.loads(json.dumps(data))["state"] == "valid"
+
+
+def test_identity_hash_reference_values() -> None:
+    assert identity_hash("mayze") == (
+        "sha256$7a1a1b3f7d40552e4299180e346e3add12bf9a751a43d9c4ca4518febc2c60c6"
+    )
+    assert identity_hash("a@example.com", "Kosher") == (
+        "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
+    )
+    assert matches(
+        {
+            "identity": identity_hash("a@example.com", "Kosher")
+            .upper()
+            .replace("SHA256", "sha256"),
+            "hashed": True,
+            "salt": "Kosher",
+        },
+        "A@example.com",
+    )
+    assert matches({"id": "did:example:1"}, "did:example:1")
+    assert not matches({"identifier": [{"identityHash": "md5$x", "hashed": True}]}, "x")
+    assert matches({"identifier": [{"identityHash": "x@y.org", "hashed": False}]}, "X@y.org")
