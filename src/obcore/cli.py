@@ -1,0 +1,217 @@
+"""Command-line tools on obcore: ``verify``, ``sign``, ``keys``, ``bake``, ``unbake``.
+
+They are reached through the ``blason`` command (``blason verify badge.png``) but need no
+database and no Django: ``python -m obcore.cli`` works the same in any environment.
+Exit status: 0 success (for ``verify``: the badge is valid), 1 not valid, 2 usage error or
+unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from obcore.errors import ObcoreError
+
+COMMANDS = ("verify", "sign", "keys", "bake", "unbake")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not valid JSON ({exc})") from None
+
+
+def _documents(pairs: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+    documents = {}
+    for pair in pairs:
+        url, sep, path = pair.partition("=")
+        if not sep or not url or not path:
+            raise UsageError(f"--document expects URL=FILE, not {pair!r}")
+        try:
+            documents[url] = ("application/json", Path(path).read_bytes())
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror}") from None
+    return documents
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from obcore.fetch import ChainFetcher, Fetcher, FetchPolicy, HttpFetcher, StaticFetcher
+    from obcore.verify import State, verify_credential
+
+    fetchers: list[Fetcher] = [StaticFetcher(_documents(args.document))]
+    if not args.offline:
+        fetchers.append(HttpFetcher(FetchPolicy(allow_private=args.allow_private)))
+    fetcher = ChainFetcher(fetchers)
+    target = args.input
+    source: Any
+    if target.startswith(("https://", "http://")):
+        source = target
+    else:
+        try:
+            source = Path(target).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{target}: {exc.strerror}") from None
+    report = verify_credential(source, fetcher=fetcher, recipient=args.recipient)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        language = args.language
+        print(f"{report.state.value.upper()}  ({report.version or '?'}, {report.input_format})")
+        for check in report.checks:
+            print(f"  [{check.outcome.value}] {check.name}: {getattr(check, language)}")
+        for number, endorsement in enumerate(report.endorsements, 1):
+            print(f"  endorsement {number}: {endorsement.state.value}")
+    if report.state is State.MALFORMED:
+        return 2
+    return 0 if report.valid else 1
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from obcore.keys import key_from_jwk
+    from obcore.proofs.data_integrity import sign
+
+    document = _read_json(args.unsigned)
+    if not isinstance(document, dict):
+        raise UsageError(f"{args.unsigned}: a credential must be a JSON object")
+    key = key_from_jwk(_read_json(args.key))
+    created = None
+    if args.created:
+        try:
+            created = datetime.fromisoformat(args.created.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"--created: {args.created!r} is not an ISO 8601 date-time") from None
+    signed = sign(
+        document,
+        key,
+        verification_method=args.verification_method,
+        created=created,
+        cryptosuite=args.cryptosuite,
+    )
+    print(json.dumps(signed, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from obcore.keys import Algorithm, generate_key
+
+    algorithm = cast(Algorithm, {"ed25519": "Ed25519", "rsa": "RSA", "p256": "P-256"}[args.type])
+    key = generate_key(algorithm)
+    output = Path(args.output)
+    if output.exists() and not args.force:
+        raise UsageError(f"{output} exists; use --force to replace it")
+    output.write_text(json.dumps(key.to_private_jwk(), indent=2) + "\n", encoding="utf-8")
+    output.chmod(0o600)
+    if args.public:
+        public: dict[str, Any] = {"publicKeyJwk": key.to_public_jwk()}
+        if algorithm != "RSA":
+            public["publicKeyMultibase"] = key.to_multikey()
+        print(json.dumps(public, indent=2))
+    return 0
+
+
+def _bake(args: argparse.Namespace) -> int:
+    from obcore.baking import bake
+
+    try:
+        image = Path(args.image).read_bytes()
+        payload = Path(args.credential).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(str(exc)) from None
+    ob2 = '"https://w3id.org/openbadges/v2"' in payload
+    baked = bake(image, payload, version="2.0" if ob2 else "3.0", replace=args.replace)
+    Path(args.output).write_bytes(baked)
+    return 0
+
+
+def _unbake(args: argparse.Namespace) -> int:
+    from obcore.baking import extract
+
+    try:
+        data = Path(args.image).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{args.image}: {exc.strerror}") from None
+    print(extract(data).payload)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="blason", description="Open Badges tools (obcore).")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    verify = commands.add_parser("verify", help="verify a badge: image, JSON, JWS or URL")
+    verify.add_argument("input", help="a file (PNG, SVG, JSON, JWS) or an http(s) URL")
+    verify.add_argument("--json", action="store_true", help="print the full report as JSON")
+    verify.add_argument("--recipient", help="check the badge was awarded to this identifier")
+    verify.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="serve FILE at URL instead of fetching it (repeatable)",
+    )
+    verify.add_argument("--offline", action="store_true", help="never use the network")
+    verify.add_argument(
+        "--allow-private", action="store_true", help="allow fetching private/local addresses"
+    )
+    verify.add_argument("--language", choices=("fr", "en"), default="en")
+    verify.set_defaults(run=_verify)
+
+    sign = commands.add_parser("sign", help="add a Data Integrity proof to a credential")
+    sign.add_argument("unsigned")
+    sign.add_argument("--key", required=True, help="private JWK file (Ed25519)")
+    sign.add_argument("--verification-method", required=True)
+    sign.add_argument("--created", help="proof date-time (default: now)")
+    sign.add_argument(
+        "--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022"
+    )
+    sign.set_defaults(run=_sign)
+
+    keys = commands.add_parser("keys", help="key management")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    generate = key_commands.add_parser("generate", help="write a new private JWK")
+    generate.add_argument("--type", choices=("ed25519", "rsa", "p256"), default="ed25519")
+    generate.add_argument("-o", "--output", required=True)
+    generate.add_argument("--public", action="store_true", help="print the public key")
+    generate.add_argument("--force", action="store_true")
+    generate.set_defaults(run=_keys)
+
+    bake = commands.add_parser("bake", help="bake a credential into a PNG or SVG image")
+    bake.add_argument("image")
+    bake.add_argument("credential", help="JSON or compact JWS file")
+    bake.add_argument("-o", "--output", required=True)
+    bake.add_argument("--replace", action="store_true", help="replace a credential already there")
+    bake.set_defaults(run=_bake)
+
+    unbake = commands.add_parser("unbake", help="print the credential baked in an image")
+    unbake.add_argument("image")
+    unbake.set_defaults(run=_unbake)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"blason {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ObcoreError as exc:
+        print(f"blason {args.command}: {exc}", file=sys.stderr)
+        return 2 if args.command != "verify" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
