@@ -39,7 +39,8 @@ def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[
             f"the JSON-LD context {url} is not known to obcore (known: "
             f"{len(CONTEXT_FILES)} bundled contexts); contexts are never fetched"
         ) from None
-    return {"contextUrl": None, "documentUrl": url, "document": document}
+    # "static" lets PyLD keep the processed context in its shared cache (contexts are immutable).
+    return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
 
 
 def _options(**extra: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 import rfc8785
 
 from obcore.errors import KeyFormatError, ObcoreError, ProofError
+from obcore.fastcanon import ShapeCanonicalizer
 from obcore.jsonld import canonicalize
 from obcore.keys import KeyPair, b58decode, b58encode, did_key_document, key_from_multikey
 
@@ -62,15 +63,21 @@ def _timestamp(value: datetime | str | None) -> str:
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _hash_data(document: Mapping[str, Any], config: Mapping[str, Any], suite: str) -> bytes:
+def _hash_data(
+    document: Mapping[str, Any],
+    config: Mapping[str, Any],
+    suite: str,
+    canonicalizer: ShapeCanonicalizer | None = None,
+) -> bytes:
     if suite == JCS:
         return (
             hashlib.sha256(rfc8785.dumps(dict(config))).digest()
             + hashlib.sha256(rfc8785.dumps(dict(document))).digest()
         )
+    canon = canonicalizer.canonicalize if canonicalizer is not None else canonicalize
     return (
-        hashlib.sha256(canonicalize(config).encode()).digest()
-        + hashlib.sha256(canonicalize(document).encode()).digest()
+        hashlib.sha256(canon(config).encode()).digest()
+        + hashlib.sha256(canon(document).encode()).digest()
     )
 
 
@@ -82,11 +89,14 @@ def sign(
     created: datetime | str | None = None,
     proof_purpose: str = "assertionMethod",
     cryptosuite: str = RDFC,
+    canonicalizer: ShapeCanonicalizer | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with a ``DataIntegrityProof`` (Ed25519) added.
 
     The unsigned part is left untouched. Safe mode is on: a document with terms its contexts do
     not define raises ``SafeModeError`` instead of producing a proof other stacks reject.
+    Pass one ``ShapeCanonicalizer`` to many calls to sign credentials of one shape quickly
+    (bulk awarding); the proofs are byte-identical to the ones made without it.
     """
     if cryptosuite not in (RDFC, JCS):
         raise ProofError(f"cannot sign with cryptosuite {cryptosuite!r}")
@@ -103,7 +113,7 @@ def sign(
         "proofPurpose": proof_purpose,
     }
     config = {**options, "@context": unsecured.get("@context")}
-    signature = key.sign(_hash_data(unsecured, config, cryptosuite))
+    signature = key.sign(_hash_data(unsecured, config, cryptosuite, canonicalizer))
     return {**unsecured, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
 
 
@@ -175,6 +185,7 @@ def verify(
     *,
     expected_purpose: str = "assertionMethod",
     check_controller: bool = True,
+    canonicalizer: ShapeCanonicalizer | None = None,
 ) -> VerificationResult:
     """Check the document's Data Integrity proof (the first one when there are several)."""
     proofs = document.get("proof")
@@ -210,7 +221,7 @@ def verify(
             config = {**options, "@context": context}
         else:
             config = {**options, "@context": unsecured.get("@context")}
-        hash_data = _hash_data(unsecured, config, JCS if suite == JCS else RDFC)
+        hash_data = _hash_data(unsecured, config, JCS if suite == JCS else RDFC, canonicalizer)
         signature = b58decode(value[1:])
     except (ObcoreError, KeyFormatError) as exc:
         result.problems.append(str(exc))

@@ -1,0 +1,108 @@
+"""Differential test: the shape-based canonicaliser is byte-identical to the full algorithm."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from obcore.errors import ObcoreError
+from obcore.fastcanon import ShapeCanonicalizer
+from obcore.jsonld import canonicalize
+from obcore.keys import did_key, generate_key
+from obcore.proofs.data_integrity import sign, verify
+from obcore.recipients import identity_hash
+
+pytestmark = pytest.mark.nodjango
+BASE = json.loads((Path(__file__).parent / "vectors" / "1edtech-ob3-unsigned.json").read_text())
+CANON = ShapeCanonicalizer()  # shared across examples, like a bulk award
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+iri = st.one_of(
+    st.uuids().map(lambda u: f"urn:uuid:{u}"),
+    st.from_regex(r"https://[a-z]{1,8}\.example/[a-z0-9/]{0,12}", fullmatch=True),
+    st.sampled_from(["did:example:123", "Achievement", "relative/path", "schema:x", " "]),
+)
+dates = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1)).map(
+    lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+)
+
+
+@st.composite
+def credentials(draw: Any) -> dict[str, Any]:
+    document = copy.deepcopy(BASE)
+    document["id"] = draw(iri)
+    document["name"] = draw(text)
+    document["validFrom"] = draw(dates)
+    achievement = document["credentialSubject"]["achievement"]
+    achievement["name"] = draw(text)
+    achievement["description"] = draw(text)
+    achievement["criteria"]["narrative"] = draw(text)
+    if draw(st.booleans()):
+        document["credentialSubject"].pop("id")
+        salt = draw(st.text(alphabet="0123456789abcdef", min_size=0, max_size=8))
+        document["credentialSubject"]["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(draw(st.emails()), salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            }
+        ]
+    evidence = draw(st.lists(text, max_size=3))
+    if evidence:  # identical narratives give blank nodes the same first-degree hash
+        document["evidence"] = [{"type": ["Evidence"], "narrative": n} for n in evidence]
+    return document
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(credentials())
+def test_same_bytes_as_the_full_algorithm(document: dict[str, Any]) -> None:
+    try:
+        expected = canonicalize(document)
+    except ObcoreError as error:
+        with pytest.raises(type(error)):
+            CANON.canonicalize(document)
+        return
+    assert CANON.canonicalize(document) == expected
+
+
+def test_fast_path_is_taken_and_falls_back_when_needed() -> None:
+    canon = ShapeCanonicalizer()
+    document = copy.deepcopy(BASE)
+    for number in range(5):
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-00000000000{number}"
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow) == (5, 0)
+    twins = {**document, "evidence": [{"type": ["Evidence"], "narrative": "x"}] * 2}
+    assert canon.canonicalize(twins) == canonicalize(twins)
+    assert canon.slow == 1
+
+
+def test_bulk_signing_gives_identical_proofs_and_verifies() -> None:
+    key = generate_key()
+    issuer = did_key(key)
+    method = f"{issuer}#{key.to_multikey()}"
+    canon = ShapeCanonicalizer()
+    for number in range(20):
+        document = copy.deepcopy(BASE)
+        document["issuer"]["id"] = issuer
+        document["id"] = f"urn:uuid:5a1b6f0e-2c3d-4e5f-8a9b-{number:012d}"
+        fast = sign(
+            document,
+            key,
+            verification_method=method,
+            canonicalizer=canon,
+            created="2026-02-02T10:00:00Z",
+        )
+        slow = sign(document, key, verification_method=method, created="2026-02-02T10:00:00Z")
+        assert fast == slow
+        assert verify(fast, canonicalizer=canon).verified
+    assert canon.slow == 0
