@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from obcore.errors import ObcoreError
 
-COMMANDS = ("verify", "sign", "keys", "bake", "unbake")
+COMMANDS = ("verify", "sign", "keys", "bake", "unbake", "bench")
 
 
 class UsageError(Exception):
@@ -147,6 +147,14 @@ def _unbake(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from obcore.bench import render, run
+
+    result = run(args.count, reference=not args.no_reference)
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="blason", description="Open Badges tools (obcore).")
     commands = root.add_subparsers(dest="command", required=True)
@@ -198,6 +206,12 @@ def parser() -> argparse.ArgumentParser:
     unbake = commands.add_parser("unbake", help="print the credential baked in an image")
     unbake.add_argument("image")
     unbake.set_defaults(run=_unbake)
+
+    bench = commands.add_parser("bench", help="measure throughput, against Digital Bazaar's stack")
+    bench.add_argument("--count", type=int, default=1000)
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--no-reference", action="store_true", help="skip the JS reference")
+    bench.set_defaults(run=_bench)
     return root
 
 

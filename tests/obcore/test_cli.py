@@ -145,3 +145,12 @@ def test_verify_with_served_documents(tmp_path: Path) -> None:
     assert served.returncode == 0, served.stdout
     bad = blason("verify", "signed.json", "--document", "nonsense", cwd=tmp_path)
     assert bad.returncode == 2
+
+
+def test_bench_json_shape(tmp_path: Path) -> None:
+    result = blason("bench", "--count", "20", "--no-reference", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    operations = json.loads(result.stdout)["operations"]
+    for name in ("sign_bulk", "sign_one", "verify", "bake"):
+        assert operations[name]["blason_per_s"] > 0
+        assert operations[name]["reference_per_s"] is None

@@ -5,6 +5,8 @@
 //      -> {"verified": true|false, "error": "..."}
 //   {"action": "sign", "credential": {...}, "key": {Multikey with secretKeyMultibase},
 //    "date": "2026-01-01T00:00:00Z"} -> {"signed": {...}}
+//   {"action": "bench", "credential": {...}, "key": {...}, "count": N, "documents": {...}}
+//      -> {"sign_per_s": float, "verify_per_s": float}
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -50,6 +52,29 @@ try {
       signer: keyPair.signer(), cryptosuite: eddsaRdfc2022, date: request.date,
     });
     answer = {signed: await vc.issue({credential: request.credential, suite, documentLoader})};
+  } else if (request.action === 'bench') {
+    const keyPair = await Ed25519Multikey.from(request.key);
+    const signSuite = new DataIntegrityProof({
+      signer: keyPair.signer(), cryptosuite: eddsaRdfc2022, date: request.date,
+    });
+    const verifySuite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+    const count = request.count;
+    const signed = [];
+    let start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) {
+      const credential = {...request.credential, id: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`};
+      signed.push(await vc.issue({credential, suite: signSuite, documentLoader}));
+    }
+    const signSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    start = process.hrtime.bigint();
+    for (const credential of signed) {
+      const result = await vc.verifyCredential({
+        credential, suite: verifySuite, documentLoader, checkStatus: async () => ({verified: true}),
+      });
+      if (!result.verified) throw new Error(errorText(result.error));
+    }
+    const verifySeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    answer = {sign_per_s: count / signSeconds, verify_per_s: count / verifySeconds};
   } else {
     answer = {error: `unknown action ${request.action}`};
   }
