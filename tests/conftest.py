@@ -26,9 +26,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if compile_catalogues():  # .mo files are build products, not committed
         # Django may have loaded (empty) catalogues while starting: make it read them again.
+        import gettext
+
         from asgiref.local import Local
         from django.utils.translation import trans_real
 
+        gettext._translations.clear()  # type: ignore[attr-defined]  # the stdlib's .mo cache
         trans_real._translations = {}
         trans_real._default = None
         trans_real._active = Local()

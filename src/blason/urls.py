@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
+    path("", include("blason.issuing.urls")),
     path("", include("blason.core.urls")),
 ]
 

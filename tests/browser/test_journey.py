@@ -129,3 +129,29 @@ def test_create_a_space_and_invite_someone(
     assert_accessible(page)
     (mail,) = smtp_server.wait_for(1)
     assert mail["To"] == "nina@example.org"
+
+
+def test_design_a_badge_with_the_image_builder(
+    page: Any, world: Any, assert_accessible: Any
+) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_login", world.admin.email)
+    page.fill("#id_password", "correct horse battery staple")
+    submit(page)
+    page.goto(f"/spaces/{world.org_a.slug}/")
+    page.get_by_role("link", name="Concevoir un nouveau badge").click()
+    assert_accessible(page)
+    page.fill("#id_name", "Prise de parole")
+    page.fill("#id_description", "Ose parler devant le groupe.")
+    page.fill("#id_criteria_items", "Présente une idée\nÉcoute les réponses")
+    page.fill("#id_criteria", "Observé par deux pairs.")
+    page.select_option("#id_shape", "star")
+    page.fill("#id_image_text", "Parole")
+    page.locator("#image-preview img").wait_for()  # htmx preview of the builder
+    page.get_by_label("N'expire pas").check()
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Prise de parole"
+    assert page.get_by_text("Écoute les réponses").is_visible()
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_role("status").get_by_text("Le badge est publié.").wait_for()
+    assert_accessible(page)

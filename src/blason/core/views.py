@@ -61,7 +61,12 @@ def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
     return render(
         request,
         "core/badge_detail.html",
-        {"access": access, "issuer": access.issuer, "badge": badge},
+        {
+            "access": access,
+            "issuer": access.issuer,
+            "badge": badge,
+            "can_edit": access.can(Role.EDITOR),
+        },
     )
 
 

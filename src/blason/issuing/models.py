@@ -16,6 +16,32 @@ class BadgeStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class AchievementType(models.TextChoices):
+    """The OB 3.0 AchievementType vocabulary (the most useful first)."""
+
+    BADGE = "Badge", _("Badge")
+    ACHIEVEMENT = "Achievement", _("Achievement")
+    COMPETENCY = "Competency", _("Competency")
+    AWARD = "Award", _("Award")
+    CERTIFICATE_OF_COMPLETION = "CertificateOfCompletion", _("Certificate of completion")
+    COURSE = "Course", _("Course")
+    COMMUNITY_SERVICE = "CommunityService", _("Community service")
+    CO_CURRICULAR = "CoCurricular", _("Co-curricular activity")
+    MEMBERSHIP = "Membership", _("Membership")
+    MICRO_CREDENTIAL = "MicroCredential", _("Micro-credential")
+    ASSESSMENT = "Assessment", _("Assessment")
+    CERTIFICATE = "Certificate", _("Certificate")
+    CERTIFICATION = "Certification", _("Certification")
+    LEARNING_PROGRAM = "LearningProgram", _("Learning programme")
+    FIELDWORK = "Fieldwork", _("Fieldwork")
+
+
+class Validity(models.TextChoices):
+    FOREVER = "forever", _("Does not expire")
+    DURATION = "duration", _("Expires a number of days after it is awarded")
+    DATE = "date", _("Expires on a date")
+
+
 def badge_image_path(instance: BadgeClass, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"badges/{instance.uuid}.{extension}"
@@ -27,7 +53,20 @@ class BadgeClass(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"))
     criteria = models.TextField(_("criteria"), help_text=_("What a person did to earn it."))
+    criteria_items = models.JSONField(_("criteria list"), default=list, blank=True)
     image = models.FileField(_("image"), upload_to=badge_image_path, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    achievement_type = models.CharField(
+        _("kind of achievement"),
+        max_length=40,
+        choices=AchievementType.choices,
+        default=AchievementType.BADGE,
+    )
+    validity = models.CharField(
+        _("validity"), max_length=10, choices=Validity.choices, default=Validity.FOREVER
+    )
+    validity_days = models.PositiveIntegerField(_("days of validity"), null=True, blank=True)
+    valid_until = models.DateField(_("expiry date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=BadgeStatus.choices, default=BadgeStatus.DRAFT
     )
