@@ -203,6 +203,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Serve uploads from Django when they are stored locally (small installs without a web server in
+# front); a reverse proxy or a CDN serving MEDIA_ROOT does it better at scale.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", _storage == "local")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", ("fr", "en"), "fr")

@@ -1,19 +1,37 @@
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from blason.core import views as core_views
+from blason.issuing import public_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Public, stable addresses that go into issued badges: change them never.
+    path("issuers/<uuid:issuer_uuid>", public_views.issuer_profile, name="issuer_profile"),
+    path("issuers/<uuid:issuer_uuid>/did.json", public_views.issuer_did, name="issuer_did"),
+    path(
+        "issuers/<uuid:issuer_uuid>/keys/<str:fragment>",
+        public_views.issuer_key,
+        name="issuer_key",
+    ),
+    path("issuers/<uuid:issuer_uuid>/jwks.json", public_views.issuer_jwks, name="issuer_jwks"),
+    path("issuers/<uuid:issuer_uuid>/ob2", public_views.issuer_ob2, name="issuer_ob2"),
+    path(
+        "issuers/<uuid:issuer_uuid>/ob2/keys/<str:fragment>",
+        public_views.issuer_ob2_key,
+        name="issuer_ob2_key",
+    ),
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.issuing.urls")),
     path("", include("blason.core.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 handler400 = "blason.core.errors.bad_request"
 handler403 = "blason.core.errors.permission_denied"

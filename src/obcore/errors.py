@@ -91,3 +91,42 @@ class SafeModeError(ObcoreError):
 
 class ProofError(ObcoreError):
     """A proof cannot be created or checked (bad input, unknown suite, unresolvable key)."""
+
+
+# --- Documents (obcore.ob2, obcore.ob3, obcore.schemas) ---------------------------------------
+
+
+class DocumentError(ObcoreError):
+    """An Open Badges document is malformed; ``path`` names the offending field (``a.b[0].c``)."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.reason = message
+
+
+class SchemaValidationError(DocumentError):
+    """A document does not validate against its JSON Schema; ``problems`` lists every error."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+# --- JOSE (obcore.jose) -----------------------------------------------------------------------
+
+
+class JoseError(ObcoreError):
+    """A JWS / VC-JWT cannot be produced, or is malformed, badly signed, or its claims disagree."""
+
+
+class JwsSignatureError(JoseError):
+    """The JWS signature does not verify with the resolved key (tampering or wrong key)."""
+
+
+class JwtExpiredError(JoseError):
+    """The VC-JWT's ``exp`` (the credential's ``validUntil``) has passed."""
+
+
+class JwtNotYetValidError(JoseError):
+    """The VC-JWT's ``nbf`` (the credential's ``validFrom``) is still in the future."""

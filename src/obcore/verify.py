@@ -239,7 +239,7 @@ def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | No
         )
         return
     problem = " ".join(result.problems)
-    if "cannot be found" in problem or "Unsupported" in problem:
+    if any(text in problem for text in ("cannot be found", "cannot be fetched", "Unsupported")):
         raise _fail(
             report,
             State.UNVERIFIABLE,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
 
 from obcore.keys import KeyPair, b58encode, did_key, generate_key, multikey_document
 from obcore.proofs.data_integrity import sign, verify
-
-pytestmark = pytest.mark.nodjango
 
 
 def credential(issuer: str) -> dict[str, Any]:
@@ -140,3 +139,28 @@ def test_undefined_terms_are_refused_by_both(digitalbazaar: Any) -> None:
     result = verify(signed)
     assert not result.verified
     assert "unknownTerm" in " ".join(result.problems)
+
+
+@pytest.mark.django_db
+def test_blason_issuer_documents_satisfy_digitalbazaar(digitalbazaar: Any, client: Any) -> None:
+    """What Blason serves at an issuer's and a key's URLs is what Digital Bazaar's verifier needs:
+    the key document, and the issuer's profile listing it in ``assertionMethod``."""
+    from blason.issuing import documents, keys
+    from tests.factories import IssuerFactory
+
+    issuer = IssuerFactory()
+    key = keys.signing_key_for(issuer)
+    issuer_url = documents.issuer_url(issuer)
+    method_id = documents.verification_method_id(issuer, key)
+    signed = sign(credential(issuer_url), keys.private_key(key), verification_method=method_id)
+    response = client.get(issuer_url, HTTP_ACCEPT="application/ld+json")
+    profile = json.loads(response.content)
+    key_document = json.loads(client.get(method_id, HTTP_ACCEPT="application/ld+json").content)
+    answer = digitalbazaar(
+        {
+            "action": "verify",
+            "credential": signed,
+            "documents": {issuer_url: profile, method_id: key_document},
+        }
+    )
+    assert answer["verified"], answer["error"]

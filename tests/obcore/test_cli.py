@@ -139,8 +139,18 @@ def test_verify_with_served_documents(tmp_path: Path) -> None:
         json.dumps(multikey_document(key, id=method_id, controller=issuer))
     )
     assert blason("verify", "signed.json", "--offline", cwd=tmp_path).returncode == 1
+    (tmp_path / "issuer.json").write_text(
+        json.dumps({"id": issuer, "assertionMethod": [method_id]})
+    )
     served = blason(
-        "verify", "signed.json", "--offline", "--document", f"{method_id}=key.json", cwd=tmp_path
+        "verify",
+        "signed.json",
+        "--offline",
+        "--document",
+        f"{method_id}=key.json",
+        "--document",
+        f"{issuer}=issuer.json",
+        cwd=tmp_path,
     )
     assert served.returncode == 0, served.stdout
     bad = blason("verify", "signed.json", "--document", "nonsense", cwd=tmp_path)

@@ -20,12 +20,15 @@ def _new_key(issuer: Issuer, algorithm: str) -> SigningKey:
     from obcore.keys import generate_key
 
     pair = generate_key(cast("Algorithm", algorithm))
+    # Multikeys are published under "<issuer>#<publicKeyMultibase>", the form every verifier
+    # finds (1EdTech's validator looks keys up that way); RSA keys get a short name.
+    multikey = pair.to_multikey() if algorithm != KeyAlgorithm.RSA else ""
     return SigningKey.objects.create(
         issuer=issuer,
         algorithm=algorithm,
-        fragment=f"key-{secrets.token_hex(4)}",
+        fragment=multikey or f"key-{secrets.token_hex(4)}",
         public_jwk=pair.to_public_jwk(),
-        public_multikey=pair.to_multikey() if algorithm != KeyAlgorithm.RSA else "",
+        public_multikey=multikey,
         private_key_sealed=keystore.seal(pair.private_pem()),
     )
 
@@ -56,6 +59,11 @@ def signing_key_rotate(*, issuer: Issuer, algorithm: str, actor: Any) -> Signing
         data={"algorithm": algorithm, "fragment": key.fragment},
     )
     return key
+
+
+def public_keys(issuer: Issuer) -> list[SigningKey]:
+    """Every key of the issuer, active and retired: badges signed by old keys stay valid."""
+    return list(SigningKey.objects.filter(issuer=issuer).order_by("created_at"))
 
 
 def private_key(key: SigningKey) -> KeyPair:

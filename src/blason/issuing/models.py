@@ -99,7 +99,7 @@ class SigningKey(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="signing_keys")
     algorithm = models.CharField(max_length=10, choices=KeyAlgorithm.choices)
     # Fragment of the verification method id, e.g. "key-3f9c1a2b": <issuer id>#<fragment>.
-    fragment = models.CharField(max_length=40)
+    fragment = models.CharField(max_length=80)
     public_jwk = models.JSONField()
     public_multikey = models.CharField(max_length=200, blank=True)
     private_key_sealed = models.BinaryField()

@@ -156,8 +156,18 @@ def _method_key(method: Mapping[str, Any], method_id: str) -> KeyPair:
     return key
 
 
-def resolve_method(method_id: str, resolver: Resolver) -> tuple[KeyPair, str | None]:
-    """The public key and controller of a verification method."""
+def _lists(document: Mapping[str, Any], method_id: str, purpose: str) -> bool:
+    for entry in document.get(purpose) or []:
+        if entry == method_id or (isinstance(entry, Mapping) and entry.get("id") == method_id):
+            return True
+    return False
+
+
+def resolve_method(
+    method_id: str, resolver: Resolver, purpose: str = "assertionMethod"
+) -> tuple[KeyPair, str | None]:
+    """The public key of a verification method and its controller, once the controller's own
+    document confirms the method (a key document alone could name any controller)."""
     base = method_id.split("#", 1)[0]
     candidates = [method_id, base] if base != method_id else [method_id]
     errors = []
@@ -170,11 +180,21 @@ def resolve_method(method_id: str, resolver: Resolver) -> tuple[KeyPair, str | N
         method = _find_method(document, method_id)
         if method is None:
             continue
-        controller = method.get("controller") or document.get("id")
-        # A controller document that lists the method must be the controller it names.
-        if url == base and document.get("id") not in (None, base) and controller == base:
-            controller = document.get("id")
-        return _method_key(method, method_id), controller if isinstance(controller, str) else None
+        controller = method.get("controller")
+        if not isinstance(controller, str):
+            raise ProofError(f"the verification method {method_id} names no controller")
+        if document.get("id") != controller:
+            try:
+                controller_document = resolver(controller)
+            except (ObcoreError, LookupError):
+                raise ProofError(
+                    f"the controller {controller} of {method_id} cannot be fetched"
+                ) from None
+            if not _lists(controller_document, method_id, purpose):
+                raise ProofError(f"{controller} does not list {method_id} among its {purpose} keys")
+        elif method is not document and not _lists(document, method_id, purpose):
+            raise ProofError(f"{controller} does not list {method_id} among its {purpose} keys")
+        return _method_key(method, method_id), controller
     detail = f" ({'; '.join(errors)})" if errors else ""
     raise ProofError(f"the verification method {method_id} cannot be found{detail}")
 
@@ -212,7 +232,7 @@ def verify(
         result.problems.append("The proof is malformed (proofValue or verificationMethod).")
         return result
     try:
-        key, controller = resolve_method(method_id, resolver)
+        key, controller = resolve_method(method_id, resolver, expected_purpose)
         result.controller = controller
         unsecured = {k: v for k, v in document.items() if k != "proof"}
         options = {k: v for k, v in proof.items() if k != "proofValue"}

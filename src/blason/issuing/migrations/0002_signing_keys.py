@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('algorithm', models.CharField(choices=[('Ed25519', 'Ed25519'), ('RSA', 'RSA'), ('P-256', 'P-256')], max_length=10)),
-                ('fragment', models.CharField(max_length=40)),
+                ('fragment', models.CharField(max_length=80)),
                 ('public_jwk', models.JSONField()),
                 ('public_multikey', models.CharField(blank=True, max_length=200)),
                 ('private_key_sealed', models.BinaryField()),
