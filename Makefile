@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MIN_PYTHON := 3.11
 
-.PHONY: run test setup install install-dev lint typecheck messages check-messages lock bench clean
+.PHONY: run test setup install install-dev lint typecheck check messages check-messages lock bench clean
 
 run: install .env
 	$(BIN)/blason setup
@@ -47,13 +47,17 @@ lint: install-dev
 typecheck: install-dev
 	DOTENV_FILE=off DEBUG=true $(BIN)/mypy
 
+# The quick gates of .ci/run (no tests): lint, types, migrations, translations.
+check: lint typecheck check-messages
+	DOTENV_FILE=off DEBUG=true $(BIN)/blason makemigrations --check --dry-run
+
 # Re-extract the strings to translate, then fill in the French msgstr in the .po files.
 messages: install-dev
 	cd src/blason && ../../$(BIN)/blason makemessages -l fr -l en --no-obsolete \
 		--add-location file -i "static/*" -i "migrations/*"
 
 check-messages: install-dev
-	$(BIN)/blason check_translations
+	DOTENV_FILE=off DEBUG=true $(BIN)/blason check_translations
 
 # Regenerate the pinned requirements from pyproject.toml.
 lock: install-dev

@@ -399,7 +399,9 @@ def _verify_ob3(
             "This is not a verifiable credential.",
             "Ce n'est pas une attestation vérifiable.",
         )
-    if "proof" not in document:
+    if document.pop("_jwt_verified", False):
+        pass  # a VC-JWT: its signature was checked already
+    elif "proof" not in document:
         raise _fail(
             report,
             State.INVALID,
@@ -407,7 +409,8 @@ def _verify_ob3(
             "The badge carries no signature.",
             "Le badge ne porte aucune signature.",
         )
-    _check_proof(document, report, fetcher)
+    else:
+        _check_proof(document, report, fetcher)
     _check_status(document, report, fetcher, now)
     _check_dates(document, report, now)
     _check_recipient(document, report, recipient)
@@ -428,6 +431,56 @@ def _verify_ob3(
         )
 
 
+def _jws(
+    token: str,
+    report: Report,
+    resolve: data_integrity.Resolver,
+    now: datetime,
+    recipient: str | None,
+) -> dict[str, Any] | None:
+    """Check a compact JWS. OB 2.0: fully verified here (returns None); VC-JWT: returns the
+    credential for the remaining OB 3.0 checks (status, dates, recipient)."""
+    from obcore import verify_ob2
+
+    payload = verify_ob2.peek_payload(token)
+    if payload is None:
+        raise _fail(
+            report,
+            State.MALFORMED,
+            "read",
+            "This JWS cannot be decoded.",
+            "Ce JWS ne peut pas être décodé.",
+        )
+    report.version = (
+        _version(payload.get("vc", payload))
+        if isinstance(payload.get("vc", payload), Mapping)
+        else None
+    )
+    if report.version == "2.0":
+        verify_ob2.ob2(token, report, resolve, now, recipient)
+        return None
+    try:
+        credential = verify_ob2.vc_jwt(token, report, resolve, now)
+    except ObcoreError as exc:
+        state = State.UNVERIFIABLE if isinstance(exc, FetchError) else State.INVALID
+        raise _fail(
+            report,
+            state,
+            "proof",
+            f"The signature is not valid: {exc}",
+            f"La signature n'est pas valide : {exc}",
+        ) from None
+    report.add(
+        "proof",
+        Outcome.PASSED,
+        "The VC-JWT signature of the issuer is valid.",
+        "La signature VC-JWT de l'émetteur est valide.",
+    )
+    report.version = "3.0"
+    report.credential = credential
+    return {**credential, "_jwt_verified": True}
+
+
 def verify_credential(
     source: Any,
     *,
@@ -440,26 +493,19 @@ def verify_credential(
     moment = now or datetime.now(UTC)
     try:
         document = _read(source, report, fetcher)
+        resolve = _resolver(fetcher)
         if isinstance(document, str):
-            raise _fail(
-                report,
-                State.UNVERIFIABLE,
-                "proof",
-                "This badge is signed as a JWS, which this verifier cannot check yet.",
-                "Ce badge est signé en JWS, ce que ce vérificateur ne sait pas encore vérifier.",
-            )
-        report.credential = document
-        report.version = _version(document)
+            document = _jws(document, report, resolve, moment, recipient)
+            if document is None:
+                return report
+        report.credential = report.credential or document
+        report.version = report.version or _version(document)
         if report.version == "3.0":
             _verify_ob3(document, report, fetcher, moment, recipient)
         elif report.version == "2.0":
-            raise _fail(
-                report,
-                State.UNVERIFIABLE,
-                "parse",
-                "Open Badges 2.0 verification is not available in this version.",
-                "La vérification des Open Badges 2.0 n'est pas encore disponible.",
-            )
+            from obcore import verify_ob2
+
+            verify_ob2.ob2(document, report, resolve, moment, recipient)
         else:
             raise _fail(
                 report,

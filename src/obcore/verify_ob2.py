@@ -1,0 +1,220 @@
+"""Verification of the JOSE forms and of Open Badges 2.0, for the pipeline in ``verify``.
+
+* VC-JWT (OB 3.0): the ``kid`` is fetched (a key document, a Multikey or a JWK Set), the
+  signature and JWT claims are checked by ``obcore.jose``, and the key must belong to the issuer.
+* OB 2.0 signed (JWS): ``obcore.jose.verify_ob2_jws`` checks the signer, then the issuer's
+  RevocationList is read.
+* OB 2.0 hosted: the assertion's own URL is the source of truth; it is fetched (410 Gone means
+  revoked), its BadgeClass and issuer too, and the assertion must live on the issuer's host.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from obcore import status
+from obcore.errors import DocumentError, JoseError, ObcoreError
+from obcore.fetch import FetchError
+
+if TYPE_CHECKING:
+    from obcore.keys import KeyPair
+    from obcore.verify import Report
+
+Resolve = Callable[[str], Mapping[str, Any]]
+
+
+def peek_payload(token: str) -> dict[str, Any] | None:
+    """The unverified JWS payload, to decide which verification applies."""
+    try:
+        part = token.split(".")[1]
+        payload = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (IndexError, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _key_for(kid: str, resolve: Resolve) -> tuple[KeyPair | Mapping[str, Any], str | None]:
+    from obcore.keys import key_from_multikey
+
+    document = resolve(kid)
+    if isinstance(document.get("keys"), list):  # a JWK Set
+        for jwk in document["keys"]:
+            if isinstance(jwk, Mapping) and jwk.get("kid") == kid:
+                return jwk, None
+        raise JoseError(f"the key set at {kid} has no key {kid}")
+    controller = document.get("controller")
+    owner = controller if isinstance(controller, str) else None
+    if isinstance(document.get("publicKeyJwk"), Mapping):
+        return document["publicKeyJwk"], owner
+    if isinstance(document.get("publicKeyMultibase"), str):
+        return key_from_multikey(document["publicKeyMultibase"]), owner
+    return document, owner
+
+
+def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[str, Any]:
+    """Check a VC-JWT; return the credential it carries. Raises ``ObcoreError`` on failure."""
+    from obcore.jose import verify_vc_jwt
+    from obcore.proofs.data_integrity import issuer_id
+
+    owners: list[str | None] = []
+
+    def key(kid: str) -> KeyPair | Mapping[str, Any]:
+        found, owner = _key_for(kid, resolve)
+        owners.append(owner)
+        return found
+
+    result = verify_vc_jwt(token, key, now=now)
+    issuer = issuer_id(result.credential)
+    kid = str(result.header.get("kid", ""))
+    owner = owners[0] if owners else None
+    if issuer is None:
+        raise JoseError("the credential names no issuer")
+    # The key must belong to the issuer: its document says so (controller), or it lives under
+    # the issuer's own address.
+    under_issuer = kid.split("#", 1)[0] == issuer or kid.startswith(issuer.rstrip("/") + "/")
+    if (owner is not None and owner != issuer) or (owner is None and not under_issuer):
+        raise JoseError(f"the signing key {kid} does not belong to the issuer {issuer}")
+    return result.credential
+
+
+def _hosted_scope(assertion_id: str, issuer_id: str) -> bool:
+    return urlsplit(assertion_id).netloc == urlsplit(issuer_id).netloc
+
+
+def ob2(
+    source: dict[str, Any] | str,
+    report: Report,
+    resolve: Resolve,
+    now: datetime,
+    recipient: str | None,
+) -> None:
+    """Verify an OB 2.0 assertion (hosted JSON, or a signed JWS). Fills the report's checks."""
+    from obcore.jose import verify_ob2_jws
+    from obcore.ob2 import parse_assertion, parse_badge_class, parse_profile
+    from obcore.verify import Outcome, State, _fail
+
+    try:
+        if isinstance(source, str):
+            signed = verify_ob2_jws(source, resolve)
+            assertion, badge, issuer = signed.assertion, signed.badge_class, signed.issuer
+            report.credential = signed.payload
+            report.add(
+                "proof",
+                Outcome.PASSED,
+                "The RS256 signature of the issuer is valid.",
+                "La signature RS256 de l'émetteur est valide.",
+            )
+        else:
+            try:
+                declared = parse_assertion(source)
+            except DocumentError as exc:
+                raise _fail(
+                    report,
+                    State.MALFORMED,
+                    "parse",
+                    f"This OB 2.0 assertion is malformed: {exc}",
+                    f"Cette assertion OB 2.0 est mal formée : {exc}",
+                ) from None
+            if declared.verification.type != "HostedBadge" or not declared.id.startswith("http"):
+                raise _fail(
+                    report,
+                    State.INVALID,
+                    "proof",
+                    "This OB 2.0 badge is neither hosted at a web address nor signed.",
+                    "Ce badge OB 2.0 n'est ni hébergé à une adresse web ni signé.",
+                )
+            try:
+                hosted = dict(resolve(declared.id))
+            except FetchError as exc:
+                state = State.REVOKED if exc.reason == "gone" else State.UNVERIFIABLE
+                raise _fail(
+                    report,
+                    state,
+                    "proof",
+                    f"The issuer's copy of the badge cannot be fetched: {exc}",
+                    f"La copie du badge chez l'émetteur est introuvable : {exc}",
+                ) from None
+            assertion = parse_assertion(hosted)
+            report.credential = hosted
+            badge = (
+                assertion.badge
+                if not isinstance(assertion.badge, str)
+                else parse_badge_class(resolve(assertion.badge))
+            )
+            issuer = (
+                badge.issuer
+                if not isinstance(badge.issuer, str)
+                else parse_profile(resolve(badge.issuer))
+            )
+            if not _hosted_scope(assertion.id, issuer.id):
+                raise _fail(
+                    report,
+                    State.INVALID,
+                    "proof",
+                    "The badge is not hosted on its issuer's site.",
+                    "Le badge n'est pas hébergé sur le site de son émetteur.",
+                )
+            report.add(
+                "proof",
+                Outcome.PASSED,
+                "The issuer hosts this badge.",
+                "L'émetteur héberge bien ce badge.",
+            )
+    except (JoseError, DocumentError, FetchError) as exc:
+        raise _fail(
+            report,
+            State.INVALID,
+            "proof",
+            f"The badge cannot be trusted: {exc}",
+            f"Le badge n'est pas digne de confiance : {exc}",
+        ) from None
+    report.issuer = issuer.id
+    if issuer.revocation_list:
+        try:
+            result = status.check_ob2_revocation(resolve(issuer.revocation_list), assertion.id)
+        except ObcoreError as exc:
+            raise _fail(
+                report,
+                State.UNVERIFIABLE,
+                "status",
+                f"The revocation list cannot be read: {exc}",
+                f"La liste de révocation est illisible : {exc}",
+            ) from None
+        if not result.ok:
+            reason = f" ({result.reason})" if result.reason else ""
+            raise _fail(
+                report,
+                State.REVOKED,
+                "status",
+                f"The issuer revoked this badge{reason}.",
+                f"L'émetteur a révoqué ce badge{reason}.",
+            )
+    report.add("status", Outcome.PASSED, "The badge is not revoked.", "Le badge n'est pas révoqué.")
+    if assertion.expires is not None and now > assertion.expires:
+        raise _fail(report, State.EXPIRED, "dates", "The badge has expired.", "Le badge a expiré.")
+    report.add(
+        "dates",
+        Outcome.PASSED,
+        "The badge is within its validity period.",
+        "Le badge est dans sa période de validité.",
+    )
+    if recipient is not None:
+        if not assertion.recipient.matches(recipient):
+            raise _fail(
+                report,
+                State.INVALID,
+                "recipient",
+                f"The badge was not awarded to {recipient}.",
+                f"Le badge n'a pas été attribué à {recipient}.",
+            )
+        report.add(
+            "recipient",
+            Outcome.PASSED,
+            f"The badge was awarded to {recipient}.",
+            f"Le badge a bien été attribué à {recipient}.",
+        )
