@@ -93,6 +93,11 @@ def _sign(args: argparse.Namespace) -> int:
             created = datetime.fromisoformat(args.created.replace("Z", "+00:00"))
         except ValueError:
             raise UsageError(f"--created: {args.created!r} is not an ISO 8601 date-time") from None
+    if args.format == "jwt":
+        from obcore.jose import sign_vc_jwt
+
+        print(sign_vc_jwt(document, key, kid=args.verification_method))
+        return 0
     signed = sign(
         document,
         key,
@@ -177,11 +182,17 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--language", choices=("fr", "en"), default="en")
     verify.set_defaults(run=_verify)
 
-    sign = commands.add_parser("sign", help="add a Data Integrity proof to a credential")
+    sign = commands.add_parser("sign", help="sign a credential (Data Integrity or VC-JWT)")
     sign.add_argument("unsigned")
-    sign.add_argument("--key", required=True, help="private JWK file (Ed25519)")
+    sign.add_argument("--key", required=True, help="private JWK file")
     sign.add_argument("--verification-method", required=True)
     sign.add_argument("--created", help="proof date-time (default: now)")
+    sign.add_argument(
+        "--format",
+        choices=("di", "jwt"),
+        default="di",
+        help="di: Data Integrity proof (Ed25519); jwt: VC-JWT (Ed25519, RSA or P-256 key)",
+    )
     sign.add_argument(
         "--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022"
     )

@@ -164,3 +164,34 @@ def test_bench_json_shape(tmp_path: Path) -> None:
     for name in ("sign_bulk", "sign_one", "verify", "bake"):
         assert operations[name]["blason_per_s"] > 0
         assert operations[name]["reference_per_s"] is None
+
+
+def test_sign_as_vc_jwt_and_verify(tmp_path: Path) -> None:
+    assert (
+        blason("keys", "generate", "--type", "p256", "-o", "key.json", cwd=tmp_path).returncode == 0
+    )
+    issuer = "https://badges.example/issuers/9"
+    kid = f"{issuer}/keys/1"
+    credential = json.loads((VECTORS / "1edtech-ob3-unsigned.json").read_text())
+    credential["issuer"]["id"] = issuer
+    (tmp_path / "unsigned.json").write_text(json.dumps(credential))
+    result = blason(
+        "sign",
+        "unsigned.json",
+        "--key",
+        "key.json",
+        "--verification-method",
+        kid,
+        "--format",
+        "jwt",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "badge.jws").write_text(result.stdout)
+    jwk = json.loads((tmp_path / "key.json").read_text())
+    public = {k: v for k, v in jwk.items() if k != "d"}
+    (tmp_path / "kid.json").write_text(json.dumps({"id": kid, "publicKeyJwk": public}))
+    verified = blason(
+        "verify", "badge.jws", "--offline", "--document", f"{kid}=kid.json", cwd=tmp_path
+    )
+    assert verified.returncode == 0, verified.stdout
