@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "blason.core",
     "blason.accounts",
     "blason.issuing",
+    "blason.verification",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -288,6 +289,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "10/m/ip,3/5m/key"),
+    "verify": env_str("RATE_LIMIT_VERIFY", "30/m/ip"),
 }
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True
@@ -303,6 +305,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Fetching other sites' documents (verification, imports) ---------------------------------
+# Private and loopback addresses are refused unless allowed (an intranet, or tests).
+FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
+FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", 10, minimum=1)
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 BLASON_VERSION = "0.1.0"
 HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimum=10)

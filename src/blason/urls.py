@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
+    path("", include("blason.verification.urls")),
     path("", include("blason.issuing.urls")),
     path("", include("blason.core.urls")),
 ]

@@ -155,3 +155,23 @@ def test_design_a_badge_with_the_image_builder(
     page.get_by_role("button", name="Publier").click()
     page.get_by_role("status").get_by_text("Le badge est publié.").wait_for()
     assert_accessible(page)
+
+
+def test_verify_a_badge_without_an_account(page: Any, assert_accessible: Any) -> None:
+    import json
+
+    from tests.blason.test_verify_page import signed_credential
+
+    page.goto("/")
+    page.get_by_role("link", name="Vérifier un badge").click()
+    assert_accessible(page)
+    good = signed_credential()
+    page.fill("#id_text", json.dumps(good))
+    submit(page)
+    page.get_by_role("heading", name="Badge valide").wait_for()
+    assert_accessible(page)
+    good["credentialSubject"]["achievement"]["name"] = "Autre"
+    page.fill("#id_text", json.dumps(good))
+    submit(page)
+    page.get_by_role("heading", name="Badge non valide").wait_for()
+    assert_accessible(page)

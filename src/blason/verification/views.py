@@ -1,0 +1,104 @@
+"""Public verification ("Vérifier un badge"): anyone checks a badge, without an account."""
+
+from __future__ import annotations
+
+from allauth.core.ratelimit import consume as ratelimit_consume
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from blason.verification.forms import VerifyForm
+from obcore.fetch import FetchPolicy, HttpFetcher
+from obcore.verify import State, verify_credential
+
+
+def state_summary(state: State) -> tuple[str, str]:
+    """A headline and a plain-language explanation for each outcome."""
+    return {
+        State.VALID: (
+            _("Valid badge"),
+            _(
+                "It was issued by the issuer shown, to the person "
+                "shown, and nothing in it was changed."
+            ),
+        ),
+        State.EXPIRED: (_("Expired badge"), _("The badge is authentic but its validity ended.")),
+        State.REVOKED: (_("Revoked badge"), _("The issuer withdrew this badge.")),
+        State.SUSPENDED: (_("Suspended badge"), _("The issuer suspended this badge for now.")),
+        State.NOT_YET_VALID: (_("Not valid yet"), _("The badge is valid only from a later date.")),
+        State.INVALID: (
+            _("Badge not valid"),
+            _("It was altered or forged, or it was not issued to this person."),
+        ),
+        State.MALFORMED: (
+            _("Not a readable badge"),
+            _("This file or text is not an Open Badge we can read."),
+        ),
+        State.UNVERIFIABLE: (
+            _("Cannot be checked"),
+            _(
+                "A document needed to check it (the "
+                "issuer's key or list) could not be "
+                "fetched. Try again later."
+            ),
+        ),
+    }[state]
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    bound = request.method == "POST"
+    form = VerifyForm(request.POST if bound else None, request.FILES if bound else None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST":
+        if not ratelimit_consume(request, action="verify"):
+            form.add_error(None, _("Too many requests. Please wait a few minutes and try again."))
+            return render(request, "verification/verify.html", context, status=429)
+        if not form.is_valid():
+            return render(request, "verification/verify.html", context, status=400)
+        fetcher = HttpFetcher(
+            FetchPolicy(
+                allow_private=settings.FETCH_ALLOW_PRIVATE,
+                timeout=settings.FETCH_TIMEOUT,
+                max_bytes=settings.VERIFY_MAX_BYTES,
+            )
+        )
+        report = verify_credential(
+            form.cleaned_data["source"],
+            fetcher=fetcher,
+            recipient=form.cleaned_data.get("recipient") or None,
+        )
+        headline, explanation = state_summary(report.state)
+        french = (get_language() or "").startswith("fr")
+        context.update(
+            report=report,
+            headline=headline,
+            explanation=explanation,
+            checks=[(c.outcome.value, c.fr if french else c.en) for c in report.checks],
+            details=_details(report.credential or {}),
+        )
+    return render(request, "verification/verify.html", context)
+
+
+def _details(credential: dict[str, object]) -> dict[str, str]:
+    """Names to show, read leniently from an OB 3.0 credential or an OB 2.0 assertion."""
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    issuer = credential.get("issuer")
+    subject = credential.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if not isinstance(achievement, dict):
+        achievement = {}
+    criteria = achievement.get("criteria")
+    return {
+        "badge": text(achievement.get("name")) or text(credential.get("name")),
+        "issuer": text(issuer.get("name")) if isinstance(issuer, dict) else text(issuer),
+        "description": text(achievement.get("description")),
+        "criteria": text(criteria.get("narrative")) if isinstance(criteria, dict) else "",
+        "issued": text(credential.get("validFrom") or credential.get("issuedOn")),
+    }
