@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blason.core import views as core_views
-from blason.issuing import public_views
+from blason.issuing import award_views, public_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,6 +21,19 @@ urlpatterns = [
         "issuers/<uuid:issuer_uuid>/ob2/keys/<str:fragment>",
         public_views.issuer_ob2_key,
         name="issuer_ob2_key",
+    ),
+    path(
+        "issuers/<uuid:issuer_uuid>/status/1",
+        award_views.issuer_status_list,
+        name="issuer_status_list",
+    ),
+    path("badges/<uuid:badge_uuid>", award_views.badge_public, name="badge_public"),
+    path("awards/<uuid:award_uuid>", award_views.award_public, name="award_public"),
+    path("awards/<uuid:award_uuid>/verify", award_views.award_verify, name="award_verify"),
+    path(
+        "awards/<uuid:award_uuid>/badge.<str:extension>",
+        award_views.award_image,
+        name="award_image",
     ),
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),

@@ -175,3 +175,35 @@ def test_verify_a_badge_without_an_account(page: Any, assert_accessible: Any) ->
     submit(page)
     page.get_by_role("heading", name="Badge non valide").wait_for()
     assert_accessible(page)
+
+
+def test_award_a_badge_and_verify_it(
+    page: Any, world: Any, smtp_server: Any, assert_accessible: Any
+) -> None:
+    from blason.issuing.services import badge_create
+
+    badge = badge_create(
+        issuer=world.org_a,
+        actor=world.admin,
+        name="Accueil du public",
+        description="Accueillir et orienter.",
+        criteria="Observé trois fois.",
+        image_svg='<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        '<circle cx="5" cy="5" r="4"/></svg>',
+        status="published",
+    )
+    page.goto("/accounts/login/")
+    page.fill("#id_login", world.admin.email)
+    page.fill("#id_password", "correct horse battery staple")
+    submit(page)
+    page.goto(f"/spaces/{world.org_a.slug}/badges/{badge.uuid}/")
+    assert_accessible(page)
+    page.fill("#id_email", "samir@example.org")
+    page.fill("#id_name", "Samir")
+    page.get_by_role("button", name="Attribuer le badge").click()
+    page.get_by_role("heading", level=1, name="Accueil du public").wait_for()
+    assert page.get_by_text("à Samir").is_visible()
+    page.get_by_role("link", name="Vérifier ce badge").click()  # htmx swaps the verdict in
+    page.get_by_role("heading", name="Badge valide").wait_for()
+    assert_accessible(page)
+    smtp_server.wait_for(1)

@@ -14,6 +14,7 @@ from django.db import transaction
 from blason.accounts.models import User
 from blason.core.models import Issuer, IssuerKind, Role
 from blason.core.services import issuer_create, membership_add
+from blason.issuing.awards import award_issue
 from blason.issuing.models import BadgeStatus
 from blason.issuing.services import badge_create
 
@@ -120,15 +121,35 @@ def load_demo() -> list[DemoPerson]:
             "A aidé spontanément un membre du groupe.",
         ),
     ]
+    created = []
     for issuer, name, colour, status, description, criteria in badges:
         owner = claire if issuer is personal else corinne
-        badge_create(
-            issuer=issuer,
-            actor=owner,
-            name=name,
-            description=description,
-            criteria=criteria,
-            image_svg=badge_svg(name, colour),
-            status=status,
+        created.append(
+            badge_create(
+                issuer=issuer,
+                actor=owner,
+                name=name,
+                description=description,
+                criteria=criteria,
+                image_svg=badge_svg(name, colour),
+                status=status,
+            )
         )
+    # Signed, verifiable awards: Samir holds two badges, one of them from a peer.
+    award_issue(
+        badge=created[1],
+        actor=corinne,
+        email=samir.email,
+        name=samir.display_name,
+        narrative="A rédigé et présenté son CV.",
+        language="fr",
+    )
+    award_issue(
+        badge=created[3],
+        actor=claire,
+        email=samir.email,
+        name=samir.display_name,
+        narrative="Merci pour l'aide à l'atelier de mardi.",
+        language="fr",
+    )
     return list(PEOPLE)

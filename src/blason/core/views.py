@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from blason.core import health, selectors
 from blason.core.access import issuer_for_member
 from blason.core.models import Role
+from blason.issuing.award_views import AwardForm
 from blason.issuing.models import BadgeClass
 from blason.issuing.selectors import badges_of
 
@@ -66,6 +67,8 @@ def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
             "issuer": access.issuer,
             "badge": badge,
             "can_edit": access.can(Role.EDITOR),
+            "can_award": access.can(Role.AWARDER),
+            "award_form": AwardForm(),
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +122,50 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.algorithm} #{self.fragment}"
+
+
+class Award(models.Model):
+    """A badge awarded to a person. ``credential`` is the OB 3.0 credential exactly as signed:
+    it is served byte for byte and never re-serialised."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    badge = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="awards")
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="awards")
+    recipient_email = models.EmailField(_("recipient's e-mail address"))
+    recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
+    narrative = models.TextField(_("why it is awarded"), blank=True)
+    credential = models.TextField()
+    status_index = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "status_index"], name="issuing_award_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} → {self.recipient_name or self.recipient_email}"
+
+
+class StatusListCache(models.Model):
+    """The issuer's signed Bitstring Status List credential, re-signed when an award is revoked."""
+
+    issuer = models.OneToOneField(Issuer, on_delete=models.CASCADE, related_name="status_list")
+    credential = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"status list of {self.issuer}"
