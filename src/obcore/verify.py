@@ -381,6 +381,39 @@ def _check_recipient(document: dict[str, Any], report: Report, recipient: str | 
     )
 
 
+def _check_schema(document: dict[str, Any], types: list[Any], report: Report) -> None:
+    """The data model's rules (required fields, arrays, dates). Reported as a warning: the
+    signature decides validity, and other platforms' badges often bend these rules slightly."""
+    from obcore.schemas import schema_problems
+
+    kind = next(
+        (
+            t
+            for t in ("EndorsementCredential", "OpenBadgeCredential", "AchievementCredential")
+            if t in types
+        ),
+        None,
+    )
+    if kind is None:
+        return
+    problems = schema_problems({k: v for k, v in document.items() if k != "proof"}, kind)
+    if problems:
+        listed = "; ".join(problems[:5])
+        report.add(
+            "schema",
+            Outcome.WARNING,
+            f"The badge does not follow the Open Badges 3.0 data model exactly: {listed}",
+            f"Le badge ne suit pas exactement le modèle Open Badges 3.0 : {listed}",
+        )
+    else:
+        report.add(
+            "schema",
+            Outcome.PASSED,
+            "The badge follows the Open Badges 3.0 data model.",
+            "Le badge suit le modèle de données Open Badges 3.0.",
+        )
+
+
 def _verify_ob3(
     document: dict[str, Any],
     report: Report,
@@ -399,7 +432,9 @@ def _verify_ob3(
             "This is not a verifiable credential.",
             "Ce n'est pas une attestation vérifiable.",
         )
-    if document.pop("_jwt_verified", False):
+    jwt_verified = document.pop("_jwt_verified", False)
+    _check_schema(document, types, report)
+    if jwt_verified:
         pass  # a VC-JWT: its signature was checked already
     elif "proof" not in document:
         raise _fail(

@@ -86,7 +86,8 @@ def test_valid_did_key_credential() -> None:
     report = verify_credential(document, now=NOW)
     assert report.state is State.VALID, report.checks
     assert report.version == "3.0"
-    assert [c.name for c in report.checks] == ["proof", "status", "dates"]
+    assert [c.name for c in report.checks] == ["schema", "proof", "status", "dates"]
+    assert report.checks[0].outcome is Outcome.PASSED  # our own credentials follow the model
     assert all(c.fr and c.en for c in report.checks)
 
 
@@ -404,3 +405,11 @@ def test_vc_jwt() -> None:
     other = {kid: {**docs[kid], "controller": "https://evil.example/i"}}
     assert verify_credential(token, now=NOW, fetcher=static(other)).state is State.INVALID
     assert verify_credential(token, now=NOW).state is State.UNVERIFIABLE
+
+
+def test_schema_deviations_are_warnings() -> None:
+    document, _key = did_signed(awardedDate="yesterday")
+    report = verify_credential(document, now=NOW)
+    schema = next(c for c in report.checks if c.name == "schema")
+    assert schema.outcome is Outcome.WARNING
+    assert "awardedDate" in schema.en
