@@ -1,47 +1,30 @@
-"""Recipient identities: salted hashes, and "was this badge awarded to this person?".
+"""Was this badge awarded to this person? One question for OB 3.0 subjects and OB 2.0 recipients.
 
-OB 2.0 and 3.0 share the algorithm: ``"sha256$" + hex(SHA-256(identifier + salt))``. We
-normalise e-mail addresses (trim, lower-case) before hashing, as issuers should, and compare
-against the stored hash case-insensitively as badgecheck does.
+The hashing and comparison rules live in :mod:`obcore.ob3.identity`; this module only finds the
+identities in a credential subject (``id``, ``identifier[]``) or an OB 2.0 ``recipient``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["identity_hash", "matches", "new_salt", "normalise"]
+from obcore.ob3.identity import hash_identity, identity_matches
+
+__all__ = ["hash_identity", "matches"]
 
 
-def normalise(identifier: str) -> str:
-    value = identifier.strip()
-    return value.lower() if "@" in value and ":" not in value else value
-
-
-def new_salt() -> str:
-    return secrets.token_hex(16)
-
-
-def identity_hash(identifier: str, salt: str = "") -> str:
-    return "sha256$" + hashlib.sha256((identifier + salt).encode("utf-8")).hexdigest()
-
-
-def _matches_identity(stored: Any, hashed: Any, salt: Any, candidate: str) -> bool:
+def _matches(item: Mapping[str, Any], stored: Any, identity_type: Any, candidate: str) -> bool:
     if not isinstance(stored, str):
         return False
-    if hashed is True or (hashed is None and "$" in stored):
-        algorithm, _sep, digest = stored.partition("$")
-        if algorithm.lower() != "sha256" or not digest:
-            return False
-        salt_text = salt if isinstance(salt, str) else ""
-        return any(
-            hmac.compare_digest(identity_hash(value, salt_text).lower(), f"sha256${digest.lower()}")
-            for value in {candidate.strip(), normalise(candidate)}
-        )
-    return normalise(stored) == normalise(candidate)
+    hashed = item.get("hashed")
+    return identity_matches(
+        stored,
+        hashed=hashed is True or (hashed is None and "$" in stored),
+        salt=item.get("salt") if isinstance(item.get("salt"), str) else None,
+        identity_type=identity_type if isinstance(identity_type, str) else "emailAddress",
+        candidate=candidate,
+    )
 
 
 def matches(subject: Mapping[str, Any], candidate: str) -> bool:
@@ -50,12 +33,10 @@ def matches(subject: Mapping[str, Any], candidate: str) -> bool:
         return True
     identifiers = subject.get("identifier")
     for item in identifiers if isinstance(identifiers, list) else [identifiers]:
-        if isinstance(item, Mapping) and _matches_identity(
-            item.get("identityHash"), item.get("hashed"), item.get("salt"), candidate
+        if isinstance(item, Mapping) and _matches(
+            item, item.get("identityHash"), item.get("identityType"), candidate
         ):
             return True
     if "identity" in subject:  # OB 2.0 recipient IdentityObject
-        return _matches_identity(
-            subject.get("identity"), subject.get("hashed"), subject.get("salt"), candidate
-        )
+        return _matches(subject, subject.get("identity"), subject.get("type"), candidate)
     return False

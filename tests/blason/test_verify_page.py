@@ -12,8 +12,8 @@ from PIL import Image
 
 from obcore import baking
 from obcore.keys import did_key, generate_key
+from obcore.ob3 import hash_identity as identity_hash
 from obcore.proofs.data_integrity import sign
-from obcore.recipients import identity_hash
 
 pytestmark = pytest.mark.django_db
 URL = "/verify/"

@@ -16,8 +16,8 @@ from obcore.errors import ObcoreError
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.jsonld import canonicalize
 from obcore.keys import did_key, generate_key
+from obcore.ob3 import hash_identity as identity_hash
 from obcore.proofs.data_integrity import sign, verify
-from obcore.recipients import identity_hash
 
 pytestmark = pytest.mark.nodjango
 BASE = json.loads((Path(__file__).parent / "vectors" / "1edtech-ob3-unsigned.json").read_text())

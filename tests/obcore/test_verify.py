@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from obcore import baking, status
 from obcore.fetch import Fetched, FetchError, StaticFetcher
 from obcore.keys import KeyPair, did_key, generate_key, multikey_document
+from obcore.ob3 import hash_identity as identity_hash
 from obcore.proofs.data_integrity import sign
-from obcore.recipients import identity_hash, matches
+from obcore.recipients import matches
 from obcore.verify import Outcome, State, verify_credential
 
 pytestmark = pytest.mark.nodjango
