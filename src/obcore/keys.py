@@ -8,6 +8,7 @@ as Multikey (``publicKeyMultibase``, base58btc with a multicodec prefix), JWK, o
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -51,6 +52,8 @@ _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {char: index for index, char in enumerate(_B58)}
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+# did:web hosts: a domain name (the port arrives percent-encoded, "%3A", and is decoded first).
+_DID_WEB_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
 
 
 def b58encode(data: bytes) -> str:
@@ -65,6 +68,7 @@ def b58encode(data: bytes) -> str:
 
 
 def b58decode(text: str) -> bytes:
+    """Inverse of :func:`b58encode`; ``KeyFormatError`` on a character outside the alphabet."""
     number = 0
     for char in text:
         try:
@@ -115,6 +119,7 @@ class KeyPair:
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
     def verify(self, signature: bytes, data: bytes) -> bool:
+        """True when ``signature`` (in the form :meth:`sign` makes) is valid for ``data``."""
         key = self.public_key
         try:
             if isinstance(key, Ed25519PublicKey):
@@ -133,6 +138,7 @@ class KeyPair:
         return True
 
     def public_only(self) -> KeyPair:
+        """The same key without its private half (safe to hand to verifiers)."""
         return KeyPair(self.algorithm, self.public_key)
 
     def to_multikey(self) -> str:
@@ -149,6 +155,7 @@ class KeyPair:
         raise KeyFormatError("RSA keys have no Multikey encoding here; publish them as JWK")
 
     def to_public_jwk(self) -> dict[str, str]:
+        """Public JWK: OKP/Ed25519, RSA, or EC/P-256 (coordinates padded to 32 bytes)."""
         key = self.public_key
         if isinstance(key, Ed25519PublicKey):
             raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -160,6 +167,7 @@ class KeyPair:
         return {"kty": "EC", "crv": "P-256", "x": _int_b64(point.x, 32), "y": _int_b64(point.y, 32)}
 
     def to_private_jwk(self) -> dict[str, str]:
+        """Private JWK (the public members plus ``d``, and the CRT values for RSA)."""
         key = self.private_key
         if key is None:
             raise KeyFormatError("this key has no private half")
@@ -198,6 +206,7 @@ class KeyPair:
         )
 
     def public_pem(self) -> bytes:
+        """SubjectPublicKeyInfo PEM."""
         return self.public_key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -217,6 +226,7 @@ def _pair(private: Any = None, public: Any = None) -> KeyPair:
 
 
 def generate_key(algorithm: Algorithm = "Ed25519", *, rsa_bits: int = 2048) -> KeyPair:
+    """A new key pair; RSA keys below 2048 bits are refused."""
     if algorithm == "Ed25519":
         return _pair(Ed25519PrivateKey.generate())
     if algorithm == "RSA":
@@ -256,7 +266,10 @@ def key_from_jwk(jwk: Mapping[str, Any]) -> KeyPair:
     try:
         if kty == "OKP" and jwk.get("crv") == "Ed25519":
             if has_private:
-                return _pair(Ed25519PrivateKey.from_private_bytes(_b64url_decode(jwk["d"], "d")))
+                pair = _pair(Ed25519PrivateKey.from_private_bytes(_b64url_decode(jwk["d"], "d")))
+                if "x" in jwk and pair.to_public_jwk()["x"] != jwk["x"]:
+                    raise KeyFormatError("the Ed25519 JWK's x does not match its d")
+                return pair
             return _pair(
                 public=Ed25519PublicKey.from_public_bytes(_b64url_decode(jwk.get("x"), "x"))
             )
@@ -349,12 +362,14 @@ def did_web_to_url(did: str) -> str:
     if not isinstance(did, str) or not did.startswith("did:web:"):
         raise KeyFormatError(f"{did!r} is not a did:web identifier")
     parts = did.removeprefix("did:web:").split("#", 1)[0].split(":")
-    if not parts[0]:
-        raise KeyFormatError(f"{did!r} has no host")
     host = unquote(parts[0])
-    if "/" in host or "@" in host:
-        raise KeyFormatError(f"{did!r} has an invalid host")
-    path = "/".join(unquote(part) for part in parts[1:])
+    if not _DID_WEB_HOST.fullmatch(host):
+        raise KeyFormatError(f"{did!r} has no valid host (a domain name, optionally :port)")
+    segments = [unquote(part) for part in parts[1:]]
+    # A segment must stay one path segment: no empty ones, no "/" smuggled in as %2F, no "..".
+    if any(not seg or "/" in seg or "\\" in seg or seg in (".", "..") for seg in segments):
+        raise KeyFormatError(f"{did!r} has an invalid path segment")
+    path = "/".join(segments)
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
 
 

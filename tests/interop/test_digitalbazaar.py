@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from obcore.keys import KeyPair, b58encode, did_key, generate_key, multikey_document
+from obcore.keys import (
+    KeyPair,
+    b58encode,
+    did_key,
+    generate_key,
+    key_from_multikey,
+    multikey_document,
+)
 from obcore.proofs.data_integrity import sign, verify
+
+VECTORS = Path(__file__).parent.parent / "obcore" / "vectors"
+OB3_SEED = "6241a409e6707bb640a0140a8a32bc3d193c33a661747284d6adfa4ed4180be4"
 
 
 def credential(issuer: str) -> dict[str, Any]:
@@ -124,6 +135,48 @@ def test_digitalbazaar_credentials_verify_with_obcore(digitalbazaar: Any) -> Non
     assert result.controller == issuer
     signed["credentialSubject"]["achievement"]["description"] = "changé"
     assert not verify(signed, documents.__getitem__).verified
+
+
+def test_same_key_and_date_give_the_same_proof(digitalbazaar: Any) -> None:
+    """Byte-identical proofValue from both stacks on the 1EdTech OB 3.0 test vector: same
+    canonical N-Quads, same hash order, same Ed25519 signature."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(OB3_SEED))
+    key = KeyPair("Ed25519", private.public_key(), private)
+    issuer = "https://example.edu/issuers/565049"
+    method_id, documents = https_issuer(key, issuer)
+    unsigned = json.loads((VECTORS / "1edtech-ob3-unsigned.json").read_text())
+    ours = sign(unsigned, key, verification_method=method_id, created="2010-01-01T19:23:24Z")
+    multikey = {**documents[method_id], "secretKeyMultibase": secret_multikey(key)}
+    theirs = digitalbazaar(
+        {
+            "action": "sign",
+            "credential": unsigned,
+            "key": multikey,
+            "date": "2010-01-01T19:23:24Z",
+            "documents": documents,
+        }
+    )["signed"]
+    assert theirs["proof"]["proofValue"] == ours["proof"]["proofValue"]
+    assert theirs["proof"]["proofValue"].startswith("z5x9aCBY")  # the published value
+
+
+def test_clr_vector_verifies_with_digitalbazaar_and_bundled_clr_context(
+    digitalbazaar: Any,
+) -> None:
+    """1EdTech's signed ClrCredential vector, with obcore's bundled CLR 2.0.1 context handed to
+    Digital Bazaar's loader: both stacks read that context the same way."""
+    from obcore.contexts import CLR_V2P0_2_0_1, load_context
+
+    signed = json.loads((VECTORS / "1edtech-clr2-signed.json").read_text())
+    issuer = "https://example.edu/issuers/565049"
+    key = key_from_multikey("z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi")
+    _, documents = https_issuer(key, issuer)
+    documents[CLR_V2P0_2_0_1] = load_context(CLR_V2P0_2_0_1)
+    answer = digitalbazaar({"action": "verify", "credential": signed, "documents": documents})
+    assert answer["verified"], answer["error"]
+    assert verify(signed, documents.__getitem__).verified
 
 
 def test_undefined_terms_are_refused_by_both(digitalbazaar: Any) -> None:

@@ -98,3 +98,99 @@ def test_any_unknown_property_is_caught(name: str) -> None:
     document = {**BASE, "credentialSubject": {**BASE["credentialSubject"], name: "x"}}
     with pytest.raises(SafeModeError, match=name):
         expand(document)
+
+
+def test_bundled_files_are_the_pinned_bytes() -> None:
+    """Contexts are immutable and byte-exact copies of the published files (sources in
+    ``obcore/contexts/__init__.py``): ``vectors/contexts.sha256`` pins them (``sha256sum -c``)."""
+    import hashlib
+    from importlib.resources import files
+    from pathlib import Path
+
+    pinned = dict(
+        reversed(line.split("  ", 1))
+        for line in (Path(__file__).parent / "vectors" / "contexts.sha256").read_text().splitlines()
+    )
+    folder = files("obcore.contexts")
+    assert set(CONTEXT_FILES.values()) == set(pinned)
+    for name, digest in pinned.items():
+        assert hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() == digest, name
+
+
+def test_aliases_share_one_document() -> None:
+    assert load_context("https://purl.imsglobal.org/spec/ob/v3p0/context.json") is load_context(
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.0.json"
+    )
+    assert load_context("https://w3id.org/openbadges/v2") is load_context(
+        "https://openbadgespec.org/v2/context.json"
+    )
+
+
+def test_clr_credential_expands_in_safe_mode() -> None:
+    clr = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:7d9c1d8e-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": "https://issuer.example/i", "type": ["Profile"], "name": "Issuer"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Transcript",
+        "credentialSubject": {
+            "type": ["ClrSubject"],
+            "verifiableCredential": [BASE],
+            "association": [
+                {
+                    "type": "Association",
+                    "associationType": "isChildOf",
+                    "sourceId": "https://issuer.example/a/1",
+                    "targetId": "https://issuer.example/a/2",
+                }
+            ],
+        },
+    }
+    nquads = canonicalize(clr)
+    assert "<https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrCredential>" in nquads
+
+
+def test_ob2_context_is_the_corrected_one() -> None:
+    """The OB 2.0 context was corrected in place in 2020: targetFramework is schema.org's
+    educationalFramework."""
+    document = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "AlignmentObject",
+        "targetFramework": "ESCO",
+    }
+    assert "educationalFramework" in canonicalize(document)
+
+
+def test_loader_result_shape_and_error() -> None:
+    answer = document_loader("https://www.w3.org/ns/credentials/v2")
+    assert answer["documentUrl"] == "https://www.w3.org/ns/credentials/v2"
+    with pytest.raises(ContextError, match=r"https://www\.w3\.org/ns/credentials/v3"):
+        document_loader("https://www.w3.org/ns/credentials/v3")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.from_regex(r"[A-Z][A-Za-z]{2,12}", fullmatch=True),
+    st.sampled_from(["credentialSubject", "issuer", "achievement"]),
+)
+def test_any_unknown_type_is_caught_with_its_path(name: str, where: str) -> None:
+    known = set(load_context(BASE["@context"][1])["@context"]) | set(
+        load_context(BASE["@context"][0])["@context"]
+    )
+    if name in known:
+        return
+    import copy
+
+    document = copy.deepcopy(BASE)
+    node = (
+        document["credentialSubject"]["achievement"] if where == "achievement" else document[where]
+    )
+    node["type"] = [*node["type"], name]
+    with pytest.raises(SafeModeError, match=f"type '{name}'") as caught:
+        expand(document)
+    assert where in caught.value.problems[0]

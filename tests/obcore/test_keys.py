@@ -24,6 +24,7 @@ from obcore.keys import (
 pytestmark = pytest.mark.nodjango
 
 ALGORITHMS = ["Ed25519", "RSA", "P-256"]
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _CACHE: dict[str, object] = {}
 
 
@@ -131,7 +132,17 @@ def test_did_web_urls() -> None:
     assert did_web_to_url("did:web:localhost%3A8443#key-1") == (
         "https://localhost:8443/.well-known/did.json"
     )
-    for bad in ("did:key:z6Mk", "did:web:", "did:web:evil.org%2Fx"):
+    bad_ones = (
+        "did:key:z6Mk",
+        "did:web:",
+        "did:web:evil.org%2Fx",
+        "did:web:user@evil.org",
+        "did:web:example.org:a::b",
+        "did:web:example.org:a%2F..%2Fb",
+        "did:web:example.org:..",
+        "did:web:exa mple.org",
+    )
+    for bad in bad_ones:
         with pytest.raises(KeyFormatError):
             did_web_to_url(bad)
 
@@ -160,3 +171,45 @@ def test_ed25519_seed_round_trips(seed: bytes) -> None:
     assert key_from_jwk(pair.to_private_jwk()).to_multikey() == pair.to_multikey()
     assert key_from_multikey(pair.to_multikey()).to_public_jwk() == pair.to_public_jwk()
     assert key_from_multikey(did_key(pair).removeprefix("did:key:")).algorithm == "Ed25519"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=1, max_value=P256_ORDER - 1))
+def test_p256_round_trips(scalar: int) -> None:
+    """Any P-256 key survives JWK, Multikey (compressed point, ``zDn``) and did:key."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from obcore.keys import KeyPair
+
+    private = ec.derive_private_key(scalar, ec.SECP256R1())
+    pair = KeyPair("P-256", private.public_key(), private)
+    multikey = pair.to_multikey()
+    assert multikey.startswith("zDn")
+    assert key_from_multikey(multikey).to_public_jwk() == pair.to_public_jwk()
+    assert key_from_jwk(pair.to_private_jwk()).to_private_jwk() == pair.to_private_jwk()
+    document = did_key_document(did_key(pair))
+    method = document["verificationMethod"][0]
+    assert method["publicKeyMultibase"] == multikey
+    assert method["id"] == f"{did_key(pair)}#{multikey}"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=0, max_size=40))
+def test_signatures_bind_key_and_data(seed: bytes, data: bytes) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from obcore.keys import KeyPair
+
+    private = Ed25519PrivateKey.from_private_bytes(seed)
+    pair = KeyPair("Ed25519", private.public_key(), private)
+    signature = pair.sign(data)
+    public = key_from_multikey(pair.public_only().to_multikey())
+    assert public.verify(signature, data)
+    assert not public.verify(signature, data + b"\0")
+    assert not public.verify(signature[:-1] + bytes([signature[-1] ^ 1]), data)
+
+
+def test_private_jwk_with_a_foreign_public_half_is_refused() -> None:
+    jwk = {**generate_key().to_private_jwk(), "x": generate_key().to_public_jwk()["x"]}
+    with pytest.raises(KeyFormatError, match="does not match"):
+        key_from_jwk(jwk)

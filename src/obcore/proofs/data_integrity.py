@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ Resolver = Callable[[str], Mapping[str, Any]]
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 _RDFC_SUITES = {RDFC, "eddsa-2022"}
+_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
 
 
 @dataclass
@@ -53,14 +55,44 @@ class VerificationResult:
     problems: list[str] = field(default_factory=list)
 
 
+def _parse_datetime(value: object) -> datetime | None:
+    """An XML Schema dateTime with a time zone, or None (what ``created``/``expires`` must be)."""
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 def _timestamp(value: datetime | str | None) -> str:
+    """``created`` as ``YYYY-MM-DDTHH:MM:SSZ``: whole seconds, UTC (what VC-JWT and 1EdTech use)."""
     if value is None:
         value = datetime.now(UTC)
     if isinstance(value, str):
-        return value
+        parsed = _parse_datetime(value)
+        if parsed is None:
+            raise ProofError(f"the proof's created time {value!r} is not a date-time with a zone")
+        value = parsed
     if value.tzinfo is None:
         raise ProofError("the proof's created time needs a time zone")
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _jcs(value: Mapping[str, Any]) -> bytes:
+    try:
+        return rfc8785.dumps(dict(value))
+    except rfc8785.CanonicalizationError as exc:  # huge integers, NaN, non-JSON values
+        raise ProofError(f"the document cannot be canonicalised with JCS: {exc}") from None
+
+
+def _proof_config(options: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dict[str, Any]:
+    """The proof options with the document's ``@context`` (none when the document has none)."""
+    config = {k: v for k, v in options.items() if k != "@context"}
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    return config
 
 
 def _hash_data(
@@ -70,10 +102,7 @@ def _hash_data(
     canonicalizer: ShapeCanonicalizer | None = None,
 ) -> bytes:
     if suite == JCS:
-        return (
-            hashlib.sha256(rfc8785.dumps(dict(config))).digest()
-            + hashlib.sha256(rfc8785.dumps(dict(document))).digest()
-        )
+        return hashlib.sha256(_jcs(config)).digest() + hashlib.sha256(_jcs(document)).digest()
     canon = canonicalizer.canonicalize if canonicalizer is not None else canonicalize
     return (
         hashlib.sha256(canon(config).encode()).digest()
@@ -112,7 +141,10 @@ def sign(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
-    config = {**options, "@context": unsecured.get("@context")}
+    if cryptosuite == JCS and "@context" in unsecured:
+        # eddsa-jcs-2022 stores the document's contexts in the proof (W3C signedJCS.json).
+        options["@context"] = copy.deepcopy(unsecured["@context"])
+    config = _proof_config(options, unsecured)
     signature = key.sign(_hash_data(unsecured, config, cryptosuite, canonicalizer))
     return {**unsecured, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
 
@@ -199,6 +231,16 @@ def resolve_method(
     raise ProofError(f"the verification method {method_id} cannot be found{detail}")
 
 
+def _jcs_unsecured(unsecured: dict[str, Any], proof_context: Any) -> dict[str, Any]:
+    """eddsa-jcs-2022: the document's contexts must start with the proof's, which then apply."""
+    listed = proof_context if isinstance(proof_context, list) else [proof_context]
+    context = unsecured.get("@context")
+    present = context if isinstance(context, list) else [context]
+    if present[: len(listed)] != listed:
+        raise ProofError("the document's @context does not start with the proof's @context")
+    return {**unsecured, "@context": proof_context}
+
+
 def verify(
     document: Mapping[str, Any],
     resolver: Resolver = default_resolver,
@@ -231,16 +273,26 @@ def verify(
     if not isinstance(value, str) or not value.startswith("z") or not isinstance(method_id, str):
         result.problems.append("The proof is malformed (proofValue or verificationMethod).")
         return result
+    if "created" in proof and _parse_datetime(proof["created"]) is None:
+        result.problems.append("The proof's created time is not a date-time with a time zone.")
+        return result
+    if "expires" in proof:
+        expires = _parse_datetime(proof["expires"])
+        if expires is None or expires <= datetime.now(UTC):
+            result.problems.append("The proof has expired (or its expiry time is not a date-time).")
+            return result
     try:
         key, controller = resolve_method(method_id, resolver, expected_purpose)
         result.controller = controller
         unsecured = {k: v for k, v in document.items() if k != "proof"}
         options = {k: v for k, v in proof.items() if k != "proofValue"}
+        if suite == JCS and "@context" in options:
+            unsecured = _jcs_unsecured(unsecured, options["@context"])
         if legacy:
             context = options.get("@context", unsecured.get("@context"))
             config = {**options, "@context": context}
         else:
-            config = {**options, "@context": unsecured.get("@context")}
+            config = _proof_config(options, unsecured)
         hash_data = _hash_data(unsecured, config, JCS if suite == JCS else RDFC, canonicalizer)
         signature = b58decode(value[1:])
     except (ObcoreError, KeyFormatError) as exc:
