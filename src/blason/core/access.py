@@ -7,7 +7,6 @@ needed role gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -64,9 +63,3 @@ def issuer_for_member(
     if not role_at_least(membership.role, minimum):
         raise PermissionDenied
     return IssuerAccess(issuer=membership.issuer, membership=membership)
-
-
-def require_roles(access: IssuerAccess, roles: Iterable[str]) -> None:
-    """403 unless the member holds one of exactly these roles (for non-hierarchical checks)."""
-    if access.role not in set(roles):
-        raise PermissionDenied
