@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from obcore.errors import DocumentError
 from obcore.ob3._fields import format_datetime, require_aware
-from obcore.ob3.identity import hash_identity, identity_matches, new_salt, normalise_identity
+from obcore.ob3.identity import identity_matches, salted_identity
 
 __all__ = [
     "OB2_CONTEXT",
@@ -70,13 +70,10 @@ class IdentityObject:
         salt: str | None = None,
     ) -> IdentityObject:
         """Normalise ``value`` (e-mails lower-cased) and by default hash it with a fresh salt."""
-        plain = normalise_identity(value, type)
-        if not plain:
-            raise DocumentError("the identifier is empty", path="recipient.identity")
-        if not hashed:
-            return cls(identity=plain, type=type, hashed=False)
-        salt = new_salt() if salt is None else salt
-        return cls(identity=hash_identity(plain, salt), type=type, hashed=True, salt=salt or None)
+        identity, used_salt = salted_identity(
+            value, type, hashed=hashed, salt=salt, path="recipient.identity"
+        )
+        return cls(identity=identity, type=type, hashed=hashed, salt=used_salt)
 
     def matches(self, candidate: str) -> bool:
         """Does this recipient designate ``candidate`` (e-mail case-insensitively)?"""

@@ -22,6 +22,7 @@ __all__ = [
     "identity_matches",
     "new_salt",
     "normalise_identity",
+    "salted_identity",
 ]
 
 IdentityKind = Literal["email", "telephone", "url", "id", "other"]
@@ -68,6 +69,22 @@ def hash_identity(value: str, salt: str = "", *, algorithm: str = "sha256") -> s
         raise DocumentError(f"unsupported identity hash algorithm {algorithm!r}", path="identity")
     digest = hashlib.new(algorithm, (value + salt).encode("utf-8"), usedforsecurity=False)
     return f"{algorithm}${digest.hexdigest()}"
+
+
+def salted_identity(
+    value: str, identity_type: str, *, hashed: bool, salt: str | None, path: str
+) -> tuple[str, str | None]:
+    """What an issuer stores for ``value``: normalised, and by default hashed with a fresh salt.
+
+    Returns ``(identity, salt)``; the salt is None when the identity is not hashed (or unsalted).
+    """
+    plain = normalise_identity(value, identity_type)
+    if not plain:
+        raise DocumentError("the identifier is empty", path=path)
+    if not hashed:
+        return plain, None
+    salt = new_salt() if salt is None else salt
+    return hash_identity(plain, salt), salt or None
 
 
 def identity_matches(

@@ -15,7 +15,7 @@ from typing import Any
 
 from obcore.errors import DocumentError
 from obcore.ob3._fields import format_datetime, require_aware
-from obcore.ob3.identity import hash_identity, identity_matches, new_salt, normalise_identity
+from obcore.ob3.identity import identity_matches, salted_identity
 
 __all__ = [
     "Achievement",
@@ -129,17 +129,11 @@ class IdentityObject:
         salt: str | None = None,
     ) -> IdentityObject:
         """Normalise ``value`` (e-mails lower-cased) and, by default, hash it with a fresh salt."""
-        plain = normalise_identity(value, identity_type)
-        if not plain:
-            raise DocumentError("the identifier is empty", path="identifier.identityHash")
-        if not hashed:
-            return cls(identity_hash=plain, identity_type=identity_type, hashed=False)
-        salt = new_salt() if salt is None else salt
+        identity, used_salt = salted_identity(
+            value, identity_type, hashed=hashed, salt=salt, path="identifier.identityHash"
+        )
         return cls(
-            identity_hash=hash_identity(plain, salt),
-            identity_type=identity_type,
-            hashed=True,
-            salt=salt or None,
+            identity_hash=identity, identity_type=identity_type, hashed=hashed, salt=used_salt
         )
 
     def matches(self, candidate: str) -> bool:
