@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,33 @@ def award_url(award: Award) -> str:
 
 def status_list_url(issuer: Issuer) -> str:
     return site(reverse("issuer_status_list", args=[issuer.uuid]))
+
+
+class _IssuedIndexes(Collection[int]):
+    """The issuer's taken status-list indexes, asked of the database one at a time.
+
+    Drawing a random free index usually takes one or two probes, so each award costs a couple
+    of indexed lookups instead of loading every index the issuer ever used. Once the list is
+    half full, random draws start to miss and the indexes are loaded once instead.
+    """
+
+    def __init__(self, awards: QuerySet[Award]) -> None:
+        self._awards = awards
+        self._loaded: set[int] | None = None
+
+    def __contains__(self, index: object) -> bool:
+        if self._loaded is not None:
+            return index in self._loaded
+        return isinstance(index, int) and self._awards.filter(status_index=index).exists()
+
+    def __len__(self) -> int:
+        count = self._awards.count()
+        if count >= status.MIN_ENTRIES // 2 and self._loaded is None:
+            self._loaded = set(self)
+        return count
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._awards.values_list("status_index", flat=True))
 
 
 def _valid_until(badge: BadgeClass, issued: datetime) -> datetime | None:
@@ -107,7 +136,7 @@ def award_issue(
         raise ActionRefused(_("Only a published badge can be awarded."))
     issuer = badge.issuer
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
-    used = set(Award.objects.filter(issuer=issuer).values_list("status_index", flat=True))
+    used = _IssuedIndexes(Award.objects.filter(issuer=issuer))
     issued = timezone.now().replace(microsecond=0)
     award = Award(
         uuid=uuid.uuid4(),
