@@ -93,6 +93,11 @@ class ProofError(ObcoreError):
     """A proof cannot be created or checked (bad input, unknown suite, unresolvable key)."""
 
 
+class KeyUnavailableError(ProofError):
+    """The verification method, or its controller's document, cannot be obtained: the proof
+    cannot be checked (which says nothing of whether it is valid)."""
+
+
 # --- Documents (obcore.ob2, obcore.ob3, obcore.schemas) ---------------------------------------
 
 
@@ -130,3 +135,10 @@ class JwtExpiredError(JoseError):
 
 class JwtNotYetValidError(JoseError):
     """The VC-JWT's ``nbf`` (the credential's ``validFrom``) is still in the future."""
+
+
+# --- Input (obcore._json, obcore.verify) --------------------------------------------------------
+
+
+class InputError(ObcoreError, ValueError):
+    """Untrusted input is refused: not JSON, duplicate keys, NaN, nested or sized beyond limits."""

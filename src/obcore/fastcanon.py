@@ -28,10 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyld import jsonld as pyld
 from pyld.nquads import escape
 
-from obcore import jsonld
+from obcore import _json, jsonld
+from obcore.errors import InputError
 
 __all__ = ["ShapeCanonicalizer"]
 
@@ -49,7 +49,6 @@ _KEPT_KEYS = {
     "@container",
     "@version",
 }
-_RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -63,19 +62,21 @@ class _Template:
     iri_slots: frozenset[int]
 
 
-def _shape(document: Any, values: list[str], pinned: frozenset[int]) -> Any:
+def _shape(document: Any, values: list[str], pinned: frozenset[int], depth: int = 0) -> Any:
     """The document with its string values replaced by slots, except the ``pinned`` ones.
 
     Every string value is numbered in traversal order (``values``), pinned or not, so that slot
     numbers do not depend on which values are pinned.
     """
+    if isinstance(document, dict | list) and depth >= _json.MAX_DEPTH:
+        raise InputError(f"the JSON is nested more than {_json.MAX_DEPTH} levels deep")
     if isinstance(document, dict):
         return {
-            key: (value if key in _KEPT_KEYS else _shape(value, values, pinned))
+            key: (value if key in _KEPT_KEYS else _shape(value, values, pinned, depth + 1))
             for key, value in document.items()
         }
     if isinstance(document, list):
-        return [_shape(item, values, pinned) for item in document]
+        return [_shape(item, values, pinned, depth + 1) for item in document]
     if isinstance(document, str):
         values.append(document)
         index = len(values) - 1
@@ -97,25 +98,21 @@ def _term(component: Mapping[str, Any]) -> Term:
         suffix = ""
     else:
         suffix = f"^^<{datatype}>"
-    match = _SLOT_RE.fullmatch(value)
-    if match and datatype == _RDF_JSON:
-        raise ValueError("slot inside a JSON literal")
+    match = _SLOT_RE.fullmatch(value)  # (a JSON literal is never a bare slot: it has quotes)
     return ("literal", int(match.group(1)) if match else value, suffix)
 
 
 def _template(shaped: dict[str, Any]) -> _Template | None:
     expanded = jsonld.expand(shaped)  # safe mode: undefined terms are refused here
-    dataset = pyld.to_rdf(expanded, {"documentLoader": jsonld.document_loader})
+    dataset = jsonld.to_rdf(expanded)
     if set(dataset) != {"@default"}:
         return None
-    quads = []
-    try:
-        for triple in dataset["@default"]:
-            quad = (_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]))
-            quads.append(quad)
-    except ValueError:
-        return None
-    # A slot must be a whole IRI or a whole literal, never part of a longer one.
+    quads = [
+        (_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]))
+        for triple in dataset["@default"]
+    ]
+    # A slot must be a whole IRI or a whole literal, never part of a longer one (such as the
+    # text of a JSON literal).
     if _SLOT_RE.search(json.dumps(quads)):
         return None
     iri_slots = frozenset(
@@ -148,7 +145,10 @@ class ShapeCanonicalizer:
     ) -> tuple[_Template | None, list[str]]:
         values: list[str] = []
         shaped = _shape(dict(document), values, pinned)
-        key = json.dumps(shaped, sort_keys=True, ensure_ascii=False)
+        try:
+            key = json.dumps(shaped, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):  # not JSON: the full algorithm says what is wrong
+            return None, values
         if key not in self._templates:
             if len(self._templates) >= self._max_shapes:
                 self._templates.clear()
@@ -187,9 +187,12 @@ def _first_degree(template: _Template, values: list[str]) -> str | None:
                 bnode_quads.setdefault(str(term[1]), []).append(quad)
     hashes: dict[str, str] = {}
     for bnode, quads in bnode_quads.items():
+        # A set: two slots holding the same value make two template quads one RDF quad.
         lines = sorted(
-            f"{_render(s, values, bnode)} {_render(p, values)} {_render(o, values, bnode)} .\n"
-            for s, p, o in dict.fromkeys(quads)
+            {
+                f"{_render(s, values, bnode)} {_render(p, values)} {_render(o, values, bnode)} .\n"
+                for s, p, o in quads
+            }
         )
         hashes[bnode] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) != len(hashes):
@@ -204,5 +207,7 @@ def _first_degree(template: _Template, values: list[str]) -> str | None:
             return labels[str(term[1])]
         return _render(term, values)
 
-    lines = sorted(f"{final(s)} {final(p)} {final(o)} .\n" for s, p, o in template.quads)
+    # A dataset is a set of quads: the same IRI in two slots (a badge image that is also the
+    # credential's image) yields the same quad twice, which RDFC-1.0 keeps once.
+    lines = sorted({f"{final(s)} {final(p)} {final(o)} .\n" for s, p, o in template.quads})
     return "".join(lines)

@@ -22,8 +22,10 @@ from joserfc.errors import JoseError as _LibJoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
+from obcore import _json
 from obcore.errors import (
     DocumentError,
+    InputError,
     JoseError,
     JwsSignatureError,
     JwtExpiredError,
@@ -103,9 +105,9 @@ def _split(token: str) -> tuple[dict[str, Any], bytes]:
         raise JoseError("not a compact JWS (header.payload.signature)")
     header_part, payload_part, _signature = token.strip().split(".")
     try:
-        header = json.loads(_b64decode(header_part, "header"))
-    except ValueError:
-        raise JoseError("the JWS header is not JSON") from None
+        header = _json.loads(_b64decode(header_part, "header"))
+    except InputError as exc:
+        raise JoseError(f"the JWS header is refused: {exc}") from None
     if not isinstance(header, dict):
         raise JoseError("the JWS header must be a JSON object")
     return header, _b64decode(payload_part, "payload")
@@ -141,6 +143,11 @@ def _id_of(value: Any) -> Any:
     return value.get("id") if isinstance(value, Mapping) else value
 
 
+def _subject_id(value: Any) -> Any:
+    """``sub``: the id of a single subject (several subjects, as a list, give no ``sub``)."""
+    return value.get("id") if isinstance(value, Mapping) else None
+
+
 def _seconds(credential: Mapping[str, Any], *names: str) -> int | None:
     for name in names:
         if credential.get(name) is not None:
@@ -161,7 +168,7 @@ def vc_jwt_claims(credential: Credential) -> dict[str, Any]:
         ("iss", _id_of(data.get("issuer"))),
         ("jti", data.get("id")),
         ("nbf", _seconds(data, "validFrom", "issuanceDate")),
-        ("sub", _id_of(data.get("credentialSubject"))),
+        ("sub", _subject_id(data.get("credentialSubject"))),
         ("exp", _seconds(data, "validUntil", "expirationDate")),
     ):
         if value is not None:
@@ -255,9 +262,9 @@ def verify_vc_jwt(
         raise JoseError("the header has neither kid nor jwk")
     _check_signature(token, key, alg)
     try:
-        payload = json.loads(payload_bytes)
-    except ValueError:
-        raise JoseError("the JWT payload is not JSON") from None
+        payload = _json.loads(payload_bytes)
+    except InputError as exc:
+        raise JoseError(f"the JWT payload is refused: {exc}") from None
     if not isinstance(payload, dict):
         raise JoseError("the JWT payload must be a JSON object")
     claims = {name: payload[name] for name in _CLAIMS if name in payload}
@@ -346,10 +353,10 @@ def verify_ob2_jws(token: str, resolver: DocumentResolver) -> Ob2JwsResult:
     if header.get("alg") != "RS256":
         raise JoseError(f"OB 2.0 signed badges use RS256, not {header.get('alg')!r}")
     try:
-        payload = json.loads(payload_bytes)
+        payload = _json.loads(payload_bytes)
         assertion = parse_assertion(payload)
-    except ValueError:
-        raise JoseError("the JWS payload is not JSON") from None
+    except InputError as exc:
+        raise JoseError(f"the JWS payload is refused: {exc}") from None
     except DocumentError as exc:
         raise JoseError(f"the signed assertion is invalid: {exc}") from None
     creator = assertion.verification.creator

@@ -50,6 +50,7 @@ _P256_PUB = b"\x80\x24"  # multicodec p256-pub (varint 0x1200)
 _ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {char: index for index, char in enumerate(_B58)}
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 # did:web hosts: a domain name (the port arrives percent-encoded, "%3A", and is decoded first).
@@ -85,12 +86,13 @@ def _b64url(data: bytes) -> str:
 
 
 def _b64url_decode(value: Any, name: str) -> bytes:
+    """Strict base64url (RFC 7515 §2: no padding, no other characters; Python's decoder would
+    skip unknown characters, so two different strings could name one key)."""
     if not isinstance(value, str):
         raise KeyFormatError(f"JWK member {name!r} must be a base64url string")
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except ValueError:
-        raise KeyFormatError(f"JWK member {name!r} is not valid base64url") from None
+    if not _B64URL.fullmatch(value) or len(value) % 4 == 1:
+        raise KeyFormatError(f"JWK member {name!r} is not valid base64url")
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
 
 
 def _int_b64(number: int, length: int | None = None) -> str:

@@ -1,9 +1,10 @@
-"""Digital Bazaar's JavaScript VC stack, as an independent reference implementation.
+"""Independent JavaScript implementations, as references: Digital Bazaar's VC stack (Data
+Integrity) and panva/jose (VC-JWT).
 
 Used by the interop tests and by ``blason bench`` to compare against. The harness
 (``obcore/node/harness.mjs``) and its exact dependency versions (``package-lock.json``) ship with
 obcore; on first use they are installed with ``npm ci`` into a cache folder
-(``$BLASON_NODE_CACHE``, default ``~/.cache/blason/node-<lock hash>``). Needs Node.js 18+ and npm.
+(``$BLASON_NODE_CACHE``, default ``~/.cache/blason/node-<lock hash>``). Needs Node.js 20+ and npm.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def install() -> Path:
     digest = hashlib.sha256(b"".join(contents[name] for name in _FILES)).hexdigest()[:12]
     cache = Path(os.environ.get("BLASON_NODE_CACHE", Path.home() / ".cache" / "blason"))
     target = cache / f"node-{digest}"
-    if (target / "node_modules" / "@digitalbazaar" / "vc").exists():
+    if (target / "node_modules" / "jose").exists() and (
+        target / "node_modules" / "@digitalbazaar" / "vc"
+    ).exists():
         return target
     target.mkdir(parents=True, exist_ok=True)
     for name, content in contents.items():

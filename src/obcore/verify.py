@@ -13,21 +13,22 @@ only self-contained credentials (``did:key`` issuers) can be checked.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from obcore import baking, status
-from obcore.errors import BakingError, ObcoreError
+from obcore import _json, baking, status
+from obcore.errors import BakingError, InputError, ObcoreError
 from obcore.fetch import Fetcher, FetchError
 from obcore.proofs import data_integrity
 
 __all__ = ["Check", "Outcome", "Report", "State", "verify_credential"]
 
 JSON_TYPES = ("application/json", "application/ld+json", "*+json", "text/plain")
+#: Largest JSON or JWS text read (a baked image has its own limit, ``baking.DEFAULT_MAX_BYTES``).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 
 class State(StrEnum):
@@ -91,11 +92,27 @@ def _fail(report: Report, state: State, name: str, en: str, fr: str) -> _Stop:
     return _Stop(state)
 
 
+def _malformed(report: Report, exc: InputError) -> _Stop:
+    return _fail(
+        report,
+        State.MALFORMED,
+        "read",
+        f"The badge cannot be read: {exc}.",
+        f"Le badge est illisible : {exc}.",
+    )
+
+
 def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
     """Turn the input into a JSON object or a compact JWS string."""
     if isinstance(source, Mapping):
         report.input_format = "json"
+        try:
+            _json.check_document(source)
+        except InputError as exc:
+            raise _malformed(report, exc) from None
         return dict(source)
+    if isinstance(source, bytes | bytearray | memoryview | str) and len(source) > MAX_INPUT_BYTES:
+        raise _malformed(report, InputError(f"it is larger than {MAX_INPUT_BYTES} bytes"))
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         if data.startswith(baking.PNG_SIGNATURE) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
@@ -146,21 +163,16 @@ def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
                 f"The badge could not be fetched: {exc}",
                 f"Le badge n'a pas pu être téléchargé : {exc}",
             ) from None
+        if len(fetched.body) > MAX_INPUT_BYTES:
+            raise _malformed(report, InputError(f"it is larger than {MAX_INPUT_BYTES} bytes"))
         text = fetched.body.decode("utf-8", "replace").strip()
     report.input_format = report.input_format or "json"
     if text.startswith("{"):
         try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _fail(
-                report,
-                State.MALFORMED,
-                "read",
-                f"The badge is not valid JSON ({exc.msg}, line {exc.lineno}).",
-                f"Le badge n'est pas du JSON valide ({exc.msg}, ligne {exc.lineno}).",
-            ) from None
-        if isinstance(parsed, dict):
-            return parsed
+            parsed = _json.loads(text)
+        except InputError as exc:
+            raise _malformed(report, exc) from None
+        return cast(dict[str, Any], parsed)  # JSON text that starts with "{" is an object
     if text.count(".") == 2 and " " not in text:
         report.input_format = (
             "jws" if report.input_format in ("json", "url") else report.input_format
@@ -216,9 +228,9 @@ def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
             url = did_web_to_url(url)
         fetched = fetcher(url, accept=JSON_TYPES)
         try:
-            document = json.loads(fetched.body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise FetchError(url, "not_json", "the document is not JSON") from None
+            document = _json.loads(fetched.body)
+        except InputError as exc:
+            raise FetchError(url, "not_json", f"the document is refused: {exc}") from None
         if not isinstance(document, dict):
             raise FetchError(url, "not_json", "the document is not a JSON object")
         return document
@@ -228,6 +240,25 @@ def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
 
 def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | None) -> None:
     result = data_integrity.verify(document, _resolver(fetcher))
+    count = len(result.proofs)
+    for number, proof in enumerate(result.proofs, 1):  # several proofs: each one reported
+        if proof.verified:
+            report.add(
+                "proof",
+                Outcome.PASSED,
+                f"Signature {number} of {count} is valid ({proof.cryptosuite}), "
+                f"made with a key of {proof.controller}.",
+                f"La signature {number} sur {count} est valide ({proof.cryptosuite}), faite "
+                f"avec une clé de {proof.controller}.",
+            )
+        else:
+            problem = " ".join(proof.problems)
+            report.add(
+                "proof",
+                Outcome.FAILED,
+                f"Signature {number} of {count} is not valid: {problem}",
+                f"La signature {number} sur {count} n'est pas valide : {problem}",
+            )
     if result.verified:
         report.add(
             "proof",
@@ -239,7 +270,7 @@ def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | No
         )
         return
     problem = " ".join(result.problems)
-    if any(text in problem for text in ("cannot be found", "cannot be fetched", "Unsupported")):
+    if result.unverifiable:
         raise _fail(
             report,
             State.UNVERIFIABLE,
@@ -477,15 +508,16 @@ def _jws(
     credential for the remaining OB 3.0 checks (status, dates, recipient)."""
     from obcore import verify_ob2
 
-    payload = verify_ob2.peek_payload(token)
-    if payload is None:
+    try:
+        payload = verify_ob2.peek_payload(token)
+    except InputError as exc:
         raise _fail(
             report,
             State.MALFORMED,
             "read",
-            "This JWS cannot be decoded.",
-            "Ce JWS ne peut pas être décodé.",
-        )
+            f"This JWS cannot be decoded: {exc}.",
+            f"Ce JWS ne peut pas être décodé : {exc}.",
+        ) from None
     report.version = (
         _version(payload.get("vc", payload))
         if isinstance(payload.get("vc", payload), Mapping)

@@ -11,14 +11,13 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from obcore import status
-from obcore.errors import DocumentError, JoseError, ObcoreError
+from obcore import _json, status
+from obcore.errors import DocumentError, InputError, JoseError, ObcoreError
 from obcore.fetch import FetchError
 
 if TYPE_CHECKING:
@@ -28,36 +27,102 @@ if TYPE_CHECKING:
 Resolve = Callable[[str], Mapping[str, Any]]
 
 
-def peek_payload(token: str) -> dict[str, Any] | None:
-    """The unverified JWS payload, to decide which verification applies."""
+def peek_payload(token: str) -> dict[str, Any]:
+    """The unverified JWS payload, to decide which verification applies.
+
+    Raises :class:`InputError` when it is not base64url of a (strictly parsed) JSON object.
+    """
     try:
         part = token.split(".")[1]
-        payload = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (IndexError, ValueError):
-        return None
-    return payload if isinstance(payload, dict) else None
+        raise InputError("the JWS payload is not base64url") from None
+    payload = _json.loads(decoded)
+    if not isinstance(payload, dict):
+        raise InputError("the JWS payload is not a JSON object")
+    return payload
+
+
+def _method_key(method: Mapping[str, Any]) -> KeyPair | Mapping[str, Any] | None:
+    from obcore.keys import key_from_multikey
+
+    if isinstance(method.get("publicKeyJwk"), Mapping):
+        jwk: Mapping[str, Any] = method["publicKeyJwk"]
+        return jwk
+    if isinstance(method.get("publicKeyMultibase"), str):
+        return key_from_multikey(method["publicKeyMultibase"])
+    return None
+
+
+def _methods(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The verification methods a DID or controller document embeds."""
+    found = []
+    for relation in ("verificationMethod", "assertionMethod"):
+        entries = document.get(relation)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, Mapping):
+                found.append(entry)
+    return found
 
 
 def _key_for(kid: str, resolve: Resolve) -> tuple[KeyPair | Mapping[str, Any], str | None]:
-    from obcore.keys import key_from_multikey
-
+    """The key a ``kid`` names and its owner: a JWK Set, a key document (JsonWebKey, Multikey)
+    or a DID / controller document holding the method (``did:key`` resolves offline)."""
     document = resolve(kid)
     if isinstance(document.get("keys"), list):  # a JWK Set
         for jwk in document["keys"]:
             if isinstance(jwk, Mapping) and jwk.get("kid") == kid:
                 return jwk, None
         raise JoseError(f"the key set at {kid} has no key {kid}")
+    if document.get("id") != kid:  # a DID or controller document: the method is inside
+        for method in _methods(document):
+            key = _method_key(method) if method.get("id") == kid else None
+            if key is not None:
+                controller = method.get("controller")
+                return key, controller if isinstance(controller, str) else None
     controller = document.get("controller")
     owner = controller if isinstance(controller, str) else None
-    if isinstance(document.get("publicKeyJwk"), Mapping):
-        return document["publicKeyJwk"], owner
-    if isinstance(document.get("publicKeyMultibase"), str):
-        return key_from_multikey(document["publicKeyMultibase"]), owner
+    key = _method_key(document)
+    if key is not None:
+        return key, owner
     return document, owner
 
 
+def _same_key(one: KeyPair | Mapping[str, Any], other: KeyPair) -> bool:
+    from obcore.keys import KeyPair, key_from_jwk
+
+    try:
+        key = one if isinstance(one, KeyPair) else key_from_jwk(one)
+    except ObcoreError:
+        return False
+    return key.to_public_jwk() == other.to_public_jwk()
+
+
+def _issuer_holds(issuer: str, key: KeyPair, resolve: Resolve) -> bool:
+    """Whether the issuer's own document (its DID document, or the controller document at its
+    URL) lists ``key`` among its verification methods: provenance of a header ``jwk``."""
+    try:
+        document = resolve(issuer)
+    except ObcoreError:
+        return False
+    for method in _methods(document):
+        try:
+            found = _method_key(method)
+        except ObcoreError:
+            continue
+        controller = method.get("controller", issuer)
+        if found is not None and controller == issuer and _same_key(found, key):
+            return True
+    return False
+
+
 def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[str, Any]:
-    """Check a VC-JWT; return the credential it carries. Raises ``ObcoreError`` on failure."""
+    """Check a VC-JWT; return the credential it carries. Raises ``ObcoreError`` on failure.
+
+    The key is the one ``kid`` names (its document must say the issuer controls it, or it must
+    live under the issuer's address); a header ``jwk`` alone is accepted once the issuer's own
+    document lists that key (a ``did:key`` issuer's document is the key itself).
+    """
     from obcore.jose import verify_vc_jwt
     from obcore.proofs.data_integrity import issuer_id
 
@@ -68,12 +133,16 @@ def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[
         owners.append(owner)
         return found
 
-    result = verify_vc_jwt(token, key, now=now)
+    result = verify_vc_jwt(token, key, now=now, allow_embedded_jwk=True)
     issuer = issuer_id(result.credential)
-    kid = str(result.header.get("kid", ""))
-    owner = owners[0] if owners else None
     if issuer is None:
         raise JoseError("the credential names no issuer")
+    if "kid" not in result.header:
+        if not _issuer_holds(issuer, result.key, resolve):
+            raise JoseError(f"the header jwk is not a key of the issuer {issuer}")
+        return result.credential
+    kid = str(result.header["kid"])
+    owner = owners[0] if owners else None
     # The key must belong to the issuer: its document says so (controller), or it lives under
     # the issuer's own address.
     under_issuer = kid.split("#", 1)[0] == issuer or kid.startswith(issuer.rstrip("/") + "/")

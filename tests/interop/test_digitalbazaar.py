@@ -217,3 +217,80 @@ def test_blason_issuer_documents_satisfy_digitalbazaar(digitalbazaar: Any, clien
         }
     )
     assert answer["verified"], answer["error"]
+
+
+def test_proof_sets_and_chains_interoperate(digitalbazaar: Any) -> None:
+    """Several proofs on one credential: obcore's sets and chains verify with Digital Bazaar,
+    and a proof Digital Bazaar adds to an obcore credential makes a set obcore verifies proof
+    by proof. (Digital Bazaar accepts a set when one proof verifies; obcore wants all of them.)"""
+    from obcore.proofs.data_integrity import default_resolver
+
+    key, cosigner = generate_key(), generate_key()
+    issuer = "https://badges.example/issuers/ateliers"
+    method_id, documents = https_issuer(key, issuer)
+    first = sign(credential(issuer), key, verification_method=method_id, proof_id="urn:uuid:p1")
+    cosigner_id = did_key(cosigner)
+    cosigner_method = f"{cosigner_id}#{cosigner.to_multikey()}"
+    proof_set = sign(first, cosigner, verification_method=cosigner_method, add_proof=True)
+    chain = sign(
+        first,
+        cosigner,
+        verification_method=cosigner_method,
+        add_proof=True,
+        previous_proof="urn:uuid:p1",
+    )
+    broken_chain = copy.deepcopy(chain)
+    broken_chain["proof"][0]["created"] = "2027-01-01T00:00:00Z"
+    answers = digitalbazaar(
+        {
+            "action": "batch",
+            "documents": documents,
+            "requests": [
+                {"action": "verify", "credential": document}
+                for document in (proof_set, chain, broken_chain)
+            ],
+        }
+    )["answers"]
+    assert [a["verified"] for a in answers] == [True, True, False], answers
+
+    def resolve(url: str) -> Any:
+        return documents[url] if url in documents else default_resolver(url)
+
+    assert verify(proof_set, resolve).verified
+    assert verify(chain, resolve).verified
+    assert not verify(broken_chain, resolve).verified
+
+    multikey = {
+        **multikey_document(cosigner, id=cosigner_method, controller=cosigner_id),
+        "secretKeyMultibase": secret_multikey(cosigner),
+    }
+    cosigned = digitalbazaar(
+        {
+            "action": "sign",
+            "credential": first,
+            "key": multikey,
+            "date": "2026-03-01T10:00:00Z",
+            "documents": documents,
+        }
+    )["signed"]
+    assert len(cosigned["proof"]) == 2
+    result = verify(cosigned, resolve)
+    assert result.verified, result.problems
+    assert [p.controller for p in result.proofs] == [issuer, cosigner_id]
+    cosigned["proof"][1]["created"] = "2027-01-01T00:00:00Z"
+    assert not verify(cosigned, resolve).verified
+
+
+def test_bench_runs_the_reference_on_the_same_credentials(digitalbazaar: Any) -> None:
+    """``blason bench``: Digital Bazaar verifies the very credentials of varied shapes that
+    obcore's verify_arbitrary measured (the run stops if any fails on either side)."""
+    from obcore import bench
+
+    result = bench.run(20, reference=True)["operations"]
+    for name in ("sign_bulk", "sign_one", "verify", "verify_arbitrary"):
+        assert result[name]["reference_per_s"] > 0, name
+        assert result[name]["ratio"] == pytest.approx(
+            result[name]["blason_per_s"] / result[name]["reference_per_s"], rel=0.01
+        )
+    assert result["bake"]["reference_per_s"] is None
+    assert "verify_arbitrary" in bench.render({"operations": result})

@@ -475,3 +475,21 @@ def test_xmlish_noise_only_raises_baking_errors(tokens: list[str]) -> None:
 def test_error_hierarchy() -> None:
     assert issubclass(BakingError, ObcoreError)
     assert issubclass(UnsafeXMLError, MalformedImageError)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"openbadgecredential\x00\x01\x01\x00\x00" + zlib.compress(b"{}"), "compression method 1"),
+        (b"openbadgecredential\x00\x01\x00\x00\x00" + zlib.compress(b"{}" * 50)[:-6], "truncated"),
+    ],
+)
+def test_png_compressed_itxt_faults(body: bytes, message: str) -> None:
+    with pytest.raises(MalformedImageError, match=message):
+        extract(make_png(chunk(b"iTXt", body)))
+
+
+def test_payloads_of_no_known_kind_are_reported_as_such() -> None:
+    """Written by another tool: extraction gives it back, labelled, for the caller to refuse."""
+    found = extract(make_png(chunk(b"iTXt", b"openbadgecredential\x00\x00\x00\x00\x00hello")))
+    assert (found.payload, found.kind) == ("hello", "unknown")

@@ -56,6 +56,12 @@ def credentials(draw: Any) -> dict[str, Any]:
                 "salt": salt,
             }
         ]
+    if draw(st.booleans()):
+        # The same IRI in two places (a badge image that is also the credential's image) makes
+        # two template quads one RDF quad: drawn from a small pool so that this happens often.
+        pool = st.sampled_from(["https://a.example/i.png", "https://b.example/i.png"])
+        document["image"] = {"id": draw(pool), "type": "Image"}
+        achievement["image"] = {"id": draw(pool), "type": "Image"}
     evidence = draw(st.lists(text, max_size=3))
     if evidence:  # identical narratives give blank nodes the same first-degree hash
         document["evidence"] = [{"type": ["Evidence"], "narrative": n} for n in evidence]
@@ -86,6 +92,20 @@ def test_fast_path_is_taken_and_falls_back_when_needed() -> None:
     assert canon.slow == 1
 
 
+def test_the_same_iri_in_two_slots_gives_one_quad() -> None:
+    canon = ShapeCanonicalizer()
+    document = copy.deepcopy(BASE)
+    document["image"] = {"id": "https://a.example/1.png", "type": "Image"}
+    document["credentialSubject"]["achievement"]["image"] = {
+        "id": "https://b.example/2.png",
+        "type": "Image",
+    }
+    assert canon.canonicalize(document) == canonicalize(document)  # learns the shape
+    document["credentialSubject"]["achievement"]["image"]["id"] = "https://a.example/1.png"
+    assert canon.canonicalize(document) == canonicalize(document)
+    assert canon.fast == 2
+
+
 def test_bulk_signing_gives_identical_proofs_and_verifies() -> None:
     key = generate_key()
     issuer = did_key(key)
@@ -106,3 +126,55 @@ def test_bulk_signing_gives_identical_proofs_and_verifies() -> None:
         assert fast == slow
         assert verify(fast, canonicalizer=canon).verified
     assert canon.slow == 0
+
+
+def test_language_tagged_values_are_slots_too() -> None:
+    canon = ShapeCanonicalizer()
+    for name in ("Participation", "Présence"):
+        document = copy.deepcopy(BASE)
+        document["name"] = {"@value": name, "@language": "fr"}
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow) == (2, 0)
+
+
+def test_shapes_the_fast_path_cannot_take_fall_back_exactly() -> None:
+    """A value inside a JSON literal, and named graphs (an embedded proof), go to the full
+    algorithm; the result is the same bytes."""
+    canon = ShapeCanonicalizer()
+    json_literal = copy.deepcopy(BASE)
+    json_literal["@context"] = [
+        *json_literal["@context"],
+        {"data": {"@id": "https://ex.example/data", "@type": "@json"}},
+    ]
+    json_literal["data"] = {"note": "a string inside a JSON literal"}
+    key = generate_key()
+    issuer = did_key(key)
+    with_proof = sign(
+        {**copy.deepcopy(BASE), "issuer": {**BASE["issuer"], "id": issuer}},
+        key,
+        verification_method=f"{issuer}#{key.to_multikey()}",
+    )
+    for document in (json_literal, with_proof, json_literal, with_proof):
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow) == (0, 4)
+
+
+def test_the_shape_cache_is_bounded() -> None:
+    canon = ShapeCanonicalizer(max_shapes=2)
+    for number in range(5):
+        document = copy.deepcopy(BASE)
+        document["credentialSubject"]["achievement"]["tag"] = ["t"] * (number + 1)
+        assert canon.canonicalize(document) == canonicalize(document)
+        assert len(canon._templates) <= 2
+
+
+def test_documents_nested_too_deeply_are_refused() -> None:
+    from obcore.errors import InputError
+
+    document = copy.deepcopy(BASE)
+    node = document["credentialSubject"]["achievement"]
+    for _ in range(80):
+        node["criteria"] = {"narrative": "x"}
+        node = node["criteria"]
+    with pytest.raises(InputError, match="nested more than 64"):
+        ShapeCanonicalizer().canonicalize(document)

@@ -239,3 +239,164 @@ def test_static_and_chain_fetchers() -> None:
     assert chain("https://a.example/other").body == b"[]"
     with pytest.raises(FetchError):
         chain("https://a.example/none")
+
+
+# --- HTTPS: the connection goes to the checked address, the certificate is the host's ---------
+
+
+def _certificate(tmp: Any, names: list[str]) -> tuple[str, str]:
+    """A self-signed certificate (its own CA) for ``names``: (cert file, key file)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp / f"{names[0]}.pem", tmp / f"{names[0]}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str]]:
+    import ssl
+
+    cert, key = _certificate(tmp_path_factory.mktemp("tls"), ["badges.example"])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_to_the_pinned_address_with_the_hosts_certificate(
+    tls_server: tuple[int, str],
+) -> None:
+    import ssl
+
+    port, cert = tls_server
+    Handler.routes["/tls"] = reply(body=b'{"tls": true}')
+    trusted = ssl.create_default_context(cafile=cert)
+    fetcher = HttpFetcher(ALLOW_LOOPBACK, resolver=lambda h, p: ["127.0.0.1"], ssl_context=trusted)
+    assert fetcher(f"https://badges.example:{port}/tls?x=1").body == b'{"tls": true}'
+    # Another name resolving to the same address: the certificate does not match it.
+    with pytest.raises(FetchError, match="secure connection failed") as caught:
+        fetcher(f"https://evil.example:{port}/tls")
+    assert caught.value.reason == "tls"
+    # The system's trust store does not know this certificate.
+    untrusted = HttpFetcher(ALLOW_LOOPBACK, resolver=lambda h, p: ["127.0.0.1"])
+    with pytest.raises(FetchError, match="secure connection failed"):
+        untrusted(f"https://badges.example:{port}/tls")
+
+
+def test_the_query_string_is_sent(server: str) -> None:
+    seen: dict[str, str] = {}
+
+    def handle(handler: Handler) -> None:
+        seen["path"] = handler.path
+        reply()(handler)
+
+    Handler.routes["/query"] = handle
+    HttpFetcher(ALLOW_LOOPBACK)(f"{server}/query?a=1&b=%C3%A9")
+    assert seen["path"] == "/query?a=1&b=%C3%A9"
+
+
+def test_redirect_without_location(server: str) -> None:
+    Handler.routes["/nowhere"] = reply(302)
+    with pytest.raises(FetchError, match="without a Location") as caught:
+        HttpFetcher(ALLOW_LOOPBACK)(f"{server}/nowhere")
+    assert caught.value.reason == "bad_redirect"
+
+
+def test_refused_connection_and_empty_dns_answer() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="cannot be reached") as caught:
+        HttpFetcher(ALLOW_LOOPBACK)(f"http://127.0.0.1:{port}/")
+    assert caught.value.reason == "network"
+    with pytest.raises(FetchError, match="cannot be found") as caught:
+        HttpFetcher(resolver=lambda host, port: [])("https://badges.example/")
+    assert caught.value.reason == "dns"
+
+
+def test_the_deadline_covers_every_hop_and_the_body(server: str) -> None:
+    def dribble(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.end_headers()
+        for _ in range(8):
+            handler.wfile.write(b" " * 100)
+            handler.wfile.flush()
+            time.sleep(0.15)
+
+    Handler.routes["/dribble"] = dribble
+    with pytest.raises(FetchError, match="took too long"):
+        HttpFetcher(FetchPolicy(allow_private=True, timeout=0.5))(f"{server}/dribble")
+    Handler.routes["/hop"] = reply(302, headers={"Location": "/c"})
+    expired = HttpFetcher(FetchPolicy(allow_private=True, timeout=0.3))
+    original = expired._address
+
+    def slow_dns(original_url: str, host: str, port: int) -> str:
+        time.sleep(0.4)
+        return original(original_url, host, port)
+
+    expired._address = slow_dns  # type: ignore[method-assign]
+    with pytest.raises(FetchError, match="took too long"):
+        expired(f"{server}/hop")
+
+
+def test_accept_patterns() -> None:
+    from obcore.fetch import _accepts
+
+    assert _accepts("application/vc+ld+json; charset=utf-8", ["application/*"])
+    assert _accepts("application/ld+json", ["*+json"])
+    assert not _accepts("text/html", ["application/*", "*+json"])
+    assert _accepts("anything/at-all", [])
+
+
+def test_teredo_addresses_are_judged_by_the_address_inside() -> None:
+    # 2001:0::/32 Teredo: the client's IPv4 address is stored inverted in the last 32 bits.
+    assert is_public_address("2001:0:4136:e378:8000:63bf:f5ff:fffe") is False  # 10.0.0.1
+    assert is_public_address("2001:0:4136:e378:8000:63bf:f7f7:f7f7") is True  # 8.8.8.8
+
+
+def test_a_chain_stops_at_a_real_error() -> None:
+    def broken(url: str, *, accept: Any = ()) -> Any:
+        raise FetchError(url, "tls", "secure connection failed")
+
+    later = StaticFetcher({"https://a.example/k": ("application/json", b"{}")})
+    with pytest.raises(FetchError, match="secure connection failed"):
+        ChainFetcher([broken, later])("https://a.example/k")
+    html = StaticFetcher({"https://a.example/k": ("text/html", b"<p>")})
+    with pytest.raises(FetchError, match="unexpected content type"):
+        html("https://a.example/k", accept=["application/json"])

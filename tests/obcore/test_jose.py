@@ -219,3 +219,154 @@ def test_ob2_key_provenance() -> None:
     embedded = BadgeClass(**{f: getattr(BADGE, f) for f in BADGE.__dataclass_fields__})
     token = sign_ob2_assertion(assertion(badge=embedded), key("RSA"), KEY_ID)
     assert verify_ob2_jws(token, documents(key("RSA"))).badge_class == BADGE
+
+
+# --- the rules, one by one --------------------------------------------------------------------
+
+
+def payload_of(credential: Any) -> dict[str, Any]:
+    data = credential.to_json() if hasattr(credential, "to_json") else dict(credential)
+    return {**data, **vc_jwt_claims(data)}
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ({"alg": "EdDSA", "kid": KID, "typ": "JOSE"}, "typ must be 'JWT'"),
+        ({"alg": "EdDSA", "kid": ""}, "kid must be a non-empty string"),
+        ({"alg": "EdDSA", "kid": 7}, "kid must be a non-empty string"),
+        (
+            {"alg": "EdDSA", "kid": KID, "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "AA"}},
+            "header key",
+        ),
+        ({"alg": "EdDSA", "kid": KID, "jwk": key("Ed25519", 1).to_public_jwk()}, "not the key"),
+    ],
+)
+def test_header_rules(header: dict[str, Any], message: str) -> None:
+    token = forge(header, payload_of(full_credential()), key("Ed25519").sign)
+    with pytest.raises(JoseError, match=message):
+        verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+
+
+def test_vc_and_typ_variants_that_are_allowed() -> None:
+    payload = payload_of(full_credential())
+    for header in (
+        {"alg": "EdDSA", "kid": KID, "typ": "vc+jwt"},
+        {"alg": "EdDSA", "kid": KID, "jwk": key("Ed25519").to_public_jwk()},
+    ):
+        token = forge(header, payload, key("Ed25519").sign)
+        assert verify_vc_jwt(token, resolve("Ed25519"), now=NOW).header == header
+
+
+def test_a_resolved_key_that_is_unusable() -> None:
+    token = sign_vc_jwt(full_credential(), key("Ed25519"), kid=KID)
+    with pytest.raises(JoseError, match=r"kid .* key is unusable"):
+        verify_vc_jwt(token, lambda kid: {"kty": "OKP", "crv": "X25519", "x": "AA"}, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"[1, 2]", "must be a JSON object"),
+        (b"not json", "payload is refused"),
+        (b'{"iss": "a", "iss": "b"}', "twice"),
+    ],
+)
+def test_payloads_that_are_not_credentials(payload: bytes, message: str) -> None:
+    signing_input = f"{b64(json.dumps({'alg': 'EdDSA', 'kid': KID}).encode())}.{b64(payload)}"
+    token = f"{signing_input}.{b64(key('Ed25519').sign(signing_input.encode()))}"
+    with pytest.raises(JoseError, match=message):
+        verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"nbf": "2026-03-01"}, "must be a NumericDate"),
+        ({"exp": True}, "must be a NumericDate"),
+        ({"jti": None}, "'jti' claim is required"),
+    ],
+)
+def test_claim_types(change: dict[str, Any], message: str) -> None:
+    payload = {**payload_of(full_credential()), **change}
+    payload = {k: v for k, v in payload.items() if v is not None}
+    if "exp" in change:
+        payload["validUntil"] = "2030-01-01T00:00:00Z"
+    token = forge({"alg": "EdDSA", "kid": KID}, payload, key("Ed25519").sign)
+    with pytest.raises(JoseError, match=message):
+        verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+
+
+def test_absurd_numeric_dates() -> None:
+    """VCDM 1.1: nbf stands for a missing issuanceDate, and must make a date."""
+    credential = full_credential().to_json()
+    credential.pop("validFrom")
+    claims = {"iss": credential["issuer"]["id"], "jti": credential["id"], "nbf": 10**30}
+    token = forge({"alg": "EdDSA", "kid": KID}, {**claims, "vc": credential}, key("Ed25519").sign)
+    with pytest.raises(JoseError, match="out of range"):
+        verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+
+
+def test_credentials_that_cannot_be_signed() -> None:
+    with pytest.raises(JoseError, match="must be a JSON object"):
+        sign_vc_jwt(["not", "an", "object"], key("Ed25519"), kid=KID)  # type: ignore[arg-type]
+    with pytest.raises(JoseError, match="validFrom"):
+        sign_vc_jwt({**full_credential().to_json(), "validFrom": "soon"}, key("Ed25519"), kid=KID)
+    with pytest.raises(JoseError, match="'jti' claim"):
+        sign_vc_jwt({**full_credential().to_json(), "id": None}, key("Ed25519"), kid=KID)
+    with pytest.raises(JoseError, match="kid or an embedded jwk"):
+        sign_vc_jwt(full_credential(), key("Ed25519"))
+    with pytest.raises(JoseError, match="no private half"):
+        sign_vc_jwt(full_credential(), key("Ed25519").public_only(), kid=KID)
+
+
+def test_subjects_in_a_list_give_no_sub_claim() -> None:
+    credential = full_credential().to_json()
+    credential["credentialSubject"] = [credential["credentialSubject"], {"id": "did:example:2"}]
+    assert "sub" not in vc_jwt_claims(credential)
+    credential["credentialSubject"] = {"id": "did:example:1", "type": ["AchievementSubject"]}
+    assert vc_jwt_claims(credential)["sub"] == "did:example:1"
+
+
+def test_the_registry_refuses_algorithms_outside_the_allow_list() -> None:
+    from obcore.jose import _registry
+
+    with pytest.raises(JoseError, match="'ES256' is not allowed here"):
+        _registry("EdDSA").get_alg("ES256")
+
+
+def test_ob2_signed_assertions_that_cannot_be_trusted() -> None:
+    rsa = key("RSA")
+    resolve_docs = documents(rsa)
+    hosted = assertion(id="urn:uuid:1").to_json()
+    hosted["verification"] = {"type": "HostedBadge"}
+    token = forge({"alg": "RS256"}, hosted, rsa.sign)
+    with pytest.raises(JoseError, match="SignedBadge with a creator"):
+        verify_ob2_jws(token, resolve_docs)
+    broken = forge({"alg": "RS256"}, {"type": "Assertion"}, rsa.sign)
+    with pytest.raises(JoseError, match="the signed assertion is invalid"):
+        verify_ob2_jws(broken, resolve_docs)
+    signing_input = f"{b64(json.dumps({'alg': 'RS256'}).encode())}.{b64(b'{not json')}"
+    not_json = f"{signing_input}.{b64(rsa.sign(signing_input.encode()))}"
+    with pytest.raises(JoseError, match="payload is refused"):
+        verify_ob2_jws(not_json, resolve_docs)
+    token = sign_ob2_assertion(assertion(id="urn:uuid:1"), rsa, KEY_ID)
+    p256 = generate_key("P-256")
+    with pytest.raises(JoseError, match="not an RSA key"):
+        verify_ob2_jws(token, documents(p256))
+    bad_pem = dict(documents(rsa)(KEY_ID))
+    bad_pem["publicKeyPem"] = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+    with pytest.raises(JoseError, match="cannot check the signer"):
+        verify_ob2_jws(
+            token, {KEY_ID: bad_pem, BADGE.id: BADGE.to_json(), ISSUER.id: ISSUER.to_json()}.get
+        )
+    wrong_id = {**documents(rsa)(KEY_ID), "id": "https://badges.example/keys/other"}
+    with pytest.raises(JoseError, match="not the creator IRI"):
+        verify_ob2_jws(
+            token, {KEY_ID: wrong_id, BADGE.id: BADGE.to_json(), ISSUER.id: ISSUER.to_json()}.get
+        )
+    embedded_issuer = BadgeClass(
+        **{**{f: getattr(BADGE, f) for f in BADGE.__dataclass_fields__}, "issuer": ISSUER}
+    )
+    token = sign_ob2_assertion(assertion(badge=embedded_issuer), rsa, KEY_ID)
+    assert verify_ob2_jws(token, documents(rsa)).issuer == ISSUER

@@ -194,3 +194,93 @@ def test_any_unknown_type_is_caught_with_its_path(name: str, where: str) -> None
     with pytest.raises(SafeModeError, match=f"type '{name}'") as caught:
         expand(document)
     assert where in caught.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("context", "key", "reported"),
+    [
+        ({"@vocab": None}, "favouriteColour", "'favouriteColour', which expands to no IRI"),
+        ({"favouriteColour": None}, "favouriteColour", "a term defined as null"),
+        (None, "@comment", "looks like a keyword"),
+    ],
+)
+def test_properties_json_ld_would_drop_are_refused(context: Any, key: str, reported: str) -> None:
+    """Without safe mode these properties vanish from the RDF, so a signature verifies while
+    the document carries unsigned data (Digital Bazaar's safe mode refuses them too)."""
+    import copy
+
+    document = copy.deepcopy(BASE)
+    if context is not None:
+        document["@context"] = [*document["@context"], context]
+    document["credentialSubject"][key] = "blue"
+    with pytest.raises(SafeModeError, match="dropped by JSON-LD") as caught:
+        canonicalize(document)
+    assert reported in caught.value.problems[0]
+    if context != {"@vocab": None}:  # (PyLD alone fails on that one: KeyError '@vocab')
+        unsigned = copy.deepcopy(BASE)
+        unsigned["@context"] = document["@context"]
+        assert canonicalize(document, safe=False) == canonicalize(unsigned, safe=False)
+
+
+def test_types_that_fall_back_to_the_base_are_relative_iris() -> None:
+    document = {**BASE, "@context": [*BASE["@context"], {"@vocab": None}]}
+    document["type"] = ["VerifiableCredential", "OpenBadgeCredential", "Diploma"]
+    with pytest.raises(SafeModeError, match=r"type 'Diploma' \(a relative IRI\)"):
+        canonicalize(document)
+
+
+def test_values_of_undefined_vocabulary_terms_are_named() -> None:
+    """An @type: @vocab value that is no term lands in the sentinel namespace too."""
+    document = {**BASE, "credentialStatus": {"type": "NoSuchStatusType"}}
+    with pytest.raises(SafeModeError, match="NoSuchStatusType"):
+        canonicalize(document)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({1, 2}, "type set is not JSON"),
+        (b"bytes", "type bytes is not JSON"),
+        ((1, 2), "type tuple is not JSON"),
+        (float("nan"), "nan is not a JSON value"),
+    ],
+)
+def test_values_json_does_not_have_are_refused(value: Any, message: str) -> None:
+    """PyLD would drop them silently; the bulk path refuses them the same way."""
+    from obcore.errors import InputError
+    from obcore.fastcanon import ShapeCanonicalizer
+
+    document = {**BASE, "name": value}
+    with pytest.raises(InputError, match=message):
+        canonicalize(document)
+    with pytest.raises(InputError, match=message):
+        ShapeCanonicalizer().canonicalize(document)
+    with pytest.raises(InputError, match="not a string"):
+        canonicalize({**BASE, 1: "x"})
+
+
+def test_numbers_beyond_a_double_are_refused() -> None:
+    with pytest.raises(SafeModeError, match="int too large"):
+        canonicalize({**BASE, "name": 10**400})
+
+
+def test_the_walker_tolerates_any_expanded_shape() -> None:
+    from obcore.jsonld import undefined_terms
+
+    sentinel = "urn:obcore:undefined-term#"
+    expanded = [{"@graph": ["free text", {f"{sentinel}x": [{"@value": 1}]}], "@id": sentinel + "y"}]
+    assert undefined_terms(expanded) == ["@graph[1]: property 'x'", "(document): value 'y'"]
+
+
+def test_context_errors_are_found_however_deeply_wrapped() -> None:
+    from obcore.jsonld import _context_error
+
+    inner = ContextError("the JSON-LD context https://x.example/ is not known")
+    outer = RuntimeError("outer")
+    outer.__cause__ = RuntimeError("middle")
+    outer.__cause__.__cause__ = inner
+    assert _context_error(outer) is inner
+    looping = RuntimeError("a")
+    looping.__context__ = RuntimeError("b")
+    looping.__context__.__context__ = looping
+    assert _context_error(looping) is None

@@ -213,3 +213,79 @@ def test_private_jwk_with_a_foreign_public_half_is_refused() -> None:
     jwk = {**generate_key().to_private_jwk(), "x": generate_key().to_public_jwk()["x"]}
     with pytest.raises(KeyFormatError, match="does not match"):
         key_from_jwk(jwk)
+
+
+@pytest.mark.parametrize("x", ["!!", "A", "AAAA=", "AA AA", "AA+/"])
+def test_jwk_members_must_be_strict_base64url(x: str) -> None:
+    """Lenient decoding would skip the odd characters: two strings, one key."""
+    good = key("Ed25519").to_public_jwk()
+    with pytest.raises(KeyFormatError, match="not valid base64url"):
+        key_from_jwk({**good, "x": good["x"][:-4] + x if len(x) > 3 else x})
+
+
+def test_keys_without_their_private_half() -> None:
+    public = key("Ed25519").public_only()
+    for export in (public.to_private_jwk, public.private_pem):
+        with pytest.raises(KeyFormatError, match="no private half"):
+            export()
+    with pytest.raises(KeyFormatError, match="cannot sign"):
+        public.sign(b"data")
+
+
+def test_p256_signatures_of_the_wrong_length_do_not_verify() -> None:
+    p256 = key("P-256")
+    signature = p256.sign(b"data")
+    assert p256.verify(signature, b"data")
+    assert not p256.verify(signature[:-1], b"data")
+    assert not p256.verify(signature + b"\0", b"data")
+
+
+def test_keys_obcore_does_not_use_are_refused() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa, x25519
+
+    def pem(private: object) -> bytes:
+        return private.private_bytes(  # type: ignore[attr-defined, no-any-return]
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    small_rsa = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
+    with pytest.raises(KeyFormatError, match="at least 2048 bits, not 1024"):
+        key_from_pem(pem(small_rsa))
+    for other in (ec.generate_private_key(ec.SECP384R1()), x25519.X25519PrivateKey.generate()):
+        with pytest.raises(KeyFormatError, match="unsupported key type"):
+            key_from_pem(pem(other))
+    with pytest.raises(KeyFormatError, match="unknown algorithm 'DSA'"):
+        generate_key("DSA")  # type: ignore[arg-type]
+
+
+def test_secret_multikeys_must_hold_their_own_public_half() -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    ed, other = key("Ed25519"), generate_key()
+    assert ed.private_key is not None
+    seed = ed.private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    own = b58decode(ed.to_multikey()[1:])[2:]
+    foreign = b58decode(other.to_multikey()[1:])[2:]
+    assert key_from_multikey("z" + b58encode(b"\x80\x26" + seed + own)).to_multikey() == (
+        ed.to_multikey()
+    )
+    with pytest.raises(KeyFormatError, match="public half does not match"):
+        key_from_multikey("z" + b58encode(b"\x80\x26" + seed + foreign))
+
+
+def test_p256_multikeys_must_be_curve_points() -> None:
+    header = b58decode(key("P-256").to_multikey()[1:])[:2]
+    beyond_the_field = header + b"\x02" + b"\xff" * 32  # x >= p: no such point
+    with pytest.raises(KeyFormatError, match="not a valid curve point"):
+        key_from_multikey("z" + b58encode(beyond_the_field))
+
+
+@pytest.mark.parametrize("did", ["did:web:example.org", "did:key:6Mk", 42, "did:key:zQ3s"])
+def test_did_key_documents_only_for_did_keys(did: object) -> None:
+    with pytest.raises(KeyFormatError):
+        did_key_document(did)  # type: ignore[arg-type]

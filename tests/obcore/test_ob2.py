@@ -225,3 +225,68 @@ def test_corrupted_field(key: str, value: Any) -> None:
     else:
         where = "parsed"
     assert where
+
+
+def test_images_given_as_objects_and_issuers_with_all_their_parts() -> None:
+    """Other platforms describe an image as an object with a caption and author, and publish
+    issuers with their own image and verification policy."""
+    image = {
+        "id": f"{BASE}/badges/1.png",
+        "type": "schema:ImageObject",
+        "caption": "Accueil",
+        "author": f"{BASE}/issuers/1",
+    }
+    badge = parse_badge_class({**BADGE.to_json(), "image": image})
+    assert badge.image == Image(id=image["id"], caption="Accueil", author=image["author"])
+    assert badge.to_json()["image"]["caption"] == "Accueil"
+    issuer = Profile(
+        id=ISSUER.id,
+        name=ISSUER.name,
+        url=ISSUER.url,
+        email=ISSUER.email,
+        image=Image(id=f"{BASE}/issuers/1.png"),
+        verification=VerificationObject(type="HostedBadge", allowed_origins=("badges.example",)),
+    )
+    written = issuer.to_json()
+    assert written["image"] == f"{BASE}/issuers/1.png"  # a bare IRI when it is all there is
+    assert written["verification"]["allowedOrigins"] == ["badges.example"]
+    assert parse_profile(written) == issuer
+
+
+@pytest.mark.parametrize(
+    ("parse", "document", "path"),
+    [
+        (parse_badge_class, {k: v for k, v in BADGE.to_json().items() if k != "image"}, "image"),
+        (parse_badge_class, {k: v for k, v in BADGE.to_json().items() if k != "issuer"}, "issuer"),
+        (
+            parse_endorsement,
+            {
+                "@context": OB2_CONTEXT,
+                "type": "Endorsement",
+                "id": f"{BASE}/e/1",
+                "claim": {"id": BADGE.id},
+                "issuedOn": "2026-03-01T10:00:00Z",
+            },
+            "issuer",
+        ),
+    ],
+)
+def test_required_links_name_their_field(parse: Any, document: Any, path: str) -> None:
+    with pytest.raises(DocumentError, match="is required") as caught:
+        parse(document)
+    assert caught.value.path == path
+
+
+def test_criteria_needs_an_id_or_a_narrative() -> None:
+    with pytest.raises(DocumentError, match="needs an id or a narrative"):
+        Criteria()
+    assert Criteria(id=f"{BASE}/criteria/1").to_json() == {"id": f"{BASE}/criteria/1"}
+
+
+def test_unix_timestamps_out_of_range() -> None:
+    """OB 1.x wrote Unix timestamps; absurd ones are reported, not crashed on."""
+    document = assertion().to_json()
+    assert parse_assertion({**document, "issuedOn": 1_772_359_200}).issued_on == WHEN
+    with pytest.raises(DocumentError, match="not a valid Unix timestamp") as caught:
+        parse_assertion({**document, "issuedOn": 10**20})
+    assert caught.value.path == "issuedOn"

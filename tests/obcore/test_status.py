@@ -43,7 +43,7 @@ EMPTY_LIST = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQ
 
 
 def encoded(raw: bytes) -> str:
-    return "u" + base64.urlsafe_b64encode(gzip.compress(raw)).rstrip(b"=").decode()
+    return "u" + base64.urlsafe_b64encode(gzip.compress(raw, mtime=0)).rstrip(b"=").decode()
 
 
 # --- BitstringStatusList ----------------------------------------------------------------------
@@ -468,3 +468,55 @@ def test_error_hierarchy() -> None:
     assert issubclass(StatusListError, ObcoreError)
     assert issubclass(MalformedStatusListError, StatusListError)
     assert issubclass(StatusListFullError, StatusListError)
+
+
+def test_messages_with_statuses_that_are_not_hex_are_skipped() -> None:
+    status_list = BitstringStatusList(status_size=2)
+    status_list.set(7, 1)
+    credential = build_status_list_credential(
+        credential_id=LIST_URL, issuer="x", status_list=status_list, status_purpose="message"
+    )
+    entry = build_status_entry(status_list_credential=LIST_URL, index=7, status_purpose="message")
+    entry["statusSize"] = 2
+    entry["statusMessage"] = [
+        {"status": "one", "message": "not hex"},
+        {"status": 1, "message": "a number, not a string"},
+        {"status": "0x1", "message": "under review"},
+        "junk",
+    ]
+    assert check_bitstring_status(entry, credential).reason == "under review"
+
+
+def test_a_status_size_that_does_not_divide_the_list() -> None:
+    with pytest.raises(MalformedStatusListError, match="does not fit statusSize 3"):
+        BitstringStatusList.decode(encoded(bytes(16384)), status_size=3)
+    with pytest.raises(MalformedStatusListError, match="does not fit statusSize 33"):
+        BitstringStatusList.decode(encoded(bytes(16384)), status_size=33)
+
+
+def test_allocation_falls_back_when_random_draws_keep_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Unlucky draws (or a poor random source) cannot make allocation fail or loop."""
+    import secrets
+
+    used = {0, 1, 2}
+    draws: list[int] = []
+
+    def unlucky(bound: int) -> int:
+        draws.append(bound)
+        return 0 if len(draws) <= 64 else bound - 1  # 64 misses, then the last free entry
+
+    monkeypatch.setattr(secrets, "randbelow", unlucky)
+    assert allocate_index(used, size=16) == 15
+    assert draws[:64] == [16] * 64
+    assert draws[64] == 13  # then one draw among the 13 free entries
+
+
+def test_a_1edtech_check_needs_a_1edtech_entry() -> None:
+    with pytest.raises(MalformedStatusListError, match="not 1EdTechRevocationList"):
+        check_1edtech_revocation(
+            build_status_entry(status_list_credential=LIST_URL, index=1),
+            {"id": LIST_URL},
+            "urn:uuid:1",
+        )

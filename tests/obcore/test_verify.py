@@ -414,3 +414,8 @@ def test_schema_deviations_are_warnings() -> None:
     schema = next(c for c in report.checks if c.name == "schema")
     assert schema.outcome is Outcome.WARNING
     assert "awardedDate" in schema.en
+
+
+def test_recipients_with_identities_that_are_not_text() -> None:
+    assert not matches({"identifier": [{"identityHash": 42, "hashed": True}]}, "x@y.org")
+    assert not matches({"identity": None, "hashed": False}, "x@y.org")

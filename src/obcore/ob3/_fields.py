@@ -129,13 +129,9 @@ class Node:
             out.append(item)
         return tuple(out)
 
-    def obj(self, key: str, *, required: bool = False) -> Node | None:
+    def obj(self, key: str) -> Node | None:
         value = self.data.get(key)
-        if value is None:
-            if required:
-                raise self.error(key, "is required")
-            return None
-        return Node(value, self.sub(key))
+        return None if value is None else Node(value, self.sub(key))
 
     def req_obj(self, key: str) -> Node:
         value = self.data.get(key)

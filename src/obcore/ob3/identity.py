@@ -33,6 +33,8 @@ _KINDS: dict[str, IdentityKind] = {
     "email": "email",
     "telephone": "telephone",
     "phone": "telephone",
+    # OB 3.0's IdentifierTypeEnum has no phone number; extensions use the "ext:" prefix.
+    "ext:phoneNumber": "telephone",
     "url": "url",
     "id": "id",
 }

@@ -8,6 +8,11 @@ The library does no network I/O: verification takes a *resolver*, a callable tha
 JSON document published at a URL (a controller document, a Multikey document or a DID
 document). ``did:key`` is resolved offline by ``default_resolver``. Key provenance — the
 verification method's controller must be the credential's issuer — is checked and reported.
+
+A document may carry several proofs (VC Data Integrity §2.1.1): a *proof set* (an array of
+independent proofs, e.g. an issuer's and a co-signer's) or a *proof chain* (a proof naming the
+ones it signs over in ``previousProof``). ``verify`` checks every one of them; ``sign`` adds to
+a set or a chain when asked to.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from typing import Any
 
 import rfc8785
 
-from obcore.errors import KeyFormatError, ObcoreError, ProofError
+from obcore.errors import (
+    ContextError,
+    KeyUnavailableError,
+    ObcoreError,
+    ProofError,
+)
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.jsonld import canonicalize
 from obcore.keys import KeyPair, b58decode, b58encode, did_key_document, key_from_multikey
@@ -45,7 +55,13 @@ _DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\
 
 @dataclass
 class VerificationResult:
-    """Outcome of checking one proof. ``problems`` are plain-English sentences."""
+    """Outcome of checking a document's proofs. ``problems`` are plain-English sentences.
+
+    With several proofs, ``proofs`` holds one result per proof (in document order) and the
+    other fields describe the issuer's proof (or the first failing one). ``unverifiable``: the
+    proof could not be checked — an unsupported suite, a key or context obcore cannot obtain —
+    rather than found wrong.
+    """
 
     verified: bool
     cryptosuite: str | None = None
@@ -53,6 +69,8 @@ class VerificationResult:
     controller: str | None = None
     created: str | None = None
     problems: list[str] = field(default_factory=list)
+    proofs: list[VerificationResult] = field(default_factory=list)
+    unverifiable: bool = False
 
 
 def _parse_datetime(value: object) -> datetime | None:
@@ -66,17 +84,17 @@ def _parse_datetime(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _timestamp(value: datetime | str | None) -> str:
+def _timestamp(value: datetime | str | None, name: str = "created") -> str:
     """``created`` as ``YYYY-MM-DDTHH:MM:SSZ``: whole seconds, UTC (what VC-JWT and 1EdTech use)."""
     if value is None:
         value = datetime.now(UTC)
     if isinstance(value, str):
         parsed = _parse_datetime(value)
         if parsed is None:
-            raise ProofError(f"the proof's created time {value!r} is not a date-time with a zone")
+            raise ProofError(f"the proof's {name} time {value!r} is not a date-time with a zone")
         value = parsed
     if value.tzinfo is None:
-        raise ProofError("the proof's created time needs a time zone")
+        raise ProofError(f"the proof's {name} time needs a time zone")
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -119,6 +137,10 @@ def sign(
     proof_purpose: str = "assertionMethod",
     cryptosuite: str = RDFC,
     canonicalizer: ShapeCanonicalizer | None = None,
+    add_proof: bool = False,
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
+    expires: datetime | str | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with a ``DataIntegrityProof`` (Ed25519) added.
 
@@ -126,27 +148,66 @@ def sign(
     not define raises ``SafeModeError`` instead of producing a proof other stacks reject.
     Pass one ``ShapeCanonicalizer`` to many calls to sign credentials of one shape quickly
     (bulk awarding); the proofs are byte-identical to the ones made without it.
+
+    A document that has proofs already is refused unless ``add_proof`` is given: the new proof
+    then joins them as a proof set, or — with ``previous_proof`` naming the ``id`` of proofs
+    there — as a link of a proof chain, signing over those proofs too. ``proof_id`` gives the
+    new proof an ``id`` (a URL or ``urn:uuid:``) for later proofs to name; ``expires`` makes
+    the proof expire (verifiers refuse it afterwards).
     """
     if cryptosuite not in (RDFC, JCS):
         raise ProofError(f"cannot sign with cryptosuite {cryptosuite!r}")
     if key.algorithm != "Ed25519" or key.private_key is None:
         raise ProofError("EdDSA proofs need an Ed25519 private key")
-    if "proof" in document:
+    existing = _proof_list(document.get("proof")) if "proof" in document else []
+    if existing and not add_proof:
         raise ProofError("the document already has a proof")
-    unsecured = copy.deepcopy(dict(document))
-    options: dict[str, Any] = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": cryptosuite,
-        "created": _timestamp(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-    }
+    if previous_proof is not None and not existing:
+        raise ProofError("previous_proof names proofs, but the document has none")
+    unsecured = copy.deepcopy({k: v for k, v in document.items() if k != "proof"})
+    options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
+    if proof_id is not None:
+        options["id"] = proof_id
+    options.update(
+        created=_timestamp(created),
+        verificationMethod=verification_method,
+        proofPurpose=proof_purpose,
+    )
+    if expires is not None:
+        options["expires"] = _timestamp(expires, "expires")
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
     if cryptosuite == JCS and "@context" in unsecured:
         # eddsa-jcs-2022 stores the document's contexts in the proof (W3C signedJCS.json).
         options["@context"] = copy.deepcopy(unsecured["@context"])
-    config = _proof_config(options, unsecured)
-    signature = key.sign(_hash_data(unsecured, config, cryptosuite, canonicalizer))
-    return {**unsecured, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+    signed_over = _chained(unsecured, options, existing)
+    config = _proof_config(options, signed_over)
+    signature = key.sign(_hash_data(signed_over, config, cryptosuite, canonicalizer))
+    proof = {**options, "proofValue": "z" + b58encode(signature)}
+    return {**unsecured, "proof": [*copy.deepcopy(existing), proof] if existing else proof}
+
+
+def _proof_list(proofs: Any) -> list[Any]:
+    if proofs is None:
+        return []
+    return list(proofs) if isinstance(proofs, list) else [proofs]
+
+
+def _chained(
+    unsecured: dict[str, Any], options: Mapping[str, Any], proofs: list[Any]
+) -> dict[str, Any]:
+    """The document a proof signs: the unsecured document, plus the proofs its
+    ``previousProof`` names (VC Data Integrity 1.0, §4.3/4.5: proof chains)."""
+    previous = options.get("previousProof")
+    if previous is None:
+        return unsecured
+    wanted = previous if isinstance(previous, list) else [previous]
+    if not wanted or not all(isinstance(name, str) for name in wanted):
+        raise ProofError("previousProof must be a proof id or a list of proof ids")
+    matching = [p for p in proofs if isinstance(p, Mapping) and p.get("id") in wanted]
+    if len(matching) != len(wanted):
+        raise ProofError(f"previousProof names proofs the document does not hold: {wanted}")
+    return {**unsecured, "proof": matching}
 
 
 def default_resolver(url: str) -> Mapping[str, Any]:
@@ -219,7 +280,7 @@ def resolve_method(
             try:
                 controller_document = resolver(controller)
             except (ObcoreError, LookupError):
-                raise ProofError(
+                raise KeyUnavailableError(
                     f"the controller {controller} of {method_id} cannot be fetched"
                 ) from None
             if not _lists(controller_document, method_id, purpose):
@@ -228,7 +289,7 @@ def resolve_method(
             raise ProofError(f"{controller} does not list {method_id} among its {purpose} keys")
         return _method_key(method, method_id), controller
     detail = f" ({'; '.join(errors)})" if errors else ""
-    raise ProofError(f"the verification method {method_id} cannot be found{detail}")
+    raise KeyUnavailableError(f"the verification method {method_id} cannot be found{detail}")
 
 
 def _jcs_unsecured(unsecured: dict[str, Any], proof_context: Any) -> dict[str, Any]:
@@ -241,30 +302,28 @@ def _jcs_unsecured(unsecured: dict[str, Any], proof_context: Any) -> dict[str, A
     return {**unsecured, "@context": proof_context}
 
 
-def verify(
-    document: Mapping[str, Any],
-    resolver: Resolver = default_resolver,
-    *,
-    expected_purpose: str = "assertionMethod",
-    check_controller: bool = True,
-    canonicalizer: ShapeCanonicalizer | None = None,
+def _verify_one(
+    unsecured: dict[str, Any],
+    proof: Any,
+    proofs: list[Any],
+    resolver: Resolver,
+    expected_purpose: str,
+    canonicalizer: ShapeCanonicalizer | None,
 ) -> VerificationResult:
-    """Check the document's Data Integrity proof (the first one when there are several)."""
-    proofs = document.get("proof")
-    proof_list = proofs if isinstance(proofs, list) else [proofs]
-    proof = proof_list[0] if proof_list else None
+    """Check one proof of a document (signature and key provenance, not the issuer)."""
     if not isinstance(proof, Mapping):
-        return VerificationResult(False, problems=["The credential has no proof."])
+        return VerificationResult(False, problems=["The proof is not a JSON object."])
     suite = proof.get("cryptosuite") if proof.get("type") == "DataIntegrityProof" else None
     legacy = proof.get("type") == "Ed25519Signature2020"
     result = VerificationResult(
         False,
-        cryptosuite=suite or proof.get("type"),
-        verification_method=proof.get("verificationMethod"),
-        created=proof.get("created"),
+        cryptosuite=_text(suite or proof.get("type")),
+        verification_method=_text(proof.get("verificationMethod")),
+        created=_text(proof.get("created")),
     )
     if suite not in (*_RDFC_SUITES, JCS) and not legacy:
-        result.problems.append(f"Unsupported proof type {result.cryptosuite!r}.")
+        result.problems.append(f"Unsupported proof type {suite or proof.get('type')!r}.")
+        result.unverifiable = True
         return result
     if proof.get("proofPurpose") != expected_purpose:
         result.problems.append(f"The proof's purpose is not {expected_purpose}.")
@@ -284,28 +343,83 @@ def verify(
     try:
         key, controller = resolve_method(method_id, resolver, expected_purpose)
         result.controller = controller
-        unsecured = {k: v for k, v in document.items() if k != "proof"}
         options = {k: v for k, v in proof.items() if k != "proofValue"}
+        signed_over = _chained(unsecured, options, proofs)
         if suite == JCS and "@context" in options:
-            unsecured = _jcs_unsecured(unsecured, options["@context"])
+            signed_over = _jcs_unsecured(signed_over, options["@context"])
         if legacy:
-            context = options.get("@context", unsecured.get("@context"))
+            context = options.get("@context", signed_over.get("@context"))
             config = {**options, "@context": context}
         else:
-            config = _proof_config(options, unsecured)
-        hash_data = _hash_data(unsecured, config, JCS if suite == JCS else RDFC, canonicalizer)
+            config = _proof_config(options, signed_over)
+        hash_data = _hash_data(signed_over, config, JCS if suite == JCS else RDFC, canonicalizer)
         signature = b58decode(value[1:])
-    except (ObcoreError, KeyFormatError) as exc:
+    except ObcoreError as exc:
         result.problems.append(str(exc))
+        result.unverifiable = isinstance(exc, KeyUnavailableError | ContextError)
         return result
     if not key.verify(signature, hash_data):
         result.problems.append("The signature does not match: the credential was altered.")
         return result
-    issuer = issuer_id(document)
-    if check_controller and issuer is not None and controller != issuer:
-        result.problems.append(
-            f"The signing key belongs to {controller}, not to the issuer {issuer}."
-        )
-        return result
     result.verified = True
     return result
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def verify(
+    document: Mapping[str, Any],
+    resolver: Resolver = default_resolver,
+    *,
+    expected_purpose: str = "assertionMethod",
+    check_controller: bool = True,
+    canonicalizer: ShapeCanonicalizer | None = None,
+) -> VerificationResult:
+    """Check every Data Integrity proof of the document: one proof, a proof set or a chain.
+
+    Each proof must verify (its key resolved and confirmed by its controller's document); with
+    ``check_controller``, the issuer's key must have made one of them (with a single proof:
+    that one). Proofs by others — a co-signer's, an endorser's — are checked all the same.
+    """
+    proofs = _proof_list(document.get("proof"))
+    if not proofs:
+        return VerificationResult(False, problems=["The credential has no proof."])
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    results = [
+        _verify_one(unsecured, proof, proofs, resolver, expected_purpose, canonicalizer)
+        for proof in proofs
+    ]
+    issuer = issuer_id(document)
+    if len(results) == 1:
+        result = results[0]
+        if result.verified and check_controller and issuer not in (None, result.controller):
+            result.verified = False
+            result.problems.append(
+                f"The signing key belongs to {result.controller}, not to the issuer {issuer}."
+            )
+        return result
+    by_issuer = [r for r in results if r.verified and r.controller == issuer]
+    failed = [(n, r) for n, r in enumerate(results, 1) if not r.verified]
+    main = (by_issuer or [r for _, r in failed] or results)[0]
+    summary = VerificationResult(
+        not failed and (bool(by_issuer) or not check_controller or issuer is None),
+        cryptosuite=main.cryptosuite,
+        verification_method=main.verification_method,
+        controller=main.controller,
+        created=main.created,
+        proofs=results,
+        unverifiable=bool(failed) and all(r.unverifiable for _, r in failed),
+    )
+    for number, failure in failed:
+        summary.problems.extend(
+            f"Proof {number} of {len(results)}: {problem}" for problem in failure.problems
+        )
+    if not failed and not summary.verified:
+        controllers = ", ".join(sorted({str(r.controller) for r in results}))
+        summary.problems.append(
+            f"None of the {len(results)} proofs was made with a key of the issuer {issuer} "
+            f"(keys of {controllers})."
+        )
+    return summary
