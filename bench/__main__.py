@@ -1,19 +1,21 @@
 """Run every benchmark and compare it with its target; exit 1 when one misses.
 
-Usage: ``python -m bench [--only NAME]``. Each benchmark prints its median and p95 time and the
-number of SQL queries per call. Benchmarks run on a throw-away SQLite database unless
-``BENCH_DATABASE_URL`` points elsewhere (for example a scratch PostgreSQL database).
+Usage: ``python -m bench [--only NAME] [--awards N] [--postgres URL]``. Each benchmark prints
+its median and p95 time and the number of SQL queries per call. Benchmarks run on a throw-away
+SQLite database unless ``BENCH_DATABASE_URL`` points elsewhere (for example a scratch PostgreSQL
+database), or ``--postgres`` names a server on which a throw-away database is made.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 
@@ -95,15 +97,63 @@ def configure(workdir: str) -> None:
     call_command("createcachetable", verbosity=0)
 
 
+@contextlib.contextmanager
+def throwaway_postgres(server: str) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server ``server`` (``postgres://user@host:port``),
+    dropped afterwards."""
+    import psycopg
+
+    name = f"blason_bench_{os.getpid()}"
+    admin = server.rstrip("/") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield server.rstrip("/") + "/" + name
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", help="run only the benchmarks whose name contains this")
+    parser.add_argument(
+        "--awards",
+        type=int,
+        default=2_000,
+        help="people in the awarding benchmark's spreadsheet (100000 for the full run)",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="blason-bench-") as workdir:
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="blason-bench-"))
+        if args.postgres:
+            os.environ["BENCH_DATABASE_URL"] = stack.enter_context(
+                throwaway_postgres(args.postgres)
+            )
         configure(workdir)
-        from bench import pages
+        from bench import awarding, pages
 
-        results = [r for r in pages.run() if not args.only or args.only in r.name]
+        modules: dict[str, Callable[[], list[Result]]] = {
+            "pages": pages.run,
+            "awarding": lambda: awarding.run(args.awards),
+        }
+        # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
+        chosen = [name for name in modules if args.only and args.only in name] or list(modules)
+        results = [
+            r
+            for name in chosen
+            for r in modules[name]()
+            if not args.only or args.only in name or args.only in r.name
+        ]
     print(f"{'benchmark':<44} {'median':>9} {'p95':>9} {'target':>9} {'queries':>8}  result")
     for r in results:
         limit = f"<={r.max_queries}" if r.max_queries is not None else ""

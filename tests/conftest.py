@@ -160,3 +160,26 @@ def message_text(message: Message) -> str:
             assert isinstance(payload, bytes)
             return payload.decode(part.get_content_charset() or "utf-8")
     raise AssertionError("no text/plain part")
+
+
+BADGE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+    '<circle cx="50" cy="50" r="45" fill="#1f4fb8"/></svg>'
+)
+
+
+@pytest.fixture
+def published(world: Any) -> Any:
+    """A published badge of organisation A, with an SVG image."""
+    from blason.issuing.services import badge_create
+
+    return badge_create(
+        issuer=world.org_a,
+        actor=world.admin,
+        name="Accueil du public",
+        description="Accueillir et orienter.",
+        criteria="Observé trois fois.",
+        criteria_items=["Accueille", "Oriente"],
+        image_svg=BADGE_SVG,
+        status="published",
+    )

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "blason.accounts",
     "blason.issuing",
     "blason.verification",
+    "blason.backpack",
+    "blason.peers",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -270,7 +272,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_CHANGE_EMAIL = True
+# Several verified addresses per account: badges awarded to any of them reach its backpack.
+ACCOUNT_CHANGE_EMAIL = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 10
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
@@ -290,10 +294,24 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "10/m/ip,3/5m/key"),
     "verify": env_str("RATE_LIMIT_VERIFY", "30/m/ip"),
+    # Unknown claim codes typed or opened (a code is 40 random bits: guessing needs billions).
+    "claim": env_str("RATE_LIMIT_CLAIM", "20/m/ip,200/d/ip"),
+    # Claims sent through an event's claim link. A whole room may share one address (the
+    # venue's Wi-Fi, a carrier's NAT): generous per minute, still a wall for a robot.
+    "claim_link": env_str("RATE_LIMIT_CLAIM_LINK", "30/m/ip,600/h/ip"),
+    # Imports and re-checks of backpack badges, which fetch documents from other sites.
+    "backpack_fetch": "30/m/user",
 }
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105 - the query parameter's name, not a secret
+
+# --- Awarding -------------------------------------------------------------------------------
+# Phone numbers written without a country code are read in this region (ISO 3166 code).
+PHONE_REGION = env_str("PHONE_REGION", "FR").upper()
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Rows in one spreadsheet of awards.
+BATCH_MAX_ROWS = env_int("BATCH_MAX_ROWS", 20_000, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blason.core import views as core_views
-from blason.issuing import award_views, public_views
+from blason.issuing import award_views, document_views, public_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -23,13 +23,41 @@ urlpatterns = [
         name="issuer_ob2_key",
     ),
     path(
-        "issuers/<uuid:issuer_uuid>/status/1",
+        "issuers/<uuid:issuer_uuid>/status/<int:number>",
         award_views.issuer_status_list,
         name="issuer_status_list",
     ),
+    path(
+        "issuers/<uuid:issuer_uuid>/ob2/revocations",
+        document_views.issuer_ob2_revocations,
+        name="issuer_ob2_revocations",
+    ),
     path("badges/<uuid:badge_uuid>", award_views.badge_public, name="badge_public"),
+    path("badges/<uuid:badge_uuid>/ob2", document_views.badge_ob2, name="badge_ob2"),
+    path("badges/<uuid:badge_uuid>/image", document_views.badge_image, name="badge_image"),
     path("awards/<uuid:award_uuid>", award_views.award_public, name="award_public"),
+    path("awards/<uuid:award_uuid>/ob2", document_views.award_ob2, name="award_ob2"),
+    path(
+        "awards/<uuid:award_uuid>/ob2/badge.png",
+        document_views.award_ob2_image,
+        name="award_ob2_image",
+    ),
+    path(
+        "awards/<uuid:award_uuid>/ob2/signed.jws",
+        document_views.award_ob2_jws,
+        name="award_ob2_jws",
+    ),
+    path(
+        "awards/<uuid:award_uuid>/credential.jwt",
+        document_views.award_vc_jwt,
+        name="award_vc_jwt",
+    ),
     path("awards/<uuid:award_uuid>/verify", award_views.award_verify, name="award_verify"),
+    path(
+        "awards/<uuid:award_uuid>/evidence/<uuid:evidence_uuid>",
+        award_views.evidence_file,
+        name="evidence_file",
+    ),
     path(
         "awards/<uuid:award_uuid>/badge.<str:extension>",
         award_views.award_image,
@@ -38,6 +66,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.verification.urls")),
+    path("", include("blason.backpack.urls")),
+    path("", include("blason.peers.urls")),
     path("", include("blason.issuing.urls")),
     path("", include("blason.core.urls")),
 ]

@@ -226,5 +226,8 @@ def test_change_email_needs_the_new_address_verified(
     new.refresh_from_db()
     assert new.verified
     user.refresh_from_db()
-    assert user.email == "new@example.org"  # ACCOUNT_CHANGE_EMAIL: the new address replaces it
+    # Several verified addresses per account (badges sent to any of them reach the backpack):
+    # the new one is added, the main one stays until the person chooses another.
+    assert user.email == "old@example.org"
+    assert EmailAddress.objects.get(email="old@example.org").verified
     assert AuditEntry.objects.filter(action="accounts.email.verified", actor=user).exists()

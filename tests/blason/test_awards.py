@@ -19,27 +19,6 @@ from tests.conftest import message_text
 
 pytestmark = pytest.mark.django_db
 
-SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
-    '<circle cx="50" cy="50" r="45" fill="#1f4fb8"/></svg>'
-)
-
-
-@pytest.fixture
-def published(world: Any) -> Any:
-    from blason.issuing.services import badge_create
-
-    return badge_create(
-        issuer=world.org_a,
-        actor=world.admin,
-        name="Accueil du public",
-        description="Accueillir et orienter.",
-        criteria="Observé trois fois.",
-        criteria_items=["Accueille", "Oriente"],
-        image_svg=SVG,
-        status="published",
-    )
-
 
 def award_url(world: Any, badge: Any) -> str:
     return reverse("issuing:award_new", args=[world.org_a.slug, badge.uuid])

@@ -32,6 +32,9 @@ DESIGN = {
     "colour": "#17622f",
     "icon": "hands",
     "image_text": "Entraide",
+    "language": "fr",
+    "alignments-TOTAL_FORMS": "0",
+    "alignments-INITIAL_FORMS": "0",
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from blason.core.demo import load_demo
 from blason.core.models import Issuer
 from blason.issuing.local_fetch import LocalFetcher
-from blason.issuing.models import Award, BadgeClass
+from blason.issuing.models import Award, BadgeClass, RecipientKind
 from obcore.verify import State, verify_credential
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_demo_is_idempotent_and_its_awards_verify(
     with django_capture_on_commit_callbacks(execute=True):
         people = load_demo()
     counts = (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count())
-    assert counts == (3, 4, 2)
+    assert counts == (3, 5, 6)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
@@ -29,10 +29,15 @@ def test_demo_is_idempotent_and_its_awards_verify(
     }
     load_demo()
     assert (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count()) == counts
+    states = {}
     for award in Award.objects.all():
-        report = verify_credential(
-            award.credential, fetcher=LocalFetcher(), recipient="samir@demo.blason.test"
-        )
-        assert report.state is State.VALID, report.checks
+        recipient = award.recipient_email or award.recipient_phone or award.recipient_name
+        report = verify_credential(award.credential, fetcher=LocalFetcher(), recipient=recipient)
+        states[award.recipient_kind, award.badge.name] = report.state
+    assert states[RecipientKind.PHONE, "Accueil du public"] is State.VALID
+    assert states[RecipientKind.NAME, "Atelier CV"] is State.VALID
+    assert states[RecipientKind.NAME, "Accueil du public"] is State.REVOKED
+    assert states[RecipientKind.EMAIL, "Gestes de premiers secours"] is State.EXPIRED
+    assert states[RecipientKind.EMAIL, "Coup de main"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text

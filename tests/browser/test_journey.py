@@ -202,7 +202,7 @@ def test_award_a_badge_and_verify_it(
     page.fill("#id_name", "Samir")
     page.get_by_role("button", name="Attribuer le badge").click()
     page.get_by_role("heading", level=1, name="Accueil du public").wait_for()
-    assert page.get_by_text("à Samir").is_visible()
+    assert page.get_by_text("à Samir", exact=True).is_visible()
     page.get_by_role("link", name="Vérifier ce badge").click()  # htmx swaps the verdict in
     page.get_by_role("heading", name="Badge valide").wait_for()
     assert_accessible(page)

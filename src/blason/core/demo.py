@@ -6,18 +6,21 @@ Loading is idempotent: running it again changes nothing once the demo people exi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from html import escape
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from blason.accounts.models import User
 from blason.core.models import Issuer, IssuerKind, Role
 from blason.core.services import issuer_create, membership_add
-from blason.issuing.awards import award_issue
-from blason.issuing.models import BadgeStatus
-from blason.issuing.services import badge_create
+from blason.issuing.awards import award_issue, award_revoke
+from blason.issuing.models import BadgeStatus, Validity
+from blason.issuing.services import badge_create, badge_update
 
+FIRST_AID = "Gestes de premiers secours"  # renewed every year: the demo has an expired one
 DEMO_PASSWORD = "badges-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
 
@@ -59,7 +62,10 @@ def _person(person: DemoPerson) -> User:
 
 @transaction.atomic
 def load_demo() -> list[DemoPerson]:
+    from blason.peers.demo import load_workshop_demo  # the community's workshop in progress
+
     if Issuer.objects.filter(slug="les-ateliers-du-lien").exists():
+        load_workshop_demo(DEMO_PASSWORD)
         return list(PEOPLE)
     corinne, claire, samir = (_person(person) for person in PEOPLE)
     association = issuer_create(
@@ -113,6 +119,14 @@ def load_demo() -> list[DemoPerson]:
             "Critères en cours de co-construction par le collectif du mardi.",
         ),
         (
+            association,
+            FIRST_AID,
+            "#b3261e",
+            BadgeStatus.PUBLISHED,
+            "Connaît les gestes qui sauvent ; à renouveler chaque année.",
+            "A suivi la sensibilisation de deux heures et réalisé les gestes devant le formateur.",
+        ),
+        (
             personal,
             "Coup de main",
             "#6b2fa3",
@@ -133,8 +147,28 @@ def load_demo() -> list[DemoPerson]:
                 criteria=criteria,
                 image_svg=badge_svg(name, colour),
                 status=status,
+                validity=Validity.DURATION if name == FIRST_AID else Validity.FOREVER,
+                validity_days=365 if name == FIRST_AID else None,
             )
         )
+    # A badge in French and English, linked to its ROME job sheet (its awards carry the link).
+    badge_update(
+        badge=created[0],
+        actor=corinne,
+        criteria_items=["Accueille avec le sourire", "Écoute la demande", "Oriente la personne"],
+        translations={
+            "en": {
+                "name": "Welcoming the public",
+                "description": "Welcome a person, listen to them and guide them to the "
+                "right contact.",
+                "criteria_items": ["Welcomes with a smile", "Listens", "Guides the person"],
+                "criteria": "Welcomed at least three people on their own during a session.",
+            }
+        },
+        alignments=[
+            {"framework": "ROME", "code": "M1601", "name": "Accueil et renseignements"},
+        ],
+    )
     # Signed, verifiable awards: Samir holds two badges, one of them from a peer.
     award_issue(
         badge=created[1],
@@ -144,12 +178,34 @@ def load_demo() -> list[DemoPerson]:
         narrative="A rédigé et présenté son CV.",
         language="fr",
     )
+    # A young person without e-mail at a job fair (phone number), and one known only by name:
+    # both get a claim code. A badge given by mistake and revoked; a first-aid badge expired.
+    award_issue(
+        badge=created[0],
+        actor=claire,
+        phone="06 12 34 56 78",
+        name="Inès Haddad",
+        narrative="Accueil des visiteurs au forum de l'emploi.",
+        language="fr",
+    )
+    award_issue(badge=created[1], actor=claire, name="Yanis Moreau", language="fr")
+    mistaken = award_issue(badge=created[0], actor=claire, name="Yanis Moreau", language="fr")
+    award_revoke(award=mistaken, actor=corinne, reason="Attribué par erreur : badge en double.")
     award_issue(
         badge=created[3],
+        actor=corinne,
+        email=samir.email,
+        name=samir.display_name,
+        language="fr",
+        issued_at=timezone.now() - timedelta(days=400),
+    )
+    award_issue(
+        badge=created[4],
         actor=claire,
         email=samir.email,
         name=samir.display_name,
         narrative="Merci pour l'aide à l'atelier de mardi.",
         language="fr",
     )
+    load_workshop_demo(DEMO_PASSWORD)
     return list(PEOPLE)

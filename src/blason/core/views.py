@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from blason.core import health, selectors
-from blason.core.access import issuer_for_member
+from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.models import Role
 from blason.issuing.award_views import AwardForm
 from blason.issuing.models import BadgeClass
@@ -59,6 +59,18 @@ def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
 def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
     access = issuer_for_member(request, slug)
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
+    return badge_page(request, access, badge)
+
+
+def badge_page(
+    request: HttpRequest,
+    access: IssuerAccess,
+    badge: BadgeClass,
+    *,
+    award_form: AwardForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The members' page of a badge; re-rendered with the errors of a refused award."""
     return render(
         request,
         "core/badge_detail.html",
@@ -68,8 +80,11 @@ def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
             "badge": badge,
             "can_edit": access.can(Role.EDITOR),
             "can_award": access.can(Role.AWARDER),
-            "award_form": AwardForm(),
+            "award_form": award_form or AwardForm(),
+            "recent_awards": badge.awards.order_by("-issued_at")[:5],
+            "award_count": badge.awards.count(),
         },
+        status=status,
     )
 
 

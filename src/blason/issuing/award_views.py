@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -20,7 +22,7 @@ from blason.core.models import Issuer, Role
 from blason.issuing import awards
 from blason.issuing.images import ImageRejected, render_png
 from blason.issuing.local_fetch import LocalFetcher
-from blason.issuing.models import Award, BadgeClass, BadgeStatus
+from blason.issuing.models import Award, BadgeClass, BadgeStatus, Evidence
 from blason.issuing.public_views import json_ld, wants_json
 from obcore import baking
 from obcore.errors import BakingError
@@ -28,13 +30,94 @@ from obcore.verify import verify_credential
 
 
 class AwardForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Recipient's e-mail address"))
+    """Award to one person, known by an e-mail address, a phone number or only a name."""
+
     name = forms.CharField(label=gettext_lazy("Recipient's name"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        required=False,
+        help_text=gettext_lazy("They receive an e-mail with a link to collect the badge."),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("or phone number"),
+        max_length=32,
+        required=False,
+        help_text=gettext_lazy(
+            "With a phone number or only a name, a claim code is shown for you to hand over."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the e-mail"), choices=settings.LANGUAGES, required=False
+    )
     narrative = forms.CharField(
         label=gettext_lazy("Why this badge (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    evidence_url = forms.URLField(
+        label=gettext_lazy("Evidence: a link (optional)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    evidence_text = forms.CharField(
+        label=gettext_lazy("Evidence: what was seen or done (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence_file = forms.FileField(
+        label=gettext_lazy("Evidence: a file (optional)"),
+        required=False,
+        help_text=gettext_lazy("PDF, PNG or JPEG."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        try:
+            return awards.normalise_phone(phone)
+        except ActionRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("email") or data.get("phone") or data.get("name", "").strip()):
+            raise forms.ValidationError(
+                _("Give the recipient's e-mail address, phone number or name.")
+            )
+        upload = data.get("evidence_file")
+        if upload is not None:
+            content = upload.read()
+            try:
+                awards.evidence_file_type(content)
+            except ActionRefused as exc:
+                self.add_error("evidence_file", str(exc))
+            data["evidence_content"] = content
+        return data
+
+    def evidence(self) -> list[awards.EvidenceInput]:
+        """The file is one piece of evidence; the link and the text, another."""
+        data = self.cleaned_data
+        upload = data.get("evidence_file")
+        items = []
+        if upload is not None:
+            items.append(
+                awards.EvidenceInput(
+                    name=upload.name, file=data["evidence_content"], file_name=upload.name
+                )
+            )
+        observed = awards.EvidenceInput(
+            url=data.get("evidence_url", ""), narrative=data.get("evidence_text", "")
+        )
+        if not observed.is_empty():
+            items.append(observed)
+        return items
 
 
 class RevokeForm(forms.Form):
@@ -44,20 +127,39 @@ class RevokeForm(forms.Form):
 @login_required
 @require_POST
 def award_new(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
+    from blason.core.views import badge_page
+
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
-    form = AwardForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a valid e-mail address for the recipient."))
+    if badge.status != BadgeStatus.PUBLISHED:
+        messages.error(request, _("Only a published badge can be awarded."))
         return redirect("core:badge", slug, badge.uuid)
+    form = AwardForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return badge_page(request, access, badge, award_form=form, status=400)
+    data = form.cleaned_data
     try:
         award = awards.award_issue(
-            badge=badge, actor=request.user, language=get_language(), **form.cleaned_data
+            badge=badge,
+            actor=request.user,
+            email=data["email"],
+            phone=data["phone"],
+            name=data["name"],
+            narrative=data["narrative"],
+            evidence=form.evidence(),
+            language=data["language"] or get_language(),
         )
     except ActionRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("core:badge", slug, badge.uuid)
-    messages.success(request, _("The badge is awarded; the recipient receives an e-mail."))
+        form.add_error(None, str(exc))
+        return badge_page(request, access, badge, award_form=form, status=400)
+    if award.recipient_email:
+        messages.success(request, _("The badge is awarded; the recipient receives an e-mail."))
+    else:
+        messages.success(
+            request,
+            _("The badge is awarded. Give %(name)s this claim code: %(code)s")
+            % {"name": award.recipient_display, "code": award.claim_code},
+        )
     return redirect("award_public", award.uuid)
 
 
@@ -114,6 +216,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "revoke_form": RevokeForm(),
             "award_url": awards.award_url(award),
             "image_is_svg": str(award.badge.image.name).endswith(".svg"),
+            "evidence": list(award.evidence.all()),
         },
     )
     response["Vary"] = "Accept"
@@ -165,9 +268,27 @@ def award_image(request: HttpRequest, award_uuid: str, extension: str) -> HttpRe
 
 
 @require_GET
-def issuer_status_list(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
+def evidence_file(request: HttpRequest, award_uuid: str, evidence_uuid: str) -> FileResponse:
+    """An evidence file, always as a download (its type was checked from its bytes when
+    awarding; nothing in it is rendered in the site's origin)."""
+    evidence = get_object_or_404(
+        Evidence.objects.exclude(file=""), award__uuid=award_uuid, uuid=evidence_uuid
+    )
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file_name,
+        content_type=evidence.content_type,
+    )
+
+
+@require_GET
+def issuer_status_list(request: HttpRequest, issuer_uuid: str, number: int) -> HttpResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
-    return json_ld(json.loads(awards.status_list_credential(issuer)), "application/vc+ld+json")
+    if number != 1 and not Award.objects.filter(issuer=issuer, status_list=number).exists():
+        raise Http404
+    credential = awards.status_list_credential(issuer, number)
+    return json_ld(json.loads(credential), "application/vc+ld+json")
 
 
 @require_GET

@@ -101,6 +101,18 @@ def did_document(issuer: Issuer) -> dict[str, Any]:
     }
 
 
+def jwk_document(issuer: Issuer, key: SigningKey) -> dict[str, Any]:
+    """A key without a Multikey form (RSA, P-256), served at its verification method id as a
+    bare public JWK: what a VC-JWT ``kid`` must dereference to (OB 3.0 "JOSE Header"; 1EdTech's
+    validator reads ``n`` and ``e`` at the top level). It lives under the issuer's address,
+    which is how verifiers tie it to the issuer."""
+    alg = {"RSA": "RS256", "P-256": "ES256"}.get(key.algorithm)
+    jwk: dict[str, Any] = {**key.public_jwk, "kid": verification_method_id(issuer, key)}
+    if alg:
+        jwk["alg"] = alg
+    return jwk
+
+
 def jwks_document(issuer: Issuer) -> dict[str, Any]:
     return {
         "keys": [
@@ -118,6 +130,10 @@ def ob2_key_url(issuer: Issuer, key: SigningKey) -> str:
     return settings.SITE_URL + reverse("issuer_ob2_key", args=[issuer.uuid, key.fragment])
 
 
+def ob2_revocation_list_url(issuer: Issuer) -> str:
+    return settings.SITE_URL + reverse("issuer_ob2_revocations", args=[issuer.uuid])
+
+
 def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
     document: dict[str, Any] = {
         "@context": OB2_CONTEXT,
@@ -132,6 +148,7 @@ def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
     rsa = [key for key in public_keys(issuer) if key.algorithm == KeyAlgorithm.RSA]
     if rsa:
         document["publicKey"] = [ob2_key_url(issuer, key) for key in rsa]
+    document["revocationList"] = ob2_revocation_list_url(issuer)
     return document
 
 

@@ -206,6 +206,10 @@ def _clean_svg(data: bytes) -> CleanImage:
     clean = Element(f"{{{SVG_NS}}}svg")
     _copy(root, clean)
     width, height = _svg_size(clean)
+    # ElementTree's prefix registry is global and other libraries (WeasyPrint) change it:
+    # register ours at the moment of writing, so the output is always <svg xmlns="…">.
+    register_namespace("", SVG_NS)
+    register_namespace("xlink", XLINK_NS)
     content = tostring(clean, encoding="unicode").encode("utf-8")
     return CleanImage(content, "svg", width, height)
 

@@ -52,8 +52,8 @@ def issuer_profile(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
 def issuer_key(request: HttpRequest, issuer_uuid: str, fragment: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
     key = get_object_or_404(SigningKey, issuer=issuer, fragment=fragment)
-    if not key.public_multikey:
-        return JsonResponse({"keys": [key.public_jwk]})
+    if not key.public_multikey:  # RSA, P-256: the VC-JWT kid resolves to a bare public JWK
+        return json_ld(documents.jwk_document(issuer, key), "application/jwk+json")
     return json_ld(documents.key_document(issuer, key))
 
 

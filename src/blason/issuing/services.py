@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.issuing import content
+from blason.issuing.alignments import AlignmentError, clean_list
 from blason.issuing.images import CleanImage, clean_upload
 from blason.issuing.models import BadgeClass, BadgeStatus, Validity
 
@@ -25,10 +28,49 @@ DESIGN_FIELDS = (
     "validity",
     "validity_days",
     "valid_until",
+    "language",
+    "translations",
+    "alignments",
 )
 
 
+def _clean_content(fields: dict[str, Any]) -> None:
+    """The rules on languages and alignments, for every caller (the designer's form has
+    already applied them; an import or an API may not have)."""
+    if "language" in fields and fields["language"] not in content.site_languages():
+        raise ActionRefused(_("This language is not available."))
+    if "translations" in fields:
+        language = fields.get("language", "")
+        translations: dict[str, Any] = {}
+        for code, entry in (fields["translations"] or {}).items():
+            if code == language or code not in content.site_languages():
+                continue
+            if not content.complete_translation(entry):
+                raise ActionRefused(
+                    _("A translation needs the name, the description and how it is earned.")
+                )
+            translations[code] = {
+                "name": str(entry["name"]).strip(),
+                "description": str(entry["description"]),
+                "criteria_items": [
+                    str(item).strip()
+                    for item in entry.get("criteria_items") or []
+                    if str(item).strip()
+                ],
+                "criteria": str(entry["criteria"]),
+            }
+        fields["translations"] = translations
+    if "alignments" in fields:
+        try:
+            fields["alignments"] = clean_list(fields["alignments"] or [])
+        except AlignmentError as exc:
+            raise ActionRefused(exc.message) from exc
+
+
 def _apply(badge: BadgeClass, fields: dict[str, Any], image: CleanImage | None) -> list[str]:
+    if "translations" in fields and "language" not in fields:
+        fields["language"] = badge.language
+    _clean_content(fields)
     if fields.get("validity") != Validity.DURATION:
         fields["validity_days"] = None
     if fields.get("validity") != Validity.DATE:
@@ -61,8 +103,16 @@ def badge_create(
     image: CleanImage | None = None,
     image_svg: str | None = None,
     status: str = BadgeStatus.DRAFT,
+    language: str | None = None,
+    translations: dict[str, Any] | None = None,
+    alignments: list[dict[str, Any]] | None = None,
 ) -> BadgeClass:
-    """Create a badge (a draft unless told otherwise). ``image_svg`` is cleaned like an upload."""
+    """Create a badge (a draft unless told otherwise). ``image_svg`` is cleaned like an upload.
+
+    ``language`` is the language the texts are written in (the site's default when not given);
+    ``translations`` gives them in the other language (``{"en": {"name", "description",
+    "criteria_items", "criteria"}}``); ``alignments`` are checked and normalised
+    (``blason.issuing.alignments``). Refused with ``ActionRefused`` when they are wrong."""
     badge = BadgeClass(issuer=issuer, status=status)
     if image is None and image_svg is not None:
         image = clean_upload(image_svg.encode())
@@ -78,6 +128,9 @@ def badge_create(
             "validity": validity,
             "validity_days": validity_days,
             "valid_until": valid_until,
+            "language": language or content.short_language(settings.LANGUAGE_CODE),
+            "translations": translations or {},
+            "alignments": alignments or [],
         },
         image,
     )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from allauth.core.ratelimit import consume as ratelimit_consume
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blason.verification.fetching import guarded_fetcher
 from blason.verification.forms import VerifyForm
-from obcore.fetch import FetchPolicy, HttpFetcher
 from obcore.verify import State, verify_credential
 
 
@@ -59,16 +58,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             return render(request, "verification/verify.html", context, status=429)
         if not form.is_valid():
             return render(request, "verification/verify.html", context, status=400)
-        fetcher = HttpFetcher(
-            FetchPolicy(
-                allow_private=settings.FETCH_ALLOW_PRIVATE,
-                timeout=settings.FETCH_TIMEOUT,
-                max_bytes=settings.VERIFY_MAX_BYTES,
-            )
-        )
         report = verify_credential(
             form.cleaned_data["source"],
-            fetcher=fetcher,
+            fetcher=guarded_fetcher(),
             recipient=form.cleaned_data.get("recipient") or None,
         )
         headline, explanation = state_summary(report.state)

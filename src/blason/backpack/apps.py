@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackpackConfig(AppConfig):
+    name = "blason.backpack"
+    label = "backpack"
+    verbose_name = _("Backpack")

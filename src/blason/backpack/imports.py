@@ -1,0 +1,256 @@
+"""Importing an Open Badge from anywhere into a backpack, and checking kept badges again.
+
+An import is verified by obcore before anything is stored; what cannot be read, or fails its
+checks (altered, forged), is refused with the report. What was received is kept byte for byte,
+and the credential exactly as found in it (the JSON text, the compact JWS, or the payload baked
+in the image). Network work (verification, the badge image) happens outside any database
+transaction: SQLite would otherwise hold its write lock while another site answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blason.backpack import checking, reading
+from blason.backpack.models import Item, ItemSource, ItemStatus, ReceivedFormat
+from blason.core import audit
+from blason.core.exceptions import ActionRefused
+from blason.issuing.models import Award
+from obcore import baking
+from obcore.errors import BakingError
+from obcore.fetch import Fetcher
+from obcore.verify import State
+
+_AWARD_ID = re.compile(r"/awards/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+# obcore states and how an item records them (an unreadable kept badge is simply not valid).
+_STATUS = {state.value: state.value for state in State} | {State.MALFORMED.value: "invalid"}
+
+
+class ImportRefused(ActionRefused):
+    """Nothing was stored; ``report`` is the verification report when there was one."""
+
+    def __init__(self, message: str, report: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class AlreadyInBackpack(ActionRefused):
+    def __init__(self, message: str, item: Item) -> None:
+        super().__init__(message)
+        self.item = item
+
+
+@dataclass(frozen=True)
+class Received:
+    data: bytes  # exactly what the person gave
+    format: str  # ReceivedFormat
+    text: str = ""  # the same, decoded, for text input
+    url: str = ""
+
+
+def _sniff(data: bytes) -> Received:
+    if data.startswith(checking.PNG_SIGNATURE):
+        return Received(data, ReceivedFormat.PNG)
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        return Received(data, ReceivedFormat.SVG)
+    try:
+        text = stripped.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("This file is not a badge: upload a PNG or SVG image, or a JSON or JWS file.")
+        ) from None
+    if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
+        return Received(data, ReceivedFormat.URL, text, text)
+    if text.startswith("{"):
+        return Received(data, ReceivedFormat.JSON, text)
+    return Received(data, ReceivedFormat.JWS, text)
+
+
+def _credential_text(received: Received, checked: checking.Checked) -> str:
+    """The credential exactly as found in what was received."""
+    fetched = checked.fetched.fetched
+    if received.format in (ReceivedFormat.PNG, ReceivedFormat.SVG):
+        extracted = baking.extract(received.data, max_bytes=settings.VERIFY_MAX_BYTES)
+        if extracted.kind != "url":
+            return extracted.payload.strip()
+        url = extracted.payload.strip()
+    elif received.format == ReceivedFormat.URL:
+        url = received.url
+    else:
+        return received.text
+    return fetched[url].body.decode("utf-8", "replace").strip()
+
+
+def _lookup(checked: checking.Checked) -> reading.Lookup:
+    def lookup(url: str) -> dict[str, Any] | None:
+        found = checked.fetched.fetched.get(url)
+        if found is None:
+            return None
+        try:
+            document = json.loads(found.body)
+        except (ValueError, RecursionError):
+            return None
+        return document if isinstance(document, dict) else None
+
+    return lookup
+
+
+def _local_award(key: str) -> Award | None:
+    """The award of this site a credential id points to, if any."""
+    if not key.startswith(settings.SITE_URL + "/awards/"):
+        return None
+    match = _AWARD_ID.search(key)
+    if match is None:
+        return None
+    return Award.objects.select_related("badge", "issuer").filter(uuid=match.group(1)).first()
+
+
+def _refused(report: Any) -> ImportRefused:
+    """A refusal in plain words. When the badge was read but failed its checks, the report
+    goes along (the page shows what was checked); when nothing could be read, the reason is
+    in the message itself."""
+    if report.state is State.INVALID:
+        headline = _(
+            "This badge did not pass its checks (it was altered or forged, or it is not "
+            "signed), so it cannot be kept."
+        )
+    elif report.state is State.UNVERIFIABLE:
+        headline = _("The badge could not be read.")
+    else:
+        headline = _("This is not an Open Badge we can read.")
+    if report.credential is not None:
+        return ImportRefused(headline, checking.report_json(report))
+    return ImportRefused(f"{headline} {checking.first_failure(report)}".strip())
+
+
+def import_badge(
+    *,
+    user: Any,
+    content: bytes | None = None,
+    file_name: str = "",
+    text: str = "",
+    fetcher: Fetcher | None = None,
+) -> Item:
+    """Import a badge given as a file (``content``: baked PNG/SVG, JSON, JWS) or as ``text``
+    (a URL, JSON or a JWS). Raises ``ImportRefused`` (nothing stored) or ``AlreadyInBackpack``.
+    """
+    if content is not None:
+        if len(content) > settings.VERIFY_MAX_BYTES:
+            raise ImportRefused(_("The file is too large."))
+        received = _sniff(content)
+    else:
+        if not text.strip():
+            raise ImportRefused(_("Give a badge file, its web address or its content."))
+        received = _sniff(text.encode("utf-8"))
+    if received.format == ReceivedFormat.PNG and checking.is_pixel_bomb(received.data):
+        raise ImportRefused(
+            _(
+                "This image declares far more pixels than a badge needs: it could freeze a "
+                "computer, so it was not opened."
+            )
+        )
+    source: Any = received.text or received.data
+    checked = checking.check(source, fetcher=fetcher)
+    report = checked.report
+    if report.state in (State.MALFORMED, State.INVALID):
+        raise _refused(report)
+    try:
+        credential = _credential_text(received, checked)
+    except (BakingError, KeyError):
+        raise _refused(report) from None
+    document = report.credential
+    if document is None:
+        # Readable, but not checkable right now (a VC-JWT whose issuer's key, or an OB 2.0
+        # badge whose hosted copy, cannot be fetched): kept, and checked again later.
+        document = reading.document_of(credential) or None
+    if document is None:
+        raise _refused(report)
+    # A badge given by its address: what was received is the document found there.
+    kept = received.data
+    if received.format == ReceivedFormat.URL:
+        kept = checked.fetched.fetched[received.url].body
+    key = reading.credential_key(document, credential)
+    existing = Item.objects.filter(owner=user, credential_key=key).first()
+    if existing is not None:
+        raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
+    info = reading.details(document, _lookup(checked))
+    award = _local_award(key)
+    image = None
+    if award is None:
+        if received.format in (ReceivedFormat.PNG, ReceivedFormat.SVG):
+            image = checking.clean_image(received.data)
+        if image is None and info.image:
+            image = checking.fetch_image(info.image, checked.fetched)
+    item = Item(
+        owner=user,
+        source=ItemSource.IMPORT,
+        award=award,
+        received=kept,
+        received_format=received.format,
+        received_name=file_name[:255],
+        received_sha256=hashlib.sha256(kept).hexdigest(),
+        source_url=received.url[:2000],
+        credential=credential,
+        credential_key=key,
+        version=report.version or "",
+        name=(info.name or (award.badge.name if award else "") or _("Badge"))[:300],
+        description=info.description,
+        criteria=info.criteria,
+        issuer_name=(info.issuer_name or (award.issuer.name if award else ""))[:300],
+        issuer_id=info.issuer_id[:2000],
+        issuer_url=info.issuer_url[:2000] if info.issuer_url.startswith("http") else "",
+        issued_at=info.issued_at,
+        expires_at=info.expires_at,
+        image=image[0] if image else None,
+        image_type=image[1] if image else "",
+        status=_STATUS[report.state.value],
+        checked_at=timezone.now(),
+        report=checking.report_json(report),
+    )
+    try:
+        with transaction.atomic():
+            item.save()
+            audit.record(
+                action="backpack.item.imported",
+                actor=user,
+                target=item,
+                data={"format": received.format, "version": item.version, "state": item.status},
+            )
+    except IntegrityError:  # the same badge, imported twice at the same moment
+        existing = Item.objects.filter(owner=user, credential_key=key).first()
+        if existing is None:
+            raise
+        raise AlreadyInBackpack(_("This badge is already in your backpack."), existing) from None
+    return item
+
+
+def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
+    """Verify a kept badge again (revoked since? expired? keys still published?) and record
+    the outcome; a change of status is written to the audit log."""
+    checked = checking.check(item.credential, fetcher=fetcher)
+    status = _STATUS[checked.report.state.value]
+    now = timezone.now()
+    report = checking.report_json(checked.report)
+    with transaction.atomic():
+        updated = Item.objects.filter(pk=item.pk).update(
+            status=status, checked_at=now, report=report
+        )
+        if updated and status != item.status and item.status != ItemStatus.PENDING:
+            audit.record(
+                action="backpack.item.status_changed",
+                actor=None,
+                target=item,
+                data={"from": item.status, "to": status},
+            )
+    item.status, item.checked_at, item.report = status, now, report
+    return item

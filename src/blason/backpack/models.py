@@ -1,0 +1,205 @@
+"""The earner's backpack: the badges a person keeps, the collections they sort them into, and
+the phone numbers proven to be theirs.
+
+An ``Item`` is one badge in one person's backpack: collected from an award made on this site
+(by claim code, or automatically because it was issued to one of the person's verified
+identities), or imported from anywhere. What was received is kept byte for byte (``received``)
+next to the credential read from it (``credential``, the JSON text or compact JWS exactly as
+found); the names and dates shown are read from the credential once, and the status is what
+the last verification said.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Phone(models.Model):
+    """A phone number proven to belong to a person: they held the claim code of a badge
+    awarded to it. Badges awarded on this site to the number are collected automatically."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("phone number"), max_length=32, unique=True)  # E.164
+    verified_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ItemSource(models.TextChoices):
+    AWARD = "award", _("Awarded on this site")
+    IMPORT = "import", _("Imported")
+
+
+class ItemStatus(models.TextChoices):
+    """obcore's verification states, plus "not checked yet"."""
+
+    PENDING = "pending", _("Not checked yet")
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUSPENDED = "suspended", _("Suspended")
+    NOT_YET_VALID = "not_yet_valid", _("Not valid yet")
+    INVALID = "invalid", _("Not valid")
+    UNVERIFIABLE = "unverifiable", _("Cannot be checked")
+
+
+# The groups the list filters and colours by (group → the states it gathers).
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "valid": (ItemStatus.VALID,),
+    "expired": (ItemStatus.EXPIRED,),
+    "revoked": (ItemStatus.REVOKED, ItemStatus.SUSPENDED),
+    "unverifiable": (
+        ItemStatus.UNVERIFIABLE,
+        ItemStatus.INVALID,
+        ItemStatus.NOT_YET_VALID,
+        ItemStatus.PENDING,
+    ),
+}
+
+
+class ReceivedFormat(models.TextChoices):
+    PNG = "png", _("PNG image")
+    SVG = "svg", _("SVG image")
+    JSON = "json", _("JSON file or text")
+    JWS = "jws", _("JWS / JWT")
+    URL = "url", _("Web address")
+    SITE = "site", _("Awarded on this site")
+
+
+class Item(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backpack_items"
+    )
+    source = models.CharField(max_length=10, choices=ItemSource.choices)
+    award = models.ForeignKey(
+        "issuing.Award",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backpack_items",
+    )
+    # Exactly what was received: the uploaded file, the pasted text, or the body fetched from
+    # ``source_url``. Private to the owner, so it is kept in the database, not in public media.
+    received = models.BinaryField(editable=False)
+    received_format = models.CharField(max_length=10, choices=ReceivedFormat.choices)
+    received_name = models.CharField(max_length=255, blank=True)
+    received_sha256 = models.CharField(max_length=64)
+    source_url = models.URLField(max_length=2000, blank=True)
+    # The credential as found in what was received: JSON text or a compact JWS, never re-encoded.
+    credential = models.TextField()
+    # The credential's id (OB 3.0 ``id``, OB 2.0 assertion ``id``), or a digest when it has none:
+    # one person keeps a credential once.
+    credential_key = models.CharField(max_length=500)
+    version = models.CharField(max_length=5, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    criteria = models.TextField(_("criteria"), blank=True)
+    issuer_name = models.CharField(_("issuer"), max_length=300, blank=True)
+    issuer_id = models.CharField(max_length=2000, blank=True)
+    issuer_url = models.URLField(max_length=2000, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # A cleaned copy of the badge image (``issuing.images.clean_upload``), for imported badges.
+    image = models.BinaryField(null=True, blank=True, editable=False)
+    image_type = models.CharField(max_length=10, blank=True)  # "png", "svg" or ""
+    status = models.CharField(
+        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # The last verification report: {"state", "version", "input_format", "checks": [{"name",
+    # "outcome", "en", "fr"}]}.
+    report = models.JSONField(default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    # Shown on the person's public profile and share pages, when they exist: never by default.
+    public = models.BooleanField(_("public"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("badge in a backpack")
+        verbose_name_plural = _("badges in backpacks")
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "credential_key"], name="backpack_item_once_per_owner"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-added_at"], name="backpack_item_recent"),
+            models.Index(fields=["checked_at"], name="backpack_item_checked"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def status_group(self) -> str:
+        return next((g for g, states in STATUS_GROUPS.items() if self.status in states), "")
+
+    @property
+    def image_url(self) -> str:
+        """The cleaned copy of an imported badge's image, or the badge image of an award of
+        this site; "" when there is none."""
+        if self.image_type:
+            return reverse("backpack:item_image", args=[self.uuid])
+        award = self.award
+        if award is not None and award.badge.image:
+            return str(award.badge.image.url)
+        return ""
+
+
+class Collection(models.Model):
+    """A set of badges the person groups together ("Job search", "Volunteering"), in order."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backpack_collections"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+    public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    items = models.ManyToManyField(Item, through="CollectionEntry", related_name="collections")
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="backpack_collection_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionEntry(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "item"], name="backpack_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} in {self.collection}"

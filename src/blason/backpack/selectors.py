@@ -1,0 +1,171 @@
+"""Reads of the backpack, always scoped to one person (another person's items do not exist)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from blason.backpack import reading
+from blason.backpack.models import STATUS_GROUPS, Collection, CollectionEntry, Item, Phone
+from blason.issuing.models import RecipientKind
+
+# Fields the list never needs: the bytes received, the image and the report.
+HEAVY_FIELDS = ("received", "image", "credential", "report")
+
+
+def verified_emails(user: Any) -> list[str]:
+    return [
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
+
+
+def all_emails(user: Any) -> list[str]:
+    """Verified or waiting for verification."""
+    return [
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    ]
+
+
+def phone_numbers(user: Any) -> list[str]:
+    return list(Phone.objects.filter(user=user).values_list("number", flat=True))
+
+
+def phones_of(user: Any) -> QuerySet[Phone]:
+    return Phone.objects.filter(user=user)
+
+
+def items_of(
+    user: Any,
+    *,
+    status: str = "",
+    collection: Collection | None = None,
+    hidden: bool = False,
+    search: str = "",
+) -> QuerySet[Item]:
+    """The person's badges for the list, newest first (in the collection's order when one is
+    chosen), with what the cards show joined in."""
+    items = (
+        Item.objects.filter(owner=user, hidden=hidden)
+        .defer(*HEAVY_FIELDS)
+        .select_related("award__badge")
+    )
+    if status in STATUS_GROUPS:
+        items = items.filter(status__in=STATUS_GROUPS[status])
+    if search.strip():
+        text = search.strip()
+        items = items.filter(
+            Q(name__icontains=text) | Q(issuer_name__icontains=text) | Q(note__icontains=text)
+        )
+    if collection is not None:
+        items = items.filter(entries__collection=collection).order_by(
+            "entries__position", "entries__id"
+        )
+    return items
+
+
+def status_counts(user: Any) -> dict[str, int]:
+    """How many visible badges fall in each status group, and how many are hidden."""
+    rows = Item.objects.filter(owner=user).values("status", "hidden").annotate(n=Count("id"))
+    counts = dict.fromkeys([*STATUS_GROUPS, "all", "hidden"], 0)
+    for row in rows:
+        if row["hidden"]:
+            counts["hidden"] += row["n"]
+            continue
+        counts["all"] += row["n"]
+        for group, states in STATUS_GROUPS.items():
+            if row["status"] in states:
+                counts[group] += row["n"]
+    return counts
+
+
+def item_for(user: Any, item_uuid: Any) -> Item:
+    """One of the person's badges; 404 for anyone else's."""
+    item = (
+        Item.objects.filter(owner=user, uuid=item_uuid)
+        .select_related("award__badge", "award__issuer")
+        .prefetch_related(
+            Prefetch("entries", queryset=CollectionEntry.objects.select_related("collection"))
+        )
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def collections_of(user: Any) -> QuerySet[Collection]:
+    return Collection.objects.filter(owner=user).annotate(size=Count("entries"))
+
+
+def collection_items(collection: Collection) -> QuerySet[Item]:
+    """Every badge of a collection (hidden ones too), in the collection's order."""
+    return (
+        Item.objects.filter(entries__collection=collection)
+        .defer(*HEAVY_FIELDS)
+        .select_related("award__badge")
+        .order_by("entries__position", "entries__id")
+    )
+
+
+def collection_for(user: Any, collection_uuid: Any) -> Collection:
+    collection = Collection.objects.filter(owner=user, uuid=collection_uuid).first()
+    if collection is None:
+        raise Http404
+    return collection
+
+
+def next_collection_position(user: Any) -> int:
+    top = Collection.objects.filter(owner=user).aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def phone_for(user: Any, phone_uuid: Any) -> Phone:
+    phone = Phone.objects.filter(user=user, uuid=phone_uuid).first()
+    if phone is None:
+        raise Http404
+    return phone
+
+
+@dataclass(frozen=True)
+class RecipientMatch:
+    """Whom the badge names, as far as the account can tell."""
+
+    kind: str  # "email", "phone", "code" (collected with its claim code) or "" (no match)
+    value: str = ""
+
+
+def recipient_match(item: Item, emails: list[str], phones: list[str]) -> RecipientMatch:
+    """Does the badge name one of the account's verified identities?
+
+    Awards of this site are compared with what the issuer typed; other badges with the
+    (usually hashed) identifiers in the credential, through obcore.
+    """
+    award = item.award
+    if award is not None:
+        if award.recipient_kind == RecipientKind.EMAIL and award.recipient_email.lower() in emails:
+            return RecipientMatch("email", award.recipient_email)
+        if award.recipient_kind == RecipientKind.PHONE and award.recipient_phone in phones:
+            return RecipientMatch("phone", award.recipient_phone)
+        if award.claimed_by_id == item.owner_id:
+            return RecipientMatch("code")
+        return RecipientMatch("")
+    from obcore.recipients import matches
+
+    document = reading.document_of(item.credential)
+    subject: Any = document.get("recipient") if reading.is_ob2(document) else None
+    if subject is None:
+        subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    for kind, candidates in (("email", emails), ("phone", phones)):
+        for candidate in candidates:
+            if any(isinstance(s, dict) and matches(s, candidate) for s in subjects):
+                return RecipientMatch(kind, candidate)
+    return RecipientMatch("")

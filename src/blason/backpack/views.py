@@ -1,0 +1,213 @@
+"""Claiming a badge with its code (typed, scanned or in the e-mail), importing one from anywhere,
+and the identities (e-mail addresses, phone numbers) whose badges arrive by themselves."""
+
+from __future__ import annotations
+
+from allauth.core.ratelimit import consume as ratelimit_consume
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from blason.backpack import checking, claims, imports, selectors
+from blason.backpack.forms import ClaimCodeForm, ImportForm
+from blason.backpack.models import Item
+from blason.core.access import current_user
+from blason.core.exceptions import ActionRefused
+from blason.issuing import awards
+
+# The code someone was collecting when they went to sign in or create an account.
+PENDING_CODE = "backpack_claim_code"
+
+
+def too_many() -> str:
+    return _("Too many requests. Please wait a few minutes and try again.")
+
+
+def _claim_rate(request: HttpRequest, *, dry_run: bool) -> bool:
+    # allauth's public ``consume`` never limits GET requests; a claim link is opened by GET.
+    from allauth.core.internal import ratelimit
+
+    usage = ratelimit.consume(
+        request, app="allauth.account", action="claim", dry_run=dry_run, limit_get=True
+    )
+    return usage is not None
+
+
+def _claim_allowed(request: HttpRequest) -> bool:
+    """Checked before every look-up, so a guess that happens to be right is refused as well
+    once the limit is reached; only unknown codes count towards it."""
+    return _claim_rate(request, dry_run=True)
+
+
+def _unknown_code(request: HttpRequest, form: ClaimCodeForm) -> HttpResponse:
+    _claim_rate(request, dry_run=False)
+    form.add_error("code", _("We do not know this code. Check each character and try again."))
+    return render(request, "backpack/claim_enter.html", {"form": form}, status=404)
+
+
+def _limited(request: HttpRequest) -> HttpResponse:
+    context = {"form": ClaimCodeForm(), "problem": too_many()}
+    return render(request, "backpack/claim_enter.html", context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_enter(request: HttpRequest) -> HttpResponse:
+    """Type a code: big field, any case, spaces or dashes, O for 0 — all read the same."""
+    form = ClaimCodeForm(request.POST or None)
+    if request.method == "POST":
+        if not _claim_allowed(request):
+            return _limited(request)
+        if not form.is_valid():
+            return render(request, "backpack/claim_enter.html", {"form": form}, status=400)
+        award = claims.award_for_code(form.cleaned_data["code"])
+        if award is None:
+            return _unknown_code(request, form)
+        return redirect("backpack:claim", award.claim_code)
+    return render(request, "backpack/claim_enter.html", {"form": form})
+
+
+def _closed(request: HttpRequest, reason: str, status: int, code: str) -> HttpResponse:
+    return render(
+        request,
+        "backpack/claim_closed.html",
+        {"reason": reason, "code": code, "next": reverse("backpack:claim", args=[code])},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, code: str) -> HttpResponse:
+    """The badge behind a code: collect it (signed in), or sign in / sign up first (the code
+    is kept in the ``next`` address and in the session)."""
+    if not _claim_allowed(request):
+        return _limited(request)
+    award = claims.award_for_code(code)
+    if award is None:
+        return _unknown_code(request, ClaimCodeForm({"code": code}))
+    code = award.claim_code or code
+    user = request.user if request.user.is_authenticated else None
+    mine = user is not None and award.claimed_by_id == user.pk
+    if request.method == "POST":
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+        try:
+            result = claims.claim_award(user=current_user(request), code=code)
+        except claims.AlreadyCollected:
+            return _closed(request, "collected", 409, code)
+        except claims.AwardWithdrawn:
+            return _closed(request, "withdrawn", 410, code)
+        request.session.pop(PENDING_CODE, None)
+        messages.success(
+            request,
+            _("The badge “%(name)s” is in your backpack.") % {"name": result.item.name},
+        )
+        if result.phone_added:
+            messages.info(
+                request,
+                _(
+                    "The phone number %(phone)s is now on your account: badges awarded to it "
+                    "will arrive in your backpack by themselves."
+                )
+                % {"phone": result.phone_added},
+            )
+        elif result.phone_taken:
+            messages.warning(
+                request,
+                _(
+                    "The phone number of this badge was not added to your account: it is "
+                    "already linked to another account."
+                ),
+            )
+        return redirect("backpack:item", result.item.uuid)
+    if award.claimed_at is not None and not mine:
+        return _closed(request, "collected", 409, code)
+    if award.revoked_at is not None:
+        return _closed(request, "withdrawn", 410, code)
+    if mine:
+        assert user is not None
+        item = Item.objects.filter(owner=user, credential_key=awards.award_url(award)).first()
+        if item is not None:
+            return redirect("backpack:item", item.uuid)
+    if user is None:
+        request.session[PENDING_CODE] = code
+    return render(
+        request,
+        "backpack/claim.html",
+        {
+            "award": award,
+            "badge": award.badge,
+            "issuer": award.issuer,
+            "code": code,
+            "next": reverse("backpack:claim", args=[code]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_badge(request: HttpRequest) -> HttpResponse:
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
+    context: dict[str, object] = {"form": form}
+    if not bound:
+        return render(request, "backpack/import.html", context)
+    if not ratelimit_consume(request, action="backpack_fetch"):
+        form.add_error(None, too_many())
+        return render(request, "backpack/import.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "backpack/import.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        item = imports.import_badge(
+            user=current_user(request),
+            content=data.get("content"),
+            file_name=data.get("file_name", ""),
+            text=data.get("text", ""),
+        )
+    except imports.AlreadyInBackpack as exc:
+        context.update(existing=exc.item, problem=str(exc))
+        return render(request, "backpack/import.html", context, status=409)
+    except imports.ImportRefused as exc:
+        context["problem"] = str(exc)
+        if exc.report:
+            context["verdict"] = checking.report_context(exc.report)
+        return render(request, "backpack/import.html", context, status=400)
+    messages.success(request, _("The badge “%(name)s” is in your backpack.") % {"name": item.name})
+    return redirect("backpack:item", item.uuid)
+
+
+@login_required
+@require_http_methods(["GET"])
+def identities(request: HttpRequest) -> HttpResponse:
+    from allauth.account.models import EmailAddress
+
+    user = current_user(request)
+    return render(
+        request,
+        "backpack/identities.html",
+        {
+            "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+            "phones": selectors.phones_of(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def phone_remove(request: HttpRequest, phone_uuid: str) -> HttpResponse:
+    user = current_user(request)
+    phone = selectors.phone_for(user, phone_uuid)
+    try:
+        claims.phone_remove(user=user, phone=phone)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The phone number %(phone)s was removed.") % {"phone": phone.number}
+        )
+    return redirect("backpack:identities")

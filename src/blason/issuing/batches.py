@@ -1,0 +1,429 @@
+"""Awarding from a spreadsheet: check a file, adjust its columns, confirm, then award in the
+background with progress that the batch page shows.
+
+The life of an ``AwardBatch``: CHECKED (every row checked, nothing issued; the columns can be
+changed) → QUEUED (confirmed; only the rows to award are kept) → RUNNING → DONE, FAILED or
+CANCELLED; FAILED and CANCELLED batches, and RUNNING ones whose worker died, can be resumed.
+
+While CHECKED, ``mapping`` holds {"columns", "header", "table"}: the file's cells, so that a new
+choice of columns can be checked again without uploading the file again. Confirming drops the
+table and records {"excluded", "queued_at"}.
+
+Awarding is idempotent and resumable: each row is awarded with an idempotency key made of the
+file's SHA-256 and the person (``batch_rows.idempotency_key``), and ``done + skipped`` — written
+in the same transaction as the awards of each chunk — is where the next chunk starts. A crash
+loses at most the chunk in progress (rolled back, awarded again on resume); two runners of the
+same batch take turns on the locked batch row instead of awarding anything twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from blason.core import audit
+from blason.core.exceptions import ActionRefused
+from blason.issuing import awards
+from blason.issuing.batch_rows import Holders, clean_rows, idempotency_key, summary
+from blason.issuing.models import (
+    Award,
+    AwardBatch,
+    BadgeClass,
+    BadgeStatus,
+    BatchStatus,
+    RecipientKind,
+)
+from blason.issuing.spreadsheets import FIELDS, SpreadsheetError, Table, guess_columns, read_table
+
+logger = logging.getLogger(__name__)
+
+# Rows awarded per transaction: progress moves by this much, and a crash loses at most this.
+CHUNK_SIZE = 200
+# A batch with no progress for this long has lost its worker and may be resumed.
+STALLED_AFTER = timedelta(minutes=5)
+ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+_ROW_KEYS = ("line", "email", "phone", "name", "language", "narrative", "evidence")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    batch: AwardBatch
+    existing: bool  # the same file was already sent for this badge: this is that batch
+
+
+class RowRefused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def holders_of(badge: BadgeClass) -> Holders:
+    """Everyone who holds ``badge`` (not revoked), in one query."""
+    emails, phones, names = set(), set(), set()
+    held = Award.objects.filter(badge=badge, revoked_at__isnull=True).values_list(
+        "recipient_kind", "recipient_email", "recipient_phone", "recipient_name"
+    )
+    for kind, email, phone, name in held:
+        if email:
+            emails.add(email)
+        if phone:
+            phones.add(phone)
+        if kind == RecipientKind.NAME and name:
+            names.add(name.casefold())
+    return Holders(frozenset(emails), frozenset(phones), frozenset(names))
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def batch_check(*, badge: BadgeClass, actor: Any, content: bytes, source_name: str) -> CheckResult:
+    """Read and check an uploaded file for ``badge``; nothing is awarded.
+
+    The same file sent again for the same badge gives back the batch made the first time (so
+    it can never be awarded twice). A newer file replaces the one the same person checked for
+    this badge and did not confirm. Raises ``ActionRefused`` when the file cannot be read.
+    """
+    if badge.status != BadgeStatus.PUBLISHED:
+        raise ActionRefused(_("Only a published badge can be awarded."))
+    digest = hashlib.sha256(content).hexdigest()
+    existing = (
+        AwardBatch.objects.filter(badge=badge, source_sha256=digest)
+        .only("pk", "uuid", "status", "created_at")
+        .order_by("created_at")
+        .first()
+    )
+    if existing is not None:
+        return CheckResult(existing, existing=True)
+    try:
+        table = read_table(content, max_rows=settings.BATCH_MAX_ROWS)
+    except SpreadsheetError as exc:
+        raise ActionRefused(str(exc)) from exc
+    columns = guess_columns(table.header)
+    rows = clean_rows(table, columns, holders_of(badge))  # outside the transaction: no lock
+    counts = summary(rows)
+    with transaction.atomic():
+        AwardBatch.objects.filter(
+            badge=badge, created_by=_actor(actor), status=BatchStatus.CHECKED
+        ).delete()
+        batch = AwardBatch.objects.create(
+            issuer=badge.issuer,
+            badge=badge,
+            created_by=_actor(actor),
+            source_name=source_name[:255],
+            source_sha256=digest,
+            mapping={
+                "columns": columns,
+                "header": table.header,
+                "table": {"rows": table.rows, "lines": table.lines},
+            },
+            rows=rows,
+            total=counts["valid"],
+        )
+        audit.record(
+            action="issuing.batch.checked",
+            actor=actor,
+            issuer=badge.issuer,
+            target=batch,
+            data={"badge": str(badge.uuid), "file": batch.source_name, **counts},
+        )
+    return CheckResult(batch, existing=False)
+
+
+def _locked(batch: AwardBatch) -> AwardBatch:
+    return AwardBatch.objects.select_for_update().select_related("badge", "issuer").get(pk=batch.pk)
+
+
+@transaction.atomic
+def batch_set_columns(
+    *, batch: AwardBatch, actor: Any, columns: dict[str, int | None]
+) -> AwardBatch:
+    """Check the file again with another choice of columns."""
+    batch = _locked(batch)
+    if batch.status != BatchStatus.CHECKED:
+        raise ActionRefused(_("This file is already confirmed: its columns can no longer change."))
+    header = batch.mapping["header"]
+    clean = {name: columns.get(name) for name in FIELDS}
+    if any(index is not None and not 0 <= index < len(header) for index in clean.values()):
+        raise ActionRefused(_("Choose the columns among those of the file."))
+    source = batch.mapping["table"]
+    table = Table(header=header, rows=source["rows"], lines=source["lines"])
+    batch.rows = clean_rows(table, clean, holders_of(batch.badge))
+    batch.mapping = {**batch.mapping, "columns": clean}
+    batch.total = summary(batch.rows)["valid"]
+    batch.save(update_fields=["rows", "mapping", "total"])
+    audit.record(
+        action="issuing.batch.columns_changed",
+        actor=actor,
+        issuer=batch.issuer,
+        target=batch,
+        data={"columns": clean},
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_confirm(
+    *,
+    batch: AwardBatch,
+    actor: Any,
+    narrative: str = "",
+    language: str = "",
+    skip_invalid: bool = False,
+    include_holders: bool = False,
+) -> AwardBatch:
+    """Award the checked rows in the background.
+
+    Lines with errors stop everything unless ``skip_invalid`` says, explicitly, to award only
+    the others. People who already hold the badge are left out unless ``include_holders``.
+    """
+    batch = _locked(batch)
+    if batch.status != BatchStatus.CHECKED:
+        raise ActionRefused(_("This file is already confirmed."))
+    if batch.badge.status != BadgeStatus.PUBLISHED:
+        raise ActionRefused(_("Only a published badge can be awarded."))
+    counts = summary(batch.rows)
+    if counts["invalid"] and not skip_invalid:
+        raise ActionRefused(
+            _(
+                "Some lines have errors. Correct the file and send it again, or tick the box "
+                "to award the badge only to the lines without errors."
+            )
+        )
+    chosen = [
+        {key: row[key] for key in _ROW_KEYS}
+        for row in batch.rows
+        if not row.get("problems") and (include_holders or not row.get("holder"))
+    ]
+    if not chosen:
+        raise ActionRefused(_("There is nobody left to award in this file."))
+    now = timezone.now()
+    batch.rows = chosen
+    batch.total, batch.done, batch.skipped = len(chosen), 0, 0
+    batch.narrative = narrative.strip()
+    batch.language = language
+    batch.mapping = {
+        "columns": batch.mapping.get("columns", {}),
+        "header": batch.mapping.get("header", []),
+        "excluded": {
+            "invalid": counts["invalid"],
+            "holders": 0 if include_holders else counts["holders"],
+        },
+        "queued_at": now.isoformat(),
+    }
+    batch.status = BatchStatus.QUEUED
+    batch.save()
+    audit.record(
+        action="issuing.batch.confirmed",
+        actor=actor,
+        issuer=batch.issuer,
+        target=batch,
+        data={"total": batch.total, **batch.mapping["excluded"]},
+    )
+    _enqueue(batch)
+    return batch
+
+
+def _enqueue(batch: AwardBatch) -> None:
+    from blason.core.tasks import enqueue_on_commit
+    from blason.issuing.tasks import award_batch
+
+    enqueue_on_commit(award_batch, str(batch.uuid))
+
+
+@transaction.atomic
+def batch_cancel(*, batch: AwardBatch, actor: Any) -> AwardBatch:
+    """Stop awarding after the chunk in progress; what is awarded stays awarded."""
+    batch = _locked(batch)
+    if batch.status not in ACTIVE:
+        raise ActionRefused(_("This awarding is not in progress."))
+    batch.status, batch.finished_at = BatchStatus.CANCELLED, timezone.now()
+    batch.save(update_fields=["status", "finished_at"])
+    audit.record(
+        action="issuing.batch.cancelled",
+        actor=actor,
+        issuer=batch.issuer,
+        target=batch,
+        data={"done": batch.done, "total": batch.total},
+    )
+    return batch
+
+
+def last_activity(batch: AwardBatch) -> datetime | None:
+    """When the batch last moved: queued, started, or its latest award."""
+    moments = [batch.started_at, parse_datetime(str(batch.mapping.get("queued_at") or ""))]
+    if batch.status == BatchStatus.RUNNING:
+        moments.append(Award.objects.filter(batch=batch).aggregate(m=Max("issued_at"))["m"])
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+def is_stalled(batch: AwardBatch, now: datetime | None = None) -> bool:
+    if batch.status not in ACTIVE:
+        return False
+    moment = last_activity(batch)
+    return moment is not None and (now or timezone.now()) - moment > STALLED_AFTER
+
+
+def can_resume(batch: AwardBatch) -> bool:
+    if batch.status in (BatchStatus.FAILED, BatchStatus.CANCELLED):
+        return True
+    return batch.status == BatchStatus.RUNNING and is_stalled(batch)
+
+
+@transaction.atomic
+def batch_resume(*, batch: AwardBatch, actor: Any) -> AwardBatch:
+    """Award the rows not yet awarded (after an error, a cancellation or a lost worker)."""
+    batch = _locked(batch)
+    if not can_resume(batch):
+        raise ActionRefused(_("This awarding cannot be resumed."))
+    batch.status, batch.error, batch.finished_at = BatchStatus.QUEUED, "", None
+    batch.mapping = {**batch.mapping, "queued_at": timezone.now().isoformat()}
+    batch.save(update_fields=["status", "error", "finished_at", "mapping"])
+    audit.record(
+        action="issuing.batch.resumed",
+        actor=actor,
+        issuer=batch.issuer,
+        target=batch,
+        data={"done": batch.done, "skipped": batch.skipped, "total": batch.total},
+    )
+    _enqueue(batch)
+    return batch
+
+
+@transaction.atomic
+def batch_discard(*, batch: AwardBatch, actor: Any) -> None:
+    """Forget a checked file that was never confirmed (nothing was awarded from it)."""
+    batch = _locked(batch)
+    if batch.status != BatchStatus.CHECKED:
+        raise ActionRefused(_("Only a file not yet confirmed can be discarded."))
+    audit.record(
+        action="issuing.batch.discarded",
+        actor=actor,
+        issuer=batch.issuer,
+        target=batch,
+        data={"file": batch.source_name},
+    )
+    batch.delete()
+
+
+def batch_run(batch_uuid: str) -> str:
+    """The background work of a confirmed batch: award its rows chunk by chunk until done,
+    cancelled or stopped by an error. Safe to run twice, at the same time, or after a crash.
+    Returns the status it leaves the batch in."""
+    batch = (
+        AwardBatch.objects.select_related("badge__issuer", "created_by")
+        .filter(uuid=batch_uuid)
+        .first()
+    )
+    if batch is None:
+        return "gone"
+    now = timezone.now()
+    started = AwardBatch.objects.filter(pk=batch.pk, status__in=ACTIVE).update(
+        status=BatchStatus.RUNNING, started_at=batch.started_at or now
+    )
+    if not started:
+        return batch.status
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        while True:
+            try:
+                outcome = _award_chunk(batch)
+            except RowRefused as exc:
+                _fail(batch, _("Line %(line)s: %(message)s") % {"line": exc.line, "message": exc})
+                return BatchStatus.FAILED
+            except ActionRefused as exc:
+                _fail(batch, str(exc))
+                return BatchStatus.FAILED
+            except Exception:
+                logger.exception("award batch %s stopped by an error", batch.uuid)
+                _fail(
+                    batch,
+                    _(
+                        "An unexpected error stopped the awarding. The badges already "
+                        "awarded are kept: resume to award the others, and tell the "
+                        "administrator if it happens again."
+                    ),
+                )
+                raise
+            if outcome is not None:
+                return outcome
+
+
+def _award_chunk(batch: AwardBatch) -> str | None:
+    """Award the next ``CHUNK_SIZE`` rows in one transaction; the batch's final status when
+    there is nothing left to do (or it was cancelled), else None."""
+    badge = batch.badge
+    with transaction.atomic():
+        state = AwardBatch.objects.select_for_update().only("status", "done", "skipped")
+        current = state.get(pk=batch.pk)
+        if current.status != BatchStatus.RUNNING:
+            return current.status
+        position = current.done + current.skipped
+        rows = batch.rows[position : position + CHUNK_SIZE]
+        if not rows:
+            AwardBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.DONE, finished_at=timezone.now()
+            )
+            audit.record(
+                action="issuing.batch.finished",
+                actor=batch.created_by,
+                issuer=batch.issuer,
+                target=batch,
+                data={"done": current.done, "skipped": current.skipped},
+            )
+            return BatchStatus.DONE
+        badge.refresh_from_db(fields=["status"])  # archived while awarding: stop
+        keys = [idempotency_key(batch.source_sha256, row) for row in rows]
+        keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys)
+        # Repeating the partial index's condition lets SQLite use it (see awards.award_issue).
+        awarded = set(keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True))
+        done = 0
+        for row, key in zip(rows, keys, strict=True):
+            if key in awarded:
+                continue
+            try:
+                awards.award_issue(
+                    badge=badge,
+                    actor=batch.created_by,
+                    email=row["email"],
+                    phone=row["phone"],
+                    name=row["name"],
+                    narrative=row["narrative"] or batch.narrative,
+                    evidence=[awards.EvidenceInput(url=row["evidence"])] if row["evidence"] else (),
+                    language=row["language"] or batch.language or None,
+                    idempotency_key=key,
+                    batch=batch,
+                )
+            except ActionRefused as exc:
+                if badge.status != BadgeStatus.PUBLISHED:
+                    raise
+                raise RowRefused(row["line"], str(exc)) from exc
+            done += 1
+        AwardBatch.objects.filter(pk=batch.pk).update(
+            done=F("done") + done, skipped=F("skipped") + (len(rows) - done)
+        )
+    return None
+
+
+def _fail(batch: AwardBatch, message: str) -> None:
+    stopped = AwardBatch.objects.filter(pk=batch.pk, status__in=ACTIVE).update(
+        status=BatchStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+    if stopped:
+        audit.record(
+            action="issuing.batch.failed",
+            actor=batch.created_by,
+            issuer=batch.issuer,
+            target=batch,
+            data={"error": message},
+        )

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeersConfig(AppConfig):
+    """Peer recognition: joining a community by link or QR code, and the collective badge
+    design workshop (atelier)."""
+
+    name = "blason.peers"
+    label = "peers"
+    verbose_name = _("Peer recognition")
+
+    def ready(self) -> None:
+        # A badge designed in a workshop names its co-designers in the credentials it is in.
+        from blason.issuing import hooks
+        from blason.peers.credentials import co_design_creator
+
+        if co_design_creator not in hooks.ACHIEVEMENT_CREATORS:
+            hooks.ACHIEVEMENT_CREATORS.append(co_design_creator)

@@ -1,0 +1,50 @@
+"""Template helpers of peer recognition: ``{% load peers %}``.
+
+* ``{{ user|person }}``: the name a person chose, never their e-mail address;
+* ``{% co_designers badge %}``: the co-designers section of a badge's public page;
+* ``{% badge_workshops badge access %}``: on the members' page of a badge, its workshop (or a
+  button to open one) and its co-designers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from blason.core.access import IssuerAccess
+from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.peers import selectors
+from blason.peers.access import has_workshops, is_facilitator_role
+from blason.peers.credentials import CREATOR_FRAGMENT
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    name = (getattr(user, "display_name", "") or "").strip()
+    return name or _("A member")
+
+
+@register.inclusion_tag("peers/_co_designers.html")
+def co_designers(badge: BadgeClass) -> dict[str, Any]:
+    return {"view": selectors.co_design_of(badge), "badge": badge, "anchor": CREATOR_FRAGMENT}
+
+
+@register.inclusion_tag("peers/_badge_panel.html")
+def badge_workshops(badge: BadgeClass, access: IssuerAccess) -> dict[str, Any]:
+    if not has_workshops(access.issuer):
+        return {"show": False}
+    running = selectors.running_workshops_for(badge).first()
+    return {
+        "show": True,
+        "badge": badge,
+        "issuer": access.issuer,
+        "running": running,
+        "can_open": badge.status == BadgeStatus.DRAFT
+        and running is None
+        and is_facilitator_role(access.role),
+        "view": selectors.co_design_of(badge) if running is None else None,
+    }

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from blason.peers import join_views, views
+
+app_name = "peers"
+
+WORKSHOP = "spaces/<slug:slug>/workshops/<uuid:workshop_uuid>/"
+CRITERION = WORKSHOP + "criteria/<uuid:criterion_uuid>/"
+GROUP = WORKSHOP + "groups/<uuid:group_uuid>/"
+
+urlpatterns = [
+    path("join/<str:token>/", join_views.join, name="join"),
+    path("spaces/<slug:slug>/join-link/", join_views.join_link, name="join_link"),
+    path("spaces/<slug:slug>/join-link/new/", join_views.join_link_new, name="join_link_new"),
+    path("spaces/<slug:slug>/join-link/off/", join_views.join_link_off, name="join_link_off"),
+    path("spaces/<slug:slug>/workshops/", views.workshop_list, name="workshops"),
+    path("spaces/<slug:slug>/workshops/new/", views.workshop_new, name="workshop_new"),
+    path(WORKSHOP, views.workshop_detail, name="workshop"),
+    path(WORKSHOP + "live/", views.live, name="live"),
+    path(WORKSHOP + "map/", views.workshop_map, name="map"),
+    path(WORKSHOP + "projector/", views.workshop_projector, name="projector"),
+    path(WORKSHOP + "criteria/", views.criterion_propose, name="propose"),
+    path(WORKSHOP + "name/", views.show_name, name="show_name"),
+    path(WORKSHOP + "groups/", views.group_add, name="group_add"),
+    path(GROUP + "rename/", views.group_rename, name="group_rename"),
+    path(GROUP + "remove/", views.group_remove, name="group_remove"),
+    path(CRITERION + "vote/", views.vote, name="vote"),
+    path(CRITERION + "comment/", views.comment, name="comment"),
+    path(CRITERION + "edit/", views.criterion_edit, name="criterion_edit"),
+    path(CRITERION + "remove/", views.criterion_withdraw, name="criterion_withdraw"),
+    path(WORKSHOP + "close/", views.workshop_close, name="close"),
+    path(WORKSHOP + "reopen/", views.workshop_reopen, name="reopen"),
+    path(WORKSHOP + "validate/", views.workshop_validate, name="validate"),
+]

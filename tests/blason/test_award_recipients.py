@@ -1,0 +1,261 @@
+"""Awarding to one person known by e-mail, phone number or only a name, with evidence; the
+awards list of a space (search, filters, export); several status lists per issuer."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from blason.core.exceptions import ActionRefused
+from blason.core.models import Membership
+from blason.issuing import awards
+from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.models import Award, Evidence, RecipientKind
+from obcore.verify import State, verify_credential
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def award_url(world: Any, badge: Any) -> str:
+    return reverse("issuing:award_new", args=[world.org_a.slug, badge.uuid])
+
+
+def test_award_to_a_phone_number_shows_a_claim_code_and_sends_nothing(
+    client: Any, world: Any, published: Any, mailoutbox: Any
+) -> None:
+    client.force_login(world.admin)
+    response = client.post(
+        award_url(world, published),
+        {"name": "Inès", "phone": "06 12 34 56 78"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT="text/html",
+    )
+    award = Award.objects.get()
+    assert (award.recipient_kind, award.recipient_phone) == (RecipientKind.PHONE, "+33612345678")
+    assert award.claim_code
+    assert award.claim_code in response.text
+    assert mailoutbox == []
+    (identifier,) = json.loads(award.credential)["credentialSubject"]["identifier"]
+    assert identifier["identityType"] == "ext:phoneNumber"
+    assert identifier["hashed"] is True
+    assert "+336" not in award.credential
+    assert identifier["salt"] == award.recipient_salt
+    report = verify_credential(
+        award.credential, fetcher=LocalFetcher(), recipient="+33 6 12 34 56 78"
+    )
+    assert report.state is State.VALID, report.checks
+
+
+def test_award_to_a_name_only(client: Any, world: Any, published: Any) -> None:
+    client.force_login(world.admin)
+    client.post(award_url(world, published), {"name": "Yanis Moreau"})
+    award = Award.objects.get()
+    assert award.recipient_kind == RecipientKind.NAME
+    (identifier,) = json.loads(award.credential)["credentialSubject"]["identifier"]
+    assert identifier["identityType"] == "name"
+    report = verify_credential(award.credential, fetcher=LocalFetcher(), recipient="Yanis Moreau")
+    assert report.state is State.VALID, report.checks
+    # The code is shown to the space's members on the award page, never to the public.
+    page = reverse("award_public", args=[award.uuid])
+    assert award.claim_code in client.get(page, HTTP_ACCEPT="text/html").text
+    client.logout()
+    assert award.claim_code not in client.get(page, HTTP_ACCEPT="text/html").text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"phone": "12"}, "This phone number is not valid"),
+        ({"narrative": "Bravo"}, "Give the recipient's e-mail address, phone number or name."),
+        ({"email": "not-an-address"}, "Enter a valid email address."),
+    ],
+)
+def test_bad_recipient_is_refused_with_the_form_kept(
+    client: Any, world: Any, published: Any, data: dict[str, str], message: str
+) -> None:
+    client.force_login(world.admin)
+    response = client.post(award_url(world, published), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert escape(message) in response.text
+    assert not Award.objects.exists()
+
+
+def test_evidence_link_text_and_file_are_signed_into_the_credential(
+    client: Any, world: Any, published: Any
+) -> None:
+    client.force_login(world.admin)
+    client.post(
+        award_url(world, published),
+        {
+            "email": "samir@example.org",
+            "evidence_url": "https://portfolio.example.org/samir",
+            "evidence_text": "Accueil de trois visiteurs, observé par Claire.",
+            "evidence_file": SimpleUploadedFile("attestation.pdf", PDF, "application/pdf"),
+        },
+    )
+    award = Award.objects.get()
+    document, observed = Evidence.objects.filter(award=award)
+    served = client.get(reverse("evidence_file", args=[award.uuid, document.uuid]))
+    assert served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment")
+    assert b"".join(served.streaming_content) == PDF
+    evidence = json.loads(award.credential)["evidence"]
+    assert [item.get("id") for item in evidence] == [
+        awards.evidence_url(document),
+        "https://portfolio.example.org/samir",
+    ]
+    assert evidence[1]["narrative"] == observed.narrative
+    report = verify_credential(award.credential, fetcher=LocalFetcher())
+    assert report.state is State.VALID, report.checks
+    page = client.get(
+        reverse("award_public", args=[award.uuid]),
+        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT="text/html",
+    )
+    assert "Download attestation.pdf" in page.text
+    other = client.get(reverse("evidence_file", args=[award.uuid, award.uuid]))
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"<html><script>alert(1)</script></html>", b'<svg onload="alert(1)"/>', b"MZ\x90\x00"],
+)
+def test_hostile_evidence_files_are_refused_and_nothing_is_written(
+    client: Any, world: Any, published: Any, content: bytes, settings: Any
+) -> None:
+    client.force_login(world.admin)
+    response = client.post(
+        award_url(world, published),
+        {
+            "email": "samir@example.org",
+            "evidence_file": SimpleUploadedFile("proof.pdf", content, "application/pdf"),
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "An evidence file must be a PDF, PNG or JPEG file." in response.text
+    assert not Award.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_file_size_is_limited(world: Any, published: Any, settings: Any) -> None:
+    settings.EVIDENCE_MAX_BYTES = 1024
+    big = awards.EvidenceInput(file=PDF + b"0" * 2048, file_name="big.pdf")
+    with pytest.raises(ActionRefused, match="too large"):
+        awards.award_issue(badge=published, actor=world.admin, name="X", evidence=[big])
+    assert not Award.objects.exists()
+
+
+def test_claim_codes_are_read_leniently() -> None:
+    assert awards.normalise_claim_code(" 7kq2 m9xd ") == "7KQ2-M9XD"
+    assert awards.normalise_claim_code("OIL0-1234") == "0110-1234"
+    code = awards.new_claim_code()
+    assert awards.normalise_claim_code(code.lower()) == code
+
+
+def test_backdated_awards_and_no_future_ones(world: Any, published: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    earlier = timezone.now() - timedelta(days=30)
+    award = awards.award_issue(badge=published, actor=world.admin, name="A", issued_at=earlier)
+    assert json.loads(award.credential)["validFrom"] == earlier.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with pytest.raises(ActionRefused):
+        awards.award_issue(
+            badge=published, actor=world.admin, name="B", issued_at=timezone.now() + timedelta(1)
+        )
+
+
+def test_idempotency_key_never_awards_twice(world: Any, published: Any) -> None:
+    first = awards.award_issue(badge=published, actor=world.admin, name="A", idempotency_key="k")
+    again = awards.award_issue(badge=published, actor=world.admin, name="A", idempotency_key="k")
+    assert first.pk == again.pk
+    assert Award.objects.count() == 1
+
+
+def test_a_second_status_list_when_the_first_is_nearly_full(
+    client: Any, world: Any, published: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 16)
+    made = [awards.award_issue(badge=published, actor=world.admin, name=f"P{n}") for n in range(16)]
+    assert {a.status_list for a in made[:8]} == {1}  # a new list once one is half full
+    assert {a.status_list for a in made[8:]} == {2}
+    assert len({(a.status_list, a.status_index) for a in made}) == 16
+    awards.award_revoke(award=made[15], actor=world.admin, reason="test")
+    assert verify_credential(made[15].credential, fetcher=LocalFetcher()).state is State.REVOKED
+    assert verify_credential(made[0].credential, fetcher=LocalFetcher()).state is State.VALID
+    list_two = client.get(f"/issuers/{world.org_a.uuid}/status/2")
+    assert list_two.status_code == 200
+    assert client.get(f"/issuers/{world.org_a.uuid}/status/3").status_code == 404
+
+
+class TestAwardList:
+    @pytest.fixture
+    def many(self, world: Any, published: Any) -> list[Award]:
+        made = [
+            awards.award_issue(badge=published, actor=world.admin, name="Inès Haddad"),
+            awards.award_issue(badge=published, actor=world.admin, email="samir@example.org"),
+            awards.award_issue(
+                badge=published, actor=world.admin, phone="0612345678", name="=HYPERLINK()"
+            ),
+        ]
+        awards.award_revoke(award=made[1], actor=world.admin, reason="erreur")
+        return made
+
+    def url(self, world: Any) -> str:
+        return reverse("issuing:award_list", args=[world.org_a.slug])
+
+    def test_search_and_filters(self, client: Any, world: Any, many: list[Award]) -> None:
+        client.force_login(world.admin)
+        by_name = client.get(self.url(world), {"q": "inès"})
+        assert "Inès Haddad" in by_name.text
+        assert "samir@example.org" not in by_name.text
+        code = many[1].claim_code or ""
+        by_code = client.get(self.url(world), {"q": code.lower().replace("-", " ")})
+        assert "samir@example.org" in by_code.text
+        assert "Inès" not in by_code.text
+        by_phone = client.get(self.url(world), {"q": "06 12 34"})
+        assert "HYPERLINK" in by_phone.text
+        assert "Inès" not in by_phone.text
+        revoked = client.get(self.url(world), {"state": "revoked"})
+        assert "samir@example.org" in revoked.text
+        assert "Inès" not in revoked.text
+
+    def test_export_is_a_safe_spreadsheet(self, client: Any, world: Any, many: list[Award]) -> None:
+        client.force_login(world.admin)
+        response = client.get(self.url(world), {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+        text = b"".join(response.streaming_content).decode()
+        assert text.startswith("\ufeffBadge,Name,")
+        assert "'=HYPERLINK()" in text
+        assert "+33612345678" in text
+        assert len(text.strip().splitlines()) == 4
+
+    def test_bounded_queries(
+        self, client: Any, world: Any, published: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        for number in range(30):
+            awards.award_issue(badge=published, actor=world.admin, name=f"P{number}")
+        client.force_login(world.admin)
+        with django_assert_max_num_queries(12):
+            assert client.get(self.url(world)).status_code == 200
+
+    def test_access(self, client: Any, world: Any, many: list[Award]) -> None:
+        client.force_login(world.outsider)
+        assert client.get(self.url(world)).status_code == 404
+        client.force_login(world.member)  # a viewer: no recipients' personal data
+        assert client.get(self.url(world)).status_code == 403
+        Membership.objects.filter(user=world.member).update(role="reviewer")
+        assert client.get(self.url(world)).status_code == 200
+        csv_as_reviewer = client.get(self.url(world), {"format": "csv"})
+        assert csv_as_reviewer["Content-Type"].startswith("text/html")
+        client.logout()
+        assert client.get(self.url(world)).status_code == 302
