@@ -7,6 +7,7 @@ first; real environment variables win over it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -312,6 +313,9 @@ PHONE_REGION = env_str("PHONE_REGION", "FR").upper()
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Rows in one spreadsheet of awards.
 BATCH_MAX_ROWS = env_int("BATCH_MAX_ROWS", 20_000, minimum=1)
+# Processes that sign the credentials of a bulk award (this one and helpers): every core by
+# default, up to 4. 1 signs in the worker process alone.
+SIGNING_PROCESSES = env_int("SIGNING_PROCESSES", min(os.cpu_count() or 1, 4), minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")

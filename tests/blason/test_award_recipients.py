@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from blason.core.exceptions import ActionRefused
-from blason.core.models import Membership
+from blason.core.models import AuditEntry, Membership
 from blason.issuing import awards
 from blason.issuing.local_fetch import LocalFetcher
 from blason.issuing.models import Award, Evidence, RecipientKind
@@ -196,6 +196,73 @@ def test_a_second_status_list_when_the_first_is_nearly_full(
     list_two = client.get(f"/issuers/{world.org_a.uuid}/status/2")
     assert list_two.status_code == 200
     assert client.get(f"/issuers/{world.org_a.uuid}/status/3").status_code == 404
+
+
+class TestAwardMany:
+    PEOPLE = [
+        awards.Recipient(email="Ines@Example.org", name="Inès", language="en", idempotency_key="1"),
+        awards.Recipient(phone="06 12 34 56 78", name="Samir", idempotency_key="2"),
+        awards.Recipient(name="Yanis Moreau", evidence_url="https://example.org/photo"),
+    ]
+
+    def test_same_documents_as_one_by_one(
+        self, world: Any, published: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            made = awards.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
+        assert [a.recipient_kind for a in made] == ["email", "phone", "name"]
+        assert made[1].recipient_phone == "+33612345678"
+        assert len({a.claim_code for a in made}) == 3
+        assert len({(a.status_list, a.status_index) for a in made}) == 3
+        for award, who in zip(made, ["ines@example.org", "+33612345678", "Yanis Moreau"]):
+            stored = Award.objects.get(pk=award.pk)
+            report = verify_credential(stored.credential, fetcher=LocalFetcher(), recipient=who)
+            assert report.state is State.VALID, report.checks
+        evidence = json.loads(made[2].credential)["evidence"]
+        assert evidence[0]["id"] == "https://example.org/photo"
+        assert Evidence.objects.get().award == made[2]
+        assert AuditEntry.objects.filter(action="issuing.award.issued").count() == 3
+        (mail,) = smtp_server.wait_for(1)  # only the e-mail address is written to
+        assert mail["To"] == "ines@example.org"
+        assert "You received the badge" in mail["Subject"]  # in her language
+
+    def test_idempotency_keys_are_awarded_once(self, world: Any, published: Any) -> None:
+        first = awards.award_many(
+            badge=published, actor=world.admin, recipients=[*self.PEOPLE, self.PEOPLE[0]]
+        )
+        assert len(first) == 3  # the repeated key in one call too
+        again = awards.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
+        assert [a.recipient_name for a in again] == ["Yanis Moreau"]  # no key: awarded again
+        assert Award.objects.count() == 4
+
+    def test_a_refused_recipient_writes_nothing(self, world: Any, published: Any) -> None:
+        people = [*self.PEOPLE, awards.Recipient(phone="12")]
+        with pytest.raises(awards.RecipientRefused) as refused:
+            awards.award_many(badge=published, actor=world.admin, recipients=people)
+        assert refused.value.position == 3
+        assert not Award.objects.exists()
+        assert not AuditEntry.objects.filter(action="issuing.award.issued").exists()
+
+    def test_a_few_queries_for_hundreds_of_people(
+        self, world: Any, published: Any, django_assert_max_num_queries: Any
+    ) -> None:
+        # A dozen reads, then the bulk inserts (SQLite takes about 45 awards per INSERT).
+        people = [awards.Recipient(name=f"P{n}", idempotency_key=str(n)) for n in range(300)]
+        with django_assert_max_num_queries(30):
+            made = awards.award_many(badge=published, actor=world.admin, recipients=people)
+        assert len(made) == 300
+
+    def test_status_lists_fill_to_half_then_a_new_one(
+        self, world: Any, published: Any, monkeypatch: Any
+    ) -> None:
+        monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 16)
+        awards.award_issue(badge=published, actor=world.admin, name="First")
+        people = [awards.Recipient(name=f"P{n}") for n in range(12)]
+        made = awards.award_many(badge=published, actor=world.admin, recipients=people)
+        lists = [a.status_list for a in made]
+        assert lists == [1] * 7 + [2] * 5
+        assert len({(a.status_list, a.status_index) for a in made}) == 12
+        assert all(0 <= a.status_index < 16 for a in made)
 
 
 class TestAwardList:

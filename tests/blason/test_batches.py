@@ -213,17 +213,18 @@ class TestServices:
 
 
 def failing_after(monkeypatch: Any, calls: int, effect: Callable[[], None]) -> None:
-    """award_issue works ``calls`` times, then ``effect()`` happens before each next call."""
-    real = awards.award_issue
+    """award_many (one call per chunk) works ``calls`` times, then ``effect()`` happens before
+    each next call."""
+    real = awards.award_many
     count = {"n": 0}
 
-    def award_issue(**kwargs: Any) -> Any:
+    def award_many(**kwargs: Any) -> Any:
         count["n"] += 1
         if count["n"] > calls:
             effect()
         return real(**kwargs)
 
-    monkeypatch.setattr(awards, "award_issue", award_issue)
+    monkeypatch.setattr(awards, "award_many", award_many)
 
 
 class TestBackgroundTask:
@@ -256,7 +257,7 @@ class TestBackgroundTask:
         def crash() -> None:
             raise RuntimeError("the disk is full")
 
-        failing_after(monkeypatch, 7, crash)
+        failing_after(monkeypatch, 1, crash)
         with pytest.raises(RuntimeError):
             batches.batch_run(str(queued.uuid))
         queued.refresh_from_db()
@@ -308,7 +309,7 @@ class TestBackgroundTask:
             if AwardBatch.objects.get(pk=queued.pk).status == BatchStatus.RUNNING:
                 batches.batch_cancel(batch=queued, actor=world.admin)
 
-        failing_after(monkeypatch, 2, cancel)
+        failing_after(monkeypatch, 0, cancel)
         assert batches.batch_run(str(queued.uuid)) == BatchStatus.CANCELLED
         queued.refresh_from_db()
         assert (queued.status, queued.done) == (BatchStatus.CANCELLED, 5)
@@ -323,7 +324,7 @@ class TestBackgroundTask:
         def archive() -> None:
             type(published).objects.filter(pk=published.pk).update(status=BadgeStatus.ARCHIVED)
 
-        failing_after(monkeypatch, 3, archive)
+        failing_after(monkeypatch, 0, archive)
         assert batches.batch_run(str(queued.uuid)) == BatchStatus.FAILED
         queued.refresh_from_db()
         assert queued.error == "Only a published badge can be awarded."
@@ -331,9 +332,10 @@ class TestBackgroundTask:
 
     def test_a_refused_line_is_named(self, queued: AwardBatch, monkeypatch: Any) -> None:
         def refuse() -> None:
-            raise ActionRefused("This phone number is not valid: 12")
+            # The second person of the second chunk: the 7th of the file, on its line 8.
+            raise awards.RecipientRefused(1, "This phone number is not valid: 12")
 
-        failing_after(monkeypatch, 6, refuse)
+        failing_after(monkeypatch, 1, refuse)
         assert batches.batch_run(str(queued.uuid)) == BatchStatus.FAILED
         queued.refresh_from_db()
         assert queued.error == "Line 8: This phone number is not valid: 12"

@@ -66,3 +66,27 @@ def test_an_award_with_evidence_and_alignments_verifies_with_digitalbazaar(
         {"action": "verify", "credential": tampered, "documents": site_documents(client, award)}
     )
     assert not answer["verified"]
+
+
+def test_revocation_is_seen_by_digitalbazaar(
+    digitalbazaar: Any, client: Any, world: Any, published: Any
+) -> None:
+    award = awards.award_issue(badge=published, actor=world.admin, email="ines@example.org")
+    other = awards.award_issue(badge=published, actor=world.admin, email="samir@example.org")
+
+    def check(which: Any) -> dict[str, Any]:
+        request = {
+            "action": "verify",
+            "credential": json.loads(which.credential),
+            "documents": site_documents(client, which),  # the status list as served now
+            "check_status": True,
+        }
+        answer: dict[str, Any] = digitalbazaar(request)
+        assert answer["verified"], answer["error"]
+        assert answer["status"]["verified"], answer["status"]["error"]
+        return answer["status"]
+
+    assert check(award)["revoked"] is False
+    awards.award_revoke(award=award, actor=world.admin, reason="Erreur de saisie")
+    assert check(award)["revoked"] is True  # the re-signed list, with its signature checked
+    assert check(other)["revoked"] is False

@@ -36,7 +36,16 @@ def send_templated(
     *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
 ) -> None:
     """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message."""
+    queue_message(
+        render_templated(template_prefix=template_prefix, to=to, context=context, language=language)
+    )
+
+
+def render_templated(
+    *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
+) -> EmailMessage:
+    """The message of ``send_templated``, built but not sent (a task sending many at once)."""
     with translation.override(language or translation.get_language()):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         body = render_to_string(f"{template_prefix}_message.txt", context).strip()
-    queue_message(EmailMessage(subject=subject, body=body, to=[to]))
+    return EmailMessage(subject=subject, body=body, to=[to])

@@ -383,32 +383,26 @@ def _award_chunk(batch: AwardBatch) -> str | None:
             )
             return BatchStatus.DONE
         badge.refresh_from_db(fields=["status"])  # archived while awarding: stop
-        keys = [idempotency_key(batch.source_sha256, row) for row in rows]
-        keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys)
-        # Repeating the partial index's condition lets SQLite use it (see awards.award_issue).
-        awarded = set(keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True))
-        done = 0
-        for row, key in zip(rows, keys, strict=True):
-            if key in awarded:
-                continue
-            try:
-                awards.award_issue(
-                    badge=badge,
-                    actor=batch.created_by,
-                    email=row["email"],
-                    phone=row["phone"],
-                    name=row["name"],
-                    narrative=row["narrative"] or batch.narrative,
-                    evidence=[awards.EvidenceInput(url=row["evidence"])] if row["evidence"] else (),
-                    language=row["language"] or batch.language or None,
-                    idempotency_key=key,
-                    batch=batch,
+        people = [
+            awards.Recipient(
+                email=row["email"],
+                phone=row["phone"],
+                name=row["name"],
+                narrative=row["narrative"] or batch.narrative,
+                evidence_url=row["evidence"],
+                language=row["language"] or batch.language,
+                idempotency_key=idempotency_key(batch.source_sha256, row),
+            )
+            for row in rows
+        ]
+        try:
+            done = len(
+                awards.award_many(
+                    badge=badge, actor=batch.created_by, recipients=people, batch=batch
                 )
-            except ActionRefused as exc:
-                if badge.status != BadgeStatus.PUBLISHED:
-                    raise
-                raise RowRefused(row["line"], str(exc)) from exc
-            done += 1
+            )
+        except awards.RecipientRefused as exc:
+            raise RowRefused(rows[exc.position]["line"], str(exc)) from exc
         AwardBatch.objects.filter(pk=batch.pk).update(
             done=F("done") + done, skipped=F("skipped") + (len(rows) - done)
         )

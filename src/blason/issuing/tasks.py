@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from blason.issuing import batches
+from blason.issuing import awards, batches
 
 
 @task(queue_name="default")
 def award_batch(batch_uuid: str) -> str:
     """Award the rows of a confirmed spreadsheet (``batches.batch_run``); safe to run twice."""
     return batches.batch_run(batch_uuid)
+
+
+@task(queue_name="default")
+def send_award_emails(award_uuids: list[str]) -> int:
+    """Tell the recipients of a bulk award by e-mail (``awards.send_award_emails``)."""
+    return awards.send_award_emails(award_uuids)

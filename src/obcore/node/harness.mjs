@@ -2,8 +2,11 @@
 // VC stack (Data Integrity) and panva/jose (VC-JWT; Digital Bazaar's stack has no VC-JWT).
 // Reads one JSON request on stdin, writes one JSON answer on stdout. Offline: every context and
 // key document comes from npm packages or from the request's "documents".
-//   {"action": "verify", "credential": {...}, "documents": {url: doc}}
-//      -> {"verified": true|false, "error": "..."}
+//   {"action": "verify", "credential": {...}, "documents": {url: doc}, "check_status": bool}
+//      -> {"verified": true|false, "error": "...",
+//          "status": {"verified": bool, "revoked": bool, "error": "..."} with check_status}
+//      (check_status: the Bitstring Status List credential, from "documents", is verified and
+//      read with @digitalbazaar/vc-bitstring-status-list; a set bit is "revoked")
 //   {"action": "sign", "credential": {...}, "key": {Multikey with secretKeyMultibase},
 //    "date": "2026-01-01T00:00:00Z"} -> {"signed": {...}}
 //   {"action": "bench", "credential": {...}, "key": {...}, "count": N, "documents": {...},
@@ -22,6 +25,7 @@
 // when it has one, exp = validUntil when there is one.
 import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
+import {checkStatus as checkBitstringStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -137,11 +141,21 @@ async function handle(request) {
   try {
     if (request.action === 'verify') {
       const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+      const checkStatus = request.check_status
+        ? options => checkBitstringStatus({...options, suite, documentLoader})
+        : async () => ({verified: true});
       const result = await vc.verifyCredential({
-        credential: request.credential, suite, documentLoader,
-        checkStatus: async () => ({verified: true}),
+        credential: request.credential, suite, documentLoader, checkStatus,
       });
       answer = {verified: result.verified, error: errorText(result.error)};
+      if (request.check_status) {
+        const status = result.statusResult || {};
+        answer.status = {
+          verified: status.verified === true,
+          revoked: (status.results || []).some(entry => entry.status === true),
+          error: errorText(status.error),
+        };
+      }
     } else if (request.action === 'sign') {
       const keyPair = await Ed25519Multikey.from(request.key);
       const suite = new DataIntegrityProof({
