@@ -123,9 +123,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while the worker writes; IMMEDIATE transactions plus a busy
-    # timeout turn "database is locked" into a short wait.
+    # timeout turn "database is locked" into a short wait. SQLite's default page cache (2 MB)
+    # makes index updates read from the OS once the database outgrows it (a bulk award of
+    # 100,000 people slows by half): 32 MB of cache, and reads through a memory map.
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import multiprocessing
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +26,12 @@ from obcore.fastcanon import ShapeCanonicalizer
 from obcore.keys import KeyPair, key_from_pem
 from obcore.proofs.data_integrity import sign
 
-__all__ = ["MIN_SHARE", "sign_many"]
+__all__ = ["MIN_SHARE", "BulkSigner", "sign_many"]
 
 #: Below this many documents per process, sending them to a helper costs more than it saves.
 MIN_SHARE = 50
 
+logger = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
@@ -39,7 +42,7 @@ _helper_canonicalizer = ShapeCanonicalizer()
 def _helpers(count: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     with _pool_lock:
-        if _pool is None or _pool_size != count:
+        if _pool is None or _pool_size < count:
             if _pool is not None:
                 _pool.shutdown(cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
@@ -51,18 +54,32 @@ def _helpers(count: int) -> ProcessPoolExecutor:
         return _pool
 
 
-@atexit.register
-def _stop_helpers() -> None:
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
+def _forget_helpers() -> None:
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool, _pool_size = None, 0
+
+
+atexit.register(_forget_helpers)
+
+
+def _compact(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def _sign_share(
-    pem: bytes, verification_method: str, created: datetime | str | None, documents: str
-) -> list[dict[str, Any]]:
-    """What a helper process runs: its share of the documents (a JSON array), signed in order."""
+    pem: bytes,
+    verification_method: str,
+    created: datetime | str | None,
+    documents: str,
+    text: bool,
+) -> list[Any]:
+    """What a helper process runs: its share of the documents (a JSON array), signed in order,
+    as dicts or as compact JSON texts."""
     key = key_from_pem(pem)
-    return [
+    signed = [
         sign(
             document,
             key,
@@ -72,6 +89,104 @@ def _sign_share(
         )
         for document in json.loads(documents)
     ]
+    return [_compact(document) for document in signed] if text else signed
+
+
+class BulkSigner:
+    """Signs documents handed over part by part: with ``processes`` > 1, helper processes sign
+    each part while the caller goes on (building the next part, writing to a database);
+    ``results`` waits for them and returns every signed document in the order given.
+
+    ``sign_here`` signs a part in this process instead, for a caller with nothing else to do;
+    ``results`` also takes back the parts no helper has started yet and signs them here, so
+    that no process waits while another has work queued. With ``text``, each signed document
+    is returned as compact JSON (``separators=(",", ":")``, UTF-8 kept): cheaper to send back
+    from a helper than a dict, and what a store keeps anyway.
+
+    The helpers are a speed-up only: if one dies (killed, out of memory, or the caller's main
+    script cannot be imported again), this process signs the parts it had.
+    """
+
+    def __init__(
+        self,
+        key: KeyPair,
+        *,
+        verification_method: str,
+        created: datetime | str | None = None,
+        canonicalizer: ShapeCanonicalizer | None = None,
+        processes: int = 1,
+        text: bool = False,
+    ) -> None:
+        self._key = key
+        self._text = text
+        self._method = verification_method
+        self._created = created
+        self._canonicalizer = canonicalizer
+        self._helper_count = max(0, processes - 1)
+        self._pem = key.private_pem() if self._helper_count else b""
+        self._parts: list[tuple[list[Any], Future[list[Any]] | None]] = []
+
+    def _sign(self, part: Sequence[dict[str, Any]]) -> list[Any]:
+        signed = [
+            sign(
+                document,
+                self._key,
+                verification_method=self._method,
+                created=self._created,
+                canonicalizer=self._canonicalizer,
+            )
+            for document in part
+        ]
+        return [_compact(document) for document in signed] if self._text else signed
+
+    def submit(self, documents: Sequence[dict[str, Any]]) -> None:
+        """Hand a part over: to a helper when there are helpers and it is big enough."""
+        part = list(documents)
+        if not self._helper_count or len(part) < MIN_SHARE:
+            self.sign_here(part)
+            return
+        # As JSON text: plain values only (a str subclass from the caller's framework would
+        # make the helper import that framework to unpickle it), and quicker to send.
+        future = _helpers(self._helper_count).submit(
+            _sign_share, self._pem, self._method, self._created, json.dumps(part), self._text
+        )
+        self._parts.append((part, future))
+
+    def sign_here(self, documents: Sequence[dict[str, Any]]) -> None:
+        """Sign a part in this process."""
+        self._parts.append((self._sign(documents), None))
+
+    def results(self) -> list[Any]:
+        """Every signed document, in the order handed over (dicts, or texts with ``text``)."""
+        return list(self.iter_results())
+
+    def iter_results(self) -> Iterator[Any]:
+        """The signed documents in order, each part as soon as it is ready, so that the caller
+        can store the first ones while helpers still sign the others. Rather than wait for a
+        part, this process signs the last part no helper has started yet."""
+        parts = self._parts
+        self._parts = []
+        for number, (part, future) in enumerate(parts):
+            while future is not None and not future.done() and self._steal(parts, number + 1):
+                pass
+            if future is None:
+                yield from part
+                continue
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                logger.warning("a signing helper process failed; signing here", exc_info=True)
+                _forget_helpers()
+                yield from self._sign(part)
+
+    def _steal(self, parts: list[tuple[list[Any], Future[list[Any]] | None]], first: int) -> bool:
+        """Sign here the last of ``parts[first:]`` that no helper has started; False if none."""
+        for number in reversed(range(first, len(parts))):
+            part, future = parts[number]
+            if future is not None and future.cancel():
+                parts[number] = (self._sign(part), None)
+                return True
+        return False
 
 
 def sign_many(
@@ -84,40 +199,21 @@ def sign_many(
     processes: int = 1,
 ) -> list[dict[str, Any]]:
     """Sign every document (``eddsa-rdfc-2022``, as ``sign`` does), in order, using up to
-    ``processes`` processes: this one and ``processes - 1`` helpers. Documents of one shape
-    (a bulk award) gain the most; ``canonicalizer`` serves this process's share."""
+    ``processes`` processes: this one and ``processes - 1`` helpers, in equal shares
+    (``BulkSigner`` for documents built while others are signed).
+    Documents of one shape (a bulk award) gain the most; ``canonicalizer`` serves this
+    process's share."""
     documents = list(documents)
     shares = max(1, min(processes, len(documents) // MIN_SHARE))
-
-    def sign_here(part: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            sign(
-                document,
-                key,
-                verification_method=verification_method,
-                created=created,
-                canonicalizer=canonicalizer,
-            )
-            for document in part
-        ]
-
-    if shares == 1:
-        return sign_here(documents)
-    pem = key.private_pem()
-    size = -(-len(documents) // shares)  # ceiling: the caller's share is the last, smallest
-    pool = _helpers(shares - 1)
-    sent: list[Future[list[dict[str, Any]]]] = [
-        # As JSON text: plain values only (a str subclass from the caller's framework would
-        # make the helper import that framework to unpickle it), and quicker to send.
-        pool.submit(
-            _sign_share,
-            pem,
-            verification_method,
-            created,
-            json.dumps(documents[n * size : (n + 1) * size]),
-        )
-        for n in range(shares - 1)
-    ]
-    mine = sign_here(documents[(shares - 1) * size :])
-    signed = [document for future in sent for document in future.result()]
-    return signed + mine
+    signer = BulkSigner(
+        key,
+        verification_method=verification_method,
+        created=created,
+        canonicalizer=canonicalizer,
+        processes=shares,
+    )
+    size = -(-len(documents) // shares)  # ceiling: this process's share is the last, smallest
+    for n in range(shares - 1):
+        signer.submit(documents[n * size : (n + 1) * size])
+    signer.sign_here(documents[(shares - 1) * size :])
+    return signer.results()

@@ -214,7 +214,8 @@ class TestAwardMany:
         assert made[1].recipient_phone == "+33612345678"
         assert len({a.claim_code for a in made}) == 3
         assert len({(a.status_list, a.status_index) for a in made}) == 3
-        for award, who in zip(made, ["ines@example.org", "+33612345678", "Yanis Moreau"]):
+        recipients = ["ines@example.org", "+33612345678", "Yanis Moreau"]
+        for award, who in zip(made, recipients, strict=True):
             stored = Award.objects.get(pk=award.pk)
             report = verify_credential(stored.credential, fetcher=LocalFetcher(), recipient=who)
             assert report.state is State.VALID, report.checks

@@ -145,13 +145,13 @@ def test_award_a_few_hundred_people_from_a_spreadsheet(
 
     # The worker awards in small chunks, slowly enough for the page to see it move.
     monkeypatch.setattr(batches, "CHUNK_SIZE", 50)
-    real_award = awards.award_issue
+    real_award = awards.award_many
 
     def slow_award(**kwargs: Any) -> Any:
-        time.sleep(0.01)
+        time.sleep(0.5)  # each chunk of 50
         return real_award(**kwargs)
 
-    monkeypatch.setattr(awards, "award_issue", slow_award)
+    monkeypatch.setattr(awards, "award_many", slow_award)
     started = time.monotonic()
     run_worker()
     assert time.monotonic() - started > 3

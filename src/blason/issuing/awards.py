@@ -6,6 +6,7 @@ is rebuilt on the next request for it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import secrets
@@ -42,7 +43,7 @@ from blason.issuing.models import (
     Validity,
 )
 from obcore import ob3, status
-from obcore.bulk import sign_many
+from obcore.bulk import BulkSigner
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.proofs.data_integrity import sign
 
@@ -53,6 +54,8 @@ EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "j
 # Credentials of one badge share a shape: one process-wide canonicaliser makes each proof after
 # the first of a shape much cheaper (obcore.fastcanon; the proofs are byte-identical).
 _CANONICALIZER = ShapeCanonicalizer()
+# Credentials handed to a signing helper at a time in a bulk award.
+SIGNING_SLICE = 50
 
 
 def site(path: str) -> str:
@@ -537,6 +540,15 @@ def award_many(
     made: list[Award] = []
     evidence_rows: list[Evidence] = []
     unsigned: list[dict[str, Any]] = []
+    # Helper processes sign each slice while this one builds the next and writes the audit.
+    signer = BulkSigner(
+        private_key,
+        verification_method=method,
+        created=issued,
+        canonicalizer=_CANONICALIZER,
+        processes=settings.SIGNING_PROCESSES,
+        text=True,  # compact JSON, stored as signed
+    )
     entries = _allocate_status_entries(issuer, len(todo))
     codes = _unused_claim_codes(len(todo))
     for (position, recipient), (list_number, index), code in zip(todo, entries, codes, strict=True):
@@ -566,20 +578,12 @@ def award_many(
             else []
         )
         unsigned.append(_credential(award, evidence, shared))
+        if len(unsigned) == SIGNING_SLICE:
+            signer.submit(unsigned)
+            unsigned = []
         made.append(award)
         evidence_rows.extend(evidence)
-    signed = sign_many(
-        unsigned,
-        private_key,
-        verification_method=method,
-        created=issued,
-        canonicalizer=_CANONICALIZER,
-        processes=settings.SIGNING_PROCESSES,
-    )
-    for award, document in zip(made, signed, strict=True):
-        award.credential = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    Award.objects.bulk_create(made, batch_size=500)
-    Evidence.objects.bulk_create(evidence_rows, batch_size=500)
+    signer.submit(unsigned)
     audit.record_many(
         action="issuing.award.issued",
         actor=actor,
@@ -587,6 +591,14 @@ def award_many(
         targets=made,
         data={"badge": str(badge.uuid)},
     )
+    # Stored part by part as the signatures come in, while the helpers sign the rest.
+    signed = signer.iter_results()
+    for start in range(0, len(made), SIGNING_SLICE):
+        part = made[start : start + SIGNING_SLICE]
+        for award, text in zip(part, itertools.islice(signed, len(part)), strict=True):
+            award.credential = text
+        Award.objects.bulk_create(part)
+    Evidence.objects.bulk_create(evidence_rows, batch_size=500)
     told = [str(award.uuid) for award in made if award.recipient_email]
     if notify and told:
         from blason.core.tasks import enqueue_on_commit

@@ -53,7 +53,7 @@ def claim_url(code: str) -> str:
 
 def _batch(access: IssuerAccess, batch_uuid: str) -> AwardBatch:
     return get_object_or_404(
-        AwardBatch.objects.select_related("badge", "created_by").defer("rows"),
+        AwardBatch.objects.select_related("badge", "created_by"),
         issuer=access.issuer,
         uuid=batch_uuid,
     )
@@ -163,7 +163,7 @@ def batch_list(request: HttpRequest, slug: str) -> HttpResponse:
     listed = (
         AwardBatch.objects.filter(issuer=access.issuer)
         .select_related("badge", "created_by")
-        .defer("rows", "mapping")
+        .defer("mapping")
         .order_by("-created_at")
     )
     page = Paginator(listed, BATCHES_PAGE).get_page(request.GET.get("page"))
@@ -235,9 +235,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespon
 def batch_progress(request: HttpRequest, slug: str, batch_uuid: str) -> HttpResponse:
     """The progress, polled by the batch page; once finished, the page reloads itself."""
     access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
-    batch = get_object_or_404(
-        AwardBatch.objects.defer("rows"), issuer=access.issuer, uuid=batch_uuid
-    )
+    batch = get_object_or_404(AwardBatch, issuer=access.issuer, uuid=batch_uuid)
     if batch.status not in batches.ACTIVE and getattr(request, "htmx", False):
         return HttpResponseClientRefresh()
     context = {"batch": batch, "oob": True, "can_award": access.can(Role.AWARDER)}

@@ -40,6 +40,7 @@ from blason.issuing.models import (
     AwardBatch,
     BadgeClass,
     BadgeStatus,
+    BatchRows,
     BatchStatus,
     RecipientKind,
 )
@@ -48,7 +49,7 @@ from blason.issuing.spreadsheets import FIELDS, SpreadsheetError, Table, guess_c
 logger = logging.getLogger(__name__)
 
 # Rows awarded per transaction: progress moves by this much, and a crash loses at most this.
-CHUNK_SIZE = 200
+CHUNK_SIZE = 500
 # A batch with no progress for this long has lost its worker and may be resumed.
 STALLED_AFTER = timedelta(minutes=5)
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
@@ -127,9 +128,9 @@ def batch_check(*, badge: BadgeClass, actor: Any, content: bytes, source_name: s
                 "header": table.header,
                 "table": {"rows": table.rows, "lines": table.lines},
             },
-            rows=rows,
             total=counts["valid"],
         )
+        BatchRows.objects.create(batch=batch, rows=rows)
         audit.record(
             action="issuing.batch.checked",
             actor=actor,
@@ -141,7 +142,8 @@ def batch_check(*, badge: BadgeClass, actor: Any, content: bytes, source_name: s
 
 
 def _locked(batch: AwardBatch) -> AwardBatch:
-    return AwardBatch.objects.select_for_update().select_related("badge", "issuer").get(pk=batch.pk)
+    locked = AwardBatch.objects.select_for_update(of=("self",))
+    return locked.select_related("badge", "issuer", "content").get(pk=batch.pk)
 
 
 @transaction.atomic
@@ -158,10 +160,11 @@ def batch_set_columns(
         raise ActionRefused(_("Choose the columns among those of the file."))
     source = batch.mapping["table"]
     table = Table(header=header, rows=source["rows"], lines=source["lines"])
-    batch.rows = clean_rows(table, clean, holders_of(batch.badge))
+    batch.content.rows = clean_rows(table, clean, holders_of(batch.badge))
+    batch.content.save()
     batch.mapping = {**batch.mapping, "columns": clean}
     batch.total = summary(batch.rows)["valid"]
-    batch.save(update_fields=["rows", "mapping", "total"])
+    batch.save(update_fields=["mapping", "total"])
     audit.record(
         action="issuing.batch.columns_changed",
         actor=actor,
@@ -208,7 +211,8 @@ def batch_confirm(
     if not chosen:
         raise ActionRefused(_("There is nobody left to award in this file."))
     now = timezone.now()
-    batch.rows = chosen
+    batch.content.rows = chosen
+    batch.content.save()
     batch.total, batch.done, batch.skipped = len(chosen), 0, 0
     batch.narrative = narrative.strip()
     batch.language = language
@@ -322,7 +326,7 @@ def batch_run(batch_uuid: str) -> str:
     cancelled or stopped by an error. Safe to run twice, at the same time, or after a crash.
     Returns the status it leaves the batch in."""
     batch = (
-        AwardBatch.objects.select_related("badge__issuer", "created_by")
+        AwardBatch.objects.select_related("badge__issuer", "created_by", "content")
         .filter(uuid=batch_uuid)
         .first()
     )

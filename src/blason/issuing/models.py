@@ -7,6 +7,7 @@ claim link for events (``ClaimLink`` and the ``Claim`` each visitor makes).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -265,8 +266,8 @@ class AwardBatch(models.Model):
     """Awarding from a spreadsheet: uploaded, checked row by row (nothing issued while any row
     is wrong), then confirmed and awarded by a background task that reports its progress.
 
-    ``rows`` holds the cleaned rows ({"email", "phone", "name", "language", "narrative",
-    "evidence_url"}); ``source_sha256`` recognises a file submitted again for the same badge.
+    The cleaned rows are kept apart, in ``BatchRows`` (``batch.rows`` reads them);
+    ``source_sha256`` recognises a file submitted again for the same badge.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -279,7 +280,6 @@ class AwardBatch(models.Model):
     source_name = models.CharField(max_length=255)
     source_sha256 = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
-    rows = models.JSONField(default=list)
     narrative = models.TextField(blank=True)
     language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
@@ -300,6 +300,33 @@ class AwardBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge}: {self.source_name}"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The cleaned rows of the file (``BatchRows.rows``)."""
+        rows: list[dict[str, Any]] = self.content.rows
+        return rows
+
+
+class BatchRows(models.Model):
+    """The cleaned rows of an ``AwardBatch`` ({"line", "email", "phone", "name", "language",
+    "narrative", "evidence"}, and "problems" and "holder" while checked).
+
+    Kept out of the batch's own row, which the awarding task updates after every chunk: SQLite
+    rewrites a whole row on update, and a 100,000-line file is megabytes of JSON.
+    """
+
+    batch = models.OneToOneField(
+        AwardBatch, on_delete=models.CASCADE, primary_key=True, related_name="content"
+    )
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("award batch rows")
+        verbose_name_plural = _("award batch rows")
+
+    def __str__(self) -> str:
+        return str(self.batch)
 
 
 class ClaimLink(models.Model):

@@ -46,7 +46,6 @@ class Migration(migrations.Migration):
                 ("source_name", models.CharField(max_length=255)),
                 ("source_sha256", models.CharField(max_length=64)),
                 ("mapping", models.JSONField(default=dict)),
-                ("rows", models.JSONField(default=list)),
                 ("narrative", models.TextField(blank=True)),
                 ("language", models.CharField(blank=True, max_length=10)),
                 (
@@ -455,4 +454,24 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_recipient_salt_and_claim_codes, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="BatchRows",
+            fields=[
+                (
+                    "batch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="content",
+                        serialize=False,
+                        to="issuing.awardbatch",
+                    ),
+                ),
+                ("rows", models.JSONField(default=list)),
+            ],
+            options={
+                "verbose_name": "award batch rows",
+                "verbose_name_plural": "award batch rows",
+            },
+        ),
     ]
