@@ -266,6 +266,18 @@ class TestAwardMany:
         assert all(0 <= a.status_index < 16 for a in made)
 
 
+def test_a_sample_tells_a_status_list_is_far_from_half_full(
+    world: Any, published: Any, monkeypatch: Any, django_assert_num_queries: Any
+) -> None:
+    people = [awards.Recipient(name=f"P{n}") for n in range(60)]
+    awards.award_many(badge=published, actor=world.admin, recipients=people)
+    with django_assert_num_queries(1):  # 256 random indexes looked up, nothing counted
+        assert awards._entries_taken(world.org_a, 1, 100) < 1000
+    monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 128)
+    with django_assert_num_queries(2):  # adding 60 may reach the half: counted exactly
+        assert awards._entries_taken(world.org_a, 1, 60) == 60
+
+
 class TestAwardList:
     @pytest.fixture
     def many(self, world: Any, published: Any) -> list[Award]:

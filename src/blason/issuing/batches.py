@@ -19,6 +19,7 @@ same batch take turns on the locked batch row instead of awarding anything twice
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 # Rows awarded per transaction: progress moves by this much, and a crash loses at most this.
 CHUNK_SIZE = 500
+# Chunks between two refreshes of the database's statistics on awards (see awards).
+STATISTICS_EVERY = 20
 # A batch with no progress for this long has lost its worker and may be resumed.
 STALLED_AFTER = timedelta(minutes=5)
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
@@ -339,7 +342,10 @@ def batch_run(batch_uuid: str) -> str:
     if not started:
         return batch.status
     with translation.override(batch.language or settings.LANGUAGE_CODE):
+        chunks = itertools.count()
         while True:
+            if next(chunks) % STATISTICS_EVERY == 0:
+                awards.refresh_statistics()
             try:
                 outcome = _award_chunk(batch)
             except RowRefused as exc:

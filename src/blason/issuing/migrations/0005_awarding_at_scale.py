@@ -7,7 +7,7 @@ from django.conf import settings
 import json
 import secrets
 
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 # Crockford's base 32 without I, L, O, U: nothing to confuse when typed on a phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -22,6 +22,22 @@ def fill_recipient_salt_and_claim_codes(apps, schema_editor):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         award.claim_code = f"{code[:4]}-{code[4:]}"
         award.save(update_fields=["recipient_salt", "claim_code"])
+
+
+def compress_credentials_with_lz4(apps, schema_editor):
+    """PostgreSQL: credentials (a few kB of JSON each) are compressed with lz4 rather than the
+    default pglz, several times faster for about the same size, and a bulk award writes
+    thousands a second. Servers built without lz4 keep pglz."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    table = schema_editor.quote_name("issuing_award")
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias):
+            schema_editor.execute(
+                f"ALTER TABLE {table} ALTER COLUMN credential SET COMPRESSION lz4"
+            )
+    except DatabaseError:
+        pass
 
 
 class Migration(migrations.Migration):
@@ -454,6 +470,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_recipient_salt_and_claim_codes, migrations.RunPython.noop),
+        migrations.RunPython(compress_credentials_with_lz4, migrations.RunPython.noop),
         migrations.CreateModel(
             name="BatchRows",
             fields=[
