@@ -222,7 +222,8 @@ class TestAwardMany:
         evidence = json.loads(made[2].credential)["evidence"]
         assert evidence[0]["id"] == "https://example.org/photo"
         assert Evidence.objects.get().award == made[2]
-        assert AuditEntry.objects.filter(action="issuing.award.issued").count() == 3
+        (entry,) = AuditEntry.objects.filter(action="issuing.award.issued_many")
+        assert entry.data["awards"] == [str(award.uuid) for award in made]
         (mail,) = smtp_server.wait_for(1)  # only the e-mail address is written to
         assert mail["To"] == "ines@example.org"
         assert "You received the badge" in mail["Subject"]  # in her language
@@ -242,7 +243,7 @@ class TestAwardMany:
             awards.award_many(badge=published, actor=world.admin, recipients=people)
         assert refused.value.position == 3
         assert not Award.objects.exists()
-        assert not AuditEntry.objects.filter(action="issuing.award.issued").exists()
+        assert not AuditEntry.objects.filter(action="issuing.award.issued_many").exists()
 
     def test_a_few_queries_for_hundreds_of_people(
         self, world: Any, published: Any, django_assert_max_num_queries: Any
