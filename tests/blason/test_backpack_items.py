@@ -248,6 +248,7 @@ def item_urls(item: Item, collection: Collection) -> dict[str, tuple[str, str]]:
         "remove": ("post", reverse("backpack:item_remove", args=[item.uuid])),
         "image": ("get", reverse("backpack:item_image", args=[item.uuid])),
         "download": ("get", reverse("backpack:item_download", args=[item.uuid])),
+        "certificate": ("get", reverse("backpack:item_certificate", args=[item.uuid])),
         "collection": ("get", reverse("backpack:collection", args=[collection.uuid])),
         "collection_edit": ("post", reverse("backpack:collection", args=[collection.uuid])),
         "collection_delete": (
@@ -284,6 +285,7 @@ NAMES = [
     "remove",
     "image",
     "download",
+    "certificate",
     "collection",
     "collection_edit",
     "collection_delete",

@@ -93,6 +93,23 @@ def test_claim_with_a_code_on_a_phone(
     assert item.award == award
     assert Phone.objects.get(user=item.owner).number == "+33612345678"
 
+    # Share it to LinkedIn, copy its address, and download the certificate, in French.
+    linkedin = page.get_by_role("link", name="Ajouter à mon profil LinkedIn")
+    href = linkedin.get_attribute("href") or ""
+    assert href.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+    assert f"certId={award.uuid}" in href
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copier l\u2019adresse").click()
+    page.get_by_role("status").get_by_text("Adresse copiée.").wait_for()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.endswith(f"/awards/{award.uuid}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="en français").click()
+    saved = download.value
+    assert saved.suggested_filename == "certificat-accueil-du-public.pdf"
+    assert Path(saved.path()).read_bytes().startswith(b"%PDF-")
+    assert_accessible(page)
+
     page.get_by_role("navigation", name="Principal").get_by_role(
         "link", name=either("Mes badges", "My badges")
     ).click()

@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allauth.core.ratelimit import consume as ratelimit_consume
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blason.backpack import checking, claims, imports, selectors, services
+from blason.backpack import checking, claims, imports, selectors, services, sharing
 from blason.backpack.forms import ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
 from blason.backpack.views import PENDING_CODE, too_many
@@ -128,8 +130,31 @@ def item_detail(request: HttpRequest, item_uuid: str) -> HttpResponse:
         "note_form": NoteForm(initial={"note": item.note}),
         "collections_form": ItemCollectionsForm(user=user, initial={"collections": current}),
         "in_collections": [entry.collection for entry in item.entries.all()],
+        "share_url": sharing.public_url(item),
+        "linkedin_url": sharing.linkedin_url(item),
+        "embed_image": sharing.embed_image_url(item),
     }
     return render(request, "backpack/item.html", context)
+
+
+@login_required
+@require_GET
+def item_certificate(request: HttpRequest, item_uuid: str) -> HttpResponse:
+    """A printable PDF certificate of the badge, in French or English (``?lang=``), with a QR
+    code to the page where it is checked."""
+    user = current_user(request)
+    item = selectors.item_for(user, item_uuid)
+    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    language = "en" if language.startswith("en") else "fr"
+    holder = user.display_name or (item.award.recipient_name if item.award else "")
+    pdf = sharing.certificate_pdf(item, holder, language)
+    label = "certificat" if language == "fr" else "certificate"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{label}-{slugify(item.name)[:60]}.pdf"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

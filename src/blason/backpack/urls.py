@@ -32,6 +32,11 @@ urlpatterns = [
     path("backpack/badges/<uuid:item_uuid>/remove/", item_views.item_remove, name="item_remove"),
     path("backpack/badges/<uuid:item_uuid>/image", item_views.item_image, name="item_image"),
     path(
+        "backpack/badges/<uuid:item_uuid>/certificate.pdf",
+        item_views.item_certificate,
+        name="item_certificate",
+    ),
+    path(
         "backpack/badges/<uuid:item_uuid>/download",
         item_views.item_download,
         name="item_download",

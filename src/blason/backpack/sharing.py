@@ -1,0 +1,118 @@
+"""Sharing a badge from the backpack: its public address, a LinkedIn "Add to profile" link
+filled with the certification's fields, and a printable PDF certificate with a QR code to the
+page where anyone can check it.
+
+Only badges with a public page on this site (awarded here) can be shared by address: an
+imported badge is shared as its file (see the downloads).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from blason.backpack.models import Item
+from blason.issuing import awards
+from blason.issuing.content import short_language
+
+logger = logging.getLogger(__name__)
+
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+INK = "#1c2330"
+
+
+def public_url(item: Item) -> str | None:
+    """The page where anyone sees and checks this badge, when it has one on this site."""
+    return awards.award_url(item.award) if item.award is not None else None
+
+
+def embed_image_url(item: Item) -> str | None:
+    """The badge's image at a stable public address, for the embed code."""
+    if item.award is None or not item.award.badge.image:
+        return None
+    return awards.badge_image_url(item.award.badge)
+
+
+def linkedin_url(item: Item) -> str | None:
+    """LinkedIn's "Add licence or certification" form, filled in: name, issuer, dates, the
+    page that proves it and its identifier."""
+    url = public_url(item)
+    if url is None or item.award is None:
+        return None
+    fields: dict[str, str | int] = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": item.name,
+        "organizationName": item.issuer_name,
+    }
+    if item.issued_at:
+        fields.update(issueYear=item.issued_at.year, issueMonth=item.issued_at.month)
+    if item.expires_at:
+        fields.update(expirationYear=item.expires_at.year, expirationMonth=item.expires_at.month)
+    fields.update(certUrl=url, certId=str(item.award.uuid))
+    return f"{LINKEDIN_ADD}?{urlencode(fields)}"
+
+
+def _image_data_uri(item: Item) -> str:
+    """The badge image as PNG (SVGs drawn by resvg, as everywhere else), inline."""
+    from blason.issuing.images import ImageRejected, render_png
+
+    data = bytes(item.image) if item.image else b""
+    award = item.award
+    if not data and award is not None and award.badge.image:
+        try:
+            with award.badge.image.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            logger.warning("badge image of item %s could not be read", item.uuid)
+            return ""
+    if not data:
+        return ""
+    if not data.startswith(PNG_SIGNATURE):
+        try:
+            data = render_png(data, size=600)
+        except (ImageRejected, UnicodeDecodeError):
+            logger.warning("badge image of item %s could not be drawn", item.uuid)
+            return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def certificate_html(item: Item, holder: str, language: str) -> str:
+    language = short_language(language)
+    check_at = public_url(item) or settings.SITE_URL + "/verify/"
+    with translation.override(language):
+        context: dict[str, Any] = {
+            "item": item,
+            "holder": holder,
+            "image": _image_data_uri(item),
+            "check_at": check_at,
+            "check_address": check_at.split("://", 1)[-1],
+            "qr": segno.make(check_at, error="m").svg_data_uri(border=2, dark=INK),
+            "language": language,
+            "site_name": settings.SITE_NAME,
+        }
+        return render_to_string("backpack/certificate.html", context)
+
+
+def certificate_document(item: Item, holder: str, language: str) -> Any:
+    """The laid-out certificate (a ``weasyprint.Document``). Everything it shows is inline:
+    it never reaches the network nor the server's files."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    html = certificate_html(item, holder, language)
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+
+
+def certificate_pdf(item: Item, holder: str, language: str) -> bytes:
+    pdf = certificate_document(item, holder, language).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
