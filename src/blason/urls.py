@@ -58,6 +58,7 @@ urlpatterns = [
         award_views.evidence_file,
         name="evidence_file",
     ),
+    path("awards/<uuid:award_uuid>/preview.png", award_views.award_preview, name="award_preview"),
     path(
         "awards/<uuid:award_uuid>/badge.<str:extension>",
         award_views.award_image,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, Role
-from blason.issuing import awards
+from blason.issuing import awards, share_images
 from blason.issuing.images import ImageRejected, render_png
 from blason.issuing.local_fetch import LocalFetcher
 from blason.issuing.models import Award, BadgeClass, BadgeStatus, Evidence
@@ -215,6 +216,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "can_revoke": can_revoke,
             "revoke_form": RevokeForm(),
             "award_url": awards.award_url(award),
+            "preview_url": awards.site(reverse("award_preview", args=[award.uuid])),
             "image_is_svg": str(award.badge.image.name).endswith(".svg"),
             "evidence": list(award.evidence.all()),
         },
@@ -264,6 +266,17 @@ def award_image(request: HttpRequest, award_uuid: str, extension: str) -> HttpRe
     content_type = "image/svg+xml" if extension == "svg" else "image/png"
     response = HttpResponse(baked, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="badge-{award.uuid}.{extension}"'
+    return response
+
+
+@require_GET
+def award_preview(request: HttpRequest, award_uuid: str) -> HttpResponse:
+    """The award's preview image for social networks (``share_images``), in the language of
+    the request."""
+    award = _award(award_uuid)
+    png = share_images.preview_png(award, get_language() or settings.LANGUAGE_CODE)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -1,0 +1,89 @@
+"""The preview image of an award for social networks (Open Graph, Twitter cards): 1200 x 630,
+the badge's image beside its name and issuer, drawn server-side from an SVG with resvg.
+
+Only text written by the issuer and the site's own words appear, in the language of the page
+asked for; never the recipient's name or identifier (a shared link may travel further than the
+earner meant).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import textwrap
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from blason.issuing import content
+from blason.issuing.images import ImageRejected, render_png
+from blason.issuing.models import Award
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NAME_LINE = 18  # characters per line of the badge's name (3 lines at most; 56 px bold)
+
+
+def _badge_png(award: Award) -> bytes | None:
+    image = award.badge.image
+    if not image:
+        return None
+    try:
+        with image.open("rb") as handle:
+            data = handle.read()
+        return data if data.startswith(PNG_SIGNATURE) else render_png(data, size=400)
+    except (OSError, ImageRejected, UnicodeDecodeError):
+        logger.warning("badge image %s could not be drawn for a preview", image.name)
+        return None
+
+
+def preview_svg(award: Award, language: str) -> str:
+    with translation.override(content.short_language(language)):
+        text = content.badge_text(award.badge, language)
+        lines = textwrap.wrap(text.name, NAME_LINE)[:3] or [text.name[:NAME_LINE]]
+        if len(textwrap.wrap(text.name, NAME_LINE)) > 3:
+            lines[-1] = lines[-1][: NAME_LINE - 1] + "…"
+        issuer = _("Awarded by %(issuer)s") % {"issuer": award.issuer.name}
+        footer = _("Open Badge · signed and verifiable · %(site)s") % {"site": settings.SITE_NAME}
+    png = _badge_png(award)
+    left = 80
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f4f6fb"/>',
+        f'<rect width="{WIDTH}" height="14" fill="#1f4fb8"/>',
+    ]
+    if png is not None:
+        data = base64.b64encode(png).decode("ascii")
+        parts.append(
+            f'<image x="80" y="115" width="400" height="400" href="data:image/png;base64,{data}"/>'
+        )
+        left = 540
+    y = 230 - 33 * (len(lines) - 1)
+    for line in lines:
+        parts.append(
+            f'<text x="{left}" y="{y}" font-family="DejaVu Sans, sans-serif" font-size="56" '
+            f'font-weight="bold" fill="#1c2330">{escape(line)}</text>'
+        )
+        y += 68
+    parts.append(
+        f'<text x="{left}" y="{y + 24}" font-family="DejaVu Sans, sans-serif" font-size="32" '
+        f'fill="#1f4fb8">{escape(textwrap.shorten(issuer, 40, placeholder="…"))}</text>'
+    )
+    parts.append(
+        f'<text x="{left}" y="560" font-family="DejaVu Sans, sans-serif" font-size="24" '
+        f'fill="#4a5363">{escape(footer)}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def preview_png(award: Award, language: str) -> bytes:
+    import resvg_py
+
+    svg = preview_svg(award, language)
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=WIDTH, height=HEIGHT))
