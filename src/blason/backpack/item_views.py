@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blason.backpack import checking, claims, imports, selectors, services, sharing
+from blason.backpack.export import export_file
 from blason.backpack.forms import ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
 from blason.backpack.views import PENDING_CODE, too_many
+from blason.core import audit
 from blason.core.access import current_user
 from blason.issuing.models import RecipientKind
 
@@ -280,3 +282,17 @@ def item_download(request: HttpRequest, item_uuid: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="badge-{item.uuid}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> FileResponse:
+    """Everything the person keeps here, as one zip file (``backpack.export``)."""
+    user = current_user(request)
+    audit.record(action="backpack.data.exported", actor=user)
+    return FileResponse(
+        export_file(user),
+        as_attachment=True,
+        filename=f"blason-data-{timezone.now().date().isoformat()}.zip",
+        content_type="application/zip",
+    )
