@@ -82,3 +82,35 @@ def test_the_certificate(
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert f'filename="{file_name}' in response["Content-Disposition"]
+
+
+def test_cv_of_chosen_badges(client: Any, world: Any, item: Any) -> None:
+    other = imports.import_badge(user=world.member, text=op.data_integrity().payload)
+    client.force_login(world.member)
+    url = reverse("backpack:cv")
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert form.status_code == 200
+    assert item.name in form.text
+    assert other.name in form.text
+    nothing = client.get(url, {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert nothing.status_code == 400
+    assert "Choose at least one badge." in nothing.text
+    response = client.get(url, {"items": [str(item.uuid), str(other.uuid)], "lang": "fr"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert 'filename="cv-badges.pdf"' in response["Content-Disposition"]
+    document = sharing.cv_document([item, other], "Léa Martin", "fr")
+    text = laid_out_text(document)
+    for expected in ("Léa Martin", item.name, other.name):
+        assert expected in text
+    assert awards.award_url(item.award).split("://", 1)[1] in text
+    assert "2 Open Badges" in text
+
+
+def test_cv_takes_only_ones_own_badges(client: Any, world: Any, item: Any) -> None:
+    client.force_login(world.outsider)
+    response = client.get(
+        reverse("backpack:cv"), {"items": [str(item.uuid)], "lang": "fr"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert item.name not in response.text

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from blason.backpack.models import Collection
+from blason.backpack.models import Collection, Item
 from blason.issuing.awards import normalise_claim_code
 
 
@@ -107,3 +107,30 @@ class ItemCollectionsForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Collection.objects.filter(owner=user)
         field.to_field_name = "uuid"
+
+
+class CvForm(forms.Form):
+    """Which badges go into a "CV of badges", and in which language."""
+
+    items = forms.ModelMultipleChoiceField(
+        label=_("Badges to show"),
+        queryset=Item.objects.none(),
+        to_field_name="uuid",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one badge.")},
+    )
+    lang = forms.ChoiceField(
+        label=_("Language of the document"),
+        choices=[("fr", "Français"), ("en", "English")],
+        widget=forms.RadioSelect,
+        initial="fr",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["items"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Item.objects.filter(owner=user, hidden=False).order_by("-issued_at")
+        field.label_from_instance = lambda item: (  # type: ignore[method-assign,assignment]
+            f"{item.name} — {item.issuer_name}" if item.issuer_name else item.name
+        )

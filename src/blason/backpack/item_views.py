@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blason.backpack import checking, claims, imports, selectors, services, sharing
 from blason.backpack.export import export_file
-from blason.backpack.forms import ItemCollectionsForm, NoteForm
+from blason.backpack.forms import CvForm, ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
 from blason.backpack.views import PENDING_CODE, too_many
 from blason.core import audit
@@ -296,3 +296,26 @@ def export(request: HttpRequest) -> FileResponse:
         filename=f"blason-data-{timezone.now().date().isoformat()}.zip",
         content_type="application/zip",
     )
+
+
+@login_required
+@require_GET
+def cv(request: HttpRequest) -> HttpResponse:
+    """Choose badges for a "CV of badges"; with a valid choice, the PDF itself."""
+    user = current_user(request)
+    form = CvForm(request.GET or None, user=user, initial={"lang": _cv_language()})
+    if not request.GET or not form.is_valid():
+        status = 400 if request.GET else 200
+        return render(request, "backpack/cv_form.html", {"form": form}, status=status)
+    chosen = list(form.cleaned_data["items"])
+    language = form.cleaned_data["lang"]
+    pdf = sharing.cv_pdf(chosen, user.display_name, language)
+    label = "cv-badges" if language == "fr" else "badges-cv"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{label}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _cv_language() -> str:
+    return "en" if (translation.get_language() or "").startswith("en") else "fr"

@@ -102,17 +102,60 @@ def certificate_html(item: Item, holder: str, language: str) -> str:
 
 
 def certificate_document(item: Item, holder: str, language: str) -> Any:
-    """The laid-out certificate (a ``weasyprint.Document``). Everything it shows is inline:
-    it never reaches the network nor the server's files."""
+    return _document(certificate_html(item, holder, language))
+
+
+def certificate_pdf(item: Item, holder: str, language: str) -> bytes:
+    return _pdf(certificate_document(item, holder, language))
+
+
+def cv_html(items: list[Item], holder: str, language: str) -> str:
+    """A "CV of badges": the chosen badges, each with who awarded it, when, its state, and
+    where to check it (a QR code for those with a public page)."""
+    language = short_language(language)
+    with translation.override(language):
+        entries = []
+        for item in items:
+            url = public_url(item)
+            entries.append(
+                {
+                    "item": item,
+                    "image": _image_data_uri(item),
+                    "address": url.split("://", 1)[-1] if url else "",
+                    "qr": segno.make(url, error="m").svg_data_uri(border=1, dark=INK)
+                    if url
+                    else "",
+                }
+            )
+        context: dict[str, Any] = {
+            "entries": entries,
+            "holder": holder,
+            "language": language,
+            "site_name": settings.SITE_NAME,
+            "verify_address": (settings.SITE_URL + "/verify/").split("://", 1)[-1],
+        }
+        return render_to_string("backpack/cv.html", context)
+
+
+def cv_document(items: list[Item], holder: str, language: str) -> Any:
+    return _document(cv_html(items, holder, language))
+
+
+def cv_pdf(items: list[Item], holder: str, language: str) -> bytes:
+    return _pdf(cv_document(items, holder, language))
+
+
+def _document(html: str) -> Any:
+    """Lay out one of our pages (a ``weasyprint.Document``, whose boxes tests can read).
+    Everything it shows is inline: it never reaches the network nor the server's files."""
     import weasyprint
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"})
-    html = certificate_html(item, holder, language)
     return weasyprint.HTML(string=html, url_fetcher=fetcher).render()
 
 
-def certificate_pdf(item: Item, holder: str, language: str) -> bytes:
-    pdf = certificate_document(item, holder, language).write_pdf()
+def _pdf(document: Any) -> bytes:
+    pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

@@ -11,6 +11,7 @@ urlpatterns = [
     path("backpack/", item_views.backpack, name="list"),
     path("backpack/import/", views.import_badge, name="import"),
     path("backpack/export.zip", item_views.export, name="export"),
+    path("backpack/cv/", item_views.cv, name="cv"),
     path("backpack/identities/", views.identities, name="identities"),
     path(
         "backpack/identities/phones/<uuid:phone_uuid>/remove/",
