@@ -340,3 +340,19 @@ class TestAwardList:
         assert csv_as_reviewer["Content-Type"].startswith("text/html")
         client.logout()
         assert client.get(self.url(world)).status_code == 302
+
+
+def test_pages_of_the_awards_list_keep_the_search(
+    client: Any, world: Any, published: Any, monkeypatch: Any
+) -> None:
+    from blason.issuing import award_list
+
+    monkeypatch.setattr(award_list, "PAGE_SIZE", 2)
+    people = [awards.Recipient(name=f"Inès {n}") for n in range(5)]
+    awards.award_many(badge=published, actor=world.admin, recipients=people)
+    client.force_login(world.admin)
+    url = reverse("issuing:award_list", args=[world.org_a.slug])
+    page = client.get(url, {"q": "inès", "state": "valid"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'href="?q=in%C3%A8s&amp;state=valid&amp;page=2" rel="next"' in page.text
+    second = client.get(url, {"q": "inès", "state": "valid", "page": 2})
+    assert 'href="?q=in%C3%A8s&amp;state=valid&amp;page=1" rel="prev"' in second.text

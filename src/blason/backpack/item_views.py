@@ -60,8 +60,6 @@ def backpack(request: HttpRequest) -> HttpResponse:
         user, status=status, collection=collection, hidden=hidden, search=search
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     counts = selectors.status_counts(user)
     return render(
         request,
@@ -79,7 +77,6 @@ def backpack(request: HttpRequest) -> HttpResponse:
             ],
             "hidden": hidden,
             "search": search,
-            "query": query.urlencode(),
             "pending_code": _pending_code(request),
         },
     )
