@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
@@ -98,8 +98,9 @@ class BulkSigner:
     ``results`` waits for them and returns every signed document in the order given.
 
     ``sign_here`` signs a part in this process instead, for a caller with nothing else to do;
-    ``results`` also takes back the parts no helper has started yet and signs them here, so
-    that no process waits while another has work queued. With ``text``, each signed document
+    ``as_completed`` and ``results`` also take back the parts no helper has started yet and
+    sign them here when nothing else is ready, so that no process waits while another has
+    work queued. With ``text``, each signed document
     is returned as compact JSON (``separators=(",", ":")``, UTF-8 kept): cheaper to send back
     from a helper than a dict, and what a store keeps anyway.
 
@@ -158,35 +159,53 @@ class BulkSigner:
 
     def results(self) -> list[Any]:
         """Every signed document, in the order handed over (dicts, or texts with ``text``)."""
-        return list(self.iter_results())
+        signed: list[Any] = [None] * sum(len(part) for part, _future in self._parts)
+        for start, documents in self.as_completed():
+            signed[start : start + len(documents)] = documents
+        return signed
 
-    def iter_results(self) -> Iterator[Any]:
-        """The signed documents in order, each part as soon as it is ready, so that the caller
-        can store the first ones while helpers still sign the others. Rather than wait for a
-        part, this process signs the last part no helper has started yet."""
+    def as_completed(self) -> Iterator[tuple[int, list[Any]]]:
+        """Each part as ``(position of its first document, signed documents)`` as soon as it is
+        ready, in whatever order: the caller stores what is signed while helpers sign the rest.
+        When no part is ready, this process signs the last part no helper has started, rather
+        than wait; it waits only when every remaining part is being signed."""
         parts = self._parts
         self._parts = []
-        for number, (part, future) in enumerate(parts):
-            while future is not None and not future.done() and self._steal(parts, number + 1):
-                pass
-            if future is None:
-                yield from part
-                continue
-            try:
-                yield from future.result()
-            except BrokenProcessPool:
-                logger.warning("a signing helper process failed; signing here", exc_info=True)
-                _forget_helpers()
-                yield from self._sign(part)
+        starts = [0]
+        for part, _future in parts[:-1]:
+            starts.append(starts[-1] + len(part))
+        waiting = dict(enumerate(parts))
+        while waiting:
+            ready = [n for n, (_part, future) in waiting.items() if future is None or future.done()]
+            if not ready:
+                stolen = next(
+                    (
+                        n
+                        for n in sorted(waiting, reverse=True)
+                        if (entry := waiting[n][1]) is not None and entry.cancel()
+                    ),
+                    None,
+                )
+                if stolen is not None:
+                    waiting[stolen] = (self._sign(waiting[stolen][0]), None)
+                    ready = [stolen]
+                else:
+                    pending = [future for _part, future in waiting.values() if future is not None]
+                    wait(pending, return_when=FIRST_COMPLETED)
+                    continue
+            for number in ready:
+                part, future = waiting.pop(number)
+                yield starts[number], self._collect(part, future)
 
-    def _steal(self, parts: list[tuple[list[Any], Future[list[Any]] | None]], first: int) -> bool:
-        """Sign here the last of ``parts[first:]`` that no helper has started; False if none."""
-        for number in reversed(range(first, len(parts))):
-            part, future = parts[number]
-            if future is not None and future.cancel():
-                parts[number] = (self._sign(part), None)
-                return True
-        return False
+    def _collect(self, part: list[Any], future: Future[list[Any]] | None) -> list[Any]:
+        if future is None:
+            return part
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            logger.warning("a signing helper process failed; signing here", exc_info=True)
+            _forget_helpers()
+            return self._sign(part)
 
 
 def sign_many(

@@ -6,7 +6,6 @@ is rebuilt on the next request for it.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import secrets
@@ -56,6 +55,9 @@ EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "j
 _CANONICALIZER = ShapeCanonicalizer()
 # Credentials handed to a signing helper at a time in a bulk award.
 SIGNING_SLICE = 50
+# Awards per INSERT statement: short enough (under 4 kB of SQL) for psycopg to cache how it
+# rewrites the statement, instead of parsing a new one with a regular expression each time.
+INSERT_ROWS = 36
 
 
 def site(path: str) -> str:
@@ -647,13 +649,13 @@ def award_many(
             "awards": [str(award.uuid) for award in made],
         },
     )
-    # Stored part by part as the signatures come in, while the helpers sign the rest.
-    signed = signer.iter_results()
-    for start in range(0, len(made), SIGNING_SLICE):
-        part = made[start : start + SIGNING_SLICE]
-        for award, text in zip(part, itertools.islice(signed, len(part)), strict=True):
+    # Stored part by part as the signatures come in, in any order, while the helpers sign
+    # the rest.
+    for start, texts in signer.as_completed():
+        part = made[start : start + len(texts)]
+        for award, text in zip(part, texts, strict=True):
             award.credential = text
-        Award.objects.bulk_create(part)
+        Award.objects.bulk_create(part, batch_size=INSERT_ROWS)
     Evidence.objects.bulk_create(evidence_rows, batch_size=500)
     told = [str(award.uuid) for award in made if award.recipient_email]
     if notify and told:
