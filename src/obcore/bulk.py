@@ -4,8 +4,11 @@
 credentials a second on one core. A bulk award of 100,000 people is worth the other cores too:
 ``sign_many`` hands equal shares of the list to helper processes (started once, then kept for the
 life of the process) while the calling process signs its own share. The helpers are started with
-``forkserver``, never plain ``fork``: they begin from a clean interpreter that imports only
-``obcore``, so a threaded caller (a web server, a task worker) is never copied mid-operation.
+``forkserver``, never plain ``fork``: they begin from a fresh interpreter with ``obcore``
+preloaded, so a threaded caller (a web server, a task worker) is never copied mid-operation. As
+with every start method but ``fork``, Python imports the caller's main module again in each
+helper: a script needs the usual ``if __name__ == "__main__":`` guard, or its helpers fail and
+this process signs everything itself (console scripts such as ``blason`` have the guard).
 The proofs are the same as ``sign`` makes one by one: only the work is shared out.
 """
 
@@ -46,8 +49,8 @@ def _helpers(count: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
-            # Only obcore is loaded in the server the helpers are forked from: not the
-            # caller's main script (the default), which may not be safe to import twice.
+            # The fork server preloads obcore, not the caller's main module (Python's default
+            # preload): the helpers then start warm, whatever the caller's imports cost.
             context.set_forkserver_preload(["obcore.bulk"])
             _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
             _pool_size = count
