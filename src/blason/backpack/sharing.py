@@ -8,8 +8,6 @@ imported badge is shared as its file (see the downloads).
 
 from __future__ import annotations
 
-import base64
-import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,11 +19,9 @@ from django.utils import translation
 from blason.backpack.models import Item
 from blason.issuing import awards
 from blason.issuing.content import short_language
-
-logger = logging.getLogger(__name__)
+from blason.issuing.images import as_png, png_data_uri, stored_png
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 INK = "#1c2330"
 
 
@@ -61,27 +57,12 @@ def linkedin_url(item: Item) -> str | None:
 
 
 def _image_data_uri(item: Item) -> str:
-    """The badge image as PNG (SVGs drawn by resvg, as everywhere else), inline."""
-    from blason.issuing.images import ImageRejected, render_png
-
-    data = bytes(item.image) if item.image else b""
-    award = item.award
-    if not data and award is not None and award.badge.image:
-        try:
-            with award.badge.image.open("rb") as handle:
-                data = handle.read()
-        except OSError:
-            logger.warning("badge image of item %s could not be read", item.uuid)
-            return ""
-    if not data:
-        return ""
-    if not data.startswith(PNG_SIGNATURE):
-        try:
-            data = render_png(data, size=600)
-        except (ImageRejected, UnicodeDecodeError):
-            logger.warning("badge image of item %s could not be drawn", item.uuid)
-            return ""
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    """The badge's image as inline PNG: the imported copy, or the image of the badge awarded."""
+    if item.image:
+        png = as_png(bytes(item.image), size=600, what=f"image of item {item.uuid}")
+    else:
+        png = stored_png(item.award.badge.image, size=600) if item.award is not None else None
+    return png_data_uri(png)
 
 
 def certificate_html(item: Item, holder: str, language: str) -> str:

@@ -8,8 +8,6 @@ Fonts are the system's DejaVu (any Linux with Pango has it or an equivalent sans
 
 from __future__ import annotations
 
-import base64
-import logging
 from typing import Any
 
 import segno
@@ -18,15 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from blason.issuing import claims, content
-from blason.issuing.images import ImageRejected, render_png
+from blason.issuing.images import png_data_uri, stored_png
 from blason.issuing.models import ClaimLink
-
-logger = logging.getLogger(__name__)
 
 # Quartile error correction: a poster may be creased, taped over or photographed at an angle.
 QR_ERROR = "q"
 INK = "#1c2330"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def qr_code(link: ClaimLink) -> segno.QRCode:
@@ -56,27 +51,6 @@ def short_address(link: ClaimLink) -> str:
     return claims.link_url(link).split("://", 1)[-1]
 
 
-def _image_data_uri(link: ClaimLink) -> str:
-    """The badge's image for the poster (an SVG is drawn to PNG: resvg draws every SVG the
-    designer makes more faithfully than a print engine's SVG support)."""
-    image = link.badge.image
-    if not image:
-        return ""
-    try:
-        with image.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        logger.warning("badge image %s could not be read for a poster", image.name)
-        return ""
-    if not data.startswith(PNG_SIGNATURE):  # badge images are PNG or (cleaned) SVG
-        try:
-            data = render_png(data, size=600)
-        except (ImageRejected, UnicodeDecodeError):
-            logger.warning("badge image %s could not be drawn for a poster", image.name)
-            return ""
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
 def poster_html(link: ClaimLink, language: str) -> str:
     language = content.short_language(language)
     with translation.override(language):
@@ -89,7 +63,7 @@ def poster_html(link: ClaimLink, language: str) -> str:
             "window": claims.window_text(link),
             "address": short_address(link),
             "qr": qr_code(link).svg_data_uri(border=2, dark=INK),  # the page is the rest
-            "image": _image_data_uri(link),
+            "image": png_data_uri(stored_png(link.badge.image, size=600)),
             "language": language,
             "site_name": settings.SITE_NAME,
         }

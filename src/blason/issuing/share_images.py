@@ -8,8 +8,6 @@ earner meant).
 
 from __future__ import annotations
 
-import base64
-import logging
 import textwrap
 from xml.sax.saxutils import escape
 
@@ -18,27 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from blason.issuing import content
-from blason.issuing.images import ImageRejected, render_png
+from blason.issuing.images import png_data_uri, stored_png
 from blason.issuing.models import Award
 
-logger = logging.getLogger(__name__)
-
 WIDTH, HEIGHT = 1200, 630
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NAME_LINE = 18  # characters per line of the badge's name (3 lines at most; 56 px bold)
-
-
-def _badge_png(award: Award) -> bytes | None:
-    image = award.badge.image
-    if not image:
-        return None
-    try:
-        with image.open("rb") as handle:
-            data = handle.read()
-        return data if data.startswith(PNG_SIGNATURE) else render_png(data, size=400)
-    except (OSError, ImageRejected, UnicodeDecodeError):
-        logger.warning("badge image %s could not be drawn for a preview", image.name)
-        return None
 
 
 def preview_svg(award: Award, language: str) -> str:
@@ -49,7 +31,7 @@ def preview_svg(award: Award, language: str) -> str:
             lines[-1] = lines[-1][: NAME_LINE - 1] + "…"
         issuer = _("Awarded by %(issuer)s") % {"issuer": award.issuer.name}
         footer = _("Open Badge · signed and verifiable · %(site)s") % {"site": settings.SITE_NAME}
-    png = _badge_png(award)
+    png = stored_png(award.badge.image, size=400)
     left = 80
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -58,10 +40,7 @@ def preview_svg(award: Award, language: str) -> str:
         f'<rect width="{WIDTH}" height="14" fill="#1f4fb8"/>',
     ]
     if png is not None:
-        data = base64.b64encode(png).decode("ascii")
-        parts.append(
-            f'<image x="80" y="115" width="400" height="400" href="data:image/png;base64,{data}"/>'
-        )
+        parts.append(f'<image x="80" y="115" width="400" height="400" href="{png_data_uri(png)}"/>')
         left = 540
     y = 230 - 33 * (len(lines) - 1)
     for line in lines:
