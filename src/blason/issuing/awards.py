@@ -624,11 +624,7 @@ def award_many(
             _recipient(award, email=recipient.email, phone=recipient.phone, name=recipient.name)
         except ActionRefused as exc:
             raise RecipientRefused(position, str(exc)) from exc
-        evidence = (
-            [Evidence(award=award, position=0, url=recipient.evidence_url.strip())]
-            if recipient.evidence_url.strip()
-            else []
-        )
+        evidence = _evidence(award, [EvidenceInput(url=recipient.evidence_url)])
         unsigned.append(_credential(award, evidence, shared))
         if len(unsigned) == SIGNING_SLICE:
             signer.submit(unsigned)
