@@ -19,7 +19,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blason.backpack.models import Collection, Item, Phone, ReceivedFormat
+from blason.backpack.models import Collection, Item, Phone, PublicProfile, ReceivedFormat
 
 _RECEIVED_EXTENSIONS = {
     ReceivedFormat.PNG: "png",
@@ -60,6 +60,13 @@ def _profile(user: Any) -> dict[str, Any]:
             {"number": phone.number, "verified_at": phone.verified_at.isoformat()}
             for phone in Phone.objects.filter(user=user).order_by("number")
         ],
+        "public_page": next(
+            (
+                {"on": page.enabled, "slug": page.slug, "name": page.name, "about": page.headline}
+                for page in PublicProfile.objects.filter(user=user)
+            ),
+            None,
+        ),
     }
 
 

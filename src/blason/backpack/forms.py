@@ -134,3 +134,28 @@ class CvForm(forms.Form):
         field.label_from_instance = lambda item: (  # type: ignore[method-assign,assignment]
             f"{item.name} — {item.issuer_name}" if item.issuer_name else item.name
         )
+
+
+class PublicProfileForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("Turn my public page on"),
+        required=False,
+        help_text=_("Only the badges and collections you make public appear on it."),
+    )
+    name = forms.CharField(
+        label=_("Name shown on the page"),
+        max_length=150,
+        required=False,
+        help_text=_("For example your first name and the initial of your last name."),
+    )
+    headline = forms.CharField(
+        label=_("A few words about you (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: “Young volunteer, looking for an apprenticeship in cooking”."),
+    )
+    slug = forms.SlugField(
+        label=_("Address of the page"),
+        max_length=60,
+        help_text=_("Letters without accents, digits and dashes. It is the end of the address."),
+    )

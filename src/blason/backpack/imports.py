@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -133,17 +134,7 @@ def _refused(report: Any) -> ImportRefused:
     return ImportRefused(f"{headline} {checking.first_failure(report)}".strip())
 
 
-def import_badge(
-    *,
-    user: Any,
-    content: bytes | None = None,
-    file_name: str = "",
-    text: str = "",
-    fetcher: Fetcher | None = None,
-) -> Item:
-    """Import a badge given as a file (``content``: baked PNG/SVG, JSON, JWS) or as ``text``
-    (a URL, JSON or a JWS). Raises ``ImportRefused`` (nothing stored) or ``AlreadyInBackpack``.
-    """
+def _received(content: bytes | None, text: str) -> Received:
     if content is not None:
         if len(content) > settings.VERIFY_MAX_BYTES:
             raise ImportRefused(_("The file is too large."))
@@ -159,6 +150,22 @@ def import_badge(
                 "computer, so it was not opened."
             )
         )
+    return received
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A received badge that passed obcore's checks, before anything is stored."""
+
+    received: Received
+    checked: checking.Checked
+    credential: str  # exactly as found in what was received
+    document: dict[str, Any]
+    kept: bytes  # what is kept of what was received
+    key: str
+
+
+def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
     source: Any = received.text or received.data
     checked = checking.check(source, fetcher=fetcher)
     report = checked.report
@@ -180,28 +187,31 @@ def import_badge(
     if received.format == ReceivedFormat.URL:
         kept = checked.fetched.fetched[received.url].body
     key = reading.credential_key(document, credential)
-    existing = Item.objects.filter(owner=user, credential_key=key).first()
-    if existing is not None:
-        raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
-    info = reading.details(document, _lookup(checked))
-    award = _local_award(key)
+    return _Verified(received, checked, credential, dict(document), kept, key)
+
+
+def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
+    """The backpack item for a verified badge (not saved); fetches the badge image."""
+    received, checked, report = verified.received, verified.checked, verified.checked.report
+    info = reading.details(verified.document, _lookup(checked))
+    award = _local_award(verified.key)
     image = None
     if award is None:
         if received.format in (ReceivedFormat.PNG, ReceivedFormat.SVG):
             image = checking.clean_image(received.data)
         if image is None and info.image:
             image = checking.fetch_image(info.image, checked.fetched)
-    item = Item(
+    return Item(
         owner=user,
         source=ItemSource.IMPORT,
         award=award,
-        received=kept,
+        received=verified.kept,
         received_format=received.format,
         received_name=file_name[:255],
-        received_sha256=hashlib.sha256(kept).hexdigest(),
+        received_sha256=hashlib.sha256(verified.kept).hexdigest(),
         source_url=received.url[:2000],
-        credential=credential,
-        credential_key=key,
+        credential=verified.credential,
+        credential_key=verified.key,
         version=report.version or "",
         name=(info.name or (award.badge.name if award else "") or _("Badge"))[:300],
         description=info.description,
@@ -217,6 +227,25 @@ def import_badge(
         checked_at=timezone.now(),
         report=checking.report_json(report),
     )
+
+
+def import_badge(
+    *,
+    user: Any,
+    content: bytes | None = None,
+    file_name: str = "",
+    text: str = "",
+    fetcher: Fetcher | None = None,
+) -> Item:
+    """Import a badge given as a file (``content``: baked PNG/SVG, JSON, JWS) or as ``text``
+    (a URL, JSON or a JWS). Raises ``ImportRefused`` (nothing stored) or ``AlreadyInBackpack``.
+    """
+    verified = _verify(_received(content, text), fetcher)
+    key = verified.key
+    existing = Item.objects.filter(owner=user, credential_key=key).first()
+    if existing is not None:
+        raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
+    item = _new_item(user, verified, file_name)
     try:
         with transaction.atomic():
             item.save()
@@ -224,7 +253,11 @@ def import_badge(
                 action="backpack.item.imported",
                 actor=user,
                 target=item,
-                data={"format": received.format, "version": item.version, "state": item.status},
+                data={
+                    "format": verified.received.format,
+                    "version": item.version,
+                    "state": item.status,
+                },
             )
     except IntegrityError:  # the same badge, imported twice at the same moment
         existing = Item.objects.filter(owner=user, credential_key=key).first()
@@ -232,6 +265,88 @@ def import_badge(
             raise
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing) from None
     return item
+
+
+def _same_id(a: str, b: str) -> bool:
+    """Open Badges 3.0 credential equality compares ids after percent-decoding and trimming."""
+    return unquote(a).strip() == unquote(b).strip()
+
+
+# What a replacement changes: everything read from the new credential. The person's own
+# choices (note, hidden, public, collections) and the item's identity stay.
+_REPLACED_FIELDS = (
+    "award",
+    "received",
+    "received_format",
+    "received_name",
+    "received_sha256",
+    "source_url",
+    "credential",
+    "credential_key",
+    "version",
+    "name",
+    "description",
+    "criteria",
+    "issuer_name",
+    "issuer_id",
+    "issuer_url",
+    "issued_at",
+    "expires_at",
+    "image",
+    "image_type",
+    "status",
+    "checked_at",
+    "report",
+)
+
+
+def upsert_badge(
+    *,
+    user: Any,
+    text: str,
+    fetcher: Fetcher | None = None,
+    audit_data: dict[str, Any] | None = None,
+) -> tuple[Item, bool]:
+    """Add a badge given as JSON or a compact JWS, or replace the copy already kept (the Open
+    Badges 3.0 API's upsertCredential). The same badge is the one with the same credential id
+    and the same issuer id (OB 3.0 "credential equality"). Returns the item and whether it was
+    created. Raises ``ImportRefused`` (nothing stored), also when another issuer's badge with
+    the same id is already kept.
+    """
+    received = _received(None, text)
+    if received.format not in (ReceivedFormat.JSON, ReceivedFormat.JWS):
+        raise ImportRefused(_("Give the badge itself: its JSON or its compact JWS."))
+    verified = _verify(received, fetcher)
+    issuer_id = reading.details(verified.document, lambda url: None).issuer_id
+    keys = {verified.key, unquote(verified.key).strip()}
+    existing = None
+    for candidate in Item.objects.filter(owner=user, credential_key__in=keys):
+        if not _same_id(candidate.issuer_id, issuer_id):
+            raise ImportRefused(
+                _("Another badge with the same identifier, from another issuer, is already kept.")
+            )
+        existing = candidate
+    item = _new_item(user, verified, "")
+    data = {
+        "format": received.format,
+        "version": item.version,
+        "state": item.status,
+        **(audit_data or {}),
+    }
+    if existing is None:
+        try:
+            with transaction.atomic():
+                item.save()
+                audit.record(action="backpack.item.imported", actor=user, target=item, data=data)
+        except IntegrityError:
+            raise ImportRefused(_("This badge is already in your backpack.")) from None
+        return item, True
+    for field in _REPLACED_FIELDS:
+        setattr(existing, field, getattr(item, field))
+    with transaction.atomic():
+        existing.save(update_fields=list(_REPLACED_FIELDS))
+        audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
+    return existing, False
 
 
 def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:

@@ -243,7 +243,10 @@ def _own_item(request: HttpRequest, item_uuid: str, *fields: str) -> Item:
 def item_image(request: HttpRequest, item_uuid: str) -> HttpResponse:
     """The cleaned copy of an imported badge's image. SVGs are sandboxed besides being
     rebuilt, in case one is ever opened on its own."""
-    item = _own_item(request, item_uuid, "image", "image_type")
+    return image_response(_own_item(request, item_uuid, "image", "image_type"))
+
+
+def image_response(item: Item) -> HttpResponse:
     if not item.image or item.image_type not in ("png", "svg"):
         raise Http404
     content_type = "image/svg+xml" if item.image_type == "svg" else "image/png"
@@ -267,7 +270,12 @@ _DOWNLOAD_TYPES = {
 @require_GET
 def item_download(request: HttpRequest, item_uuid: str) -> HttpResponse:
     """What was received, byte for byte, as a download."""
-    item = _own_item(request, item_uuid, "uuid", "received", "received_format", "credential")
+    return download_response(
+        _own_item(request, item_uuid, "uuid", "received", "received_format", "credential")
+    )
+
+
+def download_response(item: Item) -> HttpResponse:
     received = bytes(item.received)
     extension, content_type = _DOWNLOAD_TYPES.get(
         ReceivedFormat(item.received_format),

@@ -203,3 +203,28 @@ class CollectionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} in {self.collection}"
+
+
+class PublicProfile(models.Model):
+    """A person's public page of badges, at ``/people/<slug>``: off until they turn it on, and
+    then it shows only the badges and collections they made public, under the name they chose
+    (never their e-mail address)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_profile"
+    )
+    slug = models.SlugField(_("address of the page"), max_length=60, unique=True)
+    enabled = models.BooleanField(_("my public page is on"), default=False)
+    name = models.CharField(_("name shown"), max_length=150)
+    headline = models.CharField(_("a few words about you (optional)"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("public profile")
+        verbose_name_plural = _("public profiles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("backpack:public_profile", args=[self.slug])

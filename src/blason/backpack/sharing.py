@@ -2,8 +2,8 @@
 filled with the certification's fields, and a printable PDF certificate with a QR code to the
 page where anyone can check it.
 
-Only badges with a public page on this site (awarded here) can be shared by address: an
-imported badge is shared as its file (see the downloads).
+A badge awarded here is shared by its award's public page; an imported badge by its share page
+(``/shared/<uuid>``), which exists only once its owner made it public (``profiles``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from blason.backpack.models import Item
@@ -27,21 +28,27 @@ INK = "#1c2330"
 
 def public_url(item: Item) -> str | None:
     """The page where anyone sees and checks this badge, when it has one on this site."""
-    return awards.award_url(item.award) if item.award is not None else None
+    if item.award is not None:
+        return awards.award_url(item.award)
+    if item.public:
+        return awards.site(reverse("backpack:shared", args=[item.uuid]))
+    return None
 
 
 def embed_image_url(item: Item) -> str | None:
     """The badge's image at a stable public address, for the embed code."""
-    if item.award is None or not item.award.badge.image:
-        return None
-    return awards.badge_image_url(item.award.badge)
+    if item.award is not None:
+        return awards.badge_image_url(item.award.badge) if item.award.badge.image else None
+    if item.public and item.image_type:
+        return awards.site(reverse("backpack:shared_image", args=[item.uuid]))
+    return None
 
 
 def linkedin_url(item: Item) -> str | None:
     """LinkedIn's "Add licence or certification" form, filled in: name, issuer, dates, the
     page that proves it and its identifier."""
     url = public_url(item)
-    if url is None or item.award is None:
+    if url is None:
         return None
     fields: dict[str, str | int] = {
         "startTask": "CERTIFICATION_NAME",
@@ -52,7 +59,7 @@ def linkedin_url(item: Item) -> str | None:
         fields.update(issueYear=item.issued_at.year, issueMonth=item.issued_at.month)
     if item.expires_at:
         fields.update(expirationYear=item.expires_at.year, expirationMonth=item.expires_at.month)
-    fields.update(certUrl=url, certId=str(item.award.uuid))
+    fields.update(certUrl=url, certId=str(item.award.uuid if item.award else item.uuid))
     return f"{LINKEDIN_ADD}?{urlencode(fields)}"
 
 

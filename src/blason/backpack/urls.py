@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.backpack import collection_views, item_views, views
+from blason.backpack import collection_views, item_views, public_views, views
 
 app_name = "backpack"
 
@@ -8,7 +8,14 @@ urlpatterns = [
     # The claim addresses go into e-mails and onto printed QR codes: change them never.
     path("claim/", views.claim_enter, name="claim_enter"),
     path("claim/<str:code>", views.claim, name="claim"),
+    # Public pages a person chose to show (``profiles``): stable addresses, shared on the web.
+    path("people/<slug:slug>", public_views.public_profile, name="public_profile"),
+    path("shared/<uuid:item_uuid>", public_views.shared, name="shared"),
+    path("shared/<uuid:item_uuid>/image", public_views.shared_image, name="shared_image"),
+    path("shared/<uuid:item_uuid>/preview.png", public_views.shared_preview, name="shared_preview"),
+    path("shared/<uuid:item_uuid>/download", public_views.shared_download, name="shared_download"),
     path("backpack/", item_views.backpack, name="list"),
+    path("backpack/profile/", public_views.profile_settings, name="profile_settings"),
     path("backpack/import/", views.import_badge, name="import"),
     path("backpack/export.zip", item_views.export, name="export"),
     path("backpack/cv/", item_views.cv, name="cv"),
@@ -26,6 +33,7 @@ urlpatterns = [
         item_views.item_visibility,
         name="item_visibility",
     ),
+    path("backpack/badges/<uuid:item_uuid>/public/", public_views.item_public, name="item_public"),
     path(
         "backpack/badges/<uuid:item_uuid>/collections/",
         item_views.item_collections,
@@ -53,6 +61,11 @@ urlpatterns = [
         "backpack/collections/<uuid:collection_uuid>/delete/",
         collection_views.collection_delete,
         name="collection_delete",
+    ),
+    path(
+        "backpack/collections/<uuid:collection_uuid>/public/",
+        public_views.collection_public,
+        name="collection_public",
     ),
     path(
         "backpack/collections/<uuid:collection_uuid>/move/",

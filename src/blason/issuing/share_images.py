@@ -1,5 +1,6 @@
-"""The preview image of an award for social networks (Open Graph, Twitter cards): 1200 x 630,
-the badge's image beside its name and issuer, drawn server-side from an SVG with resvg.
+"""The preview image of an award, or of a badge shared from a backpack, for social networks
+(Open Graph, Twitter cards): 1200 x 630, the badge's image beside its name and issuer, drawn
+server-side from an SVG with resvg.
 
 Only text written by the issuer and the site's own words appear, in the language of the page
 asked for; never the recipient's name or identifier (a shared link may travel further than the
@@ -24,14 +25,18 @@ NAME_LINE = 18  # characters per line of the badge's name (3 lines at most; 56 p
 
 
 def preview_svg(award: Award, language: str) -> str:
+    text = content.badge_text(award.badge, language)
+    return card_svg(text.name, award.issuer.name, stored_png(award.badge.image, size=400), language)
+
+
+def card_svg(name: str, issuer_name: str, png: bytes | None, language: str) -> str:
+    """The card itself: a badge's image (PNG, if any), its name and who awarded it."""
     with translation.override(content.short_language(language)):
-        text = content.badge_text(award.badge, language)
-        lines = textwrap.wrap(text.name, NAME_LINE)[:3] or [text.name[:NAME_LINE]]
-        if len(textwrap.wrap(text.name, NAME_LINE)) > 3:
+        lines = textwrap.wrap(name, NAME_LINE)[:3] or [name[:NAME_LINE]]
+        if len(textwrap.wrap(name, NAME_LINE)) > 3:
             lines[-1] = lines[-1][: NAME_LINE - 1] + "…"
-        issuer = _("Awarded by %(issuer)s") % {"issuer": award.issuer.name}
+        issuer = _("Awarded by %(issuer)s") % {"issuer": issuer_name}
         footer = _("Open Badge · signed and verifiable · %(site)s") % {"site": settings.SITE_NAME}
-    png = stored_png(award.badge.image, size=400)
     left = 80
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -62,7 +67,10 @@ def preview_svg(award: Award, language: str) -> str:
 
 
 def preview_png(award: Award, language: str) -> bytes:
+    return render_png(preview_svg(award, language))
+
+
+def render_png(svg: str) -> bytes:
     import resvg_py
 
-    svg = preview_svg(award, language)
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=WIDTH, height=HEIGHT))
