@@ -271,7 +271,10 @@ class _Shared:
 
 
 def _credential(
-    award: Award, evidence: list[Evidence], shared: _Shared | None = None
+    award: Award,
+    evidence: list[Evidence],
+    shared: _Shared | None = None,
+    endorsements: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     shared = shared or _Shared(award.badge)
     subject = ob3.AchievementSubject(
@@ -295,6 +298,7 @@ def _credential(
             )
             for item in evidence
         ),
+        endorsement=tuple(endorsements),
         credential_status=status.build_status_entry(
             status_list_credential=shared.status_list_url(award.status_list),
             index=award.status_index,
@@ -352,6 +356,8 @@ def award_issue(
     batch: AwardBatch | None = None,
     notify: bool = True,
     issued_at: datetime | None = None,
+    award_uuid: uuid.UUID | None = None,
+    endorsements: Sequence[dict[str, Any]] = (),
 ) -> Award:
     """Award ``badge`` to a person known by e-mail, phone number or only a name.
 
@@ -360,6 +366,9 @@ def award_issue(
     awarding again returns the existing award instead of a second one. A recipient with an
     e-mail address is told by e-mail, in ``language``; the others get their claim code from
     the awarder. ``issued_at`` records a badge earned earlier (never in the future).
+    ``award_uuid`` gives the award an address chosen beforehand, and ``endorsements`` are
+    signed EndorsementCredentials embedded verbatim (``blason.peers``: each validator's,
+    which names that address).
     """
     if badge.status != BadgeStatus.PUBLISHED:
         raise ActionRefused(_("Only a published badge can be awarded."))
@@ -378,7 +387,7 @@ def award_issue(
     issued = now if issued_at is None else issued_at.replace(microsecond=0)
     list_number, index = _allocate_status_entry(issuer)
     award = Award(
-        uuid=uuid.uuid4(),
+        uuid=award_uuid or uuid.uuid4(),
         badge=badge,
         issuer=issuer,
         narrative=narrative.strip(),
@@ -397,7 +406,7 @@ def award_issue(
     evidence_rows = _evidence(award, evidence)
     key = keys.signing_key_for(issuer)
     signed = sign(
-        _credential(award, evidence_rows),
+        _credential(award, evidence_rows, endorsements=endorsements),
         keys.private_key(key),
         verification_method=documents.verification_method_id(issuer, key),
         created=issued,

@@ -10,6 +10,14 @@ the space's roles.
 Views reach workshops only through :func:`workshop_for_member` (404 for non-members, 403 for a
 missing role, like ``blason.core.access``); services check again with :func:`require_member`
 and :func:`require_facilitator`, so no caller can skip the rule.
+
+**Validators** of badge requests are members of the space whom the badge's ``PeerRule`` names:
+every member, the members who have the badge ("those who have it can give it"), the members who
+have another badge of the space (ambassadors), the members with the reviewer role or above, or
+members chosen by name. :func:`may_validate` decides for one person, from a
+:class:`ValidatorFacts` read once per person (so a list of requests costs no query per row);
+``selectors.validators_of`` gives the same people as a queryset (reminders, counts). The rules
+are the same everywhere: facilitators edit them, every member reads them.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from django.utils.translation import gettext as _
 from blason.core.access import IssuerAccess, issuer_for_member, role_at_least
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, IssuerKind, Membership, Role
-from blason.peers.models import Workshop
+from blason.peers.models import PeerRule, Validators, Workshop
 
 FACILITATOR_ROLE: str = Role.EDITOR
 MEMBER_ROLE: str = Role.VIEWER  # the role given by the join link
@@ -100,3 +108,42 @@ def workshop_for_member(
     if workshop is None:
         raise Http404
     return WorkshopAccess(access=access, workshop=workshop)
+
+
+# Who may validate a badge request ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidatorFacts:
+    """What decides whether one person may validate: their role in each space, the badges they
+    hold, and the rules that name them. Read with ``selectors.validator_facts`` (three
+    queries), whatever the number of requests looked at."""
+
+    user_id: int | None
+    roles: dict[int, str]  # issuer id -> role
+    held_badges: frozenset[int]
+    named_in: frozenset[int]  # PeerRule ids
+
+
+def may_validate(rule: PeerRule | None, issuer_id: int, facts: ValidatorFacts) -> bool:
+    """Whether the person of ``facts`` is a validator under ``rule`` (a badge of the space
+    ``issuer_id``). Not whether they may answer one request: see ``why_not_validate``."""
+    if rule is None or facts.user_id is None:
+        return False
+    role = facts.roles.get(issuer_id)
+    if role is None:
+        return False
+    kind = rule.validators
+    if kind == Validators.MEMBERS:
+        return True
+    if kind == Validators.HOLDERS:
+        return rule.badge_id in facts.held_badges
+    if kind == Validators.AMBASSADORS:
+        return (
+            rule.ambassador_badge_id is not None and rule.ambassador_badge_id in facts.held_badges
+        )
+    if kind == Validators.REVIEWERS:
+        return role_at_least(role, Role.REVIEWER)
+    if kind == Validators.NAMED:
+        return rule.pk in facts.named_in
+    return False

@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from blason.issuing.models import BadgeClass
-from blason.peers.models import CriterionGroup, Majority, ValidationRule, VoteChoice
+from blason.peers.models import (
+    CriterionGroup,
+    Decision,
+    Majority,
+    ValidationRule,
+    Validators,
+    VoteChoice,
+)
 from blason.peers.services import MAX_QUORUM
 
 
@@ -158,3 +165,141 @@ class VoteForm(forms.Form):
 
 class ShowNameForm(forms.Form):
     show_name = forms.BooleanField(required=False)
+
+
+# Badge requests and peer validation -------------------------------------------------------------
+
+
+class RequestForm(forms.Form):
+    description = forms.CharField(
+        label=_("What did you do?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text=_("Tell it simply, as you would tell the group: when, where, with whom."),
+    )
+    evidence_url = forms.URLField(
+        label=_("A link that shows it (optional)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A photo, a video, a page…"),
+    )
+    evidence_file = forms.FileField(
+        label=_("A photo or a document (optional)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from blason.core.exceptions import ActionRefused
+        from blason.issuing.awards import evidence_file_type
+
+        data = super().clean() or {}
+        upload = data.get("evidence_file")
+        if upload is not None:
+            content = upload.read()
+            try:
+                evidence_file_type(content)
+            except ActionRefused as exc:
+                self.add_error("evidence_file", str(exc))
+            data["evidence_content"] = content
+        return data
+
+
+class ValidationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your answer"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    observed_on = forms.DateField(
+        label=_("When did you see it?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    place = forms.CharField(
+        label=_("Where?"), max_length=200, help_text=_("For example: “the Tuesday workshop”.")
+    )
+    observation = forms.CharField(
+        label=_("What did you see?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+    comment = forms.CharField(
+        label=_("A word for the person (needed if something is missing)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        help_text=_("If you answer “not yet”, say what is missing, so they know what to work on."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == Decision.REFUSE and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what is missing."))
+        return data
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "display_name", "") or _("A member without a name"))
+
+
+class BadgeChoiceField(forms.ModelChoiceField[BadgeClass]):
+    def label_from_instance(self, obj: BadgeClass) -> str:
+        return obj.name
+
+
+class RuleForm(forms.Form):
+    accepts_requests = forms.BooleanField(
+        label=_("People can ask for this badge"), required=False, initial=True
+    )
+    validators = forms.ChoiceField(
+        label=_("Who validates the requests?"),
+        choices=Validators.choices,
+        initial=Validators.MEMBERS,
+        widget=forms.RadioSelect,
+    )
+    ambassador_badge = BadgeChoiceField(
+        label=_("Badge the ambassadors have"),
+        queryset=BadgeClass.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        empty_label=_("Choose a badge"),
+        help_text=_("Only for “members who have another badge”: for example “Badge ambassador”."),
+    )
+    reviewers = MemberChoiceField(
+        label=_("Validators chosen by name"),
+        queryset=BadgeClass.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for “members chosen by name”."),
+    )
+    approvals_needed = forms.IntegerField(
+        label=_("How many approvals are needed?"),
+        min_value=1,
+        max_value=20,
+        initial=3,
+        help_text=_(
+            "The badge is awarded when this many validators approve. If as many say "
+            "something is missing, the request is closed and the person can ask again later."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, badges: QuerySet[BadgeClass], members: QuerySet[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        ambassador = self.fields["ambassador_badge"]
+        assert isinstance(ambassador, forms.ModelChoiceField)
+        ambassador.queryset = badges
+        reviewers = self.fields["reviewers"]
+        assert isinstance(reviewers, forms.ModelMultipleChoiceField)
+        reviewers.queryset = members
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("validators")
+        if kind == Validators.AMBASSADORS and data.get("ambassador_badge") is None:
+            self.add_error("ambassador_badge", _("Choose the badge the ambassadors have."))
+        if kind == Validators.NAMED and not data.get("reviewers"):
+            self.add_error("reviewers", _("Choose at least one validator."))
+        return data

@@ -310,3 +310,167 @@ class CoDesigner(models.Model):
     @property
     def public_name(self) -> str:
         return self.name if self.show_name and self.user_id is not None else ""
+
+
+# Badge requests and peer validation ------------------------------------------------------------
+
+
+new_uuid = uuid.uuid4  # (a field named ``uuid`` hides the module in a class body)
+
+
+class Validators(models.TextChoices):
+    """Who, among the members of the space, may validate requests for a badge."""
+
+    MEMBERS = "members", _("Every member of the community")
+    HOLDERS = "holders", _("Members who have this badge")
+    AMBASSADORS = "ambassadors", _("Members who have another badge (ambassadors)")
+    REVIEWERS = "reviewers", _("Members with the reviewer role (or a higher role)")
+    NAMED = "named", _("Members chosen by name")
+
+
+class PeerRule(models.Model):
+    """A badge's rule for requests: who may validate them and how many approvals (or refusals)
+    decide. A badge without a rule, or whose rule is paused, takes no requests.
+
+    Validators are always members of the space; ``validators`` narrows who among them. For
+    ``AMBASSADORS`` the badge they must have is ``ambassador_badge`` (another badge of the same
+    space, such as "Ambassadeur du badge"); for ``NAMED``, ``reviewers`` lists them.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    badge = models.OneToOneField(BadgeClass, on_delete=models.CASCADE, related_name="peer_rule")
+    validators = models.CharField(
+        _("who validates"), max_length=20, choices=Validators.choices, default=Validators.MEMBERS
+    )
+    ambassador_badge = models.ForeignKey(
+        BadgeClass,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ambassador_rules",
+        verbose_name=_("badge the validators have"),
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("validators")
+    )
+    approvals_needed = models.PositiveSmallIntegerField(_("approvals needed"), default=3)
+    accepts_requests = models.BooleanField(_("people can ask for this badge"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("peer validation rule")
+        verbose_name_plural = _("peer validation rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approvals_needed__gte=1), name="peers_rule_approvals_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rule of {self.badge}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the peers")
+    AWARDED = "awarded", _("Badge awarded")
+    REFUSED = "refused", _("Not yet: something is missing")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class BadgeRequest(models.Model):
+    """A person asks for a badge: what they did, and evidence (a link and/or a file). Peers
+    validate it under the badge's ``PeerRule``; when enough approve, the community awards the
+    badge (``award``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="badge_requests")
+    badge = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_requests"
+    )
+    description = models.TextField(_("what you did"), max_length=2000)
+    evidence_url = models.URLField(_("a link (optional)"), max_length=500, blank=True)
+    evidence_file = models.FileField(upload_to="requests/", blank=True)
+    evidence_file_name = models.CharField(max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=50, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # The address of the award is chosen with the request: each validator's endorsement,
+    # signed when they approve, names the award it endorses.
+    award_uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)
+    award = models.OneToOneField(
+        "issuing.Award",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_request",
+    )
+
+    class Meta:
+        verbose_name = _("badge request")
+        verbose_name_plural = _("badge requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge", "requester"],
+                condition=models.Q(status="pending"),
+                name="peers_one_pending_request",
+            )
+        ]
+        indexes = [models.Index(fields=["issuer", "status"], name="peers_request_status")]
+
+    def __str__(self) -> str:
+        return f"request of {self.requester} for {self.badge}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Yes, I saw it: the badge is deserved")
+    REFUSE = "refuse", _("Not yet: something is missing")
+
+
+class Validation(models.Model):
+    """One validator's answer to a request, with what they observed in situation. An approval
+    carries the validator's endorsement: an OB 3.0 EndorsementCredential signed with their own
+    issuer key, stored exactly as signed and embedded in the award."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(BadgeRequest, on_delete=models.CASCADE, related_name="validations")
+    validator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_validations"
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    observed_on = models.DateField(_("date of the observation"))
+    place = models.CharField(_("place"), max_length=200)
+    observation = models.TextField(_("what you saw"), max_length=2000)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    endorsement = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("validation")
+        verbose_name_plural = _("validations")
+        ordering = ["request", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "validator"], name="peers_one_validation_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.validator} on {self.request}: {self.decision}"
+
+    @property
+    def approved(self) -> bool:
+        return self.decision == Decision.APPROVE

@@ -5,20 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from blason.core.models import Issuer
-from blason.issuing.models import BadgeClass
+from blason.core.access import ROLE_ORDER
+from blason.core.models import Issuer, Membership, Role
+from blason.issuing.models import Award, BadgeClass, BadgeStatus
+from blason.peers.access import ValidatorFacts, may_validate
 from blason.peers.models import (
+    BadgeRequest,
     CoDesign,
     CoDesigner,
     Comment,
     Criterion,
     CriterionGroup,
+    Decision,
     JoinLink,
     Participant,
+    PeerRule,
+    RequestStatus,
+    Validation,
     ValidationRule,
+    Validators,
     Vote,
     VoteChoice,
     Workshop,
@@ -196,3 +207,200 @@ def co_design_of(badge: BadgeClass) -> CoDesignView | None:
     designers = list(co_design.co_designers.all())
     names = [designer.public_name for designer in designers if designer.public_name]
     return CoDesignView(co_design=co_design, names=names, others=len(designers) - len(names))
+
+
+# Badge requests and peer validation -------------------------------------------------------------
+
+
+def standing_awards() -> QuerySet[Award]:
+    """Awards that count as "having the badge": neither revoked nor expired."""
+    return Award.objects.filter(revoked_at__isnull=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+    )
+
+
+def _held_by(user: Any) -> Q:
+    """Awards held by ``user``: collected into their backpack, sent to one of their verified
+    e-mail addresses, or awarded through their own request."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return (
+        Q(claimed_by=user)
+        | Q(recipient_email__in=verified, recipient_email__gt="")
+        | Q(peer_request__requester=user)
+    )
+
+
+def held_badge_ids(user: Any) -> frozenset[int]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(standing_awards().filter(_held_by(user)).values_list("badge_id", flat=True))
+
+
+def validator_facts(user: Any) -> ValidatorFacts:
+    """What ``access.may_validate`` needs about ``user``: three queries."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ValidatorFacts(user_id=None, roles={}, held_badges=frozenset(), named_in=frozenset())
+    roles = dict(Membership.objects.filter(user=user).values_list("issuer_id", "role"))
+    named = PeerRule.reviewers.through.objects.filter(user=user).values_list(
+        "peerrule_id", flat=True
+    )
+    return ValidatorFacts(
+        user_id=user.pk, roles=roles, held_badges=held_badge_ids(user), named_in=frozenset(named)
+    )
+
+
+def holders_of(badge: BadgeClass) -> QuerySet[Any]:
+    """The accounts that have ``badge`` (see ``_held_by``)."""
+    awards = standing_awards().filter(badge=badge)
+    verified = EmailAddress.objects.filter(
+        verified=True, email__in=awards.exclude(recipient_email="").values("recipient_email")
+    ).values("user_id")
+    return get_user_model().objects.filter(
+        Q(pk__in=awards.filter(claimed_by__isnull=False).values("claimed_by"))
+        | Q(pk__in=verified)
+        | Q(pk__in=BadgeRequest.objects.filter(award__in=awards).values("requester"))
+    )
+
+
+def validators_of(rule: PeerRule) -> QuerySet[Any]:
+    """Everyone who may validate requests under ``rule``, as a queryset: the same people as
+    ``access.may_validate`` says yes to."""
+    issuer_id = rule.badge.issuer_id
+    members = Membership.objects.filter(issuer_id=issuer_id)
+    kind = rule.validators
+    if kind == Validators.REVIEWERS:
+        reviewer_roles = ROLE_ORDER[: ROLE_ORDER.index(Role.REVIEWER) + 1]
+        members = members.filter(role__in=reviewer_roles)
+    people = get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+    if kind == Validators.HOLDERS:
+        people = people.filter(pk__in=holders_of(rule.badge).values("pk"))
+    elif kind == Validators.AMBASSADORS:
+        if rule.ambassador_badge is None:
+            return people.none()
+        people = people.filter(pk__in=holders_of(rule.ambassador_badge).values("pk"))
+    elif kind == Validators.NAMED:
+        people = people.filter(pk__in=rule.reviewers.values("pk"))
+    return people
+
+
+def rule_of(badge: BadgeClass) -> PeerRule | None:
+    return (
+        PeerRule.objects.select_related("badge__issuer", "ambassador_badge")
+        .filter(badge=badge)
+        .first()
+    )
+
+
+def open_rule_of(badge: BadgeClass) -> PeerRule | None:
+    """The badge's rule when it takes requests now (published, rule not paused)."""
+    if badge.status != BadgeStatus.PUBLISHED:
+        return None
+    rule = rule_of(badge)
+    return rule if rule is not None and rule.accepts_requests else None
+
+
+def with_counts(requests: QuerySet[BadgeRequest]) -> QuerySet[BadgeRequest]:
+    return requests.annotate(
+        approvals=Count("validations", filter=Q(validations__decision=Decision.APPROVE)),
+        refusals=Count("validations", filter=Q(validations__decision=Decision.REFUSE)),
+    )
+
+
+def _validations() -> Prefetch[Any]:
+    return Prefetch(
+        "validations",
+        queryset=Validation.objects.select_related("validator").order_by("created_at", "id"),
+    )
+
+
+def requests_of(user: Any) -> QuerySet[BadgeRequest]:
+    """The requests ``user`` made, newest first, with their answers (for the explanations)."""
+    return (
+        with_counts(BadgeRequest.objects.filter(requester=user))
+        .select_related("badge", "issuer", "badge__peer_rule", "award")
+        .prefetch_related(_validations())
+        .order_by("-created_at", "-id")
+    )
+
+
+def _eligible(facts: ValidatorFacts) -> Q:
+    """``access.may_validate`` as a condition on requests (their badge's rule)."""
+    reviewing = [
+        issuer_id
+        for issuer_id, role in facts.roles.items()
+        if ROLE_ORDER.index(role) <= ROLE_ORDER.index(Role.REVIEWER)
+    ]
+    rule = "badge__peer_rule__"
+    return (
+        Q(**{f"{rule}validators": Validators.MEMBERS})
+        | Q(**{f"{rule}validators": Validators.HOLDERS, "badge_id__in": facts.held_badges})
+        | Q(
+            **{
+                f"{rule}validators": Validators.AMBASSADORS,
+                f"{rule}ambassador_badge_id__in": facts.held_badges,
+            }
+        )
+        | Q(**{f"{rule}validators": Validators.REVIEWERS, "issuer_id__in": reviewing})
+        | Q(**{f"{rule}validators": Validators.NAMED, f"{rule}pk__in": facts.named_in})
+    )
+
+
+def requests_to_validate(user: Any, *, limit: int = 200) -> list[BadgeRequest]:
+    """Pending requests ``user`` may answer (other people's, in spaces where the badge's rule
+    makes them a validator), the unanswered first, oldest first, each with ``answered``
+    (whether they did) and the counts. Five queries whatever the number of requests."""
+    facts = validator_facts(user)
+    if not facts.roles:
+        return []
+    mine = Validation.objects.filter(request=OuterRef("pk"), validator=user)
+    candidates = (
+        with_counts(
+            BadgeRequest.objects.filter(
+                _eligible(facts),
+                issuer_id__in=list(facts.roles),
+                status=RequestStatus.PENDING,
+            ).exclude(requester=user)
+        )
+        .annotate(answered=Exists(mine))
+        .select_related("badge", "issuer", "requester", "badge__peer_rule")
+        .order_by("answered", "created_at", "id")
+    )
+    return [
+        request
+        for request in candidates[:limit]
+        if may_validate(getattr(request.badge, "peer_rule", None), request.issuer_id, facts)
+    ]
+
+
+def request_in(issuer: Issuer, request_uuid: Any) -> BadgeRequest | None:
+    return (
+        with_counts(BadgeRequest.objects.filter(issuer=issuer, uuid=request_uuid))
+        .select_related("badge", "issuer", "requester", "badge__peer_rule", "award")
+        .prefetch_related(_validations())
+        .first()
+    )
+
+
+def rules_of(issuer: Issuer) -> list[BadgeClass]:
+    """The published badges of the space with their rule (``peer_rule`` or none), the
+    ambassadors' badge and the named validators: for the governance page, three queries."""
+    return list(
+        BadgeClass.objects.filter(issuer=issuer, status=BadgeStatus.PUBLISHED)
+        .select_related("peer_rule", "peer_rule__ambassador_badge")
+        .prefetch_related("peer_rule__reviewers")
+        .annotate(pending=Count("requests", filter=Q(requests__status=RequestStatus.PENDING)))
+        .order_by("name", "id")
+    )
+
+
+def signing_name(user: Any) -> str:
+    """The name a validator's endorsements carry: their personal issuer's name (what
+    ``core.services.personal_issuer_for`` would give it when it does not exist yet)."""
+    from blason.core.models import IssuerKind
+
+    personal = Issuer.objects.filter(
+        kind=IssuerKind.INDIVIDUAL, memberships__user=user, memberships__role=Role.OWNER
+    ).first()
+    if personal is not None:
+        return personal.name
+    return str(user.display_name or user.email.split("@", 1)[0])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.peers import join_views, views
+from blason.peers import join_views, request_views, views
 
 app_name = "peers"
 
@@ -31,4 +31,23 @@ urlpatterns = [
     path(WORKSHOP + "close/", views.workshop_close, name="close"),
     path(WORKSHOP + "reopen/", views.workshop_reopen, name="reopen"),
     path(WORKSHOP + "validate/", views.workshop_validate, name="validate"),
+    # Badge requests and peer validation
+    path("badges/<uuid:badge_uuid>/ask/", request_views.request_new, name="request_new"),
+    path("badges/<uuid:badge_uuid>/ask/poster/", request_views.request_poster, name="poster"),
+    path("my-requests/", request_views.my_requests, name="my_requests"),
+    path("my-requests/<uuid:request_uuid>/", request_views.my_request, name="my_request"),
+    path(
+        "my-requests/<uuid:request_uuid>/withdraw/",
+        request_views.my_request_withdraw,
+        name="my_request_withdraw",
+    ),
+    path("requests/<uuid:request_uuid>/file/", request_views.request_file, name="request_file"),
+    path("to-validate/", request_views.to_validate, name="to_validate"),
+    path(
+        "spaces/<slug:slug>/requests/<uuid:request_uuid>/",
+        request_views.request_detail,
+        name="request",
+    ),
+    path("spaces/<slug:slug>/rules/", request_views.rules, name="rules"),
+    path("spaces/<slug:slug>/rules/<uuid:badge_uuid>/", request_views.rule_edit, name="rule_edit"),
 ]

@@ -48,3 +48,9 @@ def badge_workshops(badge: BadgeClass, access: IssuerAccess) -> dict[str, Any]:
         and is_facilitator_role(access.role),
         "view": selectors.co_design_of(badge) if running is None else None,
     }
+
+
+@register.inclusion_tag("peers/_ask_button.html")
+def ask_for_badge(badge: BadgeClass) -> dict[str, Any]:
+    """On a badge's public page: "Ask for this badge" when its rule takes requests."""
+    return {"badge": badge, "rule": selectors.open_rule_of(badge)}
