@@ -41,3 +41,7 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert states[RecipientKind.EMAIL, "Coup de main"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
+    samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
+    assert "Coup de main" in samir_page.text
+    assert "Gestes de premiers secours" not in samir_page.text  # expired: kept private

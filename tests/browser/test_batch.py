@@ -19,6 +19,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from blason.issuing import awards, batches
 from blason.issuing.models import Award, AwardBatch, BatchStatus, RecipientKind
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,14 +55,6 @@ def spreadsheet(path: Path) -> Path:
     lines += BAD_LINES
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))  # as French Excel saves
     return path
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", "correct horse battery staple")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 @pytest.fixture

@@ -12,17 +12,10 @@ import pytest
 
 from blason.issuing import claim_forms
 from blason.issuing.models import Claim, ClaimLink, ClaimStatus
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.browser.helpers import sign_in
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_claim_at_a_job_fair_with_approval(

@@ -13,18 +13,11 @@ from typing import Any
 import pytest
 
 from blason.issuing.models import BadgeClass
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROME_URL = "https://candidat.francetravail.fr/metierscope/fiche-metier/M1607"
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", "correct horse battery staple")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_design_a_bilingual_badge_linked_to_a_job(

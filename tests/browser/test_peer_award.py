@@ -10,16 +10,9 @@ from typing import Any
 import pytest
 
 from blason.issuing.models import Award
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", "correct horse battery staple")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_recognise_a_peer_from_a_phone_in_a_few_clicks(

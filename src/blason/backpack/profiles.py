@@ -78,7 +78,7 @@ def profile_save(
 def item_set_public(*, item: Item, public: bool) -> Item:
     if item.public != public:
         item.public = public
-        Item.objects.filter(pk=item.pk).update(public=public)
+        Item.objects.filter(uuid=item.uuid).update(public=public)
         audit.record(
             action="backpack.item.published" if public else "backpack.item.unpublished",
             actor=item.owner,
@@ -91,7 +91,7 @@ def item_set_public(*, item: Item, public: bool) -> Item:
 def collection_set_public(*, collection: Collection, public: bool) -> Collection:
     if collection.public != public:
         collection.public = public
-        Collection.objects.filter(pk=collection.pk).update(public=public)
+        Collection.objects.filter(uuid=collection.uuid).update(public=public)
         audit.record(
             action="backpack.collection.published" if public else "backpack.collection.unpublished",
             actor=collection.owner,

@@ -207,5 +207,22 @@ def load_demo() -> list[DemoPerson]:
         narrative="Merci pour l'aide à l'atelier de mardi.",
         language="fr",
     )
+    _samir_shows_his_badges(samir)
     load_workshop_demo(DEMO_PASSWORD)
     return list(PEOPLE)
+
+
+def _samir_shows_his_badges(samir: User) -> None:
+    """Samir's badges are in his backpack, and his public page shows the two still valid."""
+    from blason.backpack import claims, profiles
+
+    for item in claims.collect_awards(user=samir):
+        if item.expires_at is None:
+            profiles.item_set_public(item=item, public=True)
+    profiles.profile_save(
+        user=samir,
+        enabled=True,
+        name="Samir B.",
+        slug="samir-b",
+        headline="En recherche d'un apprentissage en accueil et vente",
+    )

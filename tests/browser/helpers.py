@@ -1,0 +1,16 @@
+"""Steps the browser tests share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.factories import PASSWORD
+
+
+def sign_in(page: Any, email: str) -> None:
+    """Sign in through the real form; the dashboard opens."""
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/dashboard/")
