@@ -177,6 +177,21 @@ def test_verify_a_badge_without_an_account(page: Any, assert_accessible: Any) ->
     assert_accessible(page)
 
 
+def test_verify_a_revoked_badge_of_this_site(
+    page: Any, world: Any, published: Any, assert_accessible: Any
+) -> None:
+    from blason.issuing import awards
+
+    award = awards.award_issue(badge=published, actor=world.admin, email="lea@example.org")
+    awards.award_revoke(award=award, actor=world.admin, reason="Attribué par erreur.")
+    page.goto("/verify/")
+    page.fill("#id_text", award.credential)
+    page.fill("#id_recipient", "lea@example.org")
+    submit(page)
+    page.get_by_role("heading", name="Badge révoqué").wait_for()
+    assert_accessible(page)
+
+
 def test_award_a_badge_and_verify_it(
     page: Any, world: Any, smtp_server: Any, assert_accessible: Any
 ) -> None:

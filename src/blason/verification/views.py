@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from blason.verification.fetching import guarded_fetcher
+from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from obcore.verify import State, verify_credential
 
@@ -58,9 +58,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             return render(request, "verification/verify.html", context, status=429)
         if not form.is_valid():
             return render(request, "verification/verify.html", context, status=400)
+        # This site's own documents (issuer profiles, keys, status lists) are read locally:
+        # a badge awarded here verifies even where the server cannot reach its own address.
         report = verify_credential(
             form.cleaned_data["source"],
-            fetcher=guarded_fetcher(),
+            fetcher=site_fetcher(),
             recipient=form.cleaned_data.get("recipient") or None,
         )
         headline, explanation = state_summary(report.state)
