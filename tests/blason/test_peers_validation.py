@@ -384,3 +384,19 @@ def test_to_validate_lists_what_the_rule_allows(community: Community) -> None:
     assert selectors.requests_to_validate(community.members[0]) == []
     assert selectors.requests_to_validate(community.outsider) == []
     assert selectors.requests_to_validate(community.members[4]) == []  # their own
+
+
+def test_the_reminder_command(community: Community) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with_rule(community)
+    ask(community)
+    BadgeRequest.objects.update(created_at=timezone.now() - datetime.timedelta(days=5))
+    out = StringIO()
+    call_command("remind_validators", "--days", "3", stdout=out)
+    assert "1 request(s) waiting; 6 validator(s) reminded." in out.getvalue()
+    out = StringIO()
+    call_command("remind_validators", "--days", "3", stdout=out)
+    assert "0 request(s) waiting" in out.getvalue()
