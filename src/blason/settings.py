@@ -69,8 +69,10 @@ INSTALLED_APPS = [
     "blason.verification",
     "blason.backpack",
     "blason.peers",
+    "blason.api",
     "allauth",
     "allauth.account",
+    "oauth2_provider",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -307,10 +309,49 @@ ACCOUNT_RATE_LIMITS = {
     "claim_link": env_str("RATE_LIMIT_CLAIM_LINK", "30/m/ip,600/h/ip"),
     # Imports and re-checks of backpack badges, which fetch documents from other sites.
     "backpack_fetch": "30/m/user",
+    # Open Badges API client registrations (RFC 7591, open to anyone) per address.
+    "api_register": env_str("RATE_LIMIT_API_REGISTER", "20/h/ip"),
 }
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105 - the query parameter's name, not a secret
+
+# --- Open Badges 3.0 API (OAuth 2.0 with django-oauth-toolkit; see docs/api.md) -----------
+# Terms of service and privacy policy the service description points to (default: the
+# "connected applications" page of this site).
+API_TERMS_URL = env_str("API_TERMS_URL", "")
+API_PRIVACY_URL = env_str("API_PRIVACY_URL", "")
+# Applications may register http:// addresses on the loopback interface (local development).
+API_ALLOW_HTTP_LOOPBACK = env_bool("API_ALLOW_HTTP_LOOPBACK", DEBUG)
+# django-oauth-toolkit's own models (named here because blason.api refers to them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "blason.api.oauth.ObServer",
+    "SCOPES_BACKEND_CLASS": "blason.api.scopes.ObScopes",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    # RFC 9207: the authorization response names its issuer (this site).
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": SITE_URL,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("API_REFRESH_TOKEN_DAYS", 180, minimum=1) * 86400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Applications are created by registration, which checks their redirect URIs (HTTPS, or
+    # http on loopback when API_ALLOW_HTTP_LOOPBACK).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if API_ALLOW_HTTP_LOOPBACK else ["https"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+}
 
 # --- Awarding -------------------------------------------------------------------------------
 # Phone numbers written without a country code are read in this region (ISO 3166 code).

@@ -18,6 +18,7 @@ from sesame.utils import get_user as sesame_get_user
 
 from blason.accounts import services
 from blason.accounts.forms import DeleteAccountForm, LoginLinkForm, ProfileForm
+from blason.api import selectors as api_selectors
 from blason.core import audit
 from blason.core.access import current_user
 
@@ -45,7 +46,11 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         )
         return response
     emails = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
-    return render(request, "accounts/settings.html", {"form": form, "emails": emails})
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "emails": emails, "connections": api_selectors.connections_of(user)},
+    )
 
 
 @require_POST

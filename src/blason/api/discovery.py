@@ -1,0 +1,53 @@
+"""The Service Description Document (SDD): the official OpenAPI document, profiled for this
+site as the Open Badges 3.0 API asks (server address, terms and privacy policy, and where to
+register, authorize and get tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from blason.api import openapi
+from blason.api.scopes import DESCRIPTIONS, OB_SCOPES
+
+API_PATH = "/ims/ob/v3p0"
+
+
+def site(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def terms_url() -> str:
+    return settings.API_TERMS_URL or site(reverse("api:about")) + "#terms"
+
+
+def privacy_url() -> str:
+    return settings.API_PRIVACY_URL or site(reverse("api:about")) + "#privacy"
+
+
+def service_description() -> dict[str, Any]:
+    document = openapi.document()
+    info = document["info"]
+    info["title"] = settings.SITE_NAME
+    info["description"] = f"Open Badges 3.0 API of {settings.SITE_NAME} ({settings.SITE_URL})."
+    info["termsOfService"] = terms_url()
+    info["x-imssf-privacyPolicyUrl"] = privacy_url()
+    info.pop("contact", None)  # 1EdTech's, in the official document
+    document["servers"] = [{"url": site(API_PATH), "description": settings.SITE_NAME}]
+    token_url = site(reverse("api:token"))
+    document["components"]["securitySchemes"]["OAuth2ACG"] = {
+        "type": "oauth2",
+        "description": "OAuth 2.0 Authorization Code Grant with PKCE (S256).",
+        "x-imssf-registrationUrl": site(reverse("api:register")),
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": site(reverse("api:authorize")),
+                "tokenUrl": token_url,
+                "refreshUrl": token_url,
+                "scopes": {scope: str(DESCRIPTIONS[scope]) for scope in OB_SCOPES},
+            }
+        },
+    }
+    return document

@@ -1,0 +1,131 @@
+"""Reads for the Open Badges 3.0 API and the list of connected applications, always scoped to
+one earner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application, RefreshToken
+
+from blason.api.models import ApiProfile
+from blason.api.scopes import ALL_SCOPES, SHORT_NAMES
+from blason.backpack.models import Item, Phone
+
+
+def api_items(user: Any, *, since: datetime | None = None) -> Any:
+    """The badges an application with ``credential.readonly`` sees: the earner's Open Badges
+    3.0 credentials (OB 2.0 assertions are not AchievementCredentials), not the hidden ones,
+    oldest first so that pages stay put as badges arrive."""
+    items = Item.objects.filter(owner=user, hidden=False, version="3.0")
+    if since is not None:
+        items = items.filter(issued_at__gt=since)
+    return items.order_by("id")
+
+
+def credentials_page(
+    user: Any, *, since: datetime | None, offset: int, limit: int
+) -> tuple[int, list[str]]:
+    """The total count and one page of credentials, each exactly as kept (JSON text or a
+    compact JWS). Two queries whatever the size of the backpack."""
+    items = api_items(user, since=since)
+    total = items.count()
+    if offset >= total:
+        return total, []
+    page = list(items.values_list("credential", flat=True)[offset : offset + limit])
+    return total, page
+
+
+def profile_of(user: Any) -> dict[str, Any]:
+    """The earner's Open Badges 3.0 Profile.
+
+    The one an application last put (``putProfile``) when there is one, as received; otherwise
+    one made from the account: ``urn:uuid:`` of the account, the main verified e-mail address
+    and the first verified phone number. ``name`` is always the account's name when it has one
+    (a put profile's name became the account's name, and the person may have changed it since).
+    """
+    stored = ApiProfile.objects.filter(user=user).first()
+    if stored is not None and isinstance(stored.document, dict):
+        document = dict(stored.document)
+    else:
+        document = {"id": f"urn:uuid:{user.uuid}", "type": ["Profile"]}
+        email = (
+            EmailAddress.objects.filter(user=user, verified=True)
+            .order_by("-primary", "id")
+            .values_list("email", flat=True)
+            .first()
+        )
+        if email:
+            document["email"] = email
+        phone = Phone.objects.filter(user=user).values_list("number", flat=True).first()
+        if phone:
+            document["phone"] = phone
+    if user.display_name:
+        document["name"] = user.display_name
+    return document
+
+
+@dataclass
+class Connection:
+    """An application the earner let in, while any of its tokens can still be used."""
+
+    application: Application
+    scopes: list[str] = field(default_factory=list)
+    since: datetime | None = None
+
+    @property
+    def abilities(self) -> list[str]:
+        """What it can do, in a few words each (the current language)."""
+        return [str(SHORT_NAMES[scope]) for scope in self.scopes]
+
+    @property
+    def host(self) -> str:
+        client = getattr(self.application, "ob_client", None)
+        return urlsplit(client.client_uri).netloc if client is not None else ""
+
+
+def connections_of(user: Any) -> list[Connection]:
+    """Connected applications, most recent first: those holding an unexpired access token or
+    an unrevoked refresh token of the person. Three queries whatever the number of tokens."""
+    now = timezone.now()
+    live_access = AccessToken.objects.filter(user=user, expires__gt=now)
+    live_refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True)
+    rows = [
+        *live_access.values_list("application_id", "scope", "created"),
+        *live_refresh.values_list("application_id", "access_token__scope", "created"),
+    ]
+    by_app: dict[int, tuple[set[str], datetime]] = {}
+    for app_id, scope, created in rows:
+        scopes, first = by_app.get(app_id, (set(), created))
+        scopes.update((scope or "").split())
+        by_app[app_id] = (scopes, min(first, created))
+    applications = Application.objects.filter(pk__in=by_app).select_related("ob_client")
+    connections = [
+        Connection(
+            application=app,
+            scopes=[s for s in ALL_SCOPES if s in by_app[app.pk][0]],
+            since=by_app[app.pk][1],
+        )
+        for app in applications
+    ]
+    connections.sort(key=lambda c: c.since or now, reverse=True)
+    return connections
+
+
+def connected_application(user: Any, client_id: str) -> Application:
+    """An application the person has (or had) tokens for; 404 for any other."""
+    application = (
+        Application.objects.filter(client_id=client_id)
+        .filter(Q(accesstoken__user=user) | Q(refreshtoken__user=user) | Q(grant__user=user))
+        .distinct()
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
