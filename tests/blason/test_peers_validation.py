@@ -400,3 +400,18 @@ def test_the_reminder_command(community: Community) -> None:
     out = StringIO()
     call_command("remind_validators", "--days", "3", stdout=out)
     assert "0 request(s) waiting" in out.getvalue()
+
+
+def test_a_smaller_number_decides_waiting_requests_at_once(community: Community) -> None:
+    with_rule(community, approvals_needed=3)
+    request = ask(community)
+    observe(request, community.members[0])
+    observe(request, community.members[1])
+    other = ask(community, requester=community.members[3])
+    observe(other, community.members[0])
+    with_rule(community, approvals_needed=2)
+    request.refresh_from_db()
+    other.refresh_from_db()
+    assert request.status == RequestStatus.AWARDED
+    assert len(json.loads(request.award.credential)["endorsement"]) == 2
+    assert other.status == RequestStatus.PENDING

@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,6 +133,12 @@ def rule_set(
             "named": [str(person.uuid) for person in named],
         },
     )
+    # A smaller number may decide requests that already have enough answers: at once.
+    decided = selectors.with_counts(
+        BadgeRequest.objects.filter(badge=badge, status=RequestStatus.PENDING)
+    ).filter(Q(approvals__gte=approvals_needed) | Q(refusals__gte=approvals_needed))
+    for request in decided.order_by("created_at", "id"):
+        _decide(_locked_pending(request), actor=actor)
     return rule
 
 
@@ -192,7 +199,7 @@ def request_create(
 
 def _locked_pending(request: BadgeRequest) -> BadgeRequest:
     fresh = (
-        BadgeRequest.objects.select_for_update()
+        BadgeRequest.objects.select_for_update(of=("self",))
         .select_related("badge__issuer", "issuer", "requester")
         .get(pk=request.pk)
     )
@@ -289,18 +296,27 @@ def validation_record(
         target=request,
         data={"validation": str(validation.uuid), "observed_on": observed_on.isoformat()},
     )
+    _decide(request, actor=validator)
+    return validation
+
+
+def _decide(request: BadgeRequest, *, actor: Any) -> str:
+    """Award or refuse ``request`` (locked, pending) when its answers meet the badge's rule:
+    as many approvals as the rule needs award it, as many refusals close it. Returns the
+    request's status."""
     rule = selectors.rule_of(request.badge)
-    needed = rule.approvals_needed if rule is not None else 1
+    if rule is None:
+        return request.status
     answers = list(
         Validation.objects.filter(request=request).select_related("validator").order_by("id")
     )
     approvals = [answer for answer in answers if answer.decision == Decision.APPROVE]
     refusals = [answer for answer in answers if answer.decision == Decision.REFUSE]
-    if len(approvals) >= needed:
-        _award(request, approvals, actor=validator)
-    elif len(refusals) >= needed:
-        _refuse(request, refusals, actor=validator)
-    return validation
+    if len(approvals) >= rule.approvals_needed:
+        _award(request, approvals, actor=actor)
+    elif len(refusals) >= rule.approvals_needed:
+        _refuse(request, refusals, actor=actor)
+    return request.status
 
 
 def _award(request: BadgeRequest, approvals: list[Validation], *, actor: Any) -> Award:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -54,3 +55,22 @@ def badge_workshops(badge: BadgeClass, access: IssuerAccess) -> dict[str, Any]:
 def ask_for_badge(badge: BadgeClass) -> dict[str, Any]:
     """On a badge's public page: "Ask for this badge" when its rule takes requests."""
     return {"badge": badge, "rule": selectors.open_rule_of(badge)}
+
+
+@register.inclusion_tag("peers/_endorsements.html")
+def peer_endorsements(award: Any) -> dict[str, Any]:
+    """On an award's public page: the peers who vouch for it, read from the endorsements
+    signed into the credential (nothing for awards without endorsements)."""
+    try:
+        credential = json.loads(award.credential)
+    except (TypeError, ValueError):
+        return {"endorsers": []}
+    found = credential.get("endorsement") if isinstance(credential, dict) else None
+    endorsers = []
+    for endorsement in found if isinstance(found, list) else []:
+        issuer = endorsement.get("issuer") if isinstance(endorsement, dict) else None
+        if isinstance(issuer, dict) and isinstance(issuer.get("name"), str):
+            link = issuer.get("id")
+            safe = isinstance(link, str) and link.startswith(("https://", "http://"))
+            endorsers.append({"name": issuer["name"], "id": link if safe else ""})
+    return {"endorsers": endorsers}
