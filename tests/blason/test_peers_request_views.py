@@ -78,6 +78,11 @@ def test_outsiders_get_not_found_everywhere(
         assert response.status_code == 404, name
     assert not Validation.objects.exists()
     assert BadgeRequest.objects.get().status == RequestStatus.PENDING
+    # Their own lists show nothing of the community's requests.
+    for name in ("peers:to_validate", "peers:my_requests"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+        assert "Soigner les ânes" not in page.content.decode(), name
 
 
 def test_anonymous_people_are_sent_to_sign_in(
@@ -127,8 +132,7 @@ def test_a_validator_answers_from_the_page(
     assert b"Your observation" in page.content
     download = client.get(reverse("peers:request_file", args=[asked.uuid]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    download.close()
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"  # read to the end: closed
     bad = client.post(url, {**ANSWER, "decision": "refuse"})
     assert bad.status_code == 400
     assert b"Say what is missing" in bad.content
@@ -158,7 +162,7 @@ def test_the_requester_cannot_answer_and_follows_their_request(
     assert "Soigner les ânes" in page.content.decode()
     download = client.get(reverse("peers:request_file", args=[asked.uuid]))
     assert download.status_code == 200
-    download.close()
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
     response = client.post(reverse("peers:my_request_withdraw", args=[asked.uuid]))
     assert response.status_code == 302
     asked.refresh_from_db()
