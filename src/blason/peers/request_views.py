@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -351,9 +351,12 @@ def rule_edit(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
             if count < saved.approvals_needed:
                 messages.warning(
                     request,
-                    _(
-                        "The rule is saved, but only %(count)d member(s) can validate today, "
-                        "fewer than the %(needed)d approvals needed."
+                    ngettext(
+                        "The rule is saved, but only %(count)d member can validate today, "
+                        "fewer than the %(needed)d approvals needed.",
+                        "The rule is saved, but only %(count)d members can validate today, "
+                        "fewer than the %(needed)d approvals needed.",
+                        count,
                     )
                     % {"count": count, "needed": saved.approvals_needed},
                 )
