@@ -488,13 +488,37 @@ def _verify_ob3(
             )
     if report.endorsements:
         good = sum(1 for e in report.endorsements if e.valid)
-        outcome = Outcome.PASSED if good == len(report.endorsements) else Outcome.WARNING
-        report.add(
-            "endorsements",
-            outcome,
-            f"{good} of {len(report.endorsements)} endorsements are valid.",
-            f"{good} recommandation(s) valide(s) sur {len(report.endorsements)}.",
-        )
+        total = len(report.endorsements)
+        # An embedded endorsement vouches for this badge, its achievement or its issuer; one
+        # about something else proves nothing here, however valid its signature.
+        about = _endorsable_ids(document)
+        elsewhere = sum(1 for e in report.endorsements if _endorsed_id(e.credential) not in about)
+        outcome = Outcome.PASSED if good == total and not elsewhere else Outcome.WARNING
+        en = f"{good} of {total} endorsements are valid."
+        fr = f"{good} recommandation(s) valide(s) sur {total}."
+        if elsewhere:
+            en += f" {elsewhere} of them are about something other than this badge."
+            fr += f" {elsewhere} porte(nt) sur autre chose que ce badge."
+        report.add("endorsements", outcome, en, fr)
+
+
+def _endorsed_id(endorsement: Mapping[str, Any] | None) -> Any:
+    subject = (endorsement or {}).get("credentialSubject")
+    return subject.get("id") if isinstance(subject, Mapping) else None
+
+
+def _endorsable_ids(document: Mapping[str, Any]) -> set[str]:
+    """What an endorsement embedded in ``document`` may be about: the credential, its
+    subject, the achievement and the issuer."""
+    found = {document.get("id"), data_integrity.issuer_id(document)}
+    subject = document.get("credentialSubject")
+    for item in subject if isinstance(subject, list) else [subject]:
+        if isinstance(item, Mapping):
+            found.add(item.get("id"))
+            achievement = item.get("achievement")
+            if isinstance(achievement, Mapping):
+                found.add(achievement.get("id"))
+    return {value for value in found if isinstance(value, str) and value}
 
 
 def _jws(

@@ -333,7 +333,10 @@ def test_requests_are_checked(community: Community) -> None:
         ask(community, description="   ")
     with pytest.raises(ActionRefused, match="PDF, PNG or JPEG"):
         ask(community, evidence_file=b"<html>", evidence_file_name="x.html")
-    ask(community, evidence_file=b"%PDF-1.4 test", evidence_file_name="attestation.pdf")
+    with pytest.raises(ActionRefused, match="https://"):
+        ask(community, evidence_url="javascript:alert(1)")
+    made = ask(community, evidence_file=b"%PDF-1.4 test", evidence_file_name="attestation.pdf")
+    assert str(made.uuid) not in made.evidence_file.name  # private: not guessable from the page
     with pytest.raises(ActionRefused, match="already asked"):
         ask(community)
     assert BadgeRequest.objects.count() == 1

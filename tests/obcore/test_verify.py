@@ -220,6 +220,40 @@ def test_embedded_endorsements_are_verified() -> None:
     report = verify_credential(document, now=NOW)
     assert report.state is State.VALID, report.checks
     assert [e.state for e in report.endorsements] == [State.VALID]
+    (check,) = [c for c in report.checks if c.name == "endorsements"]
+    assert (check.outcome, check.en) == (Outcome.PASSED, "1 of 1 endorsements are valid.")
+
+
+def test_an_endorsement_about_something_else_is_reported() -> None:
+    """A valid endorsement of another badge, embedded in this one, proves nothing here."""
+    endorser = generate_key()
+    endorser_id = did_key(endorser)
+    endorsement = sign(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            "id": "urn:uuid:3a0c1d6e-1111-4222-8333-944455556667",
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "name": "Soutien",
+            "issuer": {"id": endorser_id, "type": ["Profile"], "name": "Pair"},
+            "validFrom": "2026-01-10T09:00:00Z",
+            "credentialSubject": {
+                "id": "https://elsewhere.example/awards/42",
+                "type": ["EndorsementSubject"],
+            },
+        },
+        endorser,
+        verification_method=f"{endorser_id}#{endorser.to_multikey()}",
+    )
+    document, _key = did_signed(endorsement=[endorsement])
+    report = verify_credential(document, now=NOW)
+    assert report.state is State.VALID
+    assert [e.state for e in report.endorsements] == [State.VALID]
+    (check,) = [c for c in report.checks if c.name == "endorsements"]
+    assert check.outcome is Outcome.WARNING
+    assert "1 of them are about something other than this badge" in check.en
 
 
 @pytest.mark.parametrize(

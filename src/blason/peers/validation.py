@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -170,12 +171,17 @@ def request_create(
         badge=badge, requester=requester, status=RequestStatus.PENDING
     ).exists():
         raise ActionRefused(_("You have already asked for this badge: your request is waiting."))
+    evidence_url = (evidence_url or "").strip()
+    if evidence_url and not evidence_url.lower().startswith(("https://", "http://")):
+        raise ActionRefused(_("The link must be a web address starting with https://"))
+    if len(evidence_url) > 500:
+        raise ActionRefused(_("The link is too long (at most 500 characters)."))
     request = BadgeRequest(
         issuer=badge.issuer,
         badge=badge,
         requester=requester,
         description=description,
-        evidence_url=(evidence_url or "").strip()[:500],
+        evidence_url=evidence_url,
         language=(language or getattr(requester, "language", "") or "")[:10],
     )
     if evidence_file:
@@ -183,8 +189,10 @@ def request_create(
         extension = awards.EVIDENCE_TYPES[content_type]
         request.evidence_content_type = content_type
         request.evidence_file_name = (evidence_file_name or f"evidence.{extension}")[:200]
+        # A random name, unrelated to the request's address: the file is private until the
+        # badge is awarded (``request_file`` checks who asks).
         request.evidence_file.save(
-            f"{request.uuid}.{extension}", ContentFile(evidence_file), save=False
+            f"{secrets.token_urlsafe(18)}.{extension}", ContentFile(evidence_file), save=False
         )
     request.save()
     audit.record(
