@@ -17,6 +17,7 @@ from blason.issuing.services import badge_set_status
 from blason.peers import validation
 from blason.peers.models import BadgeRequest, PeerRule, RequestStatus, Validation
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def asked(community: Community) -> BadgeRequest:
     return validation.request_create(
         badge=community.badge,
         requester=community.members[4],
+        name="Philippe",
         description="J'ai brossé Caramel.",
         evidence_file=b"%PDF-1.4 test",
         evidence_file_name="photo.pdf",
@@ -245,3 +247,21 @@ def test_list_pages_run_a_bounded_number_of_queries(
         assert client.get(reverse("peers:my_requests")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("peers:rules", args=[community.issuer.slug])).status_code == 200
+
+
+def test_a_person_without_a_name_gives_one_when_asking(
+    client: Client, community: Community, asked: BadgeRequest
+) -> None:
+    newcomer = UserFactory(display_name="")
+    client.force_login(newcomer)
+    url = reverse("peers:request_new", args=[community.badge.uuid])
+    assert b'id="id_name"' in client.get(url).content
+    assert client.post(url, {"description": "Fait."}).status_code == 400
+    assert client.post(url, {"description": "Fait.", "name": "Jacqueline"}).status_code == 302
+    made = BadgeRequest.objects.get(requester=newcomer)
+    assert made.requester_name == "Jacqueline"
+    client.force_login(community.members[0])
+    page = client.get(reverse("peers:to_validate")).content.decode()
+    assert "Jacqueline asks for" in page
+    client.force_login(community.members[3])  # Hervé has a name: no field
+    assert b'id="id_name"' not in client.get(url).content

@@ -55,9 +55,10 @@ def with_rule(community: Community, **options: Any) -> Any:
 
 def ask(community: Community, requester: Any = None, **options: Any) -> BadgeRequest:
     options.setdefault("description", "J'ai brossé Caramel et vérifié ses sabots mardi.")
-    return validation.request_create(
-        badge=community.badge, requester=requester or community.members[4], **options
-    )
+    requester = requester or community.members[4]
+    if not requester.display_name:  # Philippe's account has no name: he gives it when asking
+        options.setdefault("name", "Philippe")
+    return validation.request_create(badge=community.badge, requester=requester, **options)
 
 
 def observe(
@@ -95,6 +96,7 @@ def test_three_approvals_award_the_badge_with_signed_endorsements(
     assert award.uuid == request.award_uuid
     assert award.issuer == community.issuer
     assert award.recipient_email == requester.email
+    assert award.recipient_name == request.requester_name == "Philippe"
     credential = json.loads(award.credential)
     assert credential["issuer"]["id"] == documents.issuer_url(community.issuer)
     endorsements = credential["endorsement"]
@@ -331,6 +333,8 @@ def test_requests_are_checked(community: Community) -> None:
     with_rule(community)
     with pytest.raises(ActionRefused, match="few words"):
         ask(community, description="   ")
+    with pytest.raises(ActionRefused, match="your name"):
+        ask(community, name="  ")
     with pytest.raises(ActionRefused, match="PDF, PNG or JPEG"):
         ask(community, evidence_file=b"<html>", evidence_file_name="x.html")
     with pytest.raises(ActionRefused, match="https://"):

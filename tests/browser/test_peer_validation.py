@@ -89,6 +89,7 @@ def test_a_person_asks_and_three_peers_validate_on_their_phones(
     phone.fill("#id_password", PASSWORD)
     phone.locator("main form button[type=submit]").first.click()
     phone.wait_for_url(f"**/badges/{badge.uuid}/ask/")
+    phone.fill("#id_name", "Philippe")  # his account has no name yet
     phone.fill("#id_description", "Mardi, j'ai brossé Caramel et je l'ai fait monter dans le van.")
     phone.fill("#id_evidence_url", "https://example.org/photos/caramel")
     assert_accessible(phone)
@@ -96,7 +97,7 @@ def test_a_person_asks_and_three_peers_validate_on_their_phones(
     phone.locator(".request-status").wait_for()
     assert_accessible(phone)
     request = BadgeRequest.objects.get()
-    assert request.requester == requester
+    assert (request.requester, request.requester_name) == (requester, "Philippe")
 
     # Three peers, each on their phone, record what they saw and approve.
     for number, peer in enumerate(community.members[:3]):

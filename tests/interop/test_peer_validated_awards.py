@@ -44,6 +44,7 @@ def test_a_peer_validated_award_and_its_endorsements_verify_with_digitalbazaar(
     request = validation.request_create(
         badge=community.badge,
         requester=community.members[4],
+        name="Philippe",
         description="J'ai préparé Caramel pour la balade.",
     )
     validators = community.members[:3]

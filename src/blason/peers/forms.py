@@ -171,6 +171,11 @@ class ShowNameForm(forms.Form):
 
 
 class RequestForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("As the group knows you: the peers see it, and it goes on the badge."),
+    )
     description = forms.CharField(
         label=_("What did you do?"),
         max_length=2000,
@@ -189,6 +194,11 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("PDF, PNG or JPEG."),
     )
+
+    def __init__(self, *args: Any, needs_name: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_name:  # the account's name is used
+            del self.fields["name"]
 
     def clean(self) -> dict[str, Any]:
         from blason.core.exceptions import ActionRefused

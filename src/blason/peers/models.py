@@ -391,6 +391,9 @@ class BadgeRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_requests"
     )
+    # The name the group knows the person by (their account's name, or the one they gave when
+    # asking): validators see it, and the badge is awarded to it.
+    requester_name = models.CharField(_("your name"), max_length=150, default="")
     description = models.TextField(_("what you did"), max_length=2000)
     evidence_url = models.URLField(_("a link (optional)"), max_length=500, blank=True)
     evidence_file = models.FileField(upload_to="requests/", blank=True)

@@ -64,7 +64,8 @@ def request_new(request: HttpRequest, badge_uuid: str) -> HttpResponse:
         if user.is_authenticated
         else None
     )
-    form = RequestForm(request.POST or None, request.FILES or None)
+    needs_name = not (getattr(user, "display_name", "") or "").strip()
+    form = RequestForm(request.POST or None, request.FILES or None, needs_name=needs_name)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
@@ -76,6 +77,7 @@ def request_new(request: HttpRequest, badge_uuid: str) -> HttpResponse:
                     badge=badge,
                     requester=current_user(request),
                     description=data["description"],
+                    name=data.get("name", ""),
                     evidence_url=data["evidence_url"],
                     evidence_file=data.get("evidence_content"),
                     evidence_file_name=upload.name if upload is not None else "",

@@ -152,13 +152,15 @@ def request_create(
     badge: BadgeClass,
     requester: Any,
     description: str,
+    name: str = "",
     evidence_url: str = "",
     evidence_file: bytes | None = None,
     evidence_file_name: str = "",
     language: str = "",
 ) -> BadgeRequest:
     """``requester`` asks for ``badge``: what they did, and optionally a link and a file (PDF,
-    PNG or JPEG, checked as for awards). One pending request per person and badge."""
+    PNG or JPEG, checked as for awards). ``name`` is how the group knows them (their account's
+    name when not given). One pending request per person and badge."""
     if not getattr(requester, "is_authenticated", False):
         raise NotAllowed(_("Sign in to ask for a badge."))
     badge = BadgeClass.objects.select_for_update().select_related("issuer").get(pk=badge.pk)
@@ -167,6 +169,9 @@ def request_create(
     description = _text(description)
     if not description:
         raise ActionRefused(_("Say in a few words what you did."))
+    name = " ".join((name or getattr(requester, "display_name", "") or "").split())[:150]
+    if not name:
+        raise ActionRefused(_("Give your name, as the group knows you."))
     if BadgeRequest.objects.filter(
         badge=badge, requester=requester, status=RequestStatus.PENDING
     ).exists():
@@ -180,6 +185,7 @@ def request_create(
         issuer=badge.issuer,
         badge=badge,
         requester=requester,
+        requester_name=name,
         description=description,
         evidence_url=evidence_url,
         language=(language or getattr(requester, "language", "") or "")[:10],
@@ -333,7 +339,7 @@ def _award(request: BadgeRequest, approvals: list[Validation], *, actor: Any) ->
         badge=request.badge,
         actor=actor,
         email=requester.email,
-        name=requester.display_name or "",
+        name=request.requester_name,
         narrative=request.description,
         evidence=endorsements.award_evidence(request, approvals),
         language=request.language or None,
