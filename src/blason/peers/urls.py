@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.peers import join_views, request_views, views
+from blason.peers import feed_views, join_views, request_views, views
 
 app_name = "peers"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("spaces/<slug:slug>/join-link/", join_views.join_link, name="join_link"),
     path("spaces/<slug:slug>/join-link/new/", join_views.join_link_new, name="join_link_new"),
     path("spaces/<slug:slug>/join-link/off/", join_views.join_link_off, name="join_link_off"),
+    path("spaces/<slug:slug>/feed/", feed_views.group_feed, name="feed"),
     path("spaces/<slug:slug>/workshops/", views.workshop_list, name="workshops"),
     path("spaces/<slug:slug>/workshops/new/", views.workshop_new, name="workshop_new"),
     path(WORKSHOP, views.workshop_detail, name="workshop"),
