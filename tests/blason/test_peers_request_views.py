@@ -265,3 +265,23 @@ def test_a_person_without_a_name_gives_one_when_asking(
     assert "Jacqueline asks for" in page
     client.force_login(community.members[3])  # Hervé has a name: no field
     assert b'id="id_name"' not in client.get(url).content
+
+
+def test_facilitators_follow_every_request_of_the_space(
+    client: Client, community: Community, asked: BadgeRequest, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("peers:space_requests", args=[community.issuer.slug])
+    client.force_login(community.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(community.members[0])  # a validator, not a facilitator
+    assert client.get(url).status_code == 403
+    client.force_login(community.facilitator)
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert "Philippe asks for" in page.content.decode()
+    assert "Philippe asks for" not in client.get(url + "?status=awarded").content.decode()
+    assert "Philippe asks for" in client.get(url + "?status=all").content.decode()
+    assert client.get(url + "?status=nonsense&page=99").status_code == 200
+    detail = client.get(reverse("peers:request", args=[community.issuer.slug, asked.uuid]))
+    assert detail.status_code == 200  # facilitators read it, but do not answer for the peers
+    assert b"Your observation" not in detail.content

@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +39,7 @@ from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import selectors, validation
 from blason.peers.access import group_space, is_facilitator_role, may_validate
 from blason.peers.forms import RequestForm, RuleForm, ValidationForm
-from blason.peers.models import BadgeRequest, Validators
+from blason.peers.models import BadgeRequest, RequestStatus, Validators
 
 
 def _askable(badge_uuid: str) -> BadgeClass:
@@ -286,6 +287,30 @@ def request_detail(request: HttpRequest, slug: str, request_uuid: str) -> HttpRe
             "my_name": selectors.signing_name(user) if not reason else "",
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def space_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every request of the space, for its facilitators: the waiting ones first by default."""
+    access = group_space(request, slug, facilitator=True)
+    status = request.GET.get("status", RequestStatus.PENDING)
+    if status not in RequestStatus.values:
+        status = ""
+    page = Paginator(selectors.requests_in(access.issuer, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "peers/space_requests.html",
+        {
+            "access": access,
+            "issuer": access.issuer,
+            "page": page,
+            "status": status,
+            "statuses": RequestStatus.choices,
+        },
     )
 
 

@@ -404,3 +404,15 @@ def signing_name(user: Any) -> str:
     if personal is not None:
         return personal.name
     return str(user.display_name or user.email.split("@", 1)[0])
+
+
+def requests_in(issuer: Issuer, *, status: str = "") -> QuerySet[BadgeRequest]:
+    """The space's requests, newest first (only those of ``status`` when given)."""
+    requests = BadgeRequest.objects.filter(issuer=issuer)
+    if status:
+        requests = requests.filter(status=status)
+    return (
+        with_counts(requests)
+        .select_related("badge", "issuer", "requester", "badge__peer_rule")
+        .order_by("-created_at", "-id")
+    )

@@ -49,6 +49,7 @@ urlpatterns = [
         request_views.request_detail,
         name="request",
     ),
+    path("spaces/<slug:slug>/requests/", request_views.space_requests, name="space_requests"),
     path("spaces/<slug:slug>/rules/", request_views.rules, name="rules"),
     path("spaces/<slug:slug>/rules/<uuid:badge_uuid>/", request_views.rule_edit, name="rule_edit"),
 ]
