@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 from blason.core.models import AuditEntry, Issuer
 from blason.issuing.models import Award, BadgeClass
 from blason.peers.models import BadgeRequest, Decision, Workshop
+
+T = TypeVar("T")
 
 FEED_ACTIONS = (
     "issuing.award.issued",
@@ -89,7 +91,9 @@ def moments(issuer: Issuer, page_entries: Iterable[AuditEntry]) -> list[Moment]:
             uuid__in=_uuids(r.target_id for r in rows if r.action == "peers.workshop.opened")
         )
     }
-    joined = [r.actor_id for r in rows if r.action.endswith((".joined", ".accepted"))]
+    joined = [
+        r.actor_id for r in rows if r.actor_id and r.action.endswith((".joined", ".accepted"))
+    ]
     names = dict(get_user_model().objects.filter(pk__in=joined).values_list("pk", "display_name"))
     found = []
     for row in rows:
@@ -110,7 +114,7 @@ def _moment(
 ) -> Moment | None:
     at = row.created_at
     if row.action == "issuing.award.issued":
-        award = awards.get(_one(row.target_id))
+        award = _pick(awards, row.target_id)
         if award is None or award.revoked_at is not None:
             return None
         url = reverse("award_public", args=[award.uuid])
@@ -128,7 +132,7 @@ def _moment(
                 "badge": award.badge.name,
             }
         return Moment(at, "award", text, url)
-    badge = badges.get(_one(row.data.get("badge")))
+    badge = _pick(badges, row.data.get("badge"))
     if row.action == "issuing.award.issued_many":
         if badge is None:
             return None
@@ -147,7 +151,7 @@ def _moment(
         }
         return Moment(at, "designed", text, reverse("badge_public", args=[badge.uuid]))
     if row.action == "peers.workshop.opened":
-        workshop = workshops.get(_one(row.target_id))
+        workshop = _pick(workshops, row.target_id)
         if workshop is None or badge is None:
             return None
         text = _(
@@ -160,6 +164,7 @@ def _moment(
     return Moment(at, "joined", _("%(name)s joined the group.") % {"name": name})
 
 
-def _one(value: object) -> uuid.UUID | None:
-    found = _uuids([value])
-    return found.pop() if found else None
+def _pick(found: dict[uuid.UUID, T], value: object) -> T | None:
+    """The object named by ``value`` (a UUID as text), if it was found."""
+    key = _uuids([value])
+    return found.get(key.pop()) if key else None
