@@ -17,8 +17,6 @@ Every write goes through ``blason.peers.validation``.
 
 from __future__ import annotations
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -27,16 +25,18 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
+from blason.issuing import content
 from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.peers import selectors, validation
+from blason.peers import request_posters, selectors, validation
 from blason.peers.access import group_space, is_facilitator_role, may_validate
 from blason.peers.forms import RequestForm, RuleForm, ValidationForm
 from blason.peers.models import BadgeRequest, RequestStatus, Validators
@@ -49,10 +49,6 @@ def _askable(badge_uuid: str) -> BadgeClass:
     if selectors.open_rule_of(badge) is None:
         raise Http404
     return badge
-
-
-def request_url(badge: BadgeClass) -> str:
-    return settings.SITE_URL + reverse("peers:request_new", args=[badge.uuid])
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,8 +107,8 @@ def request_poster(request: HttpRequest, badge_uuid: str) -> HttpResponse:
     """A page to print (A4) or show on the projector: the badge, how to ask for it, and a big
     QR code of the request page."""
     badge = _askable(badge_uuid)
-    url = request_url(badge)
-    qr = segno.make(url, error="q", boost_error=False)
+    url = request_posters.request_url(badge)
+    qr = request_posters.qr_code(badge)
     return render(
         request,
         "peers/request_poster.html",
@@ -126,6 +122,28 @@ def request_poster(request: HttpRequest, badge_uuid: str) -> HttpResponse:
             "projector": request.GET.get("projector") == "1",
         },
     )
+
+
+@login_required
+@require_GET
+def request_poster_pdf(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
+    """The A4 poster as a PDF, for the members of the space (laying it out takes a moment)."""
+    access = group_space(request, slug)
+    badge = get_object_or_404(
+        BadgeClass, issuer=access.issuer, uuid=badge_uuid, status=BadgeStatus.PUBLISHED
+    )
+    rule = selectors.open_rule_of(badge)
+    if rule is None:
+        raise Http404
+    language = content.short_language(request.GET.get("language") or get_language())
+    response = HttpResponse(
+        request_posters.poster_pdf(badge, rule, language), content_type="application/pdf"
+    )
+    with translation.override(language):  # the file is named in the poster's language
+        label = _("poster")
+    name = slugify(badge.name)[:60] or str(badge.uuid)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(label)}-{name}.pdf"'
+    return response
 
 
 # The requester's pages --------------------------------------------------------------------------

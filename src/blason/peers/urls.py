@@ -52,4 +52,9 @@ urlpatterns = [
     path("spaces/<slug:slug>/requests/", request_views.space_requests, name="space_requests"),
     path("spaces/<slug:slug>/rules/", request_views.rules, name="rules"),
     path("spaces/<slug:slug>/rules/<uuid:badge_uuid>/", request_views.rule_edit, name="rule_edit"),
+    path(
+        "spaces/<slug:slug>/rules/<uuid:badge_uuid>/poster.pdf",
+        request_views.request_poster_pdf,
+        name="poster_pdf",
+    ),
 ]
