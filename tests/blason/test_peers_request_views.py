@@ -247,6 +247,14 @@ def test_list_pages_run_a_bounded_number_of_queries(
         assert client.get(reverse("peers:my_requests")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("peers:rules", args=[community.issuer.slug])).status_code == 200
+    answered = BadgeRequest.objects.filter(validations__isnull=False).distinct().first()
+    assert answered is not None
+    client.force_login(community.members[4])
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("peers:request", args=[community.issuer.slug, answered.uuid]))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("peers:my_request", args=[asked.uuid])).status_code == 200
 
 
 def test_a_person_without_a_name_gives_one_when_asking(
