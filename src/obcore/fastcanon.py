@@ -136,6 +136,7 @@ class ShapeCanonicalizer:
 
     def __init__(self, max_shapes: int = 256) -> None:
         self._templates: dict[str, _Template | None] = {}
+        self._digests: dict[str, bytes] = {}
         self._max_shapes = max_shapes
         self.fast = 0
         self.slow = 0
@@ -173,6 +174,22 @@ class ShapeCanonicalizer:
             return self._slow(document)
         self.fast += 1
         return result
+
+    def digest_once(self, document: Mapping[str, Any]) -> bytes:
+        """SHA-256 of the canonical form of a document that recurs as it is (the proof options
+        of a batch of credentials): canonicalised the first time, remembered after."""
+        try:
+            key = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return hashlib.sha256(self.canonicalize(document).encode()).digest()
+        digest = self._digests.get(key)
+        if digest is None:
+            if len(self._digests) >= self._max_shapes:
+                self._digests.clear()
+            digest = self._digests[key] = hashlib.sha256(
+                self.canonicalize(document).encode()
+            ).digest()
+        return digest
 
     def _slow(self, document: Mapping[str, Any]) -> str:
         self.slow += 1

@@ -50,6 +50,7 @@ _P256_PUB = b"\x80\x24"  # multicodec p256-pub (varint 0x1200)
 _ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {char: index for index, char in enumerate(_B58)}
+_B58_CHUNK = 58**10
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
@@ -61,9 +62,15 @@ def b58encode(data: bytes) -> str:
     """Base58 (Bitcoin alphabet), as multibase ``z`` uses it."""
     number = int.from_bytes(data, "big")
     out = []
+    # Ten digits per division of the big number, then machine-size divisions: a signature's
+    # 88 digits cost 9 big-number divisions instead of 88.
     while number:
-        number, rest = divmod(number, 58)
-        out.append(_B58[rest])
+        number, chunk = divmod(number, _B58_CHUNK)
+        for _ in range(10):
+            chunk, rest = divmod(chunk, 58)
+            out.append(_B58[rest])
+    while out and out[-1] == "1":  # the last chunk's unused high digits
+        out.pop()
     leading = len(data) - len(data.lstrip(b"\0"))
     return "1" * leading + "".join(reversed(out))
 

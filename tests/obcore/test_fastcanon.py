@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -178,3 +179,21 @@ def test_documents_nested_too_deeply_are_refused() -> None:
         node = node["criteria"]
     with pytest.raises(InputError, match="nested more than 64"):
         ShapeCanonicalizer().canonicalize(document)
+
+
+def test_a_recurring_document_is_canonicalised_once() -> None:
+    canon = ShapeCanonicalizer()
+    options = {
+        "@context": BASE["@context"],
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-03-03T10:00:00Z",
+        "verificationMethod": "https://example.org/issuers/1#key-1",
+        "proofPurpose": "assertionMethod",
+    }
+    expected = hashlib.sha256(canonicalize(options).encode()).digest()
+    assert canon.digest_once(options) == expected
+    assert canon.digest_once(copy.deepcopy(options)) == expected
+    assert canon.fast + canon.slow == 1  # the second time, remembered
+    later = {**options, "created": "2026-03-04T10:00:00Z"}
+    assert canon.digest_once(later) == hashlib.sha256(canonicalize(later).encode()).digest()

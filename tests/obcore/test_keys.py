@@ -153,10 +153,33 @@ def test_jwks() -> None:
     assert "d" not in document["keys"][0]
 
 
-@settings(max_examples=200)
-@given(st.binary(max_size=64))
+@settings(max_examples=300)
+@given(st.binary(max_size=100))
 def test_base58_round_trip(data: bytes) -> None:
     assert b58decode(b58encode(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"", ""),
+        (b"\0\0\x01", "112"),
+        (b"hello world", "StV1DL6CwTryKyV"),  # the Bitcoin alphabet's usual example
+    ],
+)
+def test_base58_known_values(data: bytes, text: str) -> None:
+    assert b58encode(data) == text
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=100))
+def test_base58_matches_the_textbook_algorithm(data: bytes) -> None:
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number, digits = int.from_bytes(data, "big"), ""
+    while number:
+        number, rest = divmod(number, 58)
+        digits = alphabet[rest] + digits
+    assert b58encode(data) == "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
 
 
 @settings(max_examples=25, deadline=None)
