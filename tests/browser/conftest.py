@@ -128,3 +128,26 @@ def assert_accessible(axe_source: str) -> Any:
         assert problems == [], f"{page.url}\n" + "\n".join(problems)
 
     return check
+
+
+@pytest.fixture
+def phones(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Phone-sized browser contexts, one per person, opened on demand: ``phones()``."""
+    contexts: list[Any] = []
+
+    def open_phone() -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            viewport={"width": 375, "height": 740},
+            is_mobile=True,
+            has_touch=True,
+            extra_http_headers={"Accept-Language": "fr"},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
