@@ -412,3 +412,22 @@ def test_put_profile_refuses_what_is_not_a_profile(client: Any, world: Any, prof
     assert not ApiProfile.objects.exists()
     world.member.refresh_from_db()
     assert world.member.display_name == "Bob"
+
+
+def test_a_form_body_on_a_json_endpoint_is_a_clean_400(client: Any, world: Any) -> None:
+    _app, tokens = oc.connect(client, world.member)
+    answer = client.generic(
+        "POST", CREDENTIALS, b"x", content_type="multipart/form-data", **oc.bearer(tokens)
+    )
+    assert_imsx(answer, 400, "invalid_data")
+
+
+def test_a_proof_set_is_kept_and_served_as_received(client: Any, world: Any) -> None:
+    signed = json.loads(signed_by(generate_key(), number=47))
+    signed["proof"] = [signed["proof"]]
+    body = json.dumps(signed)
+    _app, tokens = oc.connect(client, world.member)
+    created = client.post(CREDENTIALS, body, content_type="application/json", **oc.bearer(tokens))
+    assert created.status_code == 201
+    listed = client.get(CREDENTIALS, **oc.bearer(tokens)).json()["credential"]
+    assert listed == [signed]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from blason.api import responses
@@ -29,7 +31,11 @@ def authenticate(request: HttpRequest, scope: str) -> Caller | JsonResponse:
         return responses.unauthorized(
             "An access token is required (Authorization: Bearer).", token_given=token_given
         )
-    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    try:
+        valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
+    except (MultiPartParserError, RequestDataTooBig, UnreadablePostError):
+        # django-oauth-toolkit reads form bodies looking for a token; this API takes none.
+        return responses.bad_request("The request body cannot be read.")
     token = getattr(oauth_request, "access_token", None) if valid else None
     if token is None or token.user is None or not token.user.is_active:
         return responses.unauthorized(

@@ -204,9 +204,10 @@ def _upsert_credential(request: HttpRequest, caller: Caller) -> HttpResponse:
     if not ratelimit_consume(request, action="backpack_fetch", user=caller.user):
         return responses.busy(RETRY_AFTER)
     try:
-        _item, created = services.credential_upsert(
-            user=caller.user, application=caller.application, credential=text
-        )
+        with translation.override("en"):  # API messages are for developers
+            _item, created = services.credential_upsert(
+                user=caller.user, application=caller.application, credential=text
+            )
     except ImportRefused as exc:
         failures = [
             check.get("en", "")
