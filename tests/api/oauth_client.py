@@ -118,8 +118,9 @@ def token(client: Any, app: App, **form: str) -> Any:
 
 
 def connect(client: Any, user: Any, scope: str = ALL) -> tuple[App, dict[str, Any]]:
-    """Register an application, let ``user`` allow it, exchange the code: (app, tokens)."""
-    app = register(client)
+    """Register an application (for ``scope``, and the four OB 3.0 scopes), let ``user``
+    allow it, exchange the code: (app, tokens)."""
+    app = register(client, scope=" ".join(dict.fromkeys([*ALL.split(), *scope.split()])))
     client.force_login(user)
     verifier, challenge = pkce()
     code = code_from(consent(client, app, scope, challenge))

@@ -88,7 +88,9 @@ class ConsentView(dot_views.AuthorizationView):  # type: ignore[misc]
         if application is not None:
             context["client"] = RegisteredClient.objects.filter(application=application).first()
             asked = set(context.get("scopes") or [])
-            context["asked"] = [(s, DESCRIPTIONS[s]) for s in ALL_SCOPES if s in asked]
+            # Badge Connect scopes say the same as their OB 3.0 twins: each right once.
+            descriptions = {str(DESCRIPTIONS[s]): s for s in reversed(ALL_SCOPES) if s in asked}
+            context["asked"] = [(s, d) for d, s in reversed(descriptions.items())]
             context["return_host"] = urlsplit(context.get("redirect_uri") or "").netloc
             context["settings_url"] = reverse("accounts:settings")
         return context

@@ -22,7 +22,14 @@ PROFILE_UPDATE = PREFIX + "profile.update"
 OFFLINE_ACCESS = "offline_access"
 
 OB_SCOPES = (CREDENTIAL_READ, CREDENTIAL_UPSERT, PROFILE_READ, PROFILE_UPDATE)
-ALL_SCOPES = (*OB_SCOPES, OFFLINE_ACCESS)
+# Badge Connect (Open Badges 2.1): the same four rights on OB 2.0 assertions.
+V2P1 = "https://purl.imsglobal.org/spec/ob/v2p1/scope/"
+ASSERTION_READ = V2P1 + "assertion.readonly"
+ASSERTION_CREATE = V2P1 + "assertion.create"
+V2P1_PROFILE_READ = V2P1 + "profile.readonly"
+V2P1_PROFILE_UPDATE = V2P1 + "profile.update"
+V2P1_SCOPES = (ASSERTION_READ, ASSERTION_CREATE, V2P1_PROFILE_READ, V2P1_PROFILE_UPDATE)
+ALL_SCOPES = (*OB_SCOPES, *V2P1_SCOPES, OFFLINE_ACCESS)
 
 # What each scope lets the application do, as the earner reads it.
 DESCRIPTIONS: dict[str, Promise] = {
@@ -34,6 +41,12 @@ DESCRIPTIONS: dict[str, Promise] = {
     PROFILE_UPDATE: _("Change your profile, including the name shown on your account."),
     OFFLINE_ACCESS: _("Keep this access when you are not using the site."),
 }
+DESCRIPTIONS |= {
+    ASSERTION_READ: DESCRIPTIONS[CREDENTIAL_READ],
+    ASSERTION_CREATE: DESCRIPTIONS[CREDENTIAL_UPSERT],
+    V2P1_PROFILE_READ: DESCRIPTIONS[PROFILE_READ],
+    V2P1_PROFILE_UPDATE: DESCRIPTIONS[PROFILE_UPDATE],
+}
 
 # Short names for the list of connected applications.
 SHORT_NAMES: dict[str, Promise] = {
@@ -42,6 +55,12 @@ SHORT_NAMES: dict[str, Promise] = {
     PROFILE_READ: _("see your profile"),
     PROFILE_UPDATE: _("change your profile"),
     OFFLINE_ACCESS: _("stay connected"),
+}
+SHORT_NAMES |= {
+    ASSERTION_READ: SHORT_NAMES[CREDENTIAL_READ],
+    ASSERTION_CREATE: SHORT_NAMES[CREDENTIAL_UPSERT],
+    V2P1_PROFILE_READ: SHORT_NAMES[PROFILE_READ],
+    V2P1_PROFILE_UPDATE: SHORT_NAMES[PROFILE_UPDATE],
 }
 
 

@@ -19,22 +19,23 @@ from blason.api.scopes import ALL_SCOPES, SHORT_NAMES
 from blason.backpack.models import Item, Phone
 
 
-def api_items(user: Any, *, since: datetime | None = None) -> Any:
+def api_items(user: Any, *, since: datetime | None = None, version: str = "3.0") -> Any:
     """The badges an application with ``credential.readonly`` sees: the earner's Open Badges
-    3.0 credentials (OB 2.0 assertions are not AchievementCredentials), not the hidden ones,
-    oldest first so that pages stay put as badges arrive."""
-    items = Item.objects.filter(owner=user, hidden=False, version="3.0")
+    3.0 credentials (OB 2.0 assertions are not AchievementCredentials; Badge Connect, OB 2.1,
+    asks for ``version="2.0"``), not the hidden ones, oldest first so that pages stay put as
+    badges arrive."""
+    items = Item.objects.filter(owner=user, hidden=False, version=version)
     if since is not None:
         items = items.filter(issued_at__gt=since)
     return items.order_by("id")
 
 
 def credentials_page(
-    user: Any, *, since: datetime | None, offset: int, limit: int
+    user: Any, *, since: datetime | None, offset: int, limit: int, version: str = "3.0"
 ) -> tuple[int, list[str]]:
     """The total count and one page of credentials, each exactly as kept (JSON text or a
     compact JWS). Two queries whatever the size of the backpack."""
-    items = api_items(user, since=since)
+    items = api_items(user, since=since, version=version)
     total = items.count()
     if offset >= total:
         return total, []
@@ -82,7 +83,7 @@ class Connection:
     @property
     def abilities(self) -> list[str]:
         """What it can do, in a few words each (the current language)."""
-        return [str(SHORT_NAMES[scope]) for scope in self.scopes]
+        return list(dict.fromkeys(str(SHORT_NAMES[scope]) for scope in self.scopes))
 
     @property
     def host(self) -> str:

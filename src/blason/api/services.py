@@ -103,3 +103,15 @@ def profile_put(*, user: Any, application: Application, document: dict[str, Any]
             user.save(update_fields=["display_name"])
             changed["display_name"] = new_name
     audit.record(action="api.profile.updated", actor=user, target=user, data=changed)
+
+
+@transaction.atomic
+def profile_rename(*, user: Any, application: Application, name: str) -> None:
+    """Badge Connect's profile update: the name becomes the account's name."""
+    new_name = " ".join(name.split())[:NAME_MAX]
+    changed: dict[str, Any] = {"client_id": application.client_id}
+    if new_name and new_name != user.display_name:
+        user.display_name = new_name
+        user.save(update_fields=["display_name"])
+        changed["display_name"] = new_name
+    audit.record(action="api.profile.updated", actor=user, target=user, data=changed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.api import oauth_views, views
+from blason.api import badge_connect, oauth_views, views
 
 app_name = "api"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("ims/ob/v3p0/discovery", views.service_description, name="discovery"),
     path("ims/ob/v3p0/credentials", views.credentials, name="credentials"),
     path("ims/ob/v3p0/profile", views.profile, name="profile"),
+    # Badge Connect (Open Badges 2.1): manifest and endpoints.
+    path(
+        ".well-known/badgeconnect.json",
+        badge_connect.manifest,
+        name="badgeconnect_manifest",
+    ),
+    path("ims/ob/v2p1/assertions", badge_connect.assertions, name="badgeconnect_assertions"),
+    path("ims/ob/v2p1/profile", badge_connect.profile, name="badgeconnect_profile"),
     # OAuth 2.0 (the service description says where).
     path("oauth/register", oauth_views.register, name="register"),
     path("oauth/authorize", oauth_views.consent, name="authorize"),

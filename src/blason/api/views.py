@@ -118,24 +118,26 @@ def _since(request: HttpRequest) -> tuple[datetime | None, str]:
         return datetime.min.replace(tzinfo=UTC), value
 
 
-def _link(since: str, offset: int, limit: int) -> str:
-    query: dict[str, Any] = {"limit": limit, "offset": offset}
-    if since:
-        query["since"] = since
-    return discovery.site(reverse("api:credentials")) + "?" + urlencode(query)
-
-
 def _paging_headers(
-    response: HttpResponse, total: int, offset: int, limit: int, since: str
+    response: HttpResponse, total: int, offset: int, limit: int, since: str, url: str = ""
 ) -> None:
+    """``X-Total-Count``, and ``Link`` with first and last always, next and prev as fit."""
+    base = url or discovery.site(reverse("api:credentials"))
+
+    def link(at: int) -> str:
+        query: dict[str, Any] = {"limit": limit, "offset": at}
+        if since:
+            query["since"] = since
+        return base + "?" + urlencode(query)
+
     response["X-Total-Count"] = str(total)
     last = ((total - 1) // limit) * limit if total else 0
-    links = [f'<{_link(since, 0, limit)}>; rel="first"']
+    links = [f'<{link(0)}>; rel="first"']
     if offset + limit < total:
-        links.append(f'<{_link(since, offset + limit, limit)}>; rel="next"')
+        links.append(f'<{link(offset + limit)}>; rel="next"')
     if offset > 0:
-        links.append(f'<{_link(since, max(0, min(offset - limit, last)), limit)}>; rel="prev"')
-    links.append(f'<{_link(since, last, limit)}>; rel="last"')
+        links.append(f'<{link(max(0, min(offset - limit, last)))}>; rel="prev"')
+    links.append(f'<{link(last)}>; rel="last"')
     response["Link"] = ", ".join(links)
 
 

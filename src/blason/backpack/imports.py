@@ -317,7 +317,7 @@ def upsert_badge(
     if received.format not in (ReceivedFormat.JSON, ReceivedFormat.JWS):
         raise ImportRefused(_("Give the badge itself: its JSON or its compact JWS."))
     verified = _verify(received, fetcher)
-    issuer_id = reading.details(verified.document, lambda url: None).issuer_id
+    issuer_id = reading.details(verified.document, _lookup(verified.checked)).issuer_id
     keys = {verified.key, unquote(verified.key).strip()}
     existing = None
     for candidate in Item.objects.filter(owner=user, credential_key__in=keys):
