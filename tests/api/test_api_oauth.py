@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
+from blason.api import selectors
 from blason.api.models import RegisteredClient
 from blason.api.scopes import CREDENTIAL_READ, PROFILE_READ
 from blason.core.models import AuditEntry
@@ -202,6 +203,8 @@ def test_full_flow(client: Any, world: Any) -> None:
     assert refreshed.status_code == 200
     fresh = refreshed.json()
     assert fresh["access_token"] != tokens["access_token"]
+    connection = selectors.connections_of(user)[0]
+    assert connection.since == RefreshToken.objects.filter(user=user).earliest("created").created
     assert client.get(reverse("api:profile"), **oc.bearer(fresh)).status_code == 200
     assert client.get(reverse("api:profile"), **oc.bearer(tokens)).status_code == 401
 

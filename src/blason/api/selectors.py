@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, RefreshToken
@@ -93,7 +93,7 @@ class Connection:
 
 def connections_of(user: Any) -> list[Connection]:
     """Connected applications, most recent first: those holding an unexpired access token or
-    an unrevoked refresh token of the person. Three queries whatever the number of tokens."""
+    an unrevoked refresh token of the person. Four queries whatever the number of tokens."""
     now = timezone.now()
     live_access = AccessToken.objects.filter(user=user, expires__gt=now)
     live_refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True)
@@ -106,6 +106,17 @@ def connections_of(user: Any) -> list[Connection]:
         scopes, first = by_app.get(app_id, (set(), created))
         scopes.update((scope or "").split())
         by_app[app_id] = (scopes, min(first, created))
+    # Refresh tokens rotate; the spent ones stay (revoked) until the person disconnects the
+    # application: the first of them says since when it is connected.
+    firsts = dict(
+        RefreshToken.objects.filter(user=user, application_id__in=by_app)
+        .values("application_id")
+        .annotate(first=Min("created"))
+        .values_list("application_id", "first")
+    )
+    for app_id, first in firsts.items():
+        scopes, since = by_app[app_id]
+        by_app[app_id] = (scopes, min(since, first))
     applications = Application.objects.filter(pk__in=by_app).select_related("ob_client")
     connections = [
         Connection(
