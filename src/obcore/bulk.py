@@ -78,6 +78,7 @@ def _sign_share(
     created: datetime | str | None,
     documents: str,
     text: bool,
+    proof_list: bool = False,
 ) -> list[Any]:
     """What a helper process runs: its share of the documents (a JSON array), signed in order,
     as dicts or as compact JSON texts."""
@@ -89,6 +90,7 @@ def _sign_share(
             verification_method=verification_method,
             created=created,
             canonicalizer=_helper_canonicalizer,
+            proof_list=proof_list,
         )
         for document in json.loads(documents)
     ]
@@ -120,9 +122,11 @@ class BulkSigner:
         canonicalizer: ShapeCanonicalizer | None = None,
         processes: int = 1,
         text: bool = False,
+        proof_list: bool = False,
     ) -> None:
         self._key = key
         self._text = text
+        self._proof_list = proof_list
         self._method = verification_method
         self._created = created
         self._canonicalizer = canonicalizer
@@ -138,6 +142,7 @@ class BulkSigner:
                 verification_method=self._method,
                 created=self._created,
                 canonicalizer=self._canonicalizer,
+                proof_list=self._proof_list,
             )
             for document in part
         ]
@@ -152,7 +157,13 @@ class BulkSigner:
         # As JSON text: plain values only (a str subclass from the caller's framework would
         # make the helper import that framework to unpickle it), and quicker to send.
         future = _helpers(self._helper_count).submit(
-            _sign_share, self._pem, self._method, self._created, json.dumps(part), self._text
+            _sign_share,
+            self._pem,
+            self._method,
+            self._created,
+            json.dumps(part),
+            self._text,
+            self._proof_list,
         )
         self._parts.append((part, future))
 
@@ -219,6 +230,7 @@ def sign_many(
     created: datetime | str | None = None,
     canonicalizer: ShapeCanonicalizer | None = None,
     processes: int = 1,
+    proof_list: bool = False,
 ) -> list[dict[str, Any]]:
     """Sign every document (``eddsa-rdfc-2022``, as ``sign`` does), in order, using up to
     ``processes`` processes: this one and ``processes - 1`` helpers, in equal shares
@@ -233,6 +245,7 @@ def sign_many(
         created=created,
         canonicalizer=canonicalizer,
         processes=shares,
+        proof_list=proof_list,
     )
     size = -(-len(documents) // shares)  # ceiling: this process's share is the last, smallest
     for n in range(shares - 1):

@@ -130,3 +130,23 @@ def test_award_pages_run_a_bounded_number_of_queries(
     award = awards.award_issue(badge=published, actor=world.admin, email="d@example.org")
     with django_assert_max_num_queries(3):
         client.get(f"/awards/{award.uuid}", HTTP_ACCEPT="application/ld+json")
+
+
+def test_awards_carry_their_proof_in_an_array(world: Any, published: Any) -> None:
+    """OB 3.0 JSON: "proof" is a sequence, so an array, one by one and in bulk; the whole
+    credential, proof included, passes the OB 3.0 schema."""
+    from obcore.schemas import schema_problems
+
+    one = awards.award_issue(badge=published, actor=world.admin, email="lea@example.org")
+    many = awards.award_many(
+        badge=published,
+        actor=world.admin,
+        recipients=[awards.Recipient(email=f"p{n}@example.org") for n in range(3)],
+        notify=False,
+    )
+    for award in [one, *many]:
+        credential = json.loads(award.credential)
+        assert isinstance(credential["proof"], list)
+        assert len(credential["proof"]) == 1
+        assert schema_problems(credential, "AchievementCredential") == []
+        assert verify_credential(award.credential, fetcher=LocalFetcher()).valid

@@ -110,7 +110,8 @@ def test_three_approvals_award_the_badge_with_signed_endorsements(
         personal = personal_issuer_for(validator)
         assert personal.kind == IssuerKind.INDIVIDUAL
         assert endorsement["issuer"]["id"] == documents.issuer_url(personal)
-        assert endorsement["proof"]["verificationMethod"].startswith(documents.issuer_url(personal))
+        method = endorsement["proof"][0]["verificationMethod"]
+        assert method.startswith(documents.issuer_url(personal))
     # Stored as signed: the endorsement in the award is the one kept with the validation.
     kept = [json.loads(v.endorsement) for v in request.validations.order_by("id")]
     assert kept == endorsements

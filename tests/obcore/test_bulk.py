@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
+
 from obcore import bench, bulk
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.keys import generate_key
@@ -18,11 +20,15 @@ class Label(str):
     """A str subclass, as frameworks hand out (choices, safe strings): signed as its text."""
 
 
-def test_shares_give_the_proofs_of_one_by_one_signing_in_order() -> None:
+@pytest.mark.parametrize("proof_list", [False, True])
+def test_shares_give_the_proofs_of_one_by_one_signing_in_order(proof_list: bool) -> None:
     key = generate_key()
     documents = [bench._credential(n) for n in range(3 * bulk.MIN_SHARE + 7)]
     documents[5]["name"] = Label(documents[5]["name"])
-    expected = [sign(d, key, verification_method=METHOD, created=CREATED) for d in documents]
+    expected = [
+        sign(d, key, verification_method=METHOD, created=CREATED, proof_list=proof_list)
+        for d in documents
+    ]
     signed = bulk.sign_many(
         documents,
         key,
@@ -30,6 +36,7 @@ def test_shares_give_the_proofs_of_one_by_one_signing_in_order() -> None:
         created=CREATED,
         canonicalizer=ShapeCanonicalizer(),
         processes=3,
+        proof_list=proof_list,
     )
     assert signed == expected  # Ed25519 is deterministic: same bytes, same order
     assert bulk._pool_size >= 2  # two helpers and this process

@@ -370,3 +370,22 @@ def test_jcs_signs_plain_json_without_context() -> None:
     assert verify(signed, check_controller=False).verified
     signed["n"] = 2
     assert not verify(signed, check_controller=False).verified
+
+
+def test_proof_list_puts_the_proof_in_an_array() -> None:
+    """Open Badges 3.0 JSON wants "proof" as an array; the signature does not change."""
+    key = generate_key()
+    method = did_key(key) + "#" + key.to_multikey()
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did_key(key),
+        "credentialSubject": {"id": "did:example:abc"},
+    }
+    alone = sign(document, key, verification_method=method, created="2026-01-01T00:00:00Z")
+    listed = sign(
+        document, key, verification_method=method, created="2026-01-01T00:00:00Z", proof_list=True
+    )
+    assert isinstance(alone["proof"], dict)
+    assert listed["proof"] == [alone["proof"]]
+    assert verify(listed).verified

@@ -411,6 +411,7 @@ def award_issue(
         verification_method=documents.verification_method_id(issuer, key),
         created=issued,
         canonicalizer=_CANONICALIZER,
+        proof_list=True,
     )
     award.credential = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     award.save()
@@ -609,6 +610,7 @@ def award_many(
         canonicalizer=_CANONICALIZER,
         processes=settings.SIGNING_PROCESSES,
         text=True,  # compact JSON, stored as signed
+        proof_list=True,  # OB 3.0 JSON: "proof" is a sequence, so an array
     )
     entries = _allocate_status_entries(issuer, len(todo))
     codes = _unused_claim_codes(len(todo))

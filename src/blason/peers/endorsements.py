@@ -70,6 +70,7 @@ def sign_endorsement(validation: Validation) -> str:
         keys.private_key(key),
         verification_method=documents.verification_method_id(personal, key),
         created=now,
+        proof_list=True,
     )
     return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 

@@ -145,6 +145,7 @@ def sign(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     expires: datetime | str | None = None,
+    proof_list: bool = False,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with a ``DataIntegrityProof`` (Ed25519) added.
 
@@ -157,7 +158,10 @@ def sign(
     then joins them as a proof set, or — with ``previous_proof`` naming the ``id`` of proofs
     there — as a link of a proof chain, signing over those proofs too. ``proof_id`` gives the
     new proof an ``id`` (a URL or ``urn:uuid:``) for later proofs to name; ``expires`` makes
-    the proof expire (verifiers refuse it afterwards).
+    the proof expire (verifiers refuse it afterwards). ``proof_list`` puts a first proof in an
+    array, as Open Badges 3.0 JSON wants ("proof" is 0..*, and sequences are arrays in its
+    canonical schemas and its OpenAPI document); without it, a lone proof is an object, as in
+    the W3C test vectors. The signature is the same either way.
     """
     if cryptosuite not in (RDFC, JCS):
         raise ProofError(f"cannot sign with cryptosuite {cryptosuite!r}")
@@ -188,7 +192,9 @@ def sign(
     config = _proof_config(options, signed_over)
     signature = key.sign(_hash_data(signed_over, config, cryptosuite, canonicalizer))
     proof = {**options, "proofValue": "z" + b58encode(signature)}
-    return {**unsecured, "proof": [*_copy(existing), proof] if existing else proof}
+    if existing:
+        return {**unsecured, "proof": [*_copy(existing), proof]}
+    return {**unsecured, "proof": [proof] if proof_list else proof}
 
 
 def _copy(value: Any) -> Any:
