@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from blason.api import openapi
-from blason.backpack import checking, imports
+from blason.backpack import checking, claims, imports
+from blason.issuing import awards
 from blason.verification.fetching import SiteFetcher
 from obcore.fetch import StaticFetcher
 from tests.api import oauth_client as oc
@@ -48,6 +49,7 @@ def test_schemathesis_finds_no_failure(
     live_server: Any,
     client: Any,
     world: Any,
+    published: Any,
     settings: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -63,6 +65,9 @@ def test_schemathesis_finds_no_failure(
         imports.import_badge(user=world.member, text=json.dumps(signed))
     jwt = op.vc_jwt(number=4)
     imports.import_badge(user=world.member, text=jwt.payload, fetcher=jwt.fetcher())
+    # And a badge awarded here, served as signed (its proof is an array).
+    awards.award_issue(badge=published, actor=world.admin, email=world.member.email)
+    assert len(claims.collect_awards(user=world.member)) == 1
     # No network: what schemathesis posts names issuers anywhere; none can be fetched.
     monkeypatch.setattr(checking, "make_fetcher", lambda: SiteFetcher(fallback=StaticFetcher({})))
     settings.ACCOUNT_RATE_LIMITS = {
