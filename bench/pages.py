@@ -10,6 +10,7 @@ def run() -> list[Result]:
     from django.test import Client
 
     from blason.accounts.models import User
+    from blason.backpack.models import Item, PublicProfile
     from blason.core.models import AuditEntry, Issuer, Membership
     from blason.issuing.models import BadgeClass
 
@@ -37,11 +38,35 @@ def run() -> list[Result]:
     AuditEntry.objects.bulk_create(
         AuditEntry(action="bench.thing.done", issuer=big, actor=person) for _ in range(5000)
     )
+    # A community whose news has 5,000 lines (people joining), and a public page of 200 badges.
+    group = Issuer.objects.create(name="Collectif", slug="collectif", kind="community")
+    Membership.objects.create(issuer=group, user=person, role="viewer")
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action="peers.member.joined", issuer=group, actor=members[n % 500])
+        for n in range(5000)
+    )
+    Item.objects.bulk_create(
+        Item(
+            owner=person,
+            source="import",
+            received=b"{}",
+            received_format="json",
+            received_sha256="0" * 64,
+            credential="{}",
+            credential_key=f"urn:uuid:{n}",
+            name=f"Badge importé {n}",
+            issuer_name="Autre plateforme",
+            status="valid",
+            public=True,
+        )
+        for n in range(200)
+    )
+    PublicProfile.objects.create(user=person, slug="bench", enabled=True, name="Bench")
     client = Client()
     client.force_login(person)
 
-    def get(url: str) -> None:
-        response = client.get(url)
+    def get(url: str, browser: Client = client) -> None:
+        response = browser.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
     return [
@@ -63,6 +88,18 @@ def run() -> list[Result]:
             lambda: get(f"/spaces/{big.slug}/activity/"),
             target_ms=100,
             max_queries=7,
+        ),
+        measure(
+            "group news, 5000 entries",
+            lambda: get(f"/spaces/{group.slug}/feed/"),
+            target_ms=100,
+            max_queries=8,
+        ),
+        measure(
+            "public page, 200 badges (anonymous)",
+            lambda: get("/people/bench", Client()),
+            target_ms=100,
+            max_queries=6,
         ),
         measure(
             "healthz (anonymous)", lambda: Client().get("/healthz"), target_ms=20, max_queries=3
