@@ -24,6 +24,7 @@ from blason.api.scopes import (
     V2P1_SCOPES,
 )
 from blason.backpack.imports import ImportRefused
+from blason.issuing.awards import site
 
 CONTEXT = "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld"
 API_PATH = "/ims/ob/v2p1"
@@ -67,7 +68,6 @@ def _enveloped(response: HttpResponse) -> HttpResponse:
 def manifest(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
         return _enveloped(responses.not_allowed(["GET"]))
-    site = discovery.site
     body = {
         "@context": CONTEXT,
         "id": site(reverse("api:badgeconnect_manifest")),
@@ -119,7 +119,7 @@ def _get_assertions(request: HttpRequest, caller: Caller) -> HttpResponse:
     signed = [t for t in texts if views.COMPACT_JWS.match(t)]
     response = _answer(200, assertions=assertions, signedAssertions=signed)
     views._paging_headers(
-        response, total, offset, limit, since_text, url=discovery.site(API_PATH + "/assertions")
+        response, total, offset, limit, since_text, url=site(API_PATH + "/assertions")
     )
     return response
 

@@ -11,12 +11,9 @@ from django.urls import reverse
 
 from blason.api import openapi
 from blason.api.scopes import DESCRIPTIONS, OB_SCOPES
+from blason.issuing.awards import site
 
 API_PATH = "/ims/ob/v3p0"
-
-
-def site(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def terms_url() -> str:

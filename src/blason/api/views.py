@@ -24,6 +24,7 @@ from blason.api import discovery, openapi, responses, selectors, services
 from blason.api.auth import Caller, authenticate
 from blason.api.scopes import CREDENTIAL_READ, CREDENTIAL_UPSERT, PROFILE_READ, PROFILE_UPDATE
 from blason.backpack.imports import ImportRefused
+from blason.issuing.awards import site
 
 INT32_MAX = 2**31 - 1
 DEFAULT_LIMIT = 100
@@ -122,7 +123,7 @@ def _paging_headers(
     response: HttpResponse, total: int, offset: int, limit: int, since: str, url: str = ""
 ) -> None:
     """``X-Total-Count``, and ``Link`` with first and last always, next and prev as fit."""
-    base = url or discovery.site(reverse("api:credentials"))
+    base = url or site(reverse("api:credentials"))
 
     def link(at: int) -> str:
         query: dict[str, Any] = {"limit": limit, "offset": at}

@@ -74,7 +74,7 @@ def _image_data_uri(item: Item) -> str:
 
 def certificate_html(item: Item, holder: str, language: str) -> str:
     language = short_language(language)
-    check_at = public_url(item) or settings.SITE_URL + "/verify/"
+    check_at = public_url(item) or awards.site(reverse("verification:verify"))
     with translation.override(language):
         context: dict[str, Any] = {
             "item": item,
@@ -120,7 +120,7 @@ def cv_html(items: list[Item], holder: str, language: str) -> str:
             "holder": holder,
             "language": language,
             "site_name": settings.SITE_NAME,
-            "verify_address": (settings.SITE_URL + "/verify/").split("://", 1)[-1],
+            "verify_address": awards.site(reverse("verification:verify")).split("://", 1)[-1],
         }
         return render_to_string("backpack/cv.html", context)
 
