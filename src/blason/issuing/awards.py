@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -695,13 +695,12 @@ def send_award_emails(award_uuids: Sequence[str]) -> int:
 
 @transaction.atomic
 def award_revoke(*, award: Award, actor: Any, reason: str) -> Award:
-    if award.revoked_at is not None:
+    locked = Award.objects.select_for_update().only("revoked_at").get(pk=award.pk)
+    if award.revoked_at is not None or locked.revoked_at is not None:
         raise ActionRefused(_("This badge is already revoked."))
     award.revoked_at = timezone.now()
     award.revocation_reason = reason.strip()
     award.save(update_fields=["revoked_at", "revocation_reason"])
-    # Re-signed on the next request for it.
-    StatusListCache.objects.filter(issuer=award.issuer, number=award.status_list).delete()
     audit.record(
         action="issuing.award.revoked",
         actor=actor,
@@ -709,15 +708,31 @@ def award_revoke(*, award: Award, actor: Any, reason: str) -> Award:
         target=award,
         data={"reason": award.revocation_reason},
     )
+    # A new revision of the list, committed with the revocation itself: a list built from an
+    # earlier revision is never served again (see status_list_credential). Last, so the
+    # list's row is locked only for the commit.
+    bumped = StatusListCache.objects.filter(issuer=award.issuer, number=award.status_list)
+    if not bumped.update(revision=F("revision") + 1):
+        row, _created = StatusListCache.objects.get_or_create(
+            issuer=award.issuer, number=award.status_list
+        )
+        StatusListCache.objects.filter(pk=row.pk).update(revision=F("revision") + 1)
     return award
 
 
 def status_list_credential(issuer: Issuer, number: int = 1) -> str:
-    """The issuer's signed status list credential number ``number`` (JSON text), rebuilt
-    after a revocation on it."""
-    cached = StatusListCache.objects.filter(issuer=issuer, number=number).first()
-    if cached is not None:
-        return cached.credential
+    """The issuer's signed status list credential number ``number`` (JSON text).
+
+    Consistent with committed revocations by construction: each revocation adds one to the
+    list's ``revision`` in its own transaction. The revision is read *before* the revoked
+    awards, so a list built here holds every revocation of that revision (a revocation that
+    commits meanwhile raises the revision past it); it is stored marked with that revision, and
+    served from the store only while no revocation has come since.
+    """
+    row, _created = StatusListCache.objects.get_or_create(issuer=issuer, number=number)
+    if row.credential and row.built_revision == row.revision:
+        return row.credential
+    revision = row.revision
     bits = status.BitstringStatusList()
     revoked = Award.objects.filter(issuer=issuer, status_list=number, revoked_at__isnull=False)
     for index in revoked.values_list("status_index", flat=True):
@@ -735,7 +750,8 @@ def status_list_credential(issuer: Issuer, number: int = 1) -> str:
         verification_method=documents.verification_method_id(issuer, key),
     )
     text = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-    StatusListCache.objects.update_or_create(
-        issuer=issuer, number=number, defaults={"credential": text}
-    )
+    # Kept unless a list of this revision or a later one was stored meanwhile.
+    StatusListCache.objects.filter(pk=row.pk).filter(
+        Q(built_revision__isnull=True) | Q(built_revision__lt=revision)
+    ).update(credential=text, built_revision=revision, updated_at=timezone.now())
     return text

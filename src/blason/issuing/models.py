@@ -426,11 +426,18 @@ class Claim(models.Model):
 
 class StatusListCache(models.Model):
     """An issuer's signed Bitstring Status List credential (list 1, 2, … of 131,072 entries
-    each), re-signed on the next request after an award on it is revoked."""
+    each) and the revision of the list it was built from.
+
+    Every revocation on the list adds one to ``revision`` in the revocation's own transaction;
+    a read serves ``credential`` only when ``built_revision`` equals ``revision``, and otherwise
+    builds the list again from the committed awards (see ``awards.status_list_credential``).
+    """
 
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="status_lists")
     number = models.PositiveSmallIntegerField(default=1)
-    credential = models.TextField()
+    revision = models.PositiveBigIntegerField(default=0)
+    built_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    credential = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
