@@ -9,7 +9,9 @@ otherwise. ``HttpFetcher`` therefore:
   the very address it checked, so a DNS answer that changes between check and use (DNS
   rebinding) cannot reach an internal service;
 * follows a bounded number of redirects, checking each hop the same way;
-* bounds the time of every network operation and of the whole fetch, and the size of the body;
+* bounds the whole fetch by one deadline (``FetchPolicy.timeout``: name lookup, connection, TLS,
+  every read of headers and body, every redirect hop), however slowly the server trickles its
+  bytes, and bounds the bytes read (headers included) by a budget;
 * checks the content type against what the caller accepts.
 
 Callers that must work offline (the command line's ``--document URL=FILE``, tests) use
@@ -20,9 +22,12 @@ with a message that names the URL and says what went wrong.
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
+import queue
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -70,7 +75,9 @@ class Fetcher(Protocol):
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """Limits of a fetch. ``accept`` entries are media types; ``*`` suffixes match families."""
+    """Limits of a fetch. ``timeout`` is the total time in seconds for the whole fetch
+    (redirects included), not the time of one read; ``max_bytes`` bounds the body, and the
+    headers of each response may add at most ``HEADER_BYTES`` to it."""
 
     allow_private: bool = False
     timeout: float = 10.0
@@ -120,6 +127,105 @@ def is_public_address(address: str) -> bool:
 
 Resolver = Callable[[str, int], list[str]]
 
+HEADER_BYTES = 64 * 1024  # the most header bytes read per response, on top of ``max_bytes``
+
+
+class _OverBudget(Exception):
+    """More bytes arrived than the fetch may read."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The raw stream under ``http.client``'s buffered reader: before each receive, the socket's
+    timeout becomes the time left until the fetch's deadline (a server sending one byte just
+    within each read's timeout cannot stretch the fetch), and every byte counts against the
+    budget."""
+
+    def __init__(self, owner: _DeadlineSocket) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        owner = self._owner
+        remaining = owner.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the fetch's deadline passed")
+        if owner.budget <= 0:
+            raise _OverBudget()
+        owner.sock.settimeout(remaining)
+        view = memoryview(buffer).cast("B")
+        received = owner.sock.recv_into(view[: min(len(view), owner.budget + 1)])
+        owner.budget -= received
+        return received
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._owner.reader_closed()
+
+
+class _DeadlineSocket:
+    """A connected socket whose responses are read through ``_DeadlineReader``. Like a
+    ``socket.socket`` and its ``makefile``, the socket is closed once it and its readers are."""
+
+    def __init__(self, sock: socket.socket, deadline: float, budget: int) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.budget = budget
+        self._readers = 0
+        self._closing = False
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
+        if mode != "rb":
+            raise ValueError("only binary reading is supported")
+        self._readers += 1
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def sendall(self, data: bytes) -> None:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the fetch's deadline passed")
+        self.sock.settimeout(remaining)
+        self.sock.sendall(data)
+
+    def reader_closed(self) -> None:
+        self._readers -= 1
+        if self._closing and self._readers <= 0:
+            self.sock.close()
+
+    def close(self) -> None:
+        self._closing = True
+        if self._readers <= 0:
+            self.sock.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.sock, name)
+
+
+def _resolve_within(resolver: Resolver, host: str, port: int, deadline: float) -> list[str]:
+    """``resolver(host, port)`` or ``TimeoutError`` at the deadline. The lookup runs in a
+    daemon thread: the system resolver has no timeout of its own to give it (an abandoned
+    lookup ends with the resolver's own timeouts)."""
+    answers: queue.SimpleQueue[tuple[list[str] | None, BaseException | None]]
+    answers = queue.SimpleQueue()
+
+    def lookup() -> None:
+        try:
+            answers.put((resolver(host, port), None))
+        except BaseException as exc:  # handed to the caller
+            answers.put((None, exc))
+
+    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+    try:
+        addresses, error = answers.get(timeout=max(deadline - time.monotonic(), 0.001))
+    except queue.Empty:
+        raise TimeoutError(f"looking up {host} took too long") from None
+    if error is not None:
+        raise error
+    return addresses or []
+
 
 def _system_resolver(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -127,26 +233,45 @@ def _system_resolver(host: str, port: int) -> list[str]:
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, address: str, deadline: float, budget: int) -> None:
+        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001))
         self._address = address
+        self._deadline = deadline
+        self._budget = budget
+
+    def _remaining(self) -> float:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the fetch's deadline passed")
+        return remaining
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        raw = socket.create_connection((self._address, self.port), self._remaining())
+        self.sock = _DeadlineSocket(raw, self._deadline, self._budget)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
+
     def __init__(
-        self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext
+        self,
+        host: str,
+        port: int,
+        address: str,
+        deadline: float,
+        budget: int,
+        context: ssl.SSLContext,
     ) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
+        super().__init__(host, port, address, deadline, budget)
         self._ssl_context = context
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
+        raw = socket.create_connection((self._address, self.port), self._remaining())
+        # The whole handshake runs within the socket's timeout, set to the time left.
+        raw.settimeout(self._remaining())
         # Certificate and SNI are checked against the host name, not the pinned address.
-        self.sock = self._ssl_context.wrap_socket(raw, server_hostname=self.host)
+        wrapped = self._ssl_context.wrap_socket(raw, server_hostname=self.host)
+        self.sock = _DeadlineSocket(wrapped, self._deadline, self._budget)
 
 
 @dataclass
@@ -206,9 +331,14 @@ class HttpFetcher:
             path += "?" + parts.query
         return parts.scheme, parts.hostname, port, path
 
-    def _address(self, original: str, host: str, port: int) -> str:
+    def _address(self, original: str, host: str, port: int, deadline: float | None = None) -> str:
         try:
-            addresses = self.resolver(host, port)
+            if deadline is None:
+                addresses = self.resolver(host, port)
+            else:
+                addresses = _resolve_within(self.resolver, host, port, deadline)
+        except TimeoutError:
+            raise FetchError(original, "timeout", "the server took too long to answer") from None
         except (OSError, UnicodeError) as exc:
             raise FetchError(original, "dns", f"the host {host} cannot be found ({exc})") from None
         if not addresses:
@@ -228,20 +358,23 @@ class HttpFetcher:
         self, original: str, url: str, accept: tuple[str, ...], deadline: float
     ) -> tuple[int, Mapping[str, str], bytes]:
         scheme, host, port, path = self._target(original, url)
-        address = self._address(original, host, port)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        address = self._address(original, host, port, deadline)
+        if deadline - time.monotonic() <= 0:
             raise FetchError(original, "timeout", "the server took too long to answer")
+        budget = self.policy.max_bytes + HEADER_BYTES
         connection: http.client.HTTPConnection
         if scheme == "https":
-            connection = _PinnedHTTPSConnection(host, port, address, remaining, self.ssl_context)
+            connection = _PinnedHTTPSConnection(
+                host, port, address, deadline, budget, self.ssl_context
+            )
         else:
-            connection = _PinnedHTTPConnection(host, port, address, remaining)
+            connection = _PinnedHTTPConnection(host, port, address, deadline, budget)
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": ", ".join(accept) if accept else "*/*",
             "Accept-Encoding": "identity",
         }
+        response: http.client.HTTPResponse | None = None
         try:
             connection.request("GET", path, headers=headers)
             response = connection.getresponse()
@@ -250,8 +383,6 @@ class HttpFetcher:
                 raise FetchError(original, "too_large", self._too_large())
             body = bytearray()
             while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(original, "timeout", "the server took too long to answer")
                 chunk = response.read(64 * 1024)
                 if not chunk:
                     break
@@ -262,6 +393,8 @@ class HttpFetcher:
             return response.status, response_headers, bytes(body)
         except FetchError:
             raise
+        except _OverBudget:
+            raise FetchError(original, "too_large", self._too_large()) from None
         except TimeoutError:
             raise FetchError(original, "timeout", "the server took too long to answer") from None
         except ssl.SSLError as exc:
@@ -269,6 +402,8 @@ class HttpFetcher:
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(original, "network", f"the server cannot be reached ({exc})") from None
         finally:
+            if response is not None:
+                response.close()
             connection.close()
 
     def _too_large(self) -> str:

@@ -366,9 +366,9 @@ def test_the_deadline_covers_every_hop_and_the_body(server: str) -> None:
     expired = HttpFetcher(FetchPolicy(allow_private=True, timeout=0.3))
     original = expired._address
 
-    def slow_dns(original_url: str, host: str, port: int) -> str:
+    def slow_dns(original_url: str, host: str, port: int, *rest: Any) -> str:
         time.sleep(0.4)
-        return original(original_url, host, port)
+        return original(original_url, host, port, *rest)
 
     expired._address = slow_dns  # type: ignore[method-assign]
     with pytest.raises(FetchError, match="took too long"):
@@ -400,3 +400,64 @@ def test_a_chain_stops_at_a_real_error() -> None:
     html = StaticFetcher({"https://a.example/k": ("text/html", b"<p>")})
     with pytest.raises(FetchError, match="unexpected content type"):
         html("https://a.example/k", accept=["application/json"])
+
+
+def _trickle(handler: Handler, *, head: bool) -> None:
+    """One byte at a time, 0.1 s apart, for up to 10 s: in the status line and headers
+    (``head``) or in the body after complete headers."""
+    out = handler.wfile
+    try:
+        if not head:
+            out.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            out.write(b"Content-Length: 100000\r\n\r\n")
+        for byte in (b"HTTP/1.1 200 OK\r\nX-Slow: " if head else b"") + b"x" * 100:
+            out.write(bytes([byte]))
+            out.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass  # the fetcher hung up, as it should
+    handler.close_connection = True
+
+
+@pytest.mark.parametrize("head", [True, False], ids=["headers", "body"])
+def test_a_trickling_server_is_cut_at_the_total_deadline(server: str, head: bool) -> None:
+    """Every read returns well within the timeout; the fetch as a whole must not."""
+    Handler.routes["/trickle"] = lambda handler: _trickle(handler, head=head)
+    fetcher = HttpFetcher(FetchPolicy(allow_private=True, timeout=1.0))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long") as caught:
+        fetcher(f"{server}/trickle")
+    assert caught.value.reason == "timeout"
+    assert time.monotonic() - started < 1.5
+
+
+def test_headers_count_against_the_byte_budget(server: str) -> None:
+    """A server cannot make the fetcher read megabytes of headers before the body's limit."""
+
+    def many_headers(handler: Handler) -> None:
+        handler.send_response(200)
+        for number in range(90):
+            handler.send_header(f"X-Filler-{number}", "y" * 2000)
+        handler.send_header("Content-Length", "2")
+        try:
+            handler.end_headers()
+            handler.wfile.write(b"{}")
+        except OSError:
+            handler.close_connection = True  # the fetcher hung up, as it should
+
+    Handler.routes["/headers"] = many_headers
+    with pytest.raises(FetchError, match="larger than the limit") as caught:
+        HttpFetcher(ALLOW_LOOPBACK)(f"{server}/headers")
+    assert caught.value.reason == "too_large"
+
+
+def test_a_slow_name_lookup_counts_against_the_deadline() -> None:
+    def slow_resolver(host: str, port: int) -> list[str]:
+        time.sleep(3)
+        return ["127.0.0.1"]
+
+    fetcher = HttpFetcher(FetchPolicy(allow_private=True, timeout=0.5), resolver=slow_resolver)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long"):
+        fetcher("http://slow-dns.example/")
+    assert time.monotonic() - started < 1.0
