@@ -1,9 +1,13 @@
 """The fetchers Blason verifies with, built from the settings.
 
 ``guarded_fetcher`` reaches other sites within the limits of ``FETCH_ALLOW_PRIVATE``,
-``FETCH_TIMEOUT`` and ``VERIFY_MAX_BYTES`` (no private or loopback address unless allowed, bounded
-time, size and redirects, content types checked). ``site_fetcher`` answers for this site's own
-documents without a network round trip and hands anything else to the guarded fetcher.
+``FETCH_TIMEOUT`` and ``VERIFY_MAX_BYTES`` (no private or loopback address unless allowed, one
+total deadline per fetch, bounded size and redirects, content types checked), and never more
+than ``FETCH_MAX_CONCURRENT`` at once in this process, ``FETCH_MAX_PER_CLIENT`` of them for one
+client address: a slow or hostile server can hold a few web threads, never all of them (see
+docs/operations.md). A fetch beyond those bounds is refused at once (``FetchError`` with reason
+``busy``), never queued. ``site_fetcher`` answers for this site's own documents without a
+network round trip and hands anything else to the guarded fetcher.
 ``RecordingFetcher`` remembers what was fetched during one verification, so the caller can read
 the documents it needed (an OB 2.0 badge class, the badge itself when given as a URL) without
 fetching them twice.
@@ -12,6 +16,8 @@ fetching them twice.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,13 +31,75 @@ from obcore.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
 logger = logging.getLogger(__name__)
 
 
-def guarded_fetcher(*, max_bytes: int | None = None) -> HttpFetcher:
-    return HttpFetcher(
-        FetchPolicy(
-            allow_private=settings.FETCH_ALLOW_PRIVATE,
-            timeout=settings.FETCH_TIMEOUT,
-            max_bytes=max_bytes or settings.VERIFY_MAX_BYTES,
-        )
+class FetchSlots:
+    """The remote fetches running in this process, in all and per client address."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._per_client: Counter[str] = Counter()
+
+    def take(self, client: str) -> bool:
+        """Take a slot for ``client`` ("" when no client is known) if one is free."""
+        with self._lock:
+            if self._running >= settings.FETCH_MAX_CONCURRENT:
+                return False
+            if client and self._per_client[client] >= settings.FETCH_MAX_PER_CLIENT:
+                return False
+            self._running += 1
+            if client:
+                self._per_client[client] += 1
+            return True
+
+    def give_back(self, client: str) -> None:
+        with self._lock:
+            self._running -= 1
+            if client:
+                self._per_client[client] -= 1
+                if self._per_client[client] <= 0:
+                    del self._per_client[client]
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+
+SLOTS = FetchSlots()
+
+
+@dataclass
+class BoundedFetcher:
+    """``inner`` within the process's slots for remote fetches; ``refused`` tells that a
+    fetch was refused because every slot was taken (the caller then says "busy")."""
+
+    inner: Fetcher
+    client: str = ""
+    refused: bool = False
+
+    def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
+        if not SLOTS.take(self.client):
+            self.refused = True
+            raise FetchError(
+                url, "busy", "too many documents are being fetched right now; try again later"
+            )
+        try:
+            return self.inner(url, accept=tuple(accept))
+        finally:
+            SLOTS.give_back(self.client)
+
+
+def guarded_fetcher(*, max_bytes: int | None = None, client: str = "") -> BoundedFetcher:
+    """The fetcher for other sites; ``client`` is the address of the person it fetches for
+    (a web request), "" in background tasks."""
+    return BoundedFetcher(
+        HttpFetcher(
+            FetchPolicy(
+                allow_private=settings.FETCH_ALLOW_PRIVATE,
+                timeout=settings.FETCH_TIMEOUT,
+                max_bytes=max_bytes or settings.VERIFY_MAX_BYTES,
+            )
+        ),
+        client=client,
     )
 
 
@@ -46,6 +114,11 @@ class SiteFetcher:
     """
 
     fallback: Fetcher
+
+    @property
+    def busy(self) -> bool:
+        """True when a fetch was refused because this process was fetching all it may."""
+        return bool(getattr(self.fallback, "refused", False))
 
     def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
         accept = tuple(accept)
@@ -62,9 +135,9 @@ class SiteFetcher:
             raise FetchError(url, "http_error", "this site cannot serve that document") from None
 
 
-def site_fetcher() -> Fetcher:
+def site_fetcher(*, client: str = "") -> SiteFetcher:
     """This site's documents locally, the rest of the web through the guarded fetcher."""
-    return SiteFetcher(fallback=guarded_fetcher())
+    return SiteFetcher(fallback=guarded_fetcher(client=client))
 
 
 @dataclass

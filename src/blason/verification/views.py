@@ -13,6 +13,14 @@ from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from obcore.verify import State, verify_credential
 
+BUSY_RETRY_AFTER = 30  # seconds
+
+
+def busy_message() -> str:
+    return _(
+        "Many badges from other sites are being checked right now. Please try again in a minute."
+    )
+
 
 def state_summary(state: State) -> tuple[str, str]:
     """A headline and a plain-language explanation for each outcome."""
@@ -60,11 +68,18 @@ def verify(request: HttpRequest) -> HttpResponse:
             return render(request, "verification/verify.html", context, status=400)
         # This site's own documents (issuer profiles, keys, status lists) are read locally:
         # a badge awarded here verifies even where the server cannot reach its own address.
+        # Other sites are fetched within this process's bounded slots (see fetching.py).
+        fetcher = site_fetcher(client=request.META.get("REMOTE_ADDR", ""))
         report = verify_credential(
             form.cleaned_data["source"],
-            fetcher=site_fetcher(),
+            fetcher=fetcher,
             recipient=form.cleaned_data.get("recipient") or None,
         )
+        if fetcher.busy:
+            form.add_error(None, busy_message())
+            response = render(request, "verification/verify.html", context, status=503)
+            response["Retry-After"] = str(BUSY_RETRY_AFTER)
+            return response
         headline, explanation = state_summary(report.state)
         french = (get_language() or "").startswith("fr")
         context.update(
