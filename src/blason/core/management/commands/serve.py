@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,22 +11,30 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from blason.env import env_int, env_str
+
 
 class Command(BaseCommand):
     help = "Run the web server and the background worker(s) until interrupted."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+        parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
         parser.add_argument(
             "--web-workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            default=env_int("WEB_CONCURRENCY", 2, minimum=1),
             help="gunicorn worker processes (default: WEB_CONCURRENCY or 2)",
+        )
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=env_int("WEB_THREADS", 8, minimum=1),
+            help="threads per gunicorn worker process (default: WEB_THREADS or 8)",
         )
         parser.add_argument(
             "--task-workers",
             type=int,
-            default=int(os.environ.get("TASK_WORKERS", "1")),
+            default=env_int("TASK_WORKERS", 1, minimum=0),
             help="background worker processes; 0 when workers run elsewhere (default: 1)",
         )
 
@@ -43,15 +50,29 @@ class Command(BaseCommand):
                 options["bind"],
                 "--workers",
                 str(options["web_workers"]),
+                # Threads, not one request per process: a request waiting on another site
+                # (verification) holds one thread, and FETCH_MAX_CONCURRENT keeps such
+                # requests below the thread count, so /healthz and the pages always have a
+                # free thread (docs/operations.md, "Slow remote servers").
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(options["web_threads"]),
                 "--access-logfile",
                 "-",
                 "--no-control-socket",  # one less file in $HOME; Blason does not use it
                 "--forwarded-allow-ips",
-                os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                env_str("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             ]
         ]
         for number in range(options["task_workers"]):
             commands.append([python, "-m", "blason", "worker", "--worker-id", f"local-{number}"])
+        if options["web_threads"] <= settings.FETCH_MAX_CONCURRENT:
+            self.stderr.write(
+                f"Warning: FETCH_MAX_CONCURRENT ({settings.FETCH_MAX_CONCURRENT}) is not below "
+                f"the threads per process ({options['web_threads']}): slow remote servers could "
+                "hold every thread (see docs/operations.md, Slow remote servers)."
+            )
         processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
         scheme_host = options["bind"]
         self.stdout.write(
