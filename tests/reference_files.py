@@ -108,7 +108,8 @@ def openapi() -> Path:
 @cache
 def _validator(base: Path, kind: str) -> Draft201909Validator:
     schema = _json(base / "schemas" / "ob_v3p0" / OB3_SCHEMAS[kind])
-    registry: Registry[Any] = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
+    resource: Resource[Any] = Resource.from_contents(schema)
+    registry: Registry[Any] = Registry().with_resource(schema["$id"], resource)
     return Draft201909Validator(schema, registry=registry, format_checker=FormatChecker())
 
 
