@@ -178,3 +178,31 @@ def test_schemathesis_reads_the_served_document(client: Any) -> None:
         operation.ok().definition.raw["operationId"] for operation in schema.get_all_operations()
     }
     assert found == {o.operation_id for o in OPERATIONS}
+
+
+@pytest.mark.django_db
+def test_the_api_s_answers_validate_against_the_official_schemas(
+    client: Any, world: Any, published: Any
+) -> None:
+    """A badge awarded here, as getCredentials serves it, the earner's profile and the error
+    bodies, by 1EdTech's JSON Schemas (not only its OpenAPI document)."""
+    from blason.backpack import claims
+    from blason.issuing import awards
+    from tests.api import oauth_client as oc
+
+    awards.award_issue(badge=published, actor=world.admin, email=world.member.email)
+    assert len(claims.collect_awards(user=world.member)) == 1
+    _app, tokens = oc.connect(client, world.member)
+    page = client.get("/ims/ob/v3p0/credentials", **oc.bearer(tokens))
+    assert page.status_code == 200
+    assert len(page.json()["credential"]) == 1
+    assert not reference_files.ob3_problems(page.json(), "GetOpenBadgeCredentialsResponse")
+    profile = client.get("/ims/ob/v3p0/profile", **oc.bearer(tokens))
+    assert not reference_files.ob3_problems(profile.json(), "Profile")
+    for answer in (
+        client.get("/ims/ob/v3p0/credentials"),
+        client.get("/ims/ob/v3p0/credentials", {"limit": "0"}, **oc.bearer(tokens)),
+        client.delete("/ims/ob/v3p0/profile", **oc.bearer(tokens)),
+    ):
+        assert answer.status_code >= 400
+        assert not reference_files.ob3_problems(answer.json(), "Imsx_StatusInfo")
