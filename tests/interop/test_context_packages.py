@@ -60,6 +60,9 @@ def test_the_file_is_the_npm_package_s_context(name: str, npm: dict[str, dict[st
 def test_the_ob2_context_is_badgecheck_s(badgecheck: dict[str, Any]) -> None:
     ours = bundled("openbadges-v2.jsonld")
     assert ours == expected("openbadges-v2.jsonld", {}, badgecheck)
+    assert files("obcore.contexts").joinpath("openbadges-v2.jsonld").read_text("utf-8") == render(
+        ours
+    )
     # The only difference with badgecheck's copy is the 2020 change of targetFramework.
     differing = {
         term
