@@ -141,7 +141,9 @@ TEMPLATES: dict[str, str] = {
     "fetch.dns": "{url}: the host cannot be found.",
     "fetch.network": "{url}: the server cannot be reached.",
     "fetch.tls": "{url}: the secure connection failed.",
-    "fetch.private_address": "{url}: it points to a private or local address, which is not fetched.",
+    "fetch.private_address": (
+        "{url}: it points to a private or local address, which is not fetched."
+    ),
     "fetch.offline": "{url}: documents cannot be fetched here.",
     "fetch.not_json": "{url}: the document is not a JSON object.",
     "fetch.content_type": "{url}: the server sent another kind of document.",

@@ -41,7 +41,7 @@ def test_nested_messages_and_dates_are_translated() -> None:
     message = Message("status.list_unreadable", url="https://x.example/list", cause=cause)
     with translation.override("fr"):
         assert message_text(message) == (
-            "La liste de statut à l’adresse https://x.example/list est illisible "
+            "La liste de statut à l’adresse https://x.example/list est illisible "  # noqa: RUF001
             "(https://x.example/list : le serveur a mis trop de temps à répondre)."
         )
         expired = message_text(Message("dates.expired", date="2026-03-01T00:00:00Z"))
@@ -66,7 +66,7 @@ def test_a_tampered_badge_reads_in_french_only(client: Any) -> None:
     credential["credentialSubject"]["achievement"]["name"] = "Diplôme"
     page = client.post("/verify/", {"text": json.dumps(credential)}, HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 200
-    assert "La signature n’est pas valide" in page.text
+    assert "La signature n’est pas valide" in page.text  # noqa: RUF001
     assert "La signature ne correspond pas" in page.text
     for fragment in ENGLISH_FRAGMENTS:
         assert fragment not in page.text

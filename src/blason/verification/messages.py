@@ -25,59 +25,76 @@ __all__ = ["CATALOGUE", "check_text", "message_text"]
 
 CATALOGUE: dict[str, Promise] = {
     "read.too_large": pgettext_lazy(
-        "read.too_large", "The badge cannot be read: it is larger than {limit} bytes."
+        "read.too_large",
+        "The badge cannot be read: it is larger than {limit} bytes.",
     ),
     "read.unreadable": pgettext_lazy("read.unreadable", "The badge cannot be read."),
     "read.image_without_badge": pgettext_lazy(
-        "read.image_without_badge", "No badge can be read from this image."
+        "read.image_without_badge",
+        "No badge can be read from this image.",
     ),
     "read.unknown_file": pgettext_lazy(
-        "read.unknown_file", "The file is neither an image, JSON nor a JWS."
+        "read.unknown_file",
+        "The file is neither an image, JSON nor a JWS.",
     ),
     "read.offline": pgettext_lazy(
-        "read.offline", "This badge is a web address, and fetching is not allowed here."
+        "read.offline",
+        "This badge is a web address, and fetching is not allowed here.",
     ),
     "read.fetch_failed": pgettext_lazy(
-        "read.fetch_failed", "The badge could not be fetched from {url}."
+        "read.fetch_failed",
+        "The badge could not be fetched from {url}.",
     ),
     "read.gone": pgettext_lazy(
-        "read.gone", "The issuer removed this badge from {url} (HTTP 410 Gone)."
+        "read.gone",
+        "The issuer removed this badge from {url} (HTTP 410 Gone).",
     ),
     "read.not_a_badge": pgettext_lazy(
-        "read.not_a_badge", "This is not an Open Badge (JSON, JWS or baked image expected)."
+        "read.not_a_badge",
+        "This is not an Open Badge (JSON, JWS or baked image expected).",
     ),
     "read.jws_undecodable": pgettext_lazy("read.jws_undecodable", "This JWS cannot be decoded."),
     "read.too_deep": pgettext_lazy("read.too_deep", "The badge is nested too deeply to be read."),
     "parse.not_vc": pgettext_lazy(
-        "parse.not_vc", "This is not a verifiable credential (its type lacks VerifiableCredential)."
+        "parse.not_vc",
+        "This is not a verifiable credential (its type lacks VerifiableCredential).",
     ),
     "parse.no_ob_context": pgettext_lazy(
-        "parse.no_ob_context", "This JSON is not an Open Badge (no Open Badges context)."
+        "parse.no_ob_context",
+        "This JSON is not an Open Badge (no Open Badges context).",
     ),
     "model.passed": pgettext_lazy(
-        "model.passed", "The badge follows the Open Badges 3.0 data model."
+        "model.passed",
+        "The badge follows the Open Badges 3.0 data model.",
     ),
     "model.failed": pgettext_lazy(
-        "model.failed", "The badge does not follow the Open Badges 3.0 data model."
+        "model.failed",
+        "The badge does not follow the Open Badges 3.0 data model.",
     ),
     "model.warning": pgettext_lazy(
-        "model.warning", "The badge does not follow the Open Badges 3.0 data model exactly."
+        "model.warning",
+        "The badge does not follow the Open Badges 3.0 data model exactly.",
     ),
     "model.context_first": pgettext_lazy(
-        "model.context_first", "@context must start with the Verifiable Credentials context."
+        "model.context_first",
+        "@context must start with the Verifiable Credentials context.",
     ),
     "model.context_ob": pgettext_lazy(
-        "model.context_ob", "@context must name the Open Badges 3.0 context right after it."
+        "model.context_ob",
+        "@context must name the Open Badges 3.0 context right after it.",
     ),
     "model.type": pgettext_lazy(
-        "model.type", "type must contain VerifiableCredential and {expected}."
+        "model.type",
+        "type must contain VerifiableCredential and {expected}.",
     ),
     "model.required": pgettext_lazy("model.required", "{property} is required."),
     "model.subject_identity": pgettext_lazy(
-        "model.subject_identity", "credentialSubject must have an id or an identifier."
+        "model.subject_identity",
+        "credentialSubject must have an id or an identifier.",
     ),
     "model.single_subject": pgettext_lazy(
-        "model.single_subject", "credentialSubject must be one object."
+        "model.single_subject",
+        "credentialSubject must be one object.",
     ),
     "schema.required": pgettext_lazy("schema.required", "{path}: {property} is required."),
     "schema.type": pgettext_lazy("schema.type", "{path}: must be of type {expected}."),
@@ -88,42 +105,52 @@ CATALOGUE: dict[str, Promise] = {
     "proof.missing": pgettext_lazy("proof.missing", "The badge carries no signature."),
     "proof.none": pgettext_lazy("proof.none", "The credential has no proof."),
     "proof.valid": pgettext_lazy(
-        "proof.valid", "The signature is valid ({cryptosuite}), made with a key of {controller}."
+        "proof.valid",
+        "The signature is valid ({cryptosuite}), made with a key of {controller}.",
     ),
     "proof.one_valid": pgettext_lazy(
         "proof.one_valid",
         "Signature {number} of {count} is valid ({cryptosuite}), made with a key of {controller}.",
     ),
     "proof.one_invalid": pgettext_lazy(
-        "proof.one_invalid", "Signature {number} of {count} is not valid."
+        "proof.one_invalid",
+        "Signature {number} of {count} is not valid.",
     ),
     "proof.invalid": pgettext_lazy(
-        "proof.invalid", "The signature is not valid: the badge was altered or forged."
+        "proof.invalid",
+        "The signature is not valid: the badge was altered or forged.",
     ),
     "proof.unverifiable": pgettext_lazy("proof.unverifiable", "The signature cannot be checked."),
     "proof.jwt_valid": pgettext_lazy(
-        "proof.jwt_valid", "The VC-JWT signature of the issuer is valid."
+        "proof.jwt_valid",
+        "The VC-JWT signature of the issuer is valid.",
     ),
     "proof.jwt_invalid": pgettext_lazy("proof.jwt_invalid", "The VC-JWT is not valid."),
     "proof.rs256_valid": pgettext_lazy(
-        "proof.rs256_valid", "The RS256 signature of the issuer is valid."
+        "proof.rs256_valid",
+        "The RS256 signature of the issuer is valid.",
     ),
     "proof.not_json_object": pgettext_lazy(
-        "proof.not_json_object", "The proof is not a JSON object."
+        "proof.not_json_object",
+        "The proof is not a JSON object.",
     ),
     "proof.unsupported": pgettext_lazy("proof.unsupported", "Unsupported proof type {type}."),
     "proof.purpose": pgettext_lazy("proof.purpose", "The proof's purpose is not {purpose}."),
     "proof.malformed": pgettext_lazy(
-        "proof.malformed", "The proof is malformed (proofValue or verificationMethod)."
+        "proof.malformed",
+        "The proof is malformed (proofValue or verificationMethod).",
     ),
     "proof.created": pgettext_lazy(
-        "proof.created", "The proof's created time is not a date-time with a time zone."
+        "proof.created",
+        "The proof's created time is not a date-time with a time zone.",
     ),
     "proof.expired": pgettext_lazy(
-        "proof.expired", "The proof has expired (or its expiry time is not a date-time)."
+        "proof.expired",
+        "The proof has expired (or its expiry time is not a date-time).",
     ),
     "proof.mismatch": pgettext_lazy(
-        "proof.mismatch", "The signature does not match: the credential was altered."
+        "proof.mismatch",
+        "The signature does not match: the credential was altered.",
     ),
     "proof.not_issuer_key": pgettext_lazy(
         "proof.not_issuer_key",
@@ -135,36 +162,45 @@ CATALOGUE: dict[str, Promise] = {
     ),
     "proof.numbered": pgettext_lazy("proof.numbered", "Proof {number} of {count}: {problem}"),
     "proof.key_not_found": pgettext_lazy(
-        "proof.key_not_found", "The verification method {method} cannot be found."
+        "proof.key_not_found",
+        "The verification method {method} cannot be found.",
     ),
     "proof.key_not_found_because": pgettext_lazy(
         "proof.key_not_found_because",
         "The verification method {method} cannot be found ({causes}).",
     ),
     "proof.key_not_listed": pgettext_lazy(
-        "proof.key_not_listed", "{controller} does not list {method} among its {purpose} keys."
+        "proof.key_not_listed",
+        "{controller} does not list {method} among its {purpose} keys.",
     ),
     "proof.no_controller": pgettext_lazy(
-        "proof.no_controller", "The verification method {method} names no controller."
+        "proof.no_controller",
+        "The verification method {method} names no controller.",
     ),
     "proof.controller_unreachable": pgettext_lazy(
-        "proof.controller_unreachable", "The controller {controller} of {method} cannot be fetched."
+        "proof.controller_unreachable",
+        "The controller {controller} of {method} cannot be fetched.",
     ),
     "jwt.sub_mismatch": pgettext_lazy(
-        "jwt.sub_mismatch", "The JWT sub claim ({sub}) is not the credential subject's id."
+        "jwt.sub_mismatch",
+        "The JWT sub claim ({sub}) is not the credential subject's id.",
     ),
     "jwt.typ": pgettext_lazy("jwt.typ", "The JWT typ header must be JWT, not {typ}."),
     "jwt.header": pgettext_lazy(
-        "jwt.header", "JOSE header parameters not allowed in a VC-JWT: {names}."
+        "jwt.header",
+        "JOSE header parameters not allowed in a VC-JWT: {names}.",
     ),
     "jwt.claim_mismatch": pgettext_lazy(
-        "jwt.claim_mismatch", "The JWT claim {claim} disagrees with the credential."
+        "jwt.claim_mismatch",
+        "The JWT claim {claim} disagrees with the credential.",
     ),
     "jwt.key_not_issuer": pgettext_lazy(
-        "jwt.key_not_issuer", "The signing key {kid} does not belong to the issuer {issuer}."
+        "jwt.key_not_issuer",
+        "The signing key {kid} does not belong to the issuer {issuer}.",
     ),
     "jwt.jwk_not_issuer": pgettext_lazy(
-        "jwt.jwk_not_issuer", "The key in the JWT header is not a key of the issuer {issuer}."
+        "jwt.jwk_not_issuer",
+        "The key in the JWT header is not a key of the issuer {issuer}.",
     ),
     "jwt.no_issuer": pgettext_lazy("jwt.no_issuer", "The credential names no issuer."),
     "jwt.signature": pgettext_lazy("jwt.signature", "The signature does not verify."),
@@ -172,20 +208,25 @@ CATALOGUE: dict[str, Promise] = {
     "status.passed": pgettext_lazy("status.passed", "The badge is not revoked."),
     "status.revoked": pgettext_lazy("status.revoked", "The issuer revoked this badge."),
     "status.revoked_reason": pgettext_lazy(
-        "status.revoked_reason", "The issuer revoked this badge ({reason})."
+        "status.revoked_reason",
+        "The issuer revoked this badge ({reason}).",
     ),
     "status.suspended": pgettext_lazy("status.suspended", "The issuer suspended this badge."),
     "status.unverifiable": pgettext_lazy(
-        "status.unverifiable", "The revocation status cannot be checked."
+        "status.unverifiable",
+        "The revocation status cannot be checked.",
     ),
     "status.no_address": pgettext_lazy(
-        "status.no_address", "The status entry has no list address."
+        "status.no_address",
+        "The status entry has no list address.",
     ),
     "status.list_unreadable": pgettext_lazy(
-        "status.list_unreadable", "The status list at {url} cannot be read ({cause})."
+        "status.list_unreadable",
+        "The status list at {url} cannot be read ({cause}).",
     ),
     "status.list_unsigned": pgettext_lazy(
-        "status.list_unsigned", "The status list at {url} is not signed: it cannot be trusted."
+        "status.list_unsigned",
+        "The status list at {url} is not signed: it cannot be trusted.",
     ),
     "status.list_bad_proof": pgettext_lazy(
         "status.list_bad_proof",
@@ -197,19 +238,24 @@ CATALOGUE: dict[str, Promise] = {
     ),
     "status.list_id_differs": pgettext_lazy(
         "status.list_id_differs",
-        "The status list read at {url} names itself {id}; it is read as the issuer's list because the issuer signed it.",
+        "The status list read at {url} names itself {id}; it is read as the issuer's "
+        "list because the issuer signed it.",
     ),
     "status.list_expired": pgettext_lazy(
-        "status.list_expired", "The status list at {url} is outside its validity period."
+        "status.list_expired",
+        "The status list at {url} is outside its validity period.",
     ),
     "status.list_purpose": pgettext_lazy(
-        "status.list_purpose", "The status list at {url} is not a list for {purpose}."
+        "status.list_purpose",
+        "The status list at {url} is not a list for {purpose}.",
     ),
     "status.list_invalid": pgettext_lazy(
-        "status.list_invalid", "The status list at {url} is not a valid status list."
+        "status.list_invalid",
+        "The status list at {url} is not a valid status list.",
     ),
     "status.unsupported": pgettext_lazy(
-        "status.unsupported", "The status method {type} is not supported."
+        "status.unsupported",
+        "The status method {type} is not supported.",
     ),
     "dates.passed": pgettext_lazy("dates.passed", "The badge is within its validity period."),
     "dates.bad_start": pgettext_lazy("dates.bad_start", "The start date {value} is invalid."),
@@ -218,13 +264,16 @@ CATALOGUE: dict[str, Promise] = {
     "dates.expired": pgettext_lazy("dates.expired", "The badge expired on {date}."),
     "recipient.passed": pgettext_lazy("recipient.passed", "The badge was awarded to {recipient}."),
     "recipient.failed": pgettext_lazy(
-        "recipient.failed", "The badge was not awarded to {recipient}."
+        "recipient.failed",
+        "The badge was not awarded to {recipient}.",
     ),
     "endorsements.summary": pgettext_lazy(
-        "endorsements.summary", "{good} of {total} endorsements are valid."
+        "endorsements.summary",
+        "{good} of {total} endorsements are valid.",
     ),
     "endorsements.elsewhere": pgettext_lazy(
-        "endorsements.elsewhere", "{count} of them are about something other than this badge."
+        "endorsements.elsewhere",
+        "{count} of them are about something other than this badge.",
     ),
     "ob2.malformed": pgettext_lazy("ob2.malformed", "This Open Badges 2.0 assertion is malformed."),
     "ob2.not_hosted_or_signed": pgettext_lazy(
@@ -232,27 +281,34 @@ CATALOGUE: dict[str, Promise] = {
         "This Open Badges 2.0 badge is neither hosted at a web address nor signed.",
     ),
     "ob2.hosted_unreachable": pgettext_lazy(
-        "ob2.hosted_unreachable", "The issuer's copy of the badge cannot be fetched."
+        "ob2.hosted_unreachable",
+        "The issuer's copy of the badge cannot be fetched.",
     ),
     "ob2.hosted": pgettext_lazy("ob2.hosted", "The issuer hosts this badge."),
     "ob2.not_on_issuer_site": pgettext_lazy(
-        "ob2.not_on_issuer_site", "The badge is not hosted on its issuer's site."
+        "ob2.not_on_issuer_site",
+        "The badge is not hosted on its issuer's site.",
     ),
     "ob2.untrusted": pgettext_lazy("ob2.untrusted", "The badge cannot be trusted."),
     "ob2.document_unreachable": pgettext_lazy(
-        "ob2.document_unreachable", "A document of the issuer cannot be fetched."
+        "ob2.document_unreachable",
+        "A document of the issuer cannot be fetched.",
     ),
     "ob2.revocation_unreadable": pgettext_lazy(
-        "ob2.revocation_unreadable", "The revocation list cannot be read."
+        "ob2.revocation_unreadable",
+        "The revocation list cannot be read.",
     ),
     "fetch.gone": pgettext_lazy(
-        "fetch.gone", "{url}: the server says this document was removed (410)."
+        "fetch.gone",
+        "{url}: the server says this document was removed (410).",
     ),
     "fetch.not_found": pgettext_lazy(
-        "fetch.not_found", "{url}: the server has no such document (404)."
+        "fetch.not_found",
+        "{url}: the server has no such document (404).",
     ),
     "fetch.http_error": pgettext_lazy(
-        "fetch.http_error", "{url}: the server answered with an error."
+        "fetch.http_error",
+        "{url}: the server answered with an error.",
     ),
     "fetch.timeout": pgettext_lazy("fetch.timeout", "{url}: the server took too long to answer."),
     "fetch.too_large": pgettext_lazy("fetch.too_large", "{url}: the document is too large."),
@@ -266,11 +322,13 @@ CATALOGUE: dict[str, Promise] = {
     "fetch.offline": pgettext_lazy("fetch.offline", "{url}: documents cannot be fetched here."),
     "fetch.not_json": pgettext_lazy("fetch.not_json", "{url}: the document is not a JSON object."),
     "fetch.content_type": pgettext_lazy(
-        "fetch.content_type", "{url}: the server sent another kind of document."
+        "fetch.content_type",
+        "{url}: the server sent another kind of document.",
     ),
     "fetch.refused": pgettext_lazy("fetch.refused", "{url}: this address is not fetched."),
     "fetch.refused_document": pgettext_lazy(
-        "fetch.refused_document", "{url}: the document is refused ({cause})."
+        "fetch.refused_document",
+        "{url}: the document is refused ({cause}).",
     ),
     "fetch.failed": pgettext_lazy("fetch.failed", "{url}: the document cannot be fetched."),
     "error.input": pgettext_lazy("error.input", "{text}"),
