@@ -177,6 +177,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL) and not EMAIL_USE_S
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Blason <noreply@{_site.hostname}>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Quotas of people e-mailed a day (UTC) because of someone's action: awards, invitations,
+# claims. A space sends to MAIL_QUOTA_NEW_SPACE_PER_DAY people until an operator marks it
+# trusted (/operator/mail/), then to MAIL_QUOTA_TRUSTED_SPACE_PER_DAY (0: no limit). An account
+# sends to MAIL_QUOTA_ACCOUNT_PER_DAY people through spaces not trusted, all together (creating
+# more spaces gives no more). Operators (staff accounts) have no quota.
+MAIL_QUOTA_NEW_SPACE_PER_DAY = env_int("MAIL_QUOTA_NEW_SPACE_PER_DAY", 50, minimum=0)
+MAIL_QUOTA_TRUSTED_SPACE_PER_DAY = env_int("MAIL_QUOTA_TRUSTED_SPACE_PER_DAY", 0, minimum=0)
+MAIL_QUOTA_ACCOUNT_PER_DAY = env_int("MAIL_QUOTA_ACCOUNT_PER_DAY", 100, minimum=0)
 
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -311,6 +319,8 @@ ACCOUNT_RATE_LIMITS = {
     "backpack_fetch": "30/m/user",
     # Open Badges API client registrations (RFC 7591, open to anyone) per address.
     "api_register": env_str("RATE_LIMIT_API_REGISTER", "20/h/ip"),
+    # Reports of unwanted e-mail (the link at the bottom of every message).
+    "abuse_report": "10/h/ip",
 }
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True

@@ -6,7 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from blason.core.emails import queue_message
+from blason.core.emails import footer, queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -22,4 +22,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        queue_message(self.render_mail(template_prefix, email, ctx))
+        message = self.render_mail(template_prefix, email, ctx)
+        # Like every e-mail of the site: who caused it (here: this address was typed on the
+        # site) and a link to report it.
+        if message.content_subtype == "plain":
+            message.body = (
+                f"{message.body.rstrip()}\n\n{footer(None, to=email, kind=template_prefix)}"
+            )
+        queue_message(message)
