@@ -338,6 +338,7 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OAUTH2_SERVER_CLASS": "blason.api.oauth.ObServer",
     "SCOPES_BACKEND_CLASS": "blason.api.scopes.ObScopes",
+    "OAUTH2_VALIDATOR_CLASS": "blason.api.oauth.ObValidator",
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
