@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): 413 without reading it.
+    "blason.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,6 +195,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Uploaded files count towards UPLOAD_MAX_BYTES too (blason.core.middleware).
+FILE_UPLOAD_HANDLERS = [
+    "blason.core.middleware.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 _storage = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
 if _storage == "s3":
     _default_storage = {
@@ -301,6 +309,8 @@ SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 # so every web process shares the counters.
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # "key" is the account *and* the client address (accounts.adapters): wrong passwords lock
+    # the account for the client that typed them, not for its owner elsewhere.
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
     "signup": env_str("RATE_LIMIT_SIGNUP", "20/m/ip"),
     "reset_password": "20/m/ip,5/m/key",

@@ -15,6 +15,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins are counted per account *and client address*: an attacker's wrong
+        passwords lock the account for the attacker only, not for its owner elsewhere."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
