@@ -58,3 +58,6 @@ class SpentCode(models.Model):
     access_token_checksum = models.CharField(max_length=64)
     token_family = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"spent code {self.code_checksum[:8]}"

@@ -55,7 +55,7 @@ class ObValidator(OAuth2Validator):  # type: ignore[misc]
                 token_family=family,
             )
             # Codes live minutes; what they gave lives no longer than a refresh token.
-            horizon = settings.OAUTH2_PROVIDER["REFRESH_TOKEN_EXPIRE_SECONDS"]
+            horizon = int(str(settings.OAUTH2_PROVIDER["REFRESH_TOKEN_EXPIRE_SECONDS"]))
             SpentCode.objects.filter(
                 created_at__lt=timezone.now() - timedelta(seconds=horizon)
             ).delete()
@@ -92,4 +92,5 @@ class ObTokenView(dot_views.TokenView):  # type: ignore[misc]
             )
             answer["Cache-Control"] = "no-store"
             return answer
-        return super().post(request, *args, **kwargs)
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        return response

@@ -22,8 +22,8 @@ from oauth2_provider import views as dot_views
 from oauth2_provider.models import Application
 
 from blason.api import registration, selectors, services
-from blason.api.oauth import ObTokenView
 from blason.api.models import RegisteredClient
+from blason.api.oauth import ObTokenView
 from blason.api.scopes import ALL_SCOPES, DESCRIPTIONS
 from blason.core import audit
 from blason.core.access import current_user

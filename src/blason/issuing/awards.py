@@ -599,8 +599,8 @@ def award_many(
         return []
     issuer = badge.issuer
     if notify and batch is None:
-        told = sum(1 for _position, recipient in todo if recipient.email.strip())
-        quotas.reserve(issuer=issuer, actor=actor, count=told)
+        emailed = sum(1 for _position, recipient in todo if recipient.email.strip())
+        quotas.reserve(issuer=issuer, actor=actor, count=emailed)
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
     issued = timezone.now().replace(microsecond=0)
     valid_until = _valid_until(badge, issued)
