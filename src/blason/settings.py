@@ -219,8 +219,29 @@ if _storage == "s3":
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Private files (badge-request evidence) are kept apart from MEDIA_ROOT and handed out only by
+# views that check access (blason.core.storage): on S3 under "private/" with signed addresses
+# valid PRIVATE_URL_MAX_AGE seconds; locally under PRIVATE_ROOT, sent by Django or, with
+# PRIVATE_FILES_ACCEL_PREFIX, by nginx (X-Accel-Redirect to an internal location).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(DATA_DIR / "private")))
+PRIVATE_FILES_ACCEL_PREFIX = env_str("PRIVATE_FILES_ACCEL_PREFIX", "")
+PRIVATE_URL_MAX_AGE = env_int("PRIVATE_URL_MAX_AGE", 300, minimum=10)
+if _storage == "s3":
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_default_storage["OPTIONS"],
+            "location": "private",
+            "custom_domain": None,  # signed addresses need the bucket's own endpoint
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_URL_MAX_AGE,
+        },
+    }
+else:
+    _private_storage = {"BACKEND": "blason.core.storage.PrivateFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
