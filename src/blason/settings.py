@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "oauth2_provider",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -254,6 +257,37 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Serve uploads from Django when they are stored locally (small installs without a web server in
 # front); a reverse proxy or a CDN serving MEDIA_ROOT does it better at scale.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", _storage == "local")
+
+# Content-Security-Policy on every answer (django-csp): scripts only from this site's static
+# files (no inline script, no eval, no event-handler attributes). Styles also allow inline
+# style attributes and elements: the tallies' bar widths, inline SVG badges and QR codes, and
+# htmx's indicator style use them; they cannot run code. Images may come from object storage.
+_csp_images = [SELF, "data:", "blob:"]
+if _storage == "s3":
+    _s3 = _default_storage["OPTIONS"]
+    if _s3.get("custom_domain"):
+        _csp_images.append(f"https://{_s3['custom_domain']}")
+    elif _s3.get("endpoint_url"):
+        _endpoint = urlsplit(str(_s3["endpoint_url"]))
+        _csp_images += [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{_s3['bucket_name']}.{_endpoint.netloc}",
+        ]
+    else:
+        _csp_images.append(f"https://{_s3['bucket_name']}.s3.amazonaws.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": _csp_images + env_list("CSP_IMG_SRC"),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", ("fr", "en"), "fr")
