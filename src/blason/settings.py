@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -84,7 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "blason.core.middleware.HtmlContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +206,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 _storage = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
+_default_storage: dict[str, Any]
 if _storage == "s3":
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -229,6 +231,7 @@ else:
 PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(DATA_DIR / "private")))
 PRIVATE_FILES_ACCEL_PREFIX = env_str("PRIVATE_FILES_ACCEL_PREFIX", "")
 PRIVATE_URL_MAX_AGE = env_int("PRIVATE_URL_MAX_AGE", 300, minimum=10)
+_private_storage: dict[str, Any]
 if _storage == "s3":
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -258,7 +261,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # front); a reverse proxy or a CDN serving MEDIA_ROOT does it better at scale.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", _storage == "local")
 
-# Content-Security-Policy on every answer (django-csp): scripts only from this site's static
+# Content-Security-Policy on every HTML page (django-csp): scripts only from this site's static
 # files (no inline script, no eval, no event-handler attributes). Styles also allow inline
 # style attributes and elements: the tallies' bar widths, inline SVG badges and QR codes, and
 # htmx's indicator style use them; they cannot run code. Images may come from object storage.

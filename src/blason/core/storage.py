@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 
@@ -24,11 +24,12 @@ from django.utils.module_loading import import_string
 class PrivateFileSystemStorage(FileSystemStorage):
     """Files under ``PRIVATE_ROOT``, which have no public address."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
-        return str(self._value_or_setting(self._location, settings.PRIVATE_ROOT))
+        location = getattr(self, "_location", None)
+        return str(self._value_or_setting(location, settings.PRIVATE_ROOT))
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
@@ -40,17 +41,17 @@ def private_storage() -> Storage:
     """The storage of ``STORAGES["private"]``, built apart from ``django.core.files.storage.
     storages`` (model fields call this when their module is imported, before the test suite
     or a deployment tool has finished adjusting the other storages)."""
-    config = settings.STORAGES["private"]
+    config: dict[str, Any] = settings.STORAGES["private"]
     storage: Storage = import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
     return storage
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def private_file_response(file: FieldFile, *, filename: str, content_type: str) -> HttpResponse:
+def private_file_response(file: FieldFile, *, filename: str, content_type: str) -> HttpResponseBase:
     """The answer giving ``file`` as a download to someone the caller has checked may have it."""
     storage: Any = file.storage
     disposition = content_disposition_header(True, filename) or "attachment"

@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -198,7 +198,7 @@ def my_request_withdraw(request: HttpRequest, request_uuid: str) -> HttpResponse
 
 @login_required
 @require_GET
-def request_file(request: HttpRequest, request_uuid: str) -> HttpResponse:
+def request_file(request: HttpRequest, request_uuid: str) -> HttpResponseBase:
     """The file attached to a request, always as a download, for those who may see it (the
     requester and the validators of the space): the only way to it (``core.storage``)."""
     found = get_object_or_404(
