@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from blason.backpack import checking, claims, imports, selectors
 from blason.backpack.forms import ClaimCodeForm, ImportForm
-from blason.backpack.models import Item
+from blason.backpack.models import Item, credential_identity
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
-from blason.issuing import awards
+from blason.issuing import awards, documents
 
 # The code someone was collecting when they went to sign in or create an account.
 PENDING_CODE = "backpack_claim_code"
@@ -130,7 +130,10 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
         return _closed(request, "withdrawn", 410, code)
     if mine:
         assert user is not None
-        item = Item.objects.filter(owner=user, credential_key=awards.award_url(award)).first()
+        identity = credential_identity(
+            awards.award_url(award), documents.issuer_url(award.issuer)
+        )
+        item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:
             return redirect("backpack:item", item.uuid)
     if user is None:
