@@ -339,8 +339,9 @@ UPSERT_STATES = frozenset(
 )
 
 
-def _upsert_problem(verified: _Verified) -> str:
-    """Why an Open Badges 3.0 credential cannot be kept through the API ("" when it can)."""
+def _upsert_problem(verified: _Verified, version: str) -> str:
+    """Why a credential cannot be kept through an API ("" when it can). The Open Badges 3.0
+    API takes only OB 3.0 credentials, with their issuer and subject."""
     report, document = verified.checked.report, verified.document
     if report.state is State.UNVERIFIABLE:
         return _(
@@ -349,6 +350,8 @@ def _upsert_problem(verified: _Verified) -> str:
         )
     if report.state not in UPSERT_STATES:
         return _("This badge did not pass its checks, so it cannot be kept.")
+    if version != "3.0":
+        return ""
     if reading.is_ob2(document) or report.version not in ("3.0", None, ""):
         return _("Only Open Badges 3.0 credentials are kept here.")
     missing = [
@@ -371,19 +374,20 @@ def upsert_badge(
     text: str,
     fetcher: Fetcher | None = None,
     audit_data: dict[str, Any] | None = None,
+    version: str = "3.0",
 ) -> tuple[Item, bool]:
     """Add a badge given as JSON or a compact JWS, or replace the copy already kept (the Open
     Badges 3.0 API's upsertCredential). The same badge is the one with the same credential id
     and the same issuer id (OB 3.0 "credential equality"); the same id from another issuer is
     another badge, added next to it. Returns the item and whether it was created. Raises
-    ``ImportRefused`` (nothing stored) for anything but a genuine Open Badges 3.0 credential
-    (``UPSERT_STATES``) with its issuer and subject.
+    ``ImportRefused`` (nothing stored) for anything but a genuine badge (``UPSERT_STATES``);
+    with ``version="3.0"`` (the OB 3.0 API), an OB 3.0 credential with its issuer and subject.
     """
     received = _received(None, text)
     if received.format not in (ReceivedFormat.JSON, ReceivedFormat.JWS):
         raise ImportRefused(_("Give the badge itself: its JSON or its compact JWS."))
     verified = _verify(received, fetcher)
-    problem = _upsert_problem(verified)
+    problem = _upsert_problem(verified, version)
     if problem:
         raise ImportRefused(problem, checking.report_json(verified.checked.report))
     existing = Item.objects.filter(owner=user, identity=verified.identity).first()
