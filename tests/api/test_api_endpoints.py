@@ -322,7 +322,9 @@ def test_the_same_id_from_another_issuer_is_another_badge(client: Any, world: An
     mine = signed_by(key, number=43)
     theirs = signed_by(generate_key(), number=43)  # same id, another issuer
     for body, status in [(mine, 201), (theirs, 201), (signed_by(key, number=43), 200)]:
-        answer = client.post(CREDENTIALS, body, content_type="application/json", **oc.bearer(tokens))
+        answer = client.post(
+            CREDENTIALS, body, content_type="application/json", **oc.bearer(tokens)
+        )
         assert answer.status_code == status, answer.content
     kept = Item.objects.filter(owner=world.member)
     assert kept.count() == 2

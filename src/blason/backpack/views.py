@@ -130,9 +130,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
         return _closed(request, "withdrawn", 410, code)
     if mine:
         assert user is not None
-        identity = credential_identity(
-            awards.award_url(award), documents.issuer_url(award.issuer)
-        )
+        identity = credential_identity(awards.award_url(award), documents.issuer_url(award.issuer))
         item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:
             return redirect("backpack:item", item.uuid)
