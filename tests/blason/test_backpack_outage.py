@@ -146,13 +146,16 @@ def test_a_recheck_that_reaches_the_issuer_records_what_it_finds(
     assert Item.objects.get(pk=item.pk).status == ItemStatus.INVALID
 
 
-def test_an_outage_does_not_undo_a_revocation(world: Any, issuer: Issuer) -> None:
+@pytest.mark.parametrize("known", [ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.EXPIRED])
+def test_an_outage_does_not_undo_a_conclusive_answer(
+    world: Any, issuer: Issuer, known: str
+) -> None:
     item = _kept(world.member, issuer)
-    revoked_report = {"state": "revoked", "checks": []}
-    Item.objects.filter(pk=item.pk).update(status=ItemStatus.REVOKED, report=revoked_report)
+    known_report = {"state": known, "checks": []}
+    Item.objects.filter(pk=item.pk).update(status=known, report=known_report)
     item.refresh_from_db()
     issuer.mode = "503"
     item = imports.recheck_item(item=item)
     item.refresh_from_db()
-    assert item.status == ItemStatus.REVOKED
-    assert item.report == revoked_report
+    assert item.status == known
+    assert item.report == known_report

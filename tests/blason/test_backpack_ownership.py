@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from blason.backpack import imports, profiles, recipients, sharing
 from blason.backpack.models import Item, ItemRecipient
+from blason.core.models import AuditEntry
 from blason.issuing import awards
 from tests.blason import other_platforms as op
 
@@ -71,6 +72,7 @@ def test_eve_cannot_present_alice_s_award_as_hers(
 def test_alice_may_present_her_own_award(client: Any, world: Any, alice_award: Any) -> None:
     alice = world.member
     item = imports.import_badge(user=alice, text=awards.award_url(alice_award))
+    assert item.award == alice_award  # recognised as this site's award, compared as such
     assert item.recipient == ItemRecipient.OWNER
     tried = _try_everything(client, alice, item)
     assert "Issued to someone else" not in tried["page"].text
@@ -104,6 +106,7 @@ def test_verifying_the_address_a_badge_names_makes_it_one_s_own(client: Any, wor
     signals.email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
     item.refresh_from_db()
     assert item.recipient == ItemRecipient.OWNER
+    assert AuditEntry.objects.filter(action="backpack.item.recipient_marked").count() == 1
     profiles.item_set_public(item=item, public=True)
 
     # Removing the address again: no longer provably hers, and private again.
@@ -127,3 +130,15 @@ def test_the_item_page_catches_up_with_identities_verified_elsewhere(
     item.refresh_from_db()
     assert item.recipient == ItemRecipient.OWNER
     assert recipients.refresh(lea) == 0
+
+
+def test_the_same_id_from_another_issuer_is_another_badge(client: Any, world: Any) -> None:
+    """The import page keeps a credential once per id *and* issuer (issue 11, point 4)."""
+    first, second = op.data_integrity(number=11), op.data_integrity(number=11)  # two issuers
+    assert first.id == second.id
+    client.force_login(world.member)
+    url = reverse("backpack:import")
+    for badge, status in [(first, 302), (second, 302), (first, 409)]:
+        answer = client.post(url, {"text": badge.payload}, HTTP_ACCEPT_LANGUAGE="en")
+        assert answer.status_code == status, answer.content[:500]
+    assert Item.objects.filter(owner=world.member, credential_key=first.id).count() == 2

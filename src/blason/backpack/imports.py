@@ -415,8 +415,11 @@ def upsert_badge(
     return existing, False
 
 
-# Conclusive answers an issuer gave: a check that cannot reach the issuer does not undo them.
-_SETTLED = frozenset({ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.INVALID})
+# Conclusive answers: a check that cannot reach the issuer does not undo them (an expired badge
+# stays expired: expiry wins over an unreadable status).
+_SETTLED = frozenset(
+    {ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.INVALID, ItemStatus.EXPIRED}
+)
 
 
 def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
@@ -424,7 +427,8 @@ def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
     the outcome; a change of status is written to the audit log.
 
     An outage is not a forgery: when the check could not reach the issuer (``unverifiable``),
-    a badge last found revoked, suspended or not valid keeps that answer and its report, and
+    a badge last found revoked, suspended, expired or not valid keeps that answer and its
+    report, and
     any other badge reads "could not be checked" with the date it was last found valid
     (``last_valid_at``, never erased by such a check). A check that did reach the issuer
     records whatever it found, better or worse.

@@ -104,6 +104,7 @@ def refresh(user: Any) -> int:
     address confirmed or removed, a phone number added or removed). A badge no longer provably
     theirs is made private. Returns how many marks changed."""
     from blason.backpack.models import Item, ItemRecipient
+    from blason.core import audit
 
     emails, phones = identities(user)
     changed = 0
@@ -131,5 +132,11 @@ def refresh(user: Any) -> int:
             if mark == ItemRecipient.OTHER:
                 fields["public"] = False
             Item.objects.filter(pk=item.pk).update(**fields)
+            audit.record(
+                action="backpack.item.recipient_marked",
+                actor=None,
+                target=item,
+                data={"recipient": mark},
+            )
             changed += 1
     return changed

@@ -58,6 +58,12 @@ def item_mark_recipient(*, item: Item, owner: bool) -> Item:
     if not owner:
         item.public = fields["public"] = False
     Item.objects.filter(pk=item.pk).update(**fields)
+    audit.record(
+        action="backpack.item.recipient_marked",
+        actor=None,
+        target=item,
+        data={"recipient": item.recipient},
+    )
     return item
 
 
