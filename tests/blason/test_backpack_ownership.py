@@ -141,4 +141,8 @@ def test_the_same_id_from_another_issuer_is_another_badge(client: Any, world: An
     for badge, status in [(first, 302), (second, 302), (first, 409)]:
         answer = client.post(url, {"text": badge.payload}, HTTP_ACCEPT_LANGUAGE="en")
         assert answer.status_code == status, answer.content[:500]
+    warned = client.post(
+        url, {"text": op.data_integrity(number=12).payload}, HTTP_ACCEPT_LANGUAGE="fr", follow=True
+    )
+    assert "délivré à quelqu\u2019un d\u2019autre" in warned.text
     assert Item.objects.filter(owner=world.member, credential_key=first.id).count() == 2

@@ -179,6 +179,15 @@ def import_badge(request: HttpRequest) -> HttpResponse:
             context["verdict"] = checking.report_context(exc.report)
         return render(request, "backpack/import.html", context, status=400)
     messages.success(request, _("The badge “%(name)s” is in your backpack.") % {"name": item.name})
+    if not item.is_owners:
+        messages.warning(
+            request,
+            _(
+                "None of your verified addresses or phone numbers appears in it: it is kept "
+                "marked “issued to someone else”, and cannot be made public or printed in your "
+                "name."
+            ),
+        )
     return redirect("backpack:item", item.uuid)
 
 
