@@ -146,3 +146,15 @@ def test_the_same_id_from_another_issuer_is_another_badge(client: Any, world: An
     )
     assert "délivré à quelqu\u2019un d\u2019autre" in warned.text
     assert Item.objects.filter(owner=world.member, credential_key=first.id).count() == 2
+
+
+def test_an_ob2_badge_is_matched_by_its_recipient(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blason.backpack import checking
+
+    mine, theirs = op.ob2_hosted(number=13, email="bob@example.org"), op.ob2_hosted(number=14)
+    for badge, mark in [(mine, ItemRecipient.OWNER), (theirs, ItemRecipient.OTHER)]:
+        monkeypatch.setattr(checking, "make_fetcher", badge.fetcher)
+        item = imports.import_badge(user=world.member, text=badge.payload)
+        assert item.recipient == mark
