@@ -24,6 +24,7 @@ from obcore.ob3._fields import format_datetime
 
 if TYPE_CHECKING:
     from obcore.keys import KeyPair
+    from obcore.ob2.model import Profile
     from obcore.verify import Report
 
 Resolve = Callable[[str], Mapping[str, Any]]
@@ -153,8 +154,17 @@ def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[
     return result.credential
 
 
-def _hosted_scope(assertion_id: str, issuer_id: str) -> bool:
-    return urlsplit(assertion_id).netloc == urlsplit(issuer_id).netloc
+def _hosted_scope(assertion_id: str, issuer: Profile) -> bool:
+    """OB 2.0 hosted verification policy: the assertion lives at one of the issuer's
+    ``allowedOrigins`` (by default its own origin) and starts with one of its ``startsWith``
+    prefixes when it names any (OB 2.0 VerificationObject; badgecheck's
+    ``hosted_id_in_verification_scope``)."""
+    policy = issuer.verification
+    origins = (policy.allowed_origins if policy else ()) or (urlsplit(issuer.id).netloc,)
+    if urlsplit(assertion_id).netloc not in origins:
+        return False
+    prefixes = policy.starts_with if policy else ()
+    return not prefixes or any(assertion_id.startswith(prefix) for prefix in prefixes)
 
 
 def _unreachable(exc: BaseException) -> bool:
@@ -218,7 +228,7 @@ def ob2(
                 if not isinstance(badge.issuer, str)
                 else parse_profile(resolve(badge.issuer))
             )
-            if not _hosted_scope(assertion.id, issuer.id):
+            if not _hosted_scope(assertion.id, issuer):
                 raise _fail(report, State.INVALID, "proof", "ob2.not_on_issuer_site")
             report.add("proof", Outcome.PASSED, "ob2.hosted")
     except (JoseError, DocumentError, FetchError) as exc:

@@ -498,3 +498,55 @@ def test_an_ob2_badge_issued_in_the_future_is_not_yet_valid() -> None:
     report = verify_credential(docs[assertion_id], now=NOW, fetcher=fetcher)
     assert report.state is State.NOT_YET_VALID
     assert report.checks[-1].code == "dates.not_yet"
+
+
+def _static(docs: dict[str, Any]) -> StaticFetcher:
+    return StaticFetcher({u: ("application/json", json.dumps(d).encode()) for u, d in docs.items()})
+
+
+def test_an_ob2_issuer_with_the_context_embedded_is_read() -> None:
+    """badgecheck reads a document by what its context means, not by its address: an issuer
+    that embeds the OB 2.0 context's definitions is an OB 2.0 issuer."""
+    from obcore.contexts import load_context
+
+    setup = ob2_documents(signed=False)
+    docs = copy.deepcopy(setup["docs"])
+    issuer_id = f"https://{HOST}/ob2/issuer"
+    docs[issuer_id]["@context"] = load_context("https://w3id.org/openbadges/v2")
+    assertion = setup["assertion"]
+    assert verify_credential(assertion, now=NOW, fetcher=_static(docs)).valid
+    docs[issuer_id]["@context"] = {"name": "https://schema.org/name"}  # not the OB 2.0 context
+    assert verify_credential(assertion, now=NOW, fetcher=_static(docs)).state is State.INVALID
+
+
+@pytest.mark.parametrize(
+    ("policy", "hosted_at", "valid"),
+    [
+        ({}, "https://badges.example/ob2/assertions/9", True),
+        ({}, "https://cdn.example/ob2/assertions/9", False),
+        ({"allowedOrigins": ["cdn.example"]}, "https://cdn.example/ob2/assertions/9", True),
+        ({"allowedOrigins": "cdn.example"}, "https://badges.example/ob2/assertions/9", False),
+        ({"startsWith": "https://badges.example/ob2/"}, "https://badges.example/ob2/a/9", True),
+        (
+            {"startsWith": ["https://badges.example/x/", "https://badges.example/y/"]},
+            "https://badges.example/ob2/assertions/9",
+            False,
+        ),
+    ],
+)
+def test_the_ob2_hosting_policy_of_the_issuer(
+    policy: dict[str, Any], hosted_at: str, valid: bool
+) -> None:
+    """OB 2.0 VerificationObject on a Profile: ``allowedOrigins`` (by default the issuer's own
+    origin) and ``startsWith`` say where its hosted assertions may live."""
+    setup = ob2_documents(signed=False)
+    docs = copy.deepcopy(setup["docs"])
+    issuer_id = f"https://{HOST}/ob2/issuer"
+    if policy:
+        docs[issuer_id]["verification"] = {"type": "HostedBadge", **policy}
+    assertion = {**setup["assertion"], "id": hosted_at}
+    docs[hosted_at] = assertion
+    report = verify_credential(assertion, now=NOW, fetcher=_static(docs))
+    assert report.valid is valid, report.checks
+    if not valid:
+        assert report.checks[-1].code == "ob2.not_on_issuer_site"
