@@ -56,7 +56,8 @@ def test_award_succeeds_with_redis_down_and_its_email_is_sent_later(
     (mail,) = smtp_server.wait_for(1)
     assert mail["Message-ID"] == outbox.message_id(f"award:{award.uuid}")
     message.refresh_from_db()
-    assert message.state == OutboxState.SENT and message.attempts == 1
+    assert message.state == OutboxState.SENT
+    assert message.attempts == 1
     assert outbox.deliver_due(worker_id="w") == 0  # sent once
 
 
@@ -75,7 +76,8 @@ def test_batch_confirmed_with_redis_down_is_handed_over_later(
     with django_capture_on_commit_callbacks(execute=True):
         batches.batch_confirm(batch=checked.batch, actor=world.admin)
     (pending,) = PendingTask.objects.all()
-    assert pending.task == "blason.issuing.tasks.award_batch" and pending.attempts == 1
+    assert pending.task == "blason.issuing.tasks.award_batch"
+    assert pending.attempts == 1
     assert "Error" in pending.last_error
     # Redis is back: a worker's round hands the task over (here the queue runs it at once).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -131,7 +133,8 @@ def test_healthz_reports_stuck_email(client: Any, settings: Any) -> None:
     assert client.get("/healthz").json()["work"]["emails"]["waiting"] == 1
     OutboxMessage.objects.update(created_at=timezone.now() - timedelta(hours=1))
     body = client.get("/healthz").json()
-    assert body["status"] == "error" and body["work"]["emails"]["stuck"] == 1
+    assert body["status"] == "error"
+    assert body["work"]["emails"]["stuck"] == 1
 
 
 def test_messages_of_a_dead_sender_are_taken_back(smtp_server: Any) -> None:
@@ -189,3 +192,21 @@ def test_batch_of_a_dead_worker_is_resumed_at_once(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE  # queued again, run by the (immediate) queue
     assert batch.runner == ""
+
+
+def test_the_same_award_form_sent_twice_awards_once(
+    client: Any, world: Any, published: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.admin)
+    page = client.get(reverse("core:badge", args=[world.org_a.slug, published.uuid]))
+    token = page.context["award_form"].initial["submission"]
+    assert f'name="submission" value="{token}"' in page.text
+    url = reverse("issuing:award_new", args=[world.org_a.slug, published.uuid])
+    form = {"email": "samir@example.org", "name": "Samir", "submission": token}
+    first = client.post(url, form)
+    again = client.post(url, form)  # the awarder's retry
+    assert first["Location"] == again["Location"]
+    other = client.post(url, {**form, "email": "ana@example.org"})  # same page, someone else
+    assert Award.objects.count() == 2
+    assert other["Location"] != first["Location"]
+    assert OutboxMessage.objects.count() == 2

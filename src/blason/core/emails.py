@@ -29,7 +29,9 @@ def send_templated(
     """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message
     (``key``: a name for it that makes recording it twice send it once)."""
     queue_message(
-        render_templated(template_prefix=template_prefix, to=to, context=context, language=language),
+        render_templated(
+            template_prefix=template_prefix, to=to, context=context, language=language
+        ),
         key=key,
     )
 

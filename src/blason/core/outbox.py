@@ -23,7 +23,6 @@ import hashlib
 import logging
 import random
 import smtplib
-import socket
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -175,13 +174,14 @@ def _build(row: OutboxMessage) -> EmailMessage | None:
 
 
 def _mark(row: OutboxMessage, worker_id: str, **values: Any) -> None:
-    OutboxMessage.objects.filter(
-        pk=row.pk, state=OutboxState.SENDING, claimed_by=worker_id
-    ).update(lease_until=None, **values)
+    OutboxMessage.objects.filter(pk=row.pk, state=OutboxState.SENDING, claimed_by=worker_id).update(
+        lease_until=None, **values
+    )
 
 
 def _retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+    delay: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(delay, LONGEST_RETRY)
 
 
 def _failed(row: OutboxMessage, worker_id: str, error: str, *, final: bool) -> None:
@@ -226,7 +226,7 @@ def deliver_due(*, worker_id: str = "", limit: int | None = None) -> int:
             except smtplib.SMTPRecipientsRefused as exc:
                 _failed(row, worker_id, f"address refused: {exc.recipients}", final=True)
                 continue
-            except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            except (smtplib.SMTPException, OSError) as exc:  # timeouts included
                 _failed(row, worker_id, f"{exc.__class__.__name__}: {exc}", final=False)
                 _close(connection)
                 connection = None
@@ -277,4 +277,3 @@ def status(stuck_after: timedelta) -> dict[str, Any]:
             state=OutboxState.FAILED, next_attempt_at__gte=now - timedelta(days=1)
         ).count(),
     }
-

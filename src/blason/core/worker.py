@@ -49,7 +49,9 @@ def dead_after() -> timedelta:
 
 def live_worker_ids() -> set[str]:
     since = timezone.now() - dead_after()
-    return set(WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True))
+    return set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True)
+    )
 
 
 def is_alive(worker_id: str) -> bool:
