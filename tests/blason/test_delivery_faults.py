@@ -21,7 +21,7 @@ from tests.blason.test_worker import process_env, redis_url, run, worker_databas
 
 __all__ = ["redis_url", "worker_database"]  # fixtures used by name
 
-PEOPLE = 700  # two chunks of awards (batches.CHUNK_SIZE = 500)
+PEOPLE = 600  # two chunks of awards (batches.CHUNK_SIZE = 500)
 
 SETUP = textwrap.dedent(
     """
