@@ -210,3 +210,29 @@ def test_the_same_award_form_sent_twice_awards_once(
     assert Award.objects.count() == 2
     assert other["Location"] != first["Location"]
     assert OutboxMessage.objects.count() == 2
+
+
+def test_a_confirmed_batch_whose_task_was_lost_is_queued_again(
+    world: Any, published: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A worker that could not reach the database took the task and failed it: the batch
+    stayed queued. A minute later it can be resumed, and a worker's round queues it again."""
+    content = b"Nom;Courriel\r\nAna;ana@example.org\r\n"
+    checked = batches.batch_check(
+        badge=published, actor=world.admin, content=content, source_name="l.csv"
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batches.batch_confirm(batch=checked.batch, actor=world.admin)
+    assert not batches.can_resume(batch)  # just queued: a worker will take it
+    assert batches.recover_batches(set()) == 0
+    long_ago = (timezone.now() - timedelta(minutes=2)).isoformat()
+    AwardBatch.objects.filter(pk=batch.pk).update(mapping={**batch.mapping, "queued_at": long_ago})
+    batch.refresh_from_db()
+    assert batches.can_resume(batch)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert batches.recover_batches(set()) == 1
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert Award.objects.count() == 1
