@@ -30,7 +30,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -111,11 +110,7 @@ def _random_key() -> str:
 
 
 def _kick_on_commit() -> None:
-    """Ask for delivery once the transaction commits (once per transaction)."""
-    if db_connection.in_atomic_block and any(
-        entry[1] is _kick for entry in db_connection.run_on_commit
-    ):
-        return
+    """Ask for delivery once the transaction commits."""
     transaction.on_commit(_kick)
 
 
