@@ -86,6 +86,11 @@ def _report(env: dict[str, str], batch: str) -> dict[str, Any]:
 
 def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> None:
     mark = uuid.uuid4().hex
+    began = time.monotonic()
+
+    def phase(name: str) -> None:
+        sys.stderr.write(f"[{time.monotonic() - began:5.1f}s] {name}\n")
+
     env = process_env(
         database,
         tmp_path,
@@ -108,6 +113,7 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
     )
     assert setup.returncode == 0, setup.stderr
     batch = setup.stdout.strip().splitlines()[-1]
+    phase("database ready, batch confirmed")
     log = (tmp_path / "workers.log").open("wb")
 
     def start(name: str) -> subprocess.Popen[bytes]:
@@ -125,6 +131,7 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
         # Mid-send of the first chunk's e-mails, while the second chunk is being awarded.
         smtp.wait_for(20, timeout=40)
         os.killpg(first.pid, signal.SIGKILL)
+        phase(f"first worker killed after {len(smtp.messages)} e-mails")
         first.wait(timeout=10)
         killed_at = len(smtp.messages)
         before = _report(env, batch)
@@ -137,6 +144,7 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
 
         second = start("second")
         smtp.wait_for(PEOPLE, timeout=60)
+        phase("every e-mail received")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             report = _report(env, batch)
