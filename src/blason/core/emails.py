@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from blason.core import outbox
+from blason.core.abuse import Origin, footer_context
 
 
 def queue_message(message: EmailMessage, *, key: str | None = None) -> None:
@@ -24,23 +25,42 @@ def send_templated(
     to: str,
     context: dict[str, Any],
     language: str | None = None,
+    origin: Origin | None = None,
     key: str | None = None,
 ) -> None:
     """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message
     (``key``: a name for it that makes recording it twice send it once)."""
     queue_message(
         render_templated(
-            template_prefix=template_prefix, to=to, context=context, language=language
+            template_prefix=template_prefix,
+            to=to,
+            context=context,
+            language=language,
+            origin=origin,
         ),
         key=key,
     )
 
 
 def render_templated(
-    *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
+    *,
+    template_prefix: str,
+    to: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    origin: Origin | None = None,
 ) -> EmailMessage:
-    """The message of ``send_templated``, built but not sent (a task sending many at once)."""
+    """The message of ``send_templated``, built but not sent (a task sending many at once).
+    Its text ends with who caused it (``origin``: an account, a space; none: the site) and a
+    link to report it."""
     with translation.override(language or translation.get_language()):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         body = render_to_string(f"{template_prefix}_message.txt", context).strip()
+        body += "\n\n" + footer(origin, to=to, kind=template_prefix)
     return EmailMessage(subject=subject, body=body, to=[to])
+
+
+def footer(origin: Origin | None, *, to: str, kind: str) -> str:
+    """Who caused the message and how to report it, in the active language."""
+    context = footer_context(origin, to=to, kind=kind)
+    return render_to_string("core/email/footer.txt", context).strip()

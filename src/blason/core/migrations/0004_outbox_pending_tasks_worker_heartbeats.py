@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_invitation'),
+        ('core', '0003_mail_quotas_and_abuse_reports'),
     ]
 
     operations = [
