@@ -224,6 +224,7 @@ class WorkerHeartbeat(models.Model):
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.beat_at:%H:%M:%S})"
 
+
 class MailScope(models.TextChoices):
     SPACE = "space", _("Space")
     ACCOUNT = "account", _("Account")
