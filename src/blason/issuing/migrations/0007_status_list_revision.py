@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issuing', '0005_awarding_at_scale'),
+        ('issuing', '0006_awardbatch_runner'),
     ]
 
     operations = [
