@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.core import audit
+from blason.core import audit, selectors
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Invitation, Issuer, IssuerKind, Membership, Role
@@ -111,6 +111,10 @@ def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membe
 
 
 def _other_owners(membership: Membership) -> bool:
+    """Whether the space keeps another owner. Locks the space's row first, so that two owners
+    removing (or demoting) each other at the same moment are served one after the other: the
+    second sees that the first is gone, and a space never ends without an owner."""
+    Issuer.objects.select_for_update().filter(pk=membership.issuer_id).first()
     return (
         Membership.objects.filter(issuer=membership.issuer, role=Role.OWNER)
         .exclude(pk=membership.pk)
@@ -194,11 +198,22 @@ def invitation_send(
     return invitation
 
 
+class InvitationForAnotherAddress(ActionRefused):
+    """The account has not verified the address the invitation was sent to."""
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ActionRefused(_("This invitation is no longer valid."))
+    if not selectors.may_accept_invitation(invitation, user):
+        raise InvitationForAnotherAddress(
+            _(
+                "This invitation was sent to another address. Sign in with that address, or add "
+                "it to your account and confirm it."
+            )
+        )
     membership = Membership.objects.filter(issuer=invitation.issuer, user=user).first()
     if membership is None:
         membership = Membership.objects.create(
