@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from blason.issuing import awards, rendering
@@ -32,7 +33,6 @@ def draws(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
 def test_hostile_svg_upload_gets_a_clear_400(client: Any, world: Any, name: str) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     data, message = HOSTILE_SVGS[name]
     client.force_login(world.admin)
@@ -46,7 +46,6 @@ def test_hostile_svg_upload_gets_a_clear_400(client: Any, world: Any, name: str)
 
 
 def test_the_message_is_in_french_too(client: Any, world: Any) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(world.admin)
     form = {**DESIGN, "image_source": "upload", "name": "Hostile"}
@@ -91,3 +90,59 @@ def test_a_hostile_svg_stored_before_the_limits_costs_one_bounded_attempt(
         # The card is drawn without the badge's image.
         assert client.get(reverse("award_preview", args=[award.uuid])).status_code == 200
     assert sorted(draws) == [(400, 400), (512, 512), (1200, 630)]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
+def test_imported_badges_with_a_hostile_svg_image(client: Any, world: Any, name: str) -> None:
+    """A badge from elsewhere baked into a hostile SVG, or naming one as its image: never a 500;
+    the badge is kept without the image (an image is decoration), or refused with a 4xx."""
+    import base64
+
+    from blason.backpack.models import Item
+    from obcore import baking
+    from obcore.errors import BakingError
+    from tests.blason import other_platforms as op
+
+    data, _message = HOSTILE_SVGS[name]
+    client.force_login(world.admin)
+    try:
+        baked = baking.bake(data, op.data_integrity(number=7).payload, version="3.0")
+    except BakingError:
+        baked = data
+    response = client.post(
+        "/backpack/import/",
+        {"file": SimpleUploadedFile("badge.svg", baked)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code < 500
+    for item in Item.objects.all():
+        assert not item.image
+    Item.objects.all().delete()
+
+    image = "data:image/svg+xml;base64," + base64.b64encode(data).decode()
+    badge = op.data_integrity(number=8, image={"id": image, "type": "Image"})
+    response = client.post(
+        "/backpack/import/",
+        {"file": SimpleUploadedFile("badge.json", badge.payload.encode())},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code < 500
+    item = Item.objects.get()
+    assert not item.image
+    assert client.get(reverse("backpack:item", args=[item.uuid])).status_code == 200
+
+
+def test_an_imported_badge_keeps_a_harmless_svg_image(client: Any, world: Any) -> None:
+    """The control of the test above: the same path keeps an ordinary image, drawn once."""
+    import base64
+
+    from blason.backpack.models import Item
+    from tests.blason import other_platforms as op
+
+    client.force_login(world.admin)
+    image = "data:image/svg+xml;base64," + base64.b64encode(op.SVG.encode()).decode()
+    badge = op.data_integrity(number=9, image={"id": image, "type": "Image"})
+    client.post("/backpack/import/", {"file": SimpleUploadedFile("b.json", badge.payload.encode())})
+    item = Item.objects.get()
+    assert item.image_type == "svg"
+    assert rendering.stored_png(bytes(item.image), width=512, height=512).startswith(b"\x89PNG")
