@@ -47,6 +47,10 @@ HOSTILE_SVGS: dict[str, tuple[bytes, str]] = {
         b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><text>&lol3;</text></svg>',
         "cannot be read safely",
     ),
+    "a book of text": (
+        SVG_OPEN + b"<text>" + b"Lorem ipsum dolor sit amet. " * 40_000 + b"</text></svg>",
+        "too much text",
+    ),
     "huge dimensions": (
         b'<svg xmlns="http://www.w3.org/2000/svg" width="100000000" height="100000000">'
         b'<circle r="3"/></svg>',

@@ -38,6 +38,7 @@ MAX_SVG_ELEMENTS = 10_000
 MAX_SVG_DEPTH = 100
 MAX_SVG_DRAWN = 20_000  # elements drawn, every <use> and url(#…) reference followed
 MAX_SVG_SIDE = 1_000_000  # width and height of the viewBox, in user units
+MAX_SVG_TEXT = 10_000  # characters of text (each is shaped with fonts when drawn)
 PNG_SIZE = 512  # the size an SVG badge is drawn at when accepted
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -248,13 +249,20 @@ def _too_complex() -> ImageRejected:
 def _check_structure(root: Element) -> None:
     """Count elements and nesting depth without recursion (a 50,000-deep file must be refused,
     not overflow the stack)."""
-    count = 0
+    count = characters = 0
     stack = [(root, 1)]
     while stack:
         element, depth = stack.pop()
         count += 1
+        # Indentation between elements is not text to draw.
+        characters += len((element.text or "").strip()) + len((element.tail or "").strip())
         if count > MAX_SVG_ELEMENTS or depth > MAX_SVG_DEPTH:
             raise _too_complex()
+        if characters > MAX_SVG_TEXT:
+            raise ImageRejected(
+                _("This SVG image has too much text for a badge (%(count)s characters at most).")
+                % {"count": f"{MAX_SVG_TEXT:,}"}
+            )
         stack.extend((child, depth + 1) for child in element)
 
 

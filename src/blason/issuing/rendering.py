@@ -80,10 +80,11 @@ def stored_png(svg: bytes, *, width: int, height: int) -> bytes:
     key = _key(svg, width, height)
     name = f"{STORAGE_FOLDER}/{key}.png"
     try:
-        with default_storage.open(name, "rb") as handle:
-            return bytes(handle.read())
-    except (FileNotFoundError, OSError):
-        pass
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as handle:
+                return bytes(handle.read())
+    except OSError:
+        logger.warning("stored drawing %s could not be read", name)
     return _draw_and_remember(svg, width, height, key, keep=lambda png: _store(name, png))
 
 
