@@ -302,3 +302,14 @@ def test_two_owners_removing_each_other_at_once_leave_one(world: Any) -> None:
             first_membership = gone
         else:
             second_membership = gone
+
+
+def test_adding_the_last_owner_again_with_another_role_is_refused(world: Any) -> None:
+    from blason.core import services
+    from blason.core.exceptions import ActionRefused
+
+    with pytest.raises(ActionRefused):
+        services.membership_add(
+            issuer=world.org_a, user=world.admin, role="viewer", actor=world.admin
+        )
+    assert Membership.objects.get(issuer=world.org_a, user=world.admin).role == "owner"

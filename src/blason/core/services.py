@@ -97,6 +97,14 @@ def issuer_update(
 def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membership:
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    existing = Membership.objects.filter(issuer=issuer, user=user).first()
+    if (
+        existing is not None
+        and existing.role == Role.OWNER
+        and role != Role.OWNER
+        and not _other_owners(existing)
+    ):
+        raise ActionRefused(_("A space needs at least one owner: name another owner first."))
     membership, created = Membership.objects.update_or_create(
         issuer=issuer, user=user, defaults={"role": role}
     )
