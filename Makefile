@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MIN_PYTHON := 3.11
 
-.PHONY: run test setup install install-dev lint typecheck check messages check-messages lock bench clean
+.PHONY: run test setup install install-dev lint typecheck check messages check-messages lock bench contexts clean
 
 run: install .env
 	$(BIN)/blason setup
@@ -63,6 +63,11 @@ check-messages: install-dev
 lock: install-dev
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements/base.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --extra dev --output-file requirements/dev.txt pyproject.toml
+
+# Rewrite obcore's bundled JSON-LD contexts from their registry packages (Node.js and npm needed;
+# see src/obcore/contexts/README.md), then run the tests that compare them.
+contexts: install-dev
+	$(BIN)/python scripts/update_contexts.py
 
 bench: install-dev
 	$(BIN)/python -m bench

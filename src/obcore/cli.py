@@ -68,10 +68,9 @@ def _verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        language = args.language
         print(f"{report.state.value.upper()}  ({report.version or '?'}, {report.input_format})")
         for check in report.checks:
-            print(f"  [{check.outcome.value}] {check.name}: {getattr(check, language)}")
+            print(f"  [{check.outcome.value}] {check.name}: {check.en}")
         for number, endorsement in enumerate(report.endorsements, 1):
             print(f"  endorsement {number}: {endorsement.state.value}")
     if report.state is State.MALFORMED:
@@ -179,7 +178,6 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--allow-private", action="store_true", help="allow fetching private/local addresses"
     )
-    verify.add_argument("--language", choices=("fr", "en"), default="en")
     verify.set_defaults(run=_verify)
 
     sign = commands.add_parser("sign", help="sign a credential (Data Integrity or VC-JWT)")

@@ -33,6 +33,7 @@ from obcore.errors import (
     KeyFormatError,
 )
 from obcore.keys import KeyPair, key_from_jwk, key_from_pem
+from obcore.messages import Message
 from obcore.ob2 import (
     Assertion,
     BadgeClass,
@@ -59,7 +60,8 @@ __all__ = [
 _ALG_OF_KEY = {"RSA": "RS256", "P-256": "ES256", "Ed25519": "EdDSA"}
 _KEY_OF_ALG = {"RS256": "RSA", "ES256": "P-256", "EdDSA": "Ed25519", "Ed25519": "Ed25519"}
 _HEADER_NAMES = frozenset({"alg", "kid", "jwk", "typ"})  # "Additional JOSE Headers are NOT allowed"
-_TYPS = frozenset({"JWT", "vc+jwt"})
+# OB 3.0 §8.2.4 (VC-JWT): "typ ... MUST be JWT" when present.
+_TYPS = frozenset({"JWT"})
 _CLAIMS = ("iss", "jti", "nbf", "sub", "exp", "iat", "aud")
 
 KeyResolver = Callable[[str], "KeyPair | Mapping[str, Any]"]
@@ -120,8 +122,8 @@ def _check_signature(token: str, key: KeyPair, alg: str) -> None:
         jws.deserialize_compact(
             token.strip(), _lib_key(key, private=False), registry=_registry(alg)
         )
-    except _LibJoseError as exc:
-        raise JwsSignatureError(f"the signature does not verify ({exc.error})") from None
+    except _LibJoseError:
+        raise JwsSignatureError(Message("jwt.signature")) from None
 
 
 def _sign(header: dict[str, Any], payload: Mapping[str, Any], key: KeyPair) -> str:
@@ -220,12 +222,12 @@ def _key(found: KeyPair | Mapping[str, Any], where: str) -> KeyPair:
 def _check_header(header: Mapping[str, Any]) -> str:
     extra = set(header) - _HEADER_NAMES
     if extra:
-        raise JoseError(f"JOSE header parameters not allowed in a VC-JWT: {sorted(extra)}")
+        raise JoseError(Message("jwt.header", names=", ".join(sorted(map(str, extra)))))
     alg = header.get("alg")
     if alg not in _KEY_OF_ALG:
         raise JoseError(f"JWS algorithm {alg!r} is not allowed (RS256, ES256, EdDSA)")
     if "typ" in header and header["typ"] not in _TYPS:
-        raise JoseError(f"typ must be 'JWT', not {header['typ']!r}")
+        raise JoseError(Message("jwt.typ", typ=repr(header["typ"])))
     return str(alg)
 
 
@@ -297,14 +299,19 @@ def _check_claims(
                     if claim == "nbf"
                     else value
                 )
+        subject = credential.get("credentialSubject")
+        if "sub" in claims and isinstance(subject, Mapping) and "id" not in subject:
+            credential["credentialSubject"] = {**subject, "id": claims["sub"]}
     expected = vc_jwt_claims(credential)
+    if claims.get("sub", expected.get("sub")) != expected.get("sub"):  # VC-JWT: sub is the id
+        raise JoseError(Message("jwt.sub_mismatch", sub=repr(claims["sub"])))
     if "nbf" not in claims:
         raise JoseError("the nbf claim is required")
     for name, value in expected.items():
         if name in claims and (
             int(claims[name]) != value if name in ("nbf", "exp") else claims[name] != value
         ):
-            raise JoseError(f"claim {name!r} ({claims[name]!r}) disagrees with the credential")
+            raise JoseError(Message("jwt.claim_mismatch", claim=name))
     for name in ("iss", "jti"):
         if name not in claims:
             raise JoseError(f"the {name!r} claim is required")

@@ -1,7 +1,9 @@
 """Independent JavaScript implementations, as references: Digital Bazaar's VC stack (Data
 Integrity) and panva/jose (VC-JWT).
 
-Used by the interop tests and by ``blason bench`` to compare against. The harness
+Used by the interop tests and by ``blason bench`` to compare against, and by
+``scripts/update_contexts.py`` and its tests to read the npm context packages obcore's bundled
+contexts come from (``{"action": "contexts"}``, see ``obcore.contexts.registry``). The harness
 (``obcore/node/harness.mjs``) and its exact dependency versions (``package-lock.json``) ship with
 obcore; on first use they are installed with ``npm ci`` into a cache folder
 (``$BLASON_NODE_CACHE``, default ``~/.cache/blason/node-<lock hash>``). Needs Node.js 20+ and npm.

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from obcore.errors import MalformedStatusListError, StatusListError, StatusListFullError
+from obcore.messages import Message
 
 #: W3C minimum list length (herd privacy): 131,072 entries = 16 KiB at one bit each.
 MIN_ENTRIES: Final = 131_072
@@ -306,12 +307,15 @@ def check_bitstring_status(
     now: datetime | None = None,
     min_entries: int = MIN_ENTRIES,
     max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+    require_matching_id: bool = True,
 ) -> StatusResult:
     """Check a ``BitstringStatusListEntry`` against its (fetched, proof-verified) list credential.
 
     Follows the W3C validation algorithm: purposes must match, the list must decode and hold at
     least ``min_entries`` entries, the index must be inside it, the list must be in its validity
     period. Raises :class:`StatusListError` (or its subclass for malformed data) otherwise.
+    The list's ``id`` must be the entry's ``statusListCredential`` unless
+    ``require_matching_id`` is false (the caller has checked who signed the list it read there).
     """
     entry = _mapping(entry, "credentialStatus entry")
     credential = _mapping(list_credential, "status list credential")
@@ -332,20 +336,18 @@ def check_bitstring_status(
     if "BitstringStatusListCredential" not in _types(credential):
         raise MalformedStatusListError("document is not a BitstringStatusListCredential")
     url = entry.get("statusListCredential")
-    if credential.get("id") is not None and credential.get("id") != url:
+    if require_matching_id and credential.get("id") is not None and credential.get("id") != url:
         raise StatusListError(f"status list credential id {credential.get('id')!r} is not {url!r}")
     moment = now or datetime.now(UTC)
     start = _date(credential.get("validFrom", credential.get("issuanceDate")), "validFrom")
     until = _date(credential.get("validUntil", credential.get("expirationDate")), "validUntil")
     if (start and moment < start) or (until and moment > until):
-        raise StatusListError("status list credential is outside its validity period")
+        raise StatusListError(Message("status.list_expired", url=url))
     subject = _mapping(credential.get("credentialSubject"), "status list credentialSubject")
     list_purpose = subject.get("statusPurpose")
     purposes = list_purpose if isinstance(list_purpose, list) else [list_purpose]
     if purpose not in purposes:
-        raise StatusListError(
-            f"entry purpose {purpose!r} does not match the list's {list_purpose!r}"
-        )
+        raise StatusListError(Message("status.list_purpose", url=url, purpose=purpose))
     bits = BitstringStatusList.decode(
         subject.get("encodedList"),  # type: ignore[arg-type]  # decode checks the type
         status_size=size,
@@ -377,7 +379,11 @@ def _hex_value(status: Any) -> int | None:
 
 
 def check_1edtech_revocation(
-    entry: Mapping[str, Any], revocation_list: Mapping[str, Any], credential_id: str
+    entry: Mapping[str, Any],
+    revocation_list: Mapping[str, Any],
+    credential_id: str,
+    *,
+    require_matching_id: bool = True,
 ) -> StatusResult:
     """Check a credential against a (fetched) 1EdTech Revocation List.
 
@@ -388,7 +394,8 @@ def check_1edtech_revocation(
     document = _mapping(revocation_list, "1EdTech revocation list")
     if "1EdTechRevocationList" not in _types(entry):
         raise MalformedStatusListError("credentialStatus type is not 1EdTechRevocationList")
-    if document.get("id") is not None and document.get("id") != entry.get("id"):
+    listed = document.get("id")
+    if require_matching_id and listed is not None and listed != entry.get("id"):
         raise StatusListError(
             f"revocation list id {document.get('id')!r} is not {entry.get('id')!r}"
         )
@@ -488,13 +495,18 @@ def check_status(
     *,
     credential_id: str | None = None,
     now: datetime | None = None,
+    require_matching_id: bool = True,
 ) -> StatusResult:
     """Check one OB 3.0 ``credentialStatus`` entry, dispatching on its ``type``."""
     types = _types(_mapping(entry, "credentialStatus entry"))
     if "BitstringStatusListEntry" in types:
-        return check_bitstring_status(entry, document, now=now)
+        return check_bitstring_status(
+            entry, document, now=now, require_matching_id=require_matching_id
+        )
     if "1EdTechRevocationList" in types:
         if credential_id is None:
             raise StatusListError("a 1EdTechRevocationList check needs the credential id")
-        return check_1edtech_revocation(entry, document, credential_id)
-    raise StatusListError(f"unsupported credentialStatus type {entry.get('type')!r}")
+        return check_1edtech_revocation(
+            entry, document, credential_id, require_matching_id=require_matching_id
+        )
+    raise StatusListError(Message("status.unsupported", type=repr(entry.get("type"))))

@@ -1,4 +1,4 @@
-"""The verification pipeline: any input in, one structured, bilingual report out.
+"""The verification pipeline: any input in, one structured report out.
 
 Input: a baked PNG or SVG, JSON (text, bytes or a parsed dict), a compact JWS, or an http(s) URL.
 Steps, each recorded as a ``Check``: read → detect the version → parse → proof → key provenance →
@@ -7,24 +7,29 @@ status → dates → recipient → embedded endorsements. The overall ``state`` 
 recipient), ``malformed`` (unreadable input) or ``unverifiable`` (a needed document could not be
 fetched, or a proof format obcore cannot check yet).
 
+Every check says what it found with a stable code and data (``obcore.messages``): products
+translate the codes, the command line prints their English.
+
 Network access goes only through the ``fetcher`` given (see ``obcore.fetch``); without one,
 only self-contained credentials (``did:key`` issuers) can be checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, cast
 
 from obcore import _json, baking, status
-from obcore.errors import BakingError, InputError, ObcoreError
+from obcore.errors import BakingError, InputError, KeyUnavailableError, ObcoreError
 from obcore.fetch import Fetcher, FetchError
+from obcore.messages import Message, of_error
 from obcore.proofs import data_integrity
 
-__all__ = ["Check", "Outcome", "Report", "State", "verify_credential"]
+__all__ = ["Check", "Message", "Outcome", "Report", "State", "verify_credential"]
 
 JSON_TYPES = ("application/json", "application/ld+json", "*+json", "text/plain")
 #: Largest JSON or JWS text read (a baked image has its own limit, ``baking.DEFAULT_MAX_BYTES``).
@@ -51,12 +56,35 @@ class Outcome(StrEnum):
 
 @dataclass
 class Check:
-    """One step of the verification, with its message in English and French."""
+    """One step of the verification: its outcome, what it says (a stable code with data, see
+    ``obcore.messages``) and the precise problems behind it."""
 
     name: str
     outcome: Outcome
-    en: str
-    fr: str
+    message: Message
+    details: list[Message] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.message.params
+
+    @property
+    def en(self) -> str:
+        """The whole check in English."""
+        return " ".join([self.message, *self.details])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "outcome": self.outcome.value,
+            **self.message.to_json(),
+            "details": [detail.to_json() for detail in self.details],
+            "en": self.en,
+        }
 
 
 @dataclass
@@ -73,13 +101,27 @@ class Report:
     def valid(self) -> bool:
         return self.state is State.VALID
 
-    def add(self, name: str, outcome: Outcome, en: str, fr: str) -> None:
-        self.checks.append(Check(name, outcome, en, fr))
+    def add(
+        self,
+        name: str,
+        outcome: Outcome,
+        code: str,
+        details: Iterable[Message] = (),
+        **params: Any,
+    ) -> None:
+        self.checks.append(Check(name, outcome, Message(code, **params), list(details)))
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["valid"] = self.valid
-        return data
+        return {
+            "state": self.state.value,
+            "valid": self.valid,
+            "version": self.version,
+            "input_format": self.input_format,
+            "credential": self.credential,
+            "issuer": self.issuer,
+            "checks": [check.to_json() for check in self.checks],
+            "endorsements": [endorsement.to_json() for endorsement in self.endorsements],
+        }
 
 
 class _Stop(Exception):
@@ -87,19 +129,24 @@ class _Stop(Exception):
         self.state = state
 
 
-def _fail(report: Report, state: State, name: str, en: str, fr: str) -> _Stop:
-    report.add(name, Outcome.FAILED, en, fr)
+def _fail(
+    report: Report,
+    state: State,
+    name: str,
+    code: str,
+    details: Iterable[Message] = (),
+    **params: Any,
+) -> _Stop:
+    report.add(name, Outcome.FAILED, code, details, **params)
     return _Stop(state)
 
 
 def _malformed(report: Report, exc: InputError) -> _Stop:
-    return _fail(
-        report,
-        State.MALFORMED,
-        "read",
-        f"The badge cannot be read: {exc}.",
-        f"Le badge est illisible : {exc}.",
-    )
+    return _fail(report, State.MALFORMED, "read", "read.unreadable", [of_error(exc)])
+
+
+def _too_large(report: Report) -> _Stop:
+    return _fail(report, State.MALFORMED, "read", "read.too_large", limit=MAX_INPUT_BYTES)
 
 
 def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
@@ -112,7 +159,7 @@ def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
             raise _malformed(report, exc) from None
         return dict(source)
     if isinstance(source, bytes | bytearray | memoryview | str) and len(source) > MAX_INPUT_BYTES:
-        raise _malformed(report, InputError(f"it is larger than {MAX_INPUT_BYTES} bytes"))
+        raise _too_large(report)
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         if data.startswith(baking.PNG_SIGNATURE) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
@@ -120,11 +167,7 @@ def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
                 extracted = baking.extract(data)
             except BakingError as exc:
                 raise _fail(
-                    report,
-                    State.MALFORMED,
-                    "read",
-                    f"No badge can be read from this image: {exc}",
-                    f"Aucun badge ne peut être lu dans cette image : {exc}",
+                    report, State.MALFORMED, "read", "read.image_without_badge", [of_error(exc)]
                 ) from None
             report.input_format = extracted.image_format
             text = extracted.payload
@@ -132,39 +175,24 @@ def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                raise _fail(
-                    report,
-                    State.MALFORMED,
-                    "read",
-                    "The file is neither an image, JSON nor a JWS.",
-                    "Le fichier n'est ni une image, ni du JSON, ni un JWS.",
-                ) from None
+                raise _fail(report, State.MALFORMED, "read", "read.unknown_file") from None
     else:
         text = str(source)
     text = text.strip()
     if text.startswith(("https://", "http://")) and " " not in text:
         if fetcher is None:
-            raise _fail(
-                report,
-                State.UNVERIFIABLE,
-                "read",
-                "This badge is a web address, and fetching is not allowed here.",
-                "Ce badge est une adresse web, et rien ne peut être téléchargé ici.",
-            )
+            raise _fail(report, State.UNVERIFIABLE, "read", "read.offline")
         report.input_format = report.input_format or "url"
         try:
             fetched = fetcher(text, accept=JSON_TYPES)
         except FetchError as exc:
-            state = State.REVOKED if exc.reason == "gone" else State.UNVERIFIABLE
+            if exc.reason == "gone":
+                raise _fail(report, State.REVOKED, "read", "read.gone", url=text) from None
             raise _fail(
-                report,
-                state,
-                "read",
-                f"The badge could not be fetched: {exc}",
-                f"Le badge n'a pas pu être téléchargé : {exc}",
+                report, State.UNVERIFIABLE, "read", "read.fetch_failed", [of_error(exc)], url=text
             ) from None
         if len(fetched.body) > MAX_INPUT_BYTES:
-            raise _malformed(report, InputError(f"it is larger than {MAX_INPUT_BYTES} bytes"))
+            raise _too_large(report)
         text = fetched.body.decode("utf-8", "replace").strip()
     report.input_format = report.input_format or "json"
     if text.startswith("{"):
@@ -178,13 +206,7 @@ def _read(source: Any, report: Report, fetcher: Fetcher | None) -> Any:
             "jws" if report.input_format in ("json", "url") else report.input_format
         )
         return text
-    raise _fail(
-        report,
-        State.MALFORMED,
-        "read",
-        "This is not an Open Badge (JSON, JWS or baked image expected).",
-        "Ce n'est pas un Open Badge (JSON, JWS ou image avec badge attendus).",
-    )
+    raise _fail(report, State.MALFORMED, "read", "read.not_a_badge")
 
 
 def _contexts(document: Mapping[str, Any]) -> list[str]:
@@ -230,7 +252,7 @@ def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
         try:
             document = _json.loads(fetched.body)
         except InputError as exc:
-            raise FetchError(url, "not_json", f"the document is refused: {exc}") from None
+            raise FetchError(url, "not_json", f"the document is refused: {exc}") from exc
         if not isinstance(document, dict):
             raise FetchError(url, "not_json", "the document is not a JSON object")
         return document
@@ -246,102 +268,131 @@ def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | No
             report.add(
                 "proof",
                 Outcome.PASSED,
-                f"Signature {number} of {count} is valid ({proof.cryptosuite}), "
-                f"made with a key of {proof.controller}.",
-                f"La signature {number} sur {count} est valide ({proof.cryptosuite}), faite "
-                f"avec une clé de {proof.controller}.",
+                "proof.one_valid",
+                number=number,
+                count=count,
+                cryptosuite=proof.cryptosuite,
+                controller=proof.controller,
             )
         else:
-            problem = " ".join(proof.problems)
             report.add(
                 "proof",
                 Outcome.FAILED,
-                f"Signature {number} of {count} is not valid: {problem}",
-                f"La signature {number} sur {count} n'est pas valide : {problem}",
+                "proof.one_invalid",
+                proof.problems,
+                number=number,
+                count=count,
             )
     if result.verified:
         report.add(
             "proof",
             Outcome.PASSED,
-            f"The signature is valid ({result.cryptosuite}), "
-            f"made with a key of {result.controller}.",
-            f"La signature est valide ({result.cryptosuite}), faite avec une clé de "
-            f"{result.controller}.",
+            "proof.valid",
+            cryptosuite=result.cryptosuite,
+            controller=result.controller,
         )
         return
-    problem = " ".join(result.problems)
     if result.unverifiable:
-        raise _fail(
-            report,
-            State.UNVERIFIABLE,
-            "proof",
-            f"The signature cannot be checked: {problem}",
-            f"La signature ne peut pas être vérifiée : {problem}",
-        )
-    raise _fail(
-        report,
-        State.INVALID,
-        "proof",
-        f"The signature is not valid: {problem}",
-        f"La signature n'est pas valide : le badge a été modifié ou falsifié ({problem}).",
+        raise _fail(report, State.UNVERIFIABLE, "proof", "proof.unverifiable", result.problems)
+    raise _fail(report, State.INVALID, "proof", "proof.invalid", result.problems)
+
+
+def _status_entries(document: Mapping[str, Any]) -> list[Any]:
+    entries = document.get("credentialStatus")
+    return entries if isinstance(entries, list) else [entries]
+
+
+def _list_address(entry: Any) -> str | None:
+    """Where the list of a status entry is published (Bitstring: ``statusListCredential``;
+    1EdTech revocation list: the entry's ``id``)."""
+    if not isinstance(entry, Mapping):
+        return None
+    kind = entry.get("type")
+    types = kind if isinstance(kind, list) else [kind]
+    url = (
+        entry.get("statusListCredential")
+        if "BitstringStatusListEntry" in types
+        else entry.get("id")
+        if "1EdTechRevocationList" in types
+        else entry.get("statusListCredential") or entry.get("id")
     )
+    return url.split("#", 1)[0] if isinstance(url, str) and url else None
+
+
+class _Unverifiable(Exception):
+    """The status cannot be established; ``message`` says why."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+
+
+def _trusted_list(url: str, report: Report, fetcher: Fetcher | None) -> Mapping[str, Any]:
+    """The status list published at ``url``, once its proof shows that the credential's own
+    issuer made it (the same key provenance as the credential's proof). Anything less — no
+    proof, a proof by anyone else, a proof that fails, a list that cannot be read — raises
+    :class:`_Unverifiable`: an unsigned list must never turn a revoked badge back into a valid
+    one (W3C Bitstring Status List v1.0 §3.2, "verify all proofs ... of the status list")."""
+    resolve = _resolver(fetcher)
+    try:
+        document = resolve(url)
+    except ObcoreError as exc:
+        cause = of_error(exc)
+        raise _Unverifiable(Message("status.list_unreadable", url=url, cause=cause)) from None
+    if "proof" not in document:
+        raise _Unverifiable(Message("status.list_unsigned", url=url))
+    result = data_integrity.verify(document, resolve)
+    if not result.verified:
+        raise _Unverifiable(Message("status.list_bad_proof", url=url, causes=result.problems))
+    if report.issuer is None or result.controller != report.issuer:
+        raise _Unverifiable(
+            Message(
+                "status.list_other_signer", url=url, signer=result.controller, issuer=report.issuer
+            )
+        )
+    listed = document.get("id")
+    if isinstance(listed, str) and listed != url:
+        report.add("status", Outcome.WARNING, "status.list_id_differs", url=url, id=listed)
+    return document
 
 
 def _check_status(
     document: dict[str, Any], report: Report, fetcher: Fetcher | None, now: datetime
-) -> None:
-    entries = document.get("credentialStatus")
-    if entries is None:
-        report.add(
-            "status",
-            Outcome.SKIPPED,
-            "The issuer publishes no revocation list.",
-            "L'émetteur ne publie pas de liste de révocation.",
-        )
-        return
-    for entry in entries if isinstance(entries, list) else [entries]:
-        url = (
-            entry.get("statusListCredential") or entry.get("id")
-            if isinstance(entry, dict)
-            else None
-        )
+) -> Message | None:
+    """Check every status entry. Revoked or suspended stops the verification; a status that
+    cannot be established is returned (the caller decides after the dates: an expired badge
+    reads expired, with the unreadable status reported beside it)."""
+    if document.get("credentialStatus") is None:
+        report.add("status", Outcome.SKIPPED, "status.none")
+        return None
+    for entry in _status_entries(document):
+        url = _list_address(entry)
         try:
-            if not isinstance(url, str):
-                raise ObcoreError("the status entry has no list address")
-            list_document = _resolver(fetcher)(url.split("#", 1)[0])
-            if "proof" in list_document:
-                list_result = data_integrity.verify(list_document, _resolver(fetcher))
-                if not list_result.verified or list_result.controller != report.issuer:
-                    raise ObcoreError("the status list is not signed by the issuer")
-            result = status.check_status(
-                entry, list_document, credential_id=document.get("id"), now=now
-            )
-        except ObcoreError as exc:
-            raise _fail(
-                report,
-                State.UNVERIFIABLE,
-                "status",
-                f"The revocation status cannot be checked: {exc}",
-                f"Le statut de révocation ne peut pas être vérifié : {exc}",
-            ) from None
+            if url is None:
+                raise _Unverifiable(Message("status.no_address"))
+            list_document = _trusted_list(url, report, fetcher)
+            try:
+                result = status.check_status(
+                    entry,
+                    list_document,
+                    credential_id=document.get("id"),
+                    now=now,
+                    require_matching_id=False,  # who signed it decides (see _trusted_list)
+                )
+            except ObcoreError as exc:
+                raise _Unverifiable(of_error(exc)) from None
+        except _Unverifiable as problem:
+            report.add("status", Outcome.FAILED, "status.unverifiable", [problem.message])
+            return problem.message
         if result.state is status.CredentialState.REVOKED:
-            reason = f" ({result.reason})" if result.reason else ""
-            raise _fail(
-                report,
-                State.REVOKED,
-                "status",
-                f"The issuer revoked this badge{reason}.",
-                f"L'émetteur a révoqué ce badge{reason}.",
-            )
+            if result.reason:
+                raise _fail(
+                    report, State.REVOKED, "status", "status.revoked_reason", reason=result.reason
+                )
+            raise _fail(report, State.REVOKED, "status", "status.revoked")
         if result.state is status.CredentialState.SUSPENDED:
-            raise _fail(
-                report,
-                State.SUSPENDED,
-                "status",
-                "The issuer suspended this badge.",
-                "L'émetteur a suspendu ce badge.",
-            )
-    report.add("status", Outcome.PASSED, "The badge is not revoked.", "Le badge n'est pas révoqué.")
+            raise _fail(report, State.SUSPENDED, "status", "status.suspended")
+    report.add("status", Outcome.PASSED, "status.passed")
+    return None
 
 
 def _check_dates(document: dict[str, Any], report: Report, now: datetime) -> None:
@@ -349,43 +400,14 @@ def _check_dates(document: dict[str, Any], report: Report, now: datetime) -> Non
     end = document.get("validUntil", document.get("expirationDate"))
     valid_from, valid_until = _date(start), _date(end)
     if start is not None and valid_from is None:
-        raise _fail(
-            report,
-            State.MALFORMED,
-            "dates",
-            f"The start date {start!r} is invalid.",
-            f"La date de début {start!r} n'est pas valide.",
-        )
+        raise _fail(report, State.MALFORMED, "dates", "dates.bad_start", value=repr(start))
     if end is not None and valid_until is None:
-        raise _fail(
-            report,
-            State.MALFORMED,
-            "dates",
-            f"The end date {end!r} is invalid.",
-            f"La date de fin {end!r} n'est pas valide.",
-        )
+        raise _fail(report, State.MALFORMED, "dates", "dates.bad_end", value=repr(end))
     if valid_from and now < valid_from:
-        raise _fail(
-            report,
-            State.NOT_YET_VALID,
-            "dates",
-            f"The badge is valid only from {start}.",
-            f"Le badge n'est valable qu'à partir du {start}.",
-        )
+        raise _fail(report, State.NOT_YET_VALID, "dates", "dates.not_yet", date=start)
     if valid_until and now > valid_until:
-        raise _fail(
-            report,
-            State.EXPIRED,
-            "dates",
-            f"The badge expired on {end}.",
-            f"Le badge a expiré le {end}.",
-        )
-    report.add(
-        "dates",
-        Outcome.PASSED,
-        "The badge is within its validity period.",
-        "Le badge est dans sa période de validité.",
-    )
+        raise _fail(report, State.EXPIRED, "dates", "dates.expired", date=end)
+    report.add("dates", Outcome.PASSED, "dates.passed")
 
 
 def _check_recipient(document: dict[str, Any], report: Report, recipient: str | None) -> None:
@@ -396,53 +418,90 @@ def _check_recipient(document: dict[str, Any], report: Report, recipient: str | 
     subject = document.get("credentialSubject")
     subjects = subject if isinstance(subject, list) else [subject]
     if any(isinstance(s, Mapping) and matches(s, recipient) for s in subjects):
-        report.add(
-            "recipient",
-            Outcome.PASSED,
-            f"The badge was awarded to {recipient}.",
-            f"Le badge a bien été attribué à {recipient}.",
-        )
+        report.add("recipient", Outcome.PASSED, "recipient.passed", recipient=recipient)
         return
-    raise _fail(
-        report,
-        State.INVALID,
-        "recipient",
-        f"The badge was not awarded to {recipient}.",
-        f"Le badge n'a pas été attribué à {recipient}.",
-    )
+    raise _fail(report, State.INVALID, "recipient", "recipient.failed", recipient=recipient)
 
 
-def _check_schema(document: dict[str, Any], types: list[Any], report: Report) -> None:
-    """The data model's rules (required fields, arrays, dates). Reported as a warning: the
-    signature decides validity, and other platforms' badges often bend these rules slightly."""
-    from obcore.schemas import schema_problems
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+#: The OB 3.0 context as the official JSON Schema admits it (``context.json`` or a version).
+OB3_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
+_BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
-    kind = next(
-        (
-            t
-            for t in ("EndorsementCredential", "OpenBadgeCredential", "AchievementCredential")
-            if t in types
-        ),
-        None,
-    )
-    if kind is None:
-        return
-    problems = schema_problems({k: v for k, v in document.items() if k != "proof"}, kind)
+
+def _model_problems(document: Mapping[str, Any], types: list[Any], vcdm: str) -> list[Message]:
+    """The data model's own rules, which no schema deviation may bend: the contexts, the type,
+    every property the official OB 3.0 JSON Schema requires (VCDM 1.1 credentials:
+    ``issuanceDate`` for ``validFrom``), and a subject that names its holder."""
+    problems = []
+    context = document.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if not contexts or contexts[0] not in (VC_V1_CONTEXT, VC_V2_CONTEXT):
+        problems.append(Message("model.context_first"))
+    elif (
+        len(contexts) < 2 or not isinstance(contexts[1], str) or not OB3_CONTEXT.match(contexts[1])
+    ):
+        problems.append(Message("model.context_ob"))
+    endorsement = "EndorsementCredential" in types
+    if not endorsement and not any(kind in types for kind in _BADGE_TYPES):
+        problems.append(Message("model.type", expected="OpenBadgeCredential"))
+    start = "issuanceDate" if vcdm == "1.1" else "validFrom"
+    for name in ("id", "issuer", "credentialSubject", start):
+        if document.get(name) in (None, "", [], {}):
+            problems.append(Message("model.required", property=name))
+    subject = document.get("credentialSubject")
+    if isinstance(subject, list):
+        problems.append(Message("model.single_subject"))
+    elif (
+        isinstance(subject, Mapping)
+        and not endorsement
+        and not subject.get("id")
+        and not subject.get("identifier")
+    ):
+        problems.append(Message("model.subject_identity"))
+    return problems
+
+
+def _check_model(document: dict[str, Any], types: list[Any], report: Report) -> None:
+    """The OB 3.0 data model. A VCDM 2.0 credential must pass the OB 3.0 JSON Schema (the
+    same rules as 1EdTech's, see ``obcore.schemas``); a VCDM 1.1 credential (which 1EdTech
+    checks against no OB schema) must pass the structural rules, the schema's other
+    remarks being warnings. Violations make the badge ``malformed``, each one named."""
+    from obcore.schemas import schema_messages
+
+    context = document.get("@context")
+    first = context[0] if isinstance(context, list) and context else context
+    vcdm = "1.1" if first == VC_V1_CONTEXT else "2.0"
+    problems = _model_problems(document, types, vcdm)
     if problems:
-        listed = "; ".join(problems[:5])
-        report.add(
-            "schema",
-            Outcome.WARNING,
-            f"The badge does not follow the Open Badges 3.0 data model exactly: {listed}",
-            f"Le badge ne suit pas exactement le modèle Open Badges 3.0 : {listed}",
-        )
+        raise _fail(report, State.MALFORMED, "schema", "model.failed", problems[:8])
+    kind = "EndorsementCredential" if "EndorsementCredential" in types else "AchievementCredential"
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if vcdm == "1.1" and isinstance(context, list):  # read as VCDM 2.0 for the other rules
+        unsecured["@context"] = [VC_V2_CONTEXT, *context[1:]]
+        for old, new in (("issuanceDate", "validFrom"), ("expirationDate", "validUntil")):
+            if old in unsecured:
+                unsecured[new] = unsecured.pop(old)
+    endorsements = unsecured.get("endorsement")
+    if isinstance(endorsements, list):  # a lone proof object is a proof too (VC-DI §2.1)
+        unsecured["endorsement"] = [_proof_list(item) for item in endorsements]
+    remarks = schema_messages(unsecured, kind)
+    # An embedded endorsement is a credential of its own, verified (and reported) on its own:
+    # one endorser's mistake does not take the earner's badge away.
+    own = [m for m in remarks if not str(m.params.get("path", "")).startswith("endorsement")]
+    if own and vcdm == "2.0":
+        raise _fail(report, State.MALFORMED, "schema", "model.failed", own[:8])
+    if remarks:
+        report.add("schema", Outcome.WARNING, "model.warning", remarks[:8])
     else:
-        report.add(
-            "schema",
-            Outcome.PASSED,
-            "The badge follows the Open Badges 3.0 data model.",
-            "Le badge suit le modèle de données Open Badges 3.0.",
-        )
+        report.add("schema", Outcome.PASSED, "model.passed")
+
+
+def _proof_list(item: Any) -> Any:
+    if isinstance(item, Mapping) and isinstance(item.get("proof"), Mapping):
+        return {**item, "proof": [item["proof"]]}
+    return item
 
 
 def _verify_ob3(
@@ -456,29 +515,19 @@ def _verify_ob3(
     kind = document.get("type")
     types = kind if isinstance(kind, list) else [kind]
     if "VerifiableCredential" not in types:
-        raise _fail(
-            report,
-            State.MALFORMED,
-            "parse",
-            "This is not a verifiable credential.",
-            "Ce n'est pas une attestation vérifiable.",
-        )
+        raise _fail(report, State.MALFORMED, "parse", "parse.not_vc")
     jwt_verified = document.pop("_jwt_verified", False)
-    _check_schema(document, types, report)
+    _check_model(document, types, report)
     if jwt_verified:
         pass  # a VC-JWT: its signature was checked already
     elif "proof" not in document:
-        raise _fail(
-            report,
-            State.INVALID,
-            "proof",
-            "The badge carries no signature.",
-            "Le badge ne porte aucune signature.",
-        )
+        raise _fail(report, State.INVALID, "proof", "proof.missing")
     else:
         _check_proof(document, report, fetcher)
-    _check_status(document, report, fetcher, now)
-    _check_dates(document, report, now)
+    unknown_status = _check_status(document, report, fetcher, now)
+    _check_dates(document, report, now)  # expired wins over a status that cannot be read
+    if unknown_status is not None:
+        raise _Stop(State.UNVERIFIABLE)
     _check_recipient(document, report, recipient)
     endorsements = document.get("endorsement") or []
     for endorsement in endorsements if isinstance(endorsements, list) else [endorsements]:
@@ -494,12 +543,8 @@ def _verify_ob3(
         about = _endorsable_ids(document)
         elsewhere = sum(1 for e in report.endorsements if _endorsed_id(e.credential) not in about)
         outcome = Outcome.PASSED if good == total and not elsewhere else Outcome.WARNING
-        en = f"{good} of {total} endorsements are valid."
-        fr = f"{good} recommandation(s) valide(s) sur {total}."
-        if elsewhere:
-            en += f" {elsewhere} of them are about something other than this badge."
-            fr += f" {elsewhere} porte(nt) sur autre chose que ce badge."
-        report.add("endorsements", outcome, en, fr)
+        details = [Message("endorsements.elsewhere", count=elsewhere)] if elsewhere else []
+        report.add("endorsements", outcome, "endorsements.summary", details, good=good, total=total)
 
 
 def _endorsed_id(endorsement: Mapping[str, Any] | None) -> Any:
@@ -536,11 +581,7 @@ def _jws(
         payload = verify_ob2.peek_payload(token)
     except InputError as exc:
         raise _fail(
-            report,
-            State.MALFORMED,
-            "read",
-            f"This JWS cannot be decoded: {exc}.",
-            f"Ce JWS ne peut pas être décodé : {exc}.",
+            report, State.MALFORMED, "read", "read.jws_undecodable", [of_error(exc)]
         ) from None
     report.version = (
         _version(payload.get("vc", payload))
@@ -553,20 +594,16 @@ def _jws(
     try:
         credential = verify_ob2.vc_jwt(token, report, resolve, now)
     except ObcoreError as exc:
-        state = State.UNVERIFIABLE if isinstance(exc, FetchError) else State.INVALID
+        # A key that cannot be fetched is an outage, not a forgery.
+        unreachable = isinstance(exc, FetchError | KeyUnavailableError)
         raise _fail(
             report,
-            state,
+            State.UNVERIFIABLE if unreachable else State.INVALID,
             "proof",
-            f"The signature is not valid: {exc}",
-            f"La signature n'est pas valide : {exc}",
+            "proof.unverifiable" if unreachable else "proof.jwt_invalid",
+            [of_error(exc)],
         ) from None
-    report.add(
-        "proof",
-        Outcome.PASSED,
-        "The VC-JWT signature of the issuer is valid.",
-        "La signature VC-JWT de l'émetteur est valide.",
-    )
+    report.add("proof", Outcome.PASSED, "proof.jwt_valid")
     report.version = "3.0"
     report.credential = credential
     return {**credential, "_jwt_verified": True}
@@ -598,13 +635,11 @@ def verify_credential(
 
             verify_ob2.ob2(document, report, resolve, moment, recipient)
         else:
-            raise _fail(
-                report,
-                State.MALFORMED,
-                "parse",
-                "This JSON is not an Open Badge (no Open Badges context).",
-                "Ce JSON n'est pas un Open Badge (aucun contexte Open Badges).",
-            )
+            raise _fail(report, State.MALFORMED, "parse", "parse.no_ob_context")
     except _Stop as stop:
         report.state = stop.state
+    except RecursionError:  # JSON nested deeper than Python can walk
+        report.checks.clear()
+        report.state = State.MALFORMED
+        report.add("read", Outcome.FAILED, "read.too_deep")
     return report

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from obcore import _json, status
-from obcore.errors import DocumentError, InputError, JoseError, ObcoreError
+from obcore.errors import DocumentError, InputError, JoseError, KeyUnavailableError, ObcoreError
 from obcore.fetch import FetchError
+from obcore.messages import Message, of_error
+from obcore.ob3._fields import format_datetime
 
 if TYPE_CHECKING:
     from obcore.keys import KeyPair
+    from obcore.ob2.model import Profile
     from obcore.verify import Report
 
 Resolve = Callable[[str], Mapping[str, Any]]
@@ -136,10 +139,10 @@ def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[
     result = verify_vc_jwt(token, key, now=now, allow_embedded_jwk=True)
     issuer = issuer_id(result.credential)
     if issuer is None:
-        raise JoseError("the credential names no issuer")
+        raise JoseError(Message("jwt.no_issuer"))
     if "kid" not in result.header:
         if not _issuer_holds(issuer, result.key, resolve):
-            raise JoseError(f"the header jwk is not a key of the issuer {issuer}")
+            raise JoseError(Message("jwt.jwk_not_issuer", issuer=issuer))
         return result.credential
     kid = str(result.header["kid"])
     owner = owners[0] if owners else None
@@ -147,12 +150,29 @@ def vc_jwt(token: str, report: Report, resolve: Resolve, now: datetime) -> dict[
     # the issuer's own address.
     under_issuer = kid.split("#", 1)[0] == issuer or kid.startswith(issuer.rstrip("/") + "/")
     if (owner is not None and owner != issuer) or (owner is None and not under_issuer):
-        raise JoseError(f"the signing key {kid} does not belong to the issuer {issuer}")
+        raise JoseError(Message("jwt.key_not_issuer", kid=kid, issuer=issuer))
     return result.credential
 
 
-def _hosted_scope(assertion_id: str, issuer_id: str) -> bool:
-    return urlsplit(assertion_id).netloc == urlsplit(issuer_id).netloc
+def _hosted_scope(assertion_id: str, issuer: Profile) -> bool:
+    """OB 2.0 hosted verification policy: the assertion lives at one of the issuer's
+    ``allowedOrigins`` (by default its own origin) and starts with one of its ``startsWith``
+    prefixes when it names any (OB 2.0 VerificationObject; badgecheck's
+    ``hosted_id_in_verification_scope``)."""
+    policy = issuer.verification
+    origins = (policy.allowed_origins if policy else ()) or (urlsplit(issuer.id).netloc,)
+    if urlsplit(assertion_id).netloc not in origins:
+        return False
+    prefixes = policy.starts_with if policy else ()
+    return not prefixes or any(assertion_id.startswith(prefix) for prefix in prefixes)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """A document could not be had (timeout, 5xx, DNS, refused address…): an outage, which
+    says nothing about the badge — never a forgery."""
+    return isinstance(exc, FetchError | KeyUnavailableError) or isinstance(
+        exc.__cause__ or exc.__context__, FetchError
+    )
 
 
 def ob2(
@@ -165,48 +185,36 @@ def ob2(
     """Verify an OB 2.0 assertion (hosted JSON, or a signed JWS). Fills the report's checks."""
     from obcore.jose import verify_ob2_jws
     from obcore.ob2 import parse_assertion, parse_badge_class, parse_profile
-    from obcore.verify import Outcome, State, _fail
+    from obcore.verify import Outcome, State, _fail, _Stop
 
     try:
         if isinstance(source, str):
             signed = verify_ob2_jws(source, resolve)
             assertion, badge, issuer = signed.assertion, signed.badge_class, signed.issuer
             report.credential = signed.payload
-            report.add(
-                "proof",
-                Outcome.PASSED,
-                "The RS256 signature of the issuer is valid.",
-                "La signature RS256 de l'émetteur est valide.",
-            )
+            report.add("proof", Outcome.PASSED, "proof.rs256_valid")
         else:
             try:
                 declared = parse_assertion(source)
             except DocumentError as exc:
                 raise _fail(
-                    report,
-                    State.MALFORMED,
-                    "parse",
-                    f"This OB 2.0 assertion is malformed: {exc}",
-                    f"Cette assertion OB 2.0 est mal formée : {exc}",
+                    report, State.MALFORMED, "parse", "ob2.malformed", [of_error(exc)]
                 ) from None
             if declared.verification.type != "HostedBadge" or not declared.id.startswith("http"):
-                raise _fail(
-                    report,
-                    State.INVALID,
-                    "proof",
-                    "This OB 2.0 badge is neither hosted at a web address nor signed.",
-                    "Ce badge OB 2.0 n'est ni hébergé à une adresse web ni signé.",
-                )
+                raise _fail(report, State.INVALID, "proof", "ob2.not_hosted_or_signed")
             try:
                 hosted = dict(resolve(declared.id))
             except FetchError as exc:
-                state = State.REVOKED if exc.reason == "gone" else State.UNVERIFIABLE
+                if exc.reason == "gone":
+                    raise _fail(
+                        report, State.REVOKED, "status", "read.gone", url=declared.id
+                    ) from None
                 raise _fail(
                     report,
-                    state,
+                    State.UNVERIFIABLE,
                     "proof",
-                    f"The issuer's copy of the badge cannot be fetched: {exc}",
-                    f"La copie du badge chez l'émetteur est introuvable : {exc}",
+                    "ob2.hosted_unreachable",
+                    [of_error(exc)],
                 ) from None
             assertion = parse_assertion(hosted)
             report.credential = hosted
@@ -220,70 +228,47 @@ def ob2(
                 if not isinstance(badge.issuer, str)
                 else parse_profile(resolve(badge.issuer))
             )
-            if not _hosted_scope(assertion.id, issuer.id):
-                raise _fail(
-                    report,
-                    State.INVALID,
-                    "proof",
-                    "The badge is not hosted on its issuer's site.",
-                    "Le badge n'est pas hébergé sur le site de son émetteur.",
-                )
-            report.add(
-                "proof",
-                Outcome.PASSED,
-                "The issuer hosts this badge.",
-                "L'émetteur héberge bien ce badge.",
-            )
+            if not _hosted_scope(assertion.id, issuer):
+                raise _fail(report, State.INVALID, "proof", "ob2.not_on_issuer_site")
+            report.add("proof", Outcome.PASSED, "ob2.hosted")
     except (JoseError, DocumentError, FetchError) as exc:
-        raise _fail(
-            report,
-            State.INVALID,
-            "proof",
-            f"The badge cannot be trusted: {exc}",
-            f"Le badge n'est pas digne de confiance : {exc}",
-        ) from None
+        if _unreachable(exc):
+            raise _fail(
+                report, State.UNVERIFIABLE, "proof", "ob2.document_unreachable", [of_error(exc)]
+            ) from None
+        raise _fail(report, State.INVALID, "proof", "ob2.untrusted", [of_error(exc)]) from None
     report.issuer = issuer.id
+    unreadable_status = None
     if issuer.revocation_list:
         try:
             result = status.check_ob2_revocation(resolve(issuer.revocation_list), assertion.id)
         except ObcoreError as exc:
-            raise _fail(
-                report,
-                State.UNVERIFIABLE,
-                "status",
-                f"The revocation list cannot be read: {exc}",
-                f"La liste de révocation est illisible : {exc}",
-            ) from None
-        if not result.ok:
-            reason = f" ({result.reason})" if result.reason else ""
-            raise _fail(
-                report,
-                State.REVOKED,
-                "status",
-                f"The issuer revoked this badge{reason}.",
-                f"L'émetteur a révoqué ce badge{reason}.",
-            )
-    report.add("status", Outcome.PASSED, "The badge is not revoked.", "Le badge n'est pas révoqué.")
+            unreadable_status = of_error(exc)
+            report.add("status", Outcome.FAILED, "ob2.revocation_unreadable", [unreadable_status])
+        else:
+            if not result.ok:
+                if result.reason:
+                    raise _fail(
+                        report,
+                        State.REVOKED,
+                        "status",
+                        "status.revoked_reason",
+                        reason=result.reason,
+                    )
+                raise _fail(report, State.REVOKED, "status", "status.revoked")
+    if unreadable_status is None:
+        report.add("status", Outcome.PASSED, "status.passed")
+    issued = format_datetime(assertion.issued_on)
+    if now < assertion.issued_on:  # badgecheck: "issuedOn ... in the future"
+        raise _fail(report, State.NOT_YET_VALID, "dates", "dates.not_yet", date=issued)
     if assertion.expires is not None and now > assertion.expires:
-        raise _fail(report, State.EXPIRED, "dates", "The badge has expired.", "Le badge a expiré.")
-    report.add(
-        "dates",
-        Outcome.PASSED,
-        "The badge is within its validity period.",
-        "Le badge est dans sa période de validité.",
-    )
+        raise _fail(
+            report, State.EXPIRED, "dates", "dates.expired", date=format_datetime(assertion.expires)
+        )
+    report.add("dates", Outcome.PASSED, "dates.passed")
+    if unreadable_status is not None:  # expiry first: an expired badge reads expired
+        raise _Stop(State.UNVERIFIABLE)
     if recipient is not None:
         if not assertion.recipient.matches(recipient):
-            raise _fail(
-                report,
-                State.INVALID,
-                "recipient",
-                f"The badge was not awarded to {recipient}.",
-                f"Le badge n'a pas été attribué à {recipient}.",
-            )
-        report.add(
-            "recipient",
-            Outcome.PASSED,
-            f"The badge was awarded to {recipient}.",
-            f"Le badge a bien été attribué à {recipient}.",
-        )
+            raise _fail(report, State.INVALID, "recipient", "recipient.failed", recipient=recipient)
+        report.add("recipient", Outcome.PASSED, "recipient.passed", recipient=recipient)

@@ -1,5 +1,6 @@
-"""The official Open Badges 3.0 OpenAPI document, bundled with the site, run by schemathesis
-against the live site: every check except ``positive_data_acceptance`` (the document's
+"""1EdTech's official Open Badges 3.0 OpenAPI document (``shared/reference/1edtech``, read by
+``tests/reference_files``; not the site's own service description) run by schemathesis against
+the live site: every check except ``positive_data_acceptance`` (the document's
 request schemas are structural only, so it generates "valid" credentials that no verifying
 host can accept), phases examples, coverage and fuzzing (the stateful phase is off: the
 document's paging ``links`` point at ``$request.path`` parameters that do not exist). See the
@@ -23,11 +24,11 @@ from typing import Any
 
 import pytest
 
-from blason.api import openapi
 from blason.backpack import checking, claims, imports
 from blason.issuing import awards
 from blason.verification.fetching import SiteFetcher
 from obcore.fetch import StaticFetcher
+from tests import reference_files
 from tests.api import oauth_client as oc
 from tests.blason import other_platforms as op
 
@@ -56,6 +57,7 @@ def test_schemathesis_finds_no_failure(
 ) -> None:
     if not SCHEMATHESIS.exists():
         pytest.fail("schemathesis is missing: pip install -r requirements/dev.txt")
+    official = reference_files.openapi()
     # Badges to page through: three JSON credentials and a VC-JWT. The OpenAPI document's
     # AchievementCredential wants ``proof`` as an array (the canonical JSON Schema), where
     # most issuers emit a single object; both verify, and badges are served as kept.
@@ -83,7 +85,7 @@ def test_schemathesis_finds_no_failure(
         "--config-file",
         str(config),
         "run",
-        str(openapi.DOCUMENT),
+        str(official),
         "--url",
         f"{live_server.url}/ims/ob/v3p0",
         "--header",

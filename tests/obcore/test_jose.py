@@ -146,11 +146,56 @@ def test_inconsistent_claims_are_refused() -> None:
     signer = key("Ed25519").sign
     for name, value in (("iss", "https://evil.example"), ("nbf", claims["nbf"] - 3600)):
         token = forge({"alg": "EdDSA", "kid": KID}, {**credential, **claims, name: value}, signer)
-        with pytest.raises(JoseError, match=f"claim '{name}'"):
+        with pytest.raises(JoseError, match=f"claim {name} disagrees"):
             verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
     missing = forge({"alg": "EdDSA", "kid": KID}, credential, signer)
     with pytest.raises(JoseError, match="nbf"):
         verify_vc_jwt(missing, resolve("Ed25519"), now=NOW)
+
+
+def with_subject_id(subject_id: str) -> dict[str, Any]:
+    credential = full_credential().to_json()
+    credential["credentialSubject"]["id"] = subject_id
+    return credential
+
+
+def test_issued_vc_jwts_carry_sub_for_a_subject_id() -> None:
+    token = sign_vc_jwt(with_subject_id("did:example:ada"), key("Ed25519"), kid=KID)
+    payload = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert payload["sub"] == "did:example:ada"
+    assert verify_vc_jwt(token, resolve("Ed25519"), now=NOW).claims["sub"] == "did:example:ada"
+    # a subject known only by identifier entries has no id: no sub
+    plain = sign_vc_jwt(full_credential(), key("Ed25519"), kid=KID)
+    assert "sub" not in json.loads(base64.urlsafe_b64decode(plain.split(".")[1] + "=="))
+
+
+@pytest.mark.parametrize(
+    ("credential", "sub"),
+    [
+        (with_subject_id("did:example:ada"), "did:example:eve"),  # another subject
+        (full_credential().to_json(), "did:example:eve"),  # a sub, and no subject id
+    ],
+)
+def test_a_sub_that_is_not_the_subject_id_is_refused(credential: dict[str, Any], sub: str) -> None:
+    claims = {**vc_jwt_claims(credential), "sub": sub}
+    token = forge({"alg": "EdDSA", "kid": KID}, {**credential, **claims}, key("Ed25519").sign)
+    with pytest.raises(JoseError, match="sub claim"):
+        verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+
+
+def test_vcdm_11_sub_stands_for_the_subject_id() -> None:
+    credential = full_credential().to_json()
+    credential["@context"][0] = "https://www.w3.org/2018/credentials/v1"
+    credential.pop("validFrom")
+    claims = {
+        "iss": credential["issuer"]["id"],
+        "jti": credential["id"],
+        "nbf": 1_772_359_200,
+        "sub": "did:example:ada",
+    }
+    token = forge({"alg": "EdDSA", "kid": KID}, {**claims, "vc": credential}, key("Ed25519").sign)
+    result = verify_vc_jwt(token, resolve("Ed25519"), now=NOW)
+    assert result.credential["credentialSubject"]["id"] == "did:example:ada"
 
 
 def test_vcdm_11_vc_claim() -> None:
@@ -232,7 +277,11 @@ def payload_of(credential: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ({"alg": "EdDSA", "kid": KID, "typ": "JOSE"}, "typ must be 'JWT'"),
+        ({"alg": "EdDSA", "kid": KID, "typ": "JOSE"}, "typ header must be JWT"),
+        # OB 3.0 VC-JWT: "typ ... MUST be JWT"; the media type of VC-JOSE-COSE is refused too
+        ({"alg": "EdDSA", "kid": KID, "typ": "vc+jwt"}, "typ header must be JWT"),
+        ({"alg": "EdDSA", "kid": KID, "cty": "vc"}, "not allowed in a VC-JWT: cty"),
+        ({"alg": "EdDSA", "kid": KID, "x5u": "https://evil.example/"}, "not allowed"),
         ({"alg": "EdDSA", "kid": ""}, "kid must be a non-empty string"),
         ({"alg": "EdDSA", "kid": 7}, "kid must be a non-empty string"),
         (
@@ -251,7 +300,8 @@ def test_header_rules(header: dict[str, Any], message: str) -> None:
 def test_vc_and_typ_variants_that_are_allowed() -> None:
     payload = payload_of(full_credential())
     for header in (
-        {"alg": "EdDSA", "kid": KID, "typ": "vc+jwt"},
+        {"alg": "EdDSA", "kid": KID, "typ": "JWT"},
+        {"alg": "EdDSA", "kid": KID},
         {"alg": "EdDSA", "kid": KID, "jwk": key("Ed25519").to_public_jwk()},
     ):
         token = forge(header, payload, key("Ed25519").sign)

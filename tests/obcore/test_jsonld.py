@@ -101,8 +101,9 @@ def test_any_unknown_property_is_caught(name: str) -> None:
 
 
 def test_bundled_files_are_the_pinned_bytes() -> None:
-    """Contexts are immutable and byte-exact copies of the published files (sources in
-    ``obcore/contexts/__init__.py``): ``vectors/contexts.sha256`` pins them (``sha256sum -c``)."""
+    """Contexts are immutable: ``vectors/contexts.sha256`` pins the bundled files
+    (``sha256sum -c``), so that a change is deliberate (``scripts/update_contexts.py``, then the
+    tests against their packages and the official files; sources in ``obcore.contexts``)."""
     import hashlib
     from importlib.resources import files
     from pathlib import Path

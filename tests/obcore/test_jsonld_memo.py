@@ -77,7 +77,9 @@ def documents(draw: Any) -> dict[str, Any]:
     subject = document["credentialSubject"]
     if inline == "vocab":
         document["@context"].append({"ex": "https://ex.example/vocab#", "score": "ex:score"})
-        subject["score"] = draw(st.one_of(st.integers(), st.floats(allow_nan=False), text))
+        subject["score"] = draw(
+            st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), text)
+        )
     elif inline == "scoped":
         document["@context"].append(
             {

@@ -178,7 +178,8 @@ def test_ob2_revocation_list_that_cannot_be_read() -> None:
     del docs["https://badges.example/ob2/revoked"]
     report = verify_credential(setup["assertion"], now=NOW, fetcher=static(docs))
     assert report.state is State.UNVERIFIABLE
-    assert report.checks[-1].name == "status"
+    failed = [c for c in report.checks if c.outcome.value == "failed"]
+    assert [(c.name, c.code) for c in failed] == [("status", "ob2.revocation_unreadable")]
 
 
 def test_ob2_issuer_without_revocation_list_and_expiry() -> None:
@@ -271,24 +272,35 @@ def test_a_suspended_badge() -> None:
     document, docs = _status_documents(suspended=True)
     report = verify_credential(document, now=NOW, fetcher=static(docs))
     assert report.state is State.SUSPENDED
-    assert "suspendu" in report.checks[-1].fr
+    assert report.checks[-1].code == "status.suspended"
 
 
 def test_a_status_list_signed_by_someone_else() -> None:
-    document, docs = _status_documents(signer=generate_key())
+    signer = generate_key()
+    document, docs = _status_documents(signer=signer)
     report = verify_credential(document, now=NOW, fetcher=static(docs))
     assert report.state is State.UNVERIFIABLE
-    assert "not signed by the issuer" in last(report)
+    (status_check,) = [c for c in report.checks if c.name == "status"]
+    (why,) = status_check.details
+    assert why.code in ("status.list_bad_proof", "status.list_other_signer")
 
 
 @pytest.mark.parametrize(
     "entry", [{"type": "BitstringStatusListEntry"}, "https://badges.example/status-as-text"]
 )
-def test_a_status_entry_without_a_list(entry: Any) -> None:
+def test_a_status_entry_the_schema_refuses(entry: Any) -> None:
+    document, docs = _status_documents(entry=entry)
+    report = verify_credential(document, now=NOW, fetcher=static(docs))
+    assert report.state is State.MALFORMED
+    assert "credentialStatus" in last(report)
+
+
+def test_a_status_entry_without_a_list() -> None:
+    entry = {"id": f"{ISSUER}/status/1#7", "type": "BitstringStatusListEntry"}
     document, docs = _status_documents(entry=entry)
     report = verify_credential(document, now=NOW, fetcher=static(docs))
     assert report.state is State.UNVERIFIABLE
-    assert "has no list address" in last(report)
+    assert "has no list address" in next(c.en for c in report.checks if c.name == "status")
 
 
 def test_documents_that_are_not_json_objects(key: KeyPair) -> None:
@@ -320,8 +332,10 @@ def test_fetched_badges_over_the_size_limit() -> None:
     assert "larger than" in last(report)
 
 
-def test_a_1edtech_revocation_list_is_plain_json() -> None:
-    """1EdTech's revocation list is an unsigned JSON document at the issuer's address."""
+def test_a_1edtech_revocation_list_counts_only_signed_by_the_issuer() -> None:
+    """1EdTech's revocation list is a JSON document at the issuer's address; its spec signs
+    nothing, so whoever controls that address could publish any list. Like a Bitstring list,
+    it counts only with a proof by the credential's issuer."""
     from obcore.proofs.data_integrity import sign
 
     key = generate_key()
@@ -342,16 +356,31 @@ def test_a_1edtech_revocation_list_is_plain_json() -> None:
             }
         ],
     }
-    revoked = {
-        "id": list_url,
-        "revokedCredential": [{"id": document["id"], "revocationReason": "Attribué par erreur"}],
-    }
-    report = verify_credential(
-        document, now=NOW, fetcher=static({ISSUER: controller, list_url: revoked})
-    )
+    vocabulary = {"@vocab": "https://purl.imsglobal.org/spec/vcrl/v1p0/#"}
+    context = ["https://www.w3.org/ns/credentials/v2", unsigned["@context"][-1], vocabulary]
+
+    def published(revoked: list[dict[str, str]], signer: KeyPair | None) -> dict[str, Any]:
+        document = {
+            "@context": context,
+            "id": list_url,
+            "type": ["VerifiableCredential", "RevocationList"],
+            "issuer": ISSUER,
+            "revokedCredential": revoked,
+        }
+        if signer is None:
+            return document
+        return sign(document, signer, verification_method=f"{ISSUER}#{signer.to_multikey()}")
+
+    def check(revoked: list[dict[str, str]], signer: KeyPair | None) -> Any:
+        docs = {ISSUER: controller, list_url: published(revoked, signer)}
+        return verify_credential(document, now=NOW, fetcher=static(docs))
+
+    mistake = [{"id": document["id"], "revocationReason": "Attribué par erreur"}]
+    report = check(mistake, key)
     assert report.state is State.REVOKED
     assert "Attribué par erreur" in last(report)
-    kept = {"id": list_url, "revokedCredential": []}
-    assert verify_credential(
-        document, now=NOW, fetcher=static({ISSUER: controller, list_url: kept})
-    ).valid
+    assert check([], key).valid
+    for revoked in ([], mistake):  # unsigned: neither valid nor revoked on its word
+        report = check(revoked, None)
+        assert report.state is State.UNVERIFIABLE
+        assert "is not signed" in next(c.en for c in report.checks if c.name == "status")

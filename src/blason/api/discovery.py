@@ -1,6 +1,7 @@
-"""The Service Description Document (SDD): the official OpenAPI document, profiled for this
-site as the Open Badges 3.0 API asks (server address, terms and privacy policy, and where to
-register, authorize and get tokens)."""
+"""The Service Description Document (SDD): Blason's OpenAPI document (``blason.api.openapi``,
+generated from its own description of the API) filled in for this site as the Open Badges 3.0
+API asks: server address, terms and privacy policy, and where to register, authorize and get
+tokens."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ def service_description() -> dict[str, Any]:
     info["description"] = f"Open Badges 3.0 API of {settings.SITE_NAME} ({settings.SITE_URL})."
     info["termsOfService"] = terms_url()
     info["x-imssf-privacyPolicyUrl"] = privacy_url()
-    info.pop("contact", None)  # 1EdTech's, in the official document
     document["servers"] = [{"url": site(API_PATH), "description": settings.SITE_NAME}]
     token_url = site(reverse("api:token"))
     document["components"]["securitySchemes"]["OAuth2ACG"] = {

@@ -12,11 +12,11 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from blason.issuing.images import MAX_PIXELS, ImageRejected, clean_upload
 from blason.verification.fetching import RecordingFetcher, site_fetcher
+from blason.verification.messages import check_text
 from blason.verification.views import state_summary
 from obcore.fetch import Fetcher, FetchError
 from obcore.verify import Outcome, Report, State, verify_credential
@@ -41,36 +41,22 @@ class Checked:
 
 
 def check(source: Any, *, fetcher: Fetcher | None = None) -> Checked:
-    """Verify ``source`` (bytes, text or a credential) now, recording what was fetched.
-
-    A JSON document nested deeply enough to exhaust Python's recursion limit makes obcore's
-    JSON reading raise instead of reporting (an obcore gap): it is reported here as unreadable.
-    """
+    """Verify ``source`` (bytes, text or a credential) now, recording what was fetched."""
     recorder = RecordingFetcher(fetcher or make_fetcher())
-    try:
-        report = verify_credential(source, fetcher=recorder)
-    except RecursionError:
+    report = verify_credential(source, fetcher=recorder)
+    if report.state is State.MALFORMED:
         recorder.fetched.clear()
-        report = Report(state=State.MALFORMED)
-        report.add(
-            "read",
-            Outcome.FAILED,
-            "The badge is nested too deeply to be read.",
-            "Le badge est imbriqué trop profondément pour être lu.",
-        )
     return Checked(report=report, fetched=recorder)
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """What is kept of a report: the state and every check in both languages."""
+    """What is kept of a report: the state and every check (its code, data and English, so
+    that it is shown later in the reader's language)."""
     return {
         "state": report.state.value,
         "version": report.version or "",
         "input_format": report.input_format or "",
-        "checks": [
-            {"name": c.name, "outcome": c.outcome.value, "en": c.en, "fr": c.fr}
-            for c in report.checks
-        ],
+        "checks": [check.to_json() for check in report.checks],
         "endorsements": len(report.endorsements),
     }
 
@@ -78,7 +64,6 @@ def report_json(report: Report) -> dict[str, Any]:
 def report_context(report: dict[str, Any]) -> dict[str, Any]:
     """The verify page's plain-language headline, explanation and checks for a kept report,
     in the current language."""
-    french = (get_language() or "").startswith("fr")
     state = report.get("state") or ""
     try:
         headline, explanation = state_summary(State(state))
@@ -86,7 +71,7 @@ def report_context(report: dict[str, Any]) -> dict[str, Any]:
         headline = _("Not checked yet")
         explanation = _("This badge will be checked in a moment.")
     checks = [
-        (check.get("outcome", ""), check.get("fr" if french else "en", ""))
+        (check.get("outcome", ""), check_text(check))
         for check in report.get("checks", [])
         if isinstance(check, dict)
     ]
@@ -101,10 +86,9 @@ def report_context(report: dict[str, Any]) -> dict[str, Any]:
 
 def first_failure(report: Report) -> str:
     """The message of the check that failed, in the current language."""
-    french = (get_language() or "").startswith("fr")
     for item in reversed(report.checks):
         if item.outcome is Outcome.FAILED:
-            return item.fr if french else item.en
+            return check_text(item)
     return ""
 
 

@@ -230,11 +230,11 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes."""
     award = _award(award_uuid)
+    from blason.verification.messages import check_text
     from blason.verification.views import state_summary
 
     report = verify_credential(award.credential, fetcher=LocalFetcher())
     headline, explanation = state_summary(report.state)
-    french = (get_language() or "").startswith("fr")
     return render(
         request,
         "issuing/_award_verdict.html",
@@ -242,7 +242,7 @@ def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "report": report,
             "headline": headline,
             "explanation": explanation,
-            "checks": [(c.outcome.value, c.fr if french else c.en) for c in report.checks],
+            "checks": [(c.outcome.value, check_text(c)) for c in report.checks],
         },
     )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
+from blason.verification.messages import check_text
 from obcore.verify import State, verify_credential
 
 
@@ -66,12 +66,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             recipient=form.cleaned_data.get("recipient") or None,
         )
         headline, explanation = state_summary(report.state)
-        french = (get_language() or "").startswith("fr")
         context.update(
             report=report,
             headline=headline,
             explanation=explanation,
-            checks=[(c.outcome.value, c.fr if french else c.en) for c in report.checks],
+            checks=[(c.outcome.value, check_text(c)) for c in report.checks],
             details=_details(report.credential or {}),
         )
     return render(request, "verification/verify.html", context)

