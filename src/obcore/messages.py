@@ -73,7 +73,7 @@ TEMPLATES: dict[str, str] = {
     "proof.none_by_issuer": (
         "None of the {count} proofs was made with a key of the issuer {issuer} (keys of {keys})."
     ),
-    "proof.numbered": "Proof {number} of {count}: {problem}",
+    "proof.numbered": "Proof {number} of {count}: {problem}.",
     "proof.key_not_found": "The verification method {method} cannot be found.",
     "proof.key_not_found_because": "The verification method {method} cannot be found ({causes}).",
     "proof.key_not_listed": "{controller} does not list {method} among its {purpose} keys.",
@@ -137,7 +137,7 @@ TEMPLATES: dict[str, str] = {
     "fetch.not_found": "{url}: the server has no such document (404).",
     "fetch.http_error": "{url}: the server answered with an error.",
     "fetch.timeout": "{url}: the server took too long to answer.",
-    "fetch.too_large": "{url}: the document is too large.",
+    "fetch.too_large": "{url}: the document is larger than the limit.",
     "fetch.dns": "{url}: the host cannot be found.",
     "fetch.network": "{url}: the server cannot be reached.",
     "fetch.tls": "{url}: the secure connection failed.",
@@ -146,7 +146,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "fetch.offline": "{url}: documents cannot be fetched here.",
     "fetch.not_json": "{url}: the document is not a JSON object.",
-    "fetch.content_type": "{url}: the server sent another kind of document.",
+    "fetch.content_type": "{url}: the server sent an unexpected content type.",
     "fetch.refused": "{url}: this address is not fetched.",
     "fetch.refused_document": "{url}: the document is refused ({cause}).",
     "fetch.failed": "{url}: the document cannot be fetched.",

@@ -227,3 +227,16 @@ def test_behind_nginx_each_client_has_its_own_limit(
     # Spoofing B's address directly does not use up B's allowance either.
     assert _get(live_port, path, source="127.0.0.6", forwarded="127.0.0.4") == 404
     assert _get(nginx, path, source="127.0.0.4") == 404
+
+
+@pytest.mark.django_db
+def test_abuse_reports_record_the_client_not_the_proxy(client: Any, settings: Any) -> None:
+    from blason.core.models import AbuseReport
+
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    url = reverse("core:abuse_report")
+    form = {"message": "Un message d'hameçonnage reçu de votre site."}
+    client.post(url, form, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    client.post(url, form, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    addresses = sorted(AbuseReport.objects.values_list("reporter_address", flat=True))
+    assert addresses == ["198.51.100.7", "203.0.113.8"]

@@ -160,7 +160,7 @@ CATALOGUE: dict[str, Promise] = {
         "proof.none_by_issuer",
         "None of the {count} proofs was made with a key of the issuer {issuer} (keys of {keys}).",
     ),
-    "proof.numbered": pgettext_lazy("proof.numbered", "Proof {number} of {count}: {problem}"),
+    "proof.numbered": pgettext_lazy("proof.numbered", "Proof {number} of {count}: {problem}."),
     "proof.key_not_found": pgettext_lazy(
         "proof.key_not_found",
         "The verification method {method} cannot be found.",
@@ -311,7 +311,10 @@ CATALOGUE: dict[str, Promise] = {
         "{url}: the server answered with an error.",
     ),
     "fetch.timeout": pgettext_lazy("fetch.timeout", "{url}: the server took too long to answer."),
-    "fetch.too_large": pgettext_lazy("fetch.too_large", "{url}: the document is too large."),
+    "fetch.too_large": pgettext_lazy(
+        "fetch.too_large",
+        "{url}: the document is larger than the limit.",
+    ),
     "fetch.dns": pgettext_lazy("fetch.dns", "{url}: the host cannot be found."),
     "fetch.network": pgettext_lazy("fetch.network", "{url}: the server cannot be reached."),
     "fetch.tls": pgettext_lazy("fetch.tls", "{url}: the secure connection failed."),
@@ -323,7 +326,7 @@ CATALOGUE: dict[str, Promise] = {
     "fetch.not_json": pgettext_lazy("fetch.not_json", "{url}: the document is not a JSON object."),
     "fetch.content_type": pgettext_lazy(
         "fetch.content_type",
-        "{url}: the server sent another kind of document.",
+        "{url}: the server sent an unexpected content type.",
     ),
     "fetch.refused": pgettext_lazy("fetch.refused", "{url}: this address is not fetched."),
     "fetch.refused_document": pgettext_lazy(

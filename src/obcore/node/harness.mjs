@@ -99,7 +99,7 @@ async function jwtVerify(token, publicJwk, now) {
   const extra = Object.keys(header).filter(name => !HEADER_NAMES.includes(name));
   if (extra.length) throw new Error(`header parameters not allowed: ${extra.join(', ')}`);
   if (!JWT_ALGS.includes(header.alg)) throw new Error(`alg ${header.alg} is not allowed`);
-  if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'vc+jwt') {
+  if (header.typ !== undefined && header.typ !== 'JWT') {  // OB 3.0 §8.2.4
     throw new Error(`typ ${header.typ} is not JWT`);
   }
   if (header.kid === undefined && header.jwk === undefined) {
