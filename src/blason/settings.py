@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
-from blason.env import env_bool, env_choice, env_int, env_list, env_str
+from blason.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SOURCE_CHECKOUT = PACKAGE_DIR.parent.parent
@@ -307,6 +307,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 _https = _site.scheme == "https"
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks). Rate limits key on
+# the client's address: without this, behind a proxy every visitor would share the proxy's one.
+# Read by blason.core.clients.client_ip only, and only for requests coming from these addresses.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0, minimum=0)

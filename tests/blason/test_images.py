@@ -11,7 +11,9 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
+from blason.issuing import rendering
 from blason.issuing.images import ImageRejected, build_svg, clean_upload, render_png
+from tests.blason.hostile_svgs import HOSTILE_SVGS, deep_nesting, many_elements, use_fan_out
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +121,80 @@ def test_builder_output_is_clean_and_renders() -> None:
         build_svg(shape="shield", colour="red;x", icon="star", text="")
     with pytest.raises(ImageRejected):
         build_svg(shape="blob", colour="#000000", icon="star", text="")
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
+def test_svg_over_the_limits_is_refused_with_a_clear_message(name: str) -> None:
+    data, message = HOSTILE_SVGS[name]
+    assert len(data) < 2 * 1024 * 1024
+    with pytest.raises(ImageRejected, match=message):
+        clean_upload(data)
+
+
+def test_an_svg_within_the_limits_is_accepted() -> None:
+    # 2 x 8 <use>: 256 circles, like a pattern a designer might repeat.
+    assert clean_upload(use_fan_out(8, 2)).extension == "svg"
+    assert clean_upload(deep_nesting(60)).extension == "svg"
+    assert clean_upload(many_elements(2_000)).extension == "svg"
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Every drawing made (each one is a child process)."""
+    made: list[tuple[int, int]] = []
+    real = rendering.draw
+
+    def counted(svg: bytes, *, width: int, height: int) -> bytes:
+        made.append((width, height))
+        return real(svg, width=width, height=height)
+
+    monkeypatch.setattr(rendering, "draw", counted)
+    return made
+
+
+def test_an_accepted_svg_is_drawn_once_at_upload_and_kept(draws: list[tuple[int, int]]) -> None:
+    svg = build_svg(shape="hexagon", colour="#17622f", icon="heart", text="Une fois")
+    clean = clean_upload(svg)
+    assert draws == [(512, 512)]
+    for _again in range(3):
+        png_bytes = render_png(clean.content)
+        assert Image.open(io.BytesIO(png_bytes)).size == (512, 512)
+    assert draws == [(512, 512)], "read from the storage, not drawn again"
+    render_png(clean.content, size=600)
+    render_png(clean.content, size=600)
+    assert draws == [(512, 512), (600, 600)]
+
+
+def test_a_failed_drawing_is_remembered(
+    draws: list[tuple[int, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SVG stored before the limits existed, that cannot be drawn in time: tried once, not
+    on every request."""
+    monkeypatch.setattr(rendering, "TIME_LIMIT", 1)
+    slow = use_fan_out(15, 2)  # bypasses clean_upload: 32,768 circles, seconds to draw
+    for _request in range(3):
+        with pytest.raises(ImageRejected, match="too long or too much memory"):
+            render_png(slow)
+    assert len(draws) == 1
+
+
+def test_drawing_runs_in_a_limited_process() -> None:
+    """The child process is killed at the time limit, and runs out of memory alone: the web
+    process (this one) goes on."""
+    simple = build_svg(shape="circle", colour="#123456", icon="none", text="")
+    with pytest.raises(rendering.RenderFailed) as failure:
+        # 100,000 x 100,000 RGBA pixels: 40 GB, far past the address space limit.
+        rendering.draw(simple, width=100_000, height=100_000)
+    assert failure.value.reason == "memory"
+    original = rendering.TIME_LIMIT
+    try:
+        rendering.TIME_LIMIT = 1
+        with pytest.raises(rendering.RenderFailed) as failure:
+            rendering.draw(use_fan_out(15, 2), width=512, height=512)
+        assert failure.value.reason == "time"
+    finally:
+        rendering.TIME_LIMIT = original
+    with pytest.raises(rendering.RenderFailed) as failure:
+        rendering.draw(b"<svg", width=64, height=64)
+    assert failure.value.reason == "invalid"
+    assert rendering.draw(simple, width=64, height=64).startswith(b"\x89PNG")

@@ -187,3 +187,129 @@ def test_members_of_another_space_cannot_be_targeted(client: Any, world: Any) ->
     url = reverse("core:member_remove", args=[world.org_a.slug, world.outsider.uuid])
     assert client.post(url).status_code == 404
     assert Membership.objects.filter(issuer=world.org_b, user=world.outsider).exists()
+
+
+def test_an_owner_invitation_cannot_be_taken_by_another_account(client: Any, world: Any) -> None:
+    """The attack of issue 12: an owner invitation sent to one address, accepted by another
+    account that then removed the founding owner."""
+    invitation = Invitation.objects.create(
+        issuer=world.org_a, email="co-owner@example.org", role="owner", invited_by=world.admin
+    )
+    url = reverse("core:invitation", args=[invitation.token])
+    mallory = UserFactory(email="mallory@example.org")
+    client.force_login(mallory)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 403
+    assert "This invitation was sent to another address" in page.text
+    assert "co-owner@example.org" in page.text
+    assert "Join the space" not in page.text
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    assert "Cette invitation a été envoyée à une autre adresse" in response.text
+    assert not Membership.objects.filter(issuer=world.org_a, user=mallory).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    # So the founding owner cannot be removed by that account.
+    removal = client.post(reverse("core:member_remove", args=[world.org_a.slug, world.admin.uuid]))
+    assert removal.status_code == 404
+    assert Membership.objects.get(issuer=world.org_a, user=world.admin).role == "owner"
+
+
+def test_an_unverified_copy_of_the_address_is_not_enough(client: Any, world: Any) -> None:
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.create(
+        issuer=world.org_a, email="co-owner@example.org", role="owner"
+    )
+    url = reverse("core:invitation", args=[invitation.token])
+    mallory = UserFactory(email="mallory@example.org")
+    # Anyone can type an address into their account; only confirming it proves it is theirs.
+    address = EmailAddress.objects.create(user=mallory, email="Co-Owner@example.org")
+    client.force_login(mallory)
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "not confirmed yet" in response.text
+    assert not Membership.objects.filter(issuer=world.org_a, user=mallory).exists()
+
+    address.verified = True
+    address.save()
+    response = client.post(url)
+    assert response["Location"] == reverse("core:issuer", args=[world.org_a.slug])
+    assert Membership.objects.get(issuer=world.org_a, user=mallory).role == "owner"
+
+
+def test_the_service_refuses_too(world: Any) -> None:
+    from blason.core import services
+
+    invitation = Invitation.objects.create(issuer=world.org_a, email="e@example.org", role="owner")
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(invitation=invitation, user=world.outsider)
+    assert not Membership.objects.filter(issuer=world.org_a, user=world.outsider).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_removing_each_other_at_once_leave_one(world: Any) -> None:
+    """Each sees another owner, so each removal alone is allowed; together they would leave
+    the space without an owner. The space's row is locked: the second one is refused."""
+    import threading
+
+    from django.db import connection, connections
+
+    from blason.core import services
+    from blason.core.exceptions import ActionRefused
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
+        pytest.skip("needs a database server or an SQLite file (runs on PostgreSQL in CI)")
+    second = UserFactory()
+    Membership.objects.create(issuer=world.org_a, user=second, role="owner")
+    first_membership = Membership.objects.get(issuer=world.org_a, user=world.admin)
+    second_membership = Membership.objects.get(issuer=world.org_a, user=second)
+    for _round in range(5):
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def remove(
+            membership: Membership,
+            actor: Any,
+            start: threading.Barrier = start,
+            outcomes: list[str] = outcomes,
+        ) -> None:
+            try:
+                start.wait()
+                services.membership_remove(membership=membership, actor=actor)
+                outcomes.append("removed")
+            except ActionRefused:
+                outcomes.append("refused")
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=remove, args=(first_membership, second)),
+            threading.Thread(target=remove, args=(second_membership, world.admin)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(outcomes) == ["refused", "removed"]
+        owners = list(Membership.objects.filter(issuer=world.org_a, role="owner"))
+        assert len(owners) == 1
+        # Put the removed owner back for the next round.
+        gone = first_membership if owners[0].user_id == second.pk else second_membership
+        gone.pk = None
+        gone.save()
+        if gone.user_id == world.admin.pk:
+            first_membership = gone
+        else:
+            second_membership = gone
+
+
+def test_adding_the_last_owner_again_with_another_role_is_refused(world: Any) -> None:
+    from blason.core import services
+    from blason.core.exceptions import ActionRefused
+
+    with pytest.raises(ActionRefused):
+        services.membership_add(
+            issuer=world.org_a, user=world.admin, role="viewer", actor=world.admin
+        )
+    assert Membership.objects.get(issuer=world.org_a, user=world.admin).role == "owner"

@@ -6,11 +6,23 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
+from blason.core.clients import client_ip
 from blason.core.emails import footer, queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
-    """allauth, the Blason way: mail goes through the task queue; sign-up can be closed."""
+    """allauth, the Blason way: mail goes through the task queue; sign-up can be closed; the
+    client's address comes from ``blason.core.clients``."""
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """Rate limits count per client address: the proxy headers are read only from a trusted
+        proxy (``blason.core.clients``)."""
+        from django.core.exceptions import PermissionDenied
+
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)

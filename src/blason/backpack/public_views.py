@@ -25,6 +25,7 @@ from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.issuing import awards, share_images
 from blason.issuing.images import as_png
+from blason.issuing.rendering import RenderFailed
 
 
 @login_required
@@ -192,6 +193,10 @@ def shared_preview(request: HttpRequest, item_uuid: str) -> HttpResponse:
     svg = share_images.card_svg(
         item.name, item.issuer_name, png, get_language() or settings.LANGUAGE_CODE
     )
-    response = HttpResponse(share_images.render_png(svg), content_type="image/png")
+    try:
+        png = share_images.render_png(svg)
+    except RenderFailed:
+        return share_images.preview_unavailable()
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response

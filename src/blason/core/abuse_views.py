@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blason.core import abuse, quotas, services
+from blason.core.clients import client_ip
 from blason.core.models import AbuseReport, Issuer, MailCount, MailScope
 
 
@@ -46,7 +47,7 @@ def abuse_report(request: HttpRequest) -> HttpResponse:
             abuse.report_create(
                 reference=reference,
                 message=form.cleaned_data["message"],
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_ip(request) or None,
             )
             return render(request, "core/abuse_reported.html")
         else:

@@ -31,3 +31,16 @@ def open_invitations_of(issuer: Issuer) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         issuer=issuer, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("invited_by")
+
+
+def may_accept_invitation(invitation: Invitation, user: Any) -> bool:
+    """An invitation binds to the address it was sent to: only an account that has *verified*
+    that address may accept it (whoever else holds the link, forwarded or leaked)."""
+    from allauth.account.models import EmailAddress
+
+    return bool(
+        user.is_authenticated
+        and EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.core import audit, quotas
+from blason.core import audit, quotas, selectors
 from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
@@ -98,6 +98,14 @@ def issuer_update(
 def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membership:
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
+    existing = Membership.objects.filter(issuer=issuer, user=user).first()
+    if (
+        existing is not None
+        and existing.role == Role.OWNER
+        and role != Role.OWNER
+        and not _other_owners(existing)
+    ):
+        raise ActionRefused(_("A space needs at least one owner: name another owner first."))
     membership, created = Membership.objects.update_or_create(
         issuer=issuer, user=user, defaults={"role": role}
     )
@@ -112,6 +120,10 @@ def membership_add(*, issuer: Issuer, user: Any, role: str, actor: Any) -> Membe
 
 
 def _other_owners(membership: Membership) -> bool:
+    """Whether the space keeps another owner. Locks the space's row first, so that two owners
+    removing (or demoting) each other at the same moment are served one after the other: the
+    second sees that the first is gone, and a space never ends without an owner."""
+    Issuer.objects.select_for_update().filter(pk=membership.issuer_id).first()
     return (
         Membership.objects.filter(issuer=membership.issuer, role=Role.OWNER)
         .exclude(pk=membership.pk)
@@ -197,11 +209,22 @@ def invitation_send(
     return invitation
 
 
+class InvitationForAnotherAddress(ActionRefused):
+    """The account has not verified the address the invitation was sent to."""
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ActionRefused(_("This invitation is no longer valid."))
+    if not selectors.may_accept_invitation(invitation, user):
+        raise InvitationForAnotherAddress(
+            _(
+                "This invitation was sent to another address. Sign in with that address, or add "
+                "it to your account and confirm it."
+            )
+        )
     membership = Membership.objects.filter(issuer=invitation.issuer, user=user).first()
     if membership is None:
         membership = Membership.objects.create(

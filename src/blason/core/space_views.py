@@ -173,14 +173,34 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if not found.is_open:
         return render(request, "core/invitation_closed.html", {"invitation": found}, status=410)
+    if request.user.is_authenticated and not selectors.may_accept_invitation(found, request.user):
+        # Bound to the address it was sent to: say so, and how to proceed (status 403 also on
+        # GET, so that nothing reads this page as the way in).
+        return _invitation_for_another_address(request, found)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
             services.invitation_accept(invitation=found, user=current_user(request))
+        except services.InvitationForAnotherAddress:
+            return _invitation_for_another_address(request, found)
         except ActionRefused as exc:
             messages.error(request, str(exc))
             return redirect("core:dashboard")
         messages.success(request, _("Welcome to %(name)s!") % {"name": found.issuer.name})
         return redirect("core:issuer", found.issuer.slug)
     return render(request, "core/invitation.html", {"invitation": found})
+
+
+def _invitation_for_another_address(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    from allauth.account.models import EmailAddress
+
+    unverified = EmailAddress.objects.filter(
+        user=request.user, email__iexact=invitation.email, verified=False
+    ).exists()
+    return render(
+        request,
+        "core/invitation_other_address.html",
+        {"invitation": invitation, "unverified": unverified},
+        status=403,
+    )

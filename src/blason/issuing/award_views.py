@@ -27,6 +27,7 @@ from blason.issuing.images import ImageRejected, render_png
 from blason.issuing.local_fetch import LocalFetcher
 from blason.issuing.models import Award, BadgeClass, BadgeStatus, Evidence
 from blason.issuing.public_views import json_ld, wants_json
+from blason.issuing.rendering import RenderFailed
 from obcore import baking
 from obcore.errors import BakingError
 from obcore.verify import verify_credential
@@ -290,7 +291,10 @@ def award_preview(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """The award's preview image for social networks (``share_images``), in the language of
     the request."""
     award = _award(award_uuid)
-    png = share_images.preview_png(award, get_language() or settings.LANGUAGE_CODE)
+    try:
+        png = share_images.preview_png(award, get_language() or settings.LANGUAGE_CODE)
+    except RenderFailed:
+        return share_images.preview_unavailable()
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response

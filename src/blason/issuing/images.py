@@ -2,8 +2,12 @@
 
 Uploads are hostile until proven otherwise. A PNG is decoded within pixel and byte limits and
 re-encoded, which drops every ancillary chunk (metadata, an old baked credential, exploits in
-chunks). An SVG is parsed without DTDs or entities and rebuilt from an allow-list of elements
-and attributes: no scripts, no event handlers, no foreign content, no external references.
+chunks). An SVG is parsed without DTDs or entities, checked against limits of size (elements,
+nesting depth, and elements drawn once every ``<use>`` and reference is followed: a few
+kilobytes of nested ``<use>`` would otherwise draw billions of shapes), rebuilt from an
+allow-list of elements and attributes (no scripts, no event handlers, no foreign content, no
+external references) and drawn once, in a limited process (``rendering``), before it is
+accepted.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import math
 import re
 from dataclasses import dataclass
 from html import escape
@@ -27,6 +32,14 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 4096 * 4096
 MIN_SIDE = 64
+# SVG limits, far above any badge (the images our builder makes have under 10 elements; a
+# detailed illustration a few thousand) and far below what makes drawing slow.
+MAX_SVG_ELEMENTS = 10_000
+MAX_SVG_DEPTH = 100
+MAX_SVG_DRAWN = 20_000  # elements drawn, every <use> and url(#…) reference followed
+MAX_SVG_SIDE = 1_000_000  # width and height of the viewBox, in user units
+MAX_SVG_TEXT = 10_000  # characters of text (each is shaped with fonts when drawn)
+PNG_SIZE = 512  # the size an SVG badge is drawn at when accepted
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -208,37 +221,132 @@ def _clean_svg(data: bytes) -> CleanImage:
         ) from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise ImageRejected(_("This file is not an SVG image."))
+    _check_structure(root)  # before anything walks the tree recursively
     clean = Element(f"{{{SVG_NS}}}svg")
     _copy(root, clean)
+    _check_references(clean)
     width, height = _svg_size(clean)
     # ElementTree's prefix registry is global and other libraries (WeasyPrint) change it:
     # register ours at the moment of writing, so the output is always <svg xmlns="…">.
     register_namespace("", SVG_NS)
     register_namespace("xlink", XLINK_NS)
     content = tostring(clean, encoding="unicode").encode("utf-8")
+    render_png(content, size=PNG_SIZE)  # drawn once now, within limits, and kept
     return CleanImage(content, "svg", width, height)
+
+
+def _too_complex() -> ImageRejected:
+    return ImageRejected(
+        _(
+            "This SVG image is too complex for a badge (at most %(elements)s elements, "
+            "%(depth)s levels of nesting and %(drawn)s shapes drawn once every <use> is "
+            "followed). Simplify it or upload a PNG."
+        )
+        % {"elements": MAX_SVG_ELEMENTS, "depth": MAX_SVG_DEPTH, "drawn": MAX_SVG_DRAWN}
+    )
+
+
+def _check_structure(root: Element) -> None:
+    """Count elements and nesting depth without recursion (a 50,000-deep file must be refused,
+    not overflow the stack)."""
+    count = characters = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        # Indentation between elements is not text to draw.
+        characters += len((element.text or "").strip()) + len((element.tail or "").strip())
+        if count > MAX_SVG_ELEMENTS or depth > MAX_SVG_DEPTH:
+            raise _too_complex()
+        if characters > MAX_SVG_TEXT:
+            raise ImageRejected(
+                _("This SVG image has too much text for a badge (%(count)s characters at most).")
+                % {"count": f"{MAX_SVG_TEXT:,}"}
+            )
+        stack.extend((child, depth + 1) for child in element)
+
+
+_REFERENCE = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+
+
+def _references(element: Element) -> list[str]:
+    found = []
+    for key, value in element.attrib.items():
+        if key == "href" and value.startswith("#"):
+            found.append(value[1:])
+        else:
+            found.extend(_REFERENCE.findall(value))
+    return found
+
+
+def _check_references(svg: Element) -> None:
+    """Refuse an SVG whose drawing, once every reference (``<use href>``, ``url(#…)``) is
+    followed, exceeds ``MAX_SVG_DRAWN`` elements, or which refers to itself. Each element costs
+    itself, its children and everything it refers to; computed once per element, without
+    recursion."""
+    by_id = {element.get("id"): element for element in svg.iter() if element.get("id")}
+    cost: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Element, bool]] = [(svg, False)]
+    while stack:
+        element, children_done = stack.pop()
+        key = id(element)
+        if key in cost:
+            continue
+        targets = [by_id[name] for name in _references(element) if name in by_id]
+        nexts = [*element, *targets]
+        if not children_done:
+            on_path.add(key)
+            stack.append((element, True))
+            for following in nexts:
+                if id(following) in on_path:
+                    raise ImageRejected(_("This SVG image refers to itself (a <use> loop)."))
+                if id(following) not in cost:
+                    stack.append((following, False))
+            continue
+        on_path.discard(key)
+        total = 1 + sum(cost.get(id(following), 0) for following in nexts)
+        cost[key] = min(total, MAX_SVG_DRAWN + 1)
+        if total > MAX_SVG_DRAWN:
+            raise _too_complex()
 
 
 def _svg_size(svg: Element) -> tuple[int, int]:
     box = (svg.get("viewBox") or "").replace(",", " ").split()
     try:
         if len(box) == 4:
-            return round(float(box[2])), round(float(box[3]))
-        return round(float(svg.get("width", "0").rstrip("px"))), round(
-            float(svg.get("height", "0").rstrip("px"))
-        )
+            width, height = float(box[2]), float(box[3])
+        else:
+            width = float(svg.get("width", "0").rstrip("px"))
+            height = float(svg.get("height", "0").rstrip("px"))
     except ValueError:
         raise ImageRejected(_("The SVG image has no usable size (viewBox).")) from None
+    if not (math.isfinite(width) and math.isfinite(height)) or width < 0 or height < 0:
+        raise ImageRejected(_("The SVG image has no usable size (viewBox)."))
+    if max(width, height) > MAX_SVG_SIDE:
+        raise ImageRejected(
+            _("The SVG image is too large (%(side)s units wide and high at most).")
+            % {"side": f"{MAX_SVG_SIDE:,}"}
+        )
+    return round(width), round(height)
 
 
-def render_png(svg: bytes, *, size: int = 512) -> bytes:
-    """Rasterise a cleaned SVG to a square PNG (for platforms that only show PNG)."""
-    import resvg_py
+def render_png(svg: bytes, *, size: int = PNG_SIZE) -> bytes:
+    """A cleaned SVG as a square PNG (for platforms that only show PNG): drawn once, in a
+    limited process, then read from the file storage (``rendering``)."""
+    from blason.issuing import rendering
 
     try:
-        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=size, height=size))
-    except ValueError:
-        raise ImageRejected(_("This SVG image cannot be drawn.")) from None
+        return rendering.stored_png(svg, width=size, height=size)
+    except rendering.RenderFailed as exc:
+        if exc.reason == "invalid":
+            raise ImageRejected(_("This SVG image cannot be drawn.")) from None
+        raise ImageRejected(
+            _(
+                "This SVG image takes too long or too much memory to draw. "
+                "Simplify it, or upload a PNG instead."
+            )
+        ) from None
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

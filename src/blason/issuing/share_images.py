@@ -1,6 +1,6 @@
 """The preview image of an award, or of a badge shared from a backpack, for social networks
 (Open Graph, Twitter cards): 1200 x 630, the badge's image beside its name and issuer, drawn
-server-side from an SVG with resvg.
+server-side from an SVG with resvg (``rendering``: in a limited process, kept).
 
 Only text written by the issuer and the site's own words appear, in the language of the page
 asked for; never the recipient's name or identifier (a shared link may travel further than the
@@ -13,10 +13,11 @@ import textwrap
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from blason.issuing import content
+from blason.issuing import content, rendering
 from blason.issuing.images import png_data_uri, stored_png
 from blason.issuing.models import Award
 
@@ -71,6 +72,18 @@ def preview_png(award: Award, language: str) -> bytes:
 
 
 def render_png(svg: str) -> bytes:
-    import resvg_py
+    """The card as PNG: drawn in a limited process and kept in the cache for a day (the same card
+    is asked for by every network a link is posted to). Raises ``rendering.RenderFailed``."""
+    return rendering.cached_png(svg.encode("utf-8"), width=WIDTH, height=HEIGHT)
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=WIDTH, height=HEIGHT))
+
+def preview_unavailable() -> HttpResponse:
+    """A card that could not be drawn this time (the drawing process ran out of time, on a busy
+    machine): say so, and when to ask again."""
+    response = HttpResponse(
+        _("This preview cannot be drawn right now; try again in a few minutes."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "300"
+    return response
