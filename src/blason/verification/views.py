@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from blason.core.clients import client_ip
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from blason.verification.messages import check_text
@@ -69,7 +70,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         # This site's own documents (issuer profiles, keys, status lists) are read locally:
         # a badge awarded here verifies even where the server cannot reach its own address.
         # Other sites are fetched within this process's bounded slots (see fetching.py).
-        fetcher = site_fetcher(client=request.META.get("REMOTE_ADDR", ""))
+        fetcher = site_fetcher(client=client_ip(request))  # the visitor, behind a proxy too
         report = verify_credential(
             form.cleaned_data["source"],
             fetcher=fetcher,
