@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from blason.core.tasks import enqueue_on_commit, send_email
@@ -46,6 +47,16 @@ def render_templated(
 ) -> EmailMessage:
     """The message of ``send_templated``, built but not sent (a task sending many at once)."""
     with translation.override(language or translation.get_language()):
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-        body = render_to_string(f"{template_prefix}_message.txt", context).strip()
+        subject = " ".join(render_text(f"{template_prefix}_subject.txt", context).split())
+        body = render_text(f"{template_prefix}_message.txt", context).strip()
     return EmailMessage(subject=subject, body=body, to=[to])
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: an e-mail's subject and text body
+    are not HTML, so "L'Atelier" must stay "L'Atelier", never "L&#x27;Atelier"."""
+    template = get_template(template_name)
+    engine_template = getattr(template, "template", None)
+    if engine_template is None:  # not the Django engine: no autoescaping to turn off
+        return str(template.render(context))
+    return str(engine_template.render(Context(context, autoescape=False)))
