@@ -298,7 +298,7 @@ def test_an_earner_lands_on_their_badges(client: Any, world: Any) -> None:
 
 NARROW_BEFORE = re.compile(r"[^\S\u00a0\u202f]([:;!?»])")  # an ordinary space before : ; ! ? »
 NARROW_AFTER = re.compile(r"«[^\S\u00a0\u202f]")
-ARTICLE_AFTER_DE = re.compile(r"\bde %\((issuer|space|name_of_issuer)\)s|\bde \{\{ ?issuer")
+ARTICLE_AFTER_DE = re.compile(r"\b(de|à) %\((issuer|community)\)s")  # "de Les Ateliers…"
 
 
 def test_french_typography() -> None:
