@@ -59,4 +59,3 @@ class DeleteAccountForm(forms.Form):
         if value.strip().upper() not in {"DELETE", "SUPPRIMER", str(_("DELETE")).upper()}:
             raise forms.ValidationError(_("Type the word DELETE to confirm."))
         return value
-

@@ -82,4 +82,5 @@ def waiting_requests(user: Any) -> dict[str, Any]:
     if not getattr(user, "is_authenticated", False):
         return {"count": 0}
     found = selectors.requests_to_validate(user)
-    return {"count": sum(1 for r in found if not r.answered)}  # type: ignore[attr-defined]
+    waiting = [r for r in found if not getattr(r, "answered", False)]
+    return {"count": len(waiting)}
