@@ -10,7 +10,7 @@ def run() -> list[Result]:
     from django.test import Client
 
     from blason.accounts.models import User
-    from blason.backpack.models import Item, PublicProfile
+    from blason.backpack.models import Item, PublicProfile, credential_identity
     from blason.core.models import AuditEntry, Issuer, Membership
     from blason.issuing.models import BadgeClass
 
@@ -54,6 +54,8 @@ def run() -> list[Result]:
             received_sha256="0" * 64,
             credential="{}",
             credential_key=f"urn:uuid:{n}",
+            identity=credential_identity(f"urn:uuid:{n}", ""),
+            recipient="owner",  # the holder's own badges: only those are on a public page
             name=f"Badge importé {n}",
             issuer_name="Autre plateforme",
             status="valid",

@@ -57,6 +57,7 @@ def require_or_skip(reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "oauth2_provider",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -82,9 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "blason.core.middleware.HtmlContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): 413 without reading it.
+    "blason.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,6 +183,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL) and not EMAIL_USE_S
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Blason <noreply@{_site.hostname}>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Quotas of people e-mailed a day (UTC) because of someone's action: awards, invitations,
+# claims. A space sends to MAIL_QUOTA_NEW_SPACE_PER_DAY people until an operator marks it
+# trusted (/operator/mail/), then to MAIL_QUOTA_TRUSTED_SPACE_PER_DAY (0: no limit). An account
+# sends to MAIL_QUOTA_ACCOUNT_PER_DAY people through spaces not trusted, all together (creating
+# more spaces gives no more). Operators (staff accounts) have no quota.
+MAIL_QUOTA_NEW_SPACE_PER_DAY = env_int("MAIL_QUOTA_NEW_SPACE_PER_DAY", 50, minimum=0)
+MAIL_QUOTA_TRUSTED_SPACE_PER_DAY = env_int("MAIL_QUOTA_TRUSTED_SPACE_PER_DAY", 0, minimum=0)
+MAIL_QUOTA_ACCOUNT_PER_DAY = env_int("MAIL_QUOTA_ACCOUNT_PER_DAY", 100, minimum=0)
 
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -185,7 +199,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Uploaded files count towards UPLOAD_MAX_BYTES too (blason.core.middleware).
+FILE_UPLOAD_HANDLERS = [
+    "blason.core.middleware.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 _storage = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
+_default_storage: dict[str, Any]
 if _storage == "s3":
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -203,8 +224,30 @@ if _storage == "s3":
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Private files (badge-request evidence) are kept apart from MEDIA_ROOT and handed out only by
+# views that check access (blason.core.storage): on S3 under "private/" with signed addresses
+# valid PRIVATE_URL_MAX_AGE seconds; locally under PRIVATE_ROOT, sent by Django or, with
+# PRIVATE_FILES_ACCEL_PREFIX, by nginx (X-Accel-Redirect to an internal location).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(DATA_DIR / "private")))
+PRIVATE_FILES_ACCEL_PREFIX = env_str("PRIVATE_FILES_ACCEL_PREFIX", "")
+PRIVATE_URL_MAX_AGE = env_int("PRIVATE_URL_MAX_AGE", 300, minimum=10)
+_private_storage: dict[str, Any]
+if _storage == "s3":
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_default_storage["OPTIONS"],
+            "location": "private",
+            "custom_domain": None,  # signed addresses need the bucket's own endpoint
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_URL_MAX_AGE,
+        },
+    }
+else:
+    _private_storage = {"BACKEND": "blason.core.storage.PrivateFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -217,6 +260,37 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Serve uploads from Django when they are stored locally (small installs without a web server in
 # front); a reverse proxy or a CDN serving MEDIA_ROOT does it better at scale.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", _storage == "local")
+
+# Content-Security-Policy on every HTML page (django-csp): scripts only from this site's static
+# files (no inline script, no eval, no event-handler attributes). Styles also allow inline
+# style attributes and elements: the tallies' bar widths, inline SVG badges and QR codes, and
+# htmx's indicator style use them; they cannot run code. Images may come from object storage.
+_csp_images = [SELF, "data:", "blob:"]
+if _storage == "s3":
+    _s3 = _default_storage["OPTIONS"]
+    if _s3.get("custom_domain"):
+        _csp_images.append(f"https://{_s3['custom_domain']}")
+    elif _s3.get("endpoint_url"):
+        _endpoint = urlsplit(str(_s3["endpoint_url"]))
+        _csp_images += [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{_s3['bucket_name']}.{_endpoint.netloc}",
+        ]
+    else:
+        _csp_images.append(f"https://{_s3['bucket_name']}.s3.amazonaws.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": _csp_images + env_list("CSP_IMG_SRC"),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", ("fr", "en"), "fr")
@@ -300,6 +374,8 @@ SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 # so every web process shares the counters.
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "30/m/ip"),
+    # "key" is the account *and* the client address (accounts.adapters): wrong passwords lock
+    # the account for the client that typed them, not for its owner elsewhere.
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
     "signup": env_str("RATE_LIMIT_SIGNUP", "20/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
@@ -318,6 +394,8 @@ ACCOUNT_RATE_LIMITS = {
     "backpack_fetch": "30/m/user",
     # Open Badges API client registrations (RFC 7591, open to anyone) per address.
     "api_register": env_str("RATE_LIMIT_API_REGISTER", "20/h/ip"),
+    # Reports of unwanted e-mail (the link at the bottom of every message).
+    "abuse_report": "10/h/ip",
 }
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True
@@ -335,6 +413,7 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "OAUTH2_SERVER_CLASS": "blason.api.oauth.ObServer",
     "SCOPES_BACKEND_CLASS": "blason.api.scopes.ObScopes",
+    "OAUTH2_VALIDATOR_CLASS": "blason.api.oauth.ObValidator",
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,

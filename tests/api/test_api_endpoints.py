@@ -16,6 +16,7 @@ from blason.backpack.models import Item
 from blason.core.models import AuditEntry
 from obcore.keys import did_key, generate_key
 from obcore.proofs.data_integrity import sign
+from tests import reference_files
 from tests.api import oauth_client as oc
 from tests.blason import other_platforms as op
 
@@ -315,19 +316,70 @@ def test_upsert_refuses_what_fails_its_checks(client: Any, world: Any) -> None:
     assert not Item.objects.exists()
 
 
-def test_upsert_keeps_another_issuer_s_badge(client: Any, world: Any) -> None:
+def test_the_same_id_from_another_issuer_is_another_badge(client: Any, world: Any) -> None:
+    """Credential equality is the id *and* the issuer's id: same both replaces, else adds."""
     _app, tokens = oc.connect(client, world.member)
-    mine = signed_by(generate_key(), number=43)
+    key = generate_key()
+    mine = signed_by(key, number=43)
     theirs = signed_by(generate_key(), number=43)  # same id, another issuer
+    for body, status in [(mine, 201), (theirs, 201), (signed_by(key, number=43), 200)]:
+        answer = client.post(
+            CREDENTIALS, body, content_type="application/json", **oc.bearer(tokens)
+        )
+        assert answer.status_code == status, answer.content
+    kept = Item.objects.filter(owner=world.member)
+    assert kept.count() == 2
+    assert len({item.credential_key for item in kept}) == 1
+    assert len({item.issuer_id for item in kept}) == 2
+
+
+@pytest.mark.parametrize("missing", ["issuer", "credentialSubject"])
+def test_upsert_refuses_a_credential_without_issuer_or_subject(
+    client: Any, world: Any, missing: str
+) -> None:
+    """Signed, but not an Open Badge: refused with a clear imsx message, nothing stored, and
+    getCredentials still answers what the official schema wants."""
+    _app, tokens = oc.connect(client, world.member)
+    good_document = json.loads(signed_by(generate_key(), number=48))
+    good_document["proof"] = [good_document["proof"]]  # as the OpenAPI document wants it
+    good = json.dumps(good_document)
     assert (
-        client.post(
-            CREDENTIALS, mine, content_type="application/json", **oc.bearer(tokens)
-        ).status_code
-        == 201
-    )
-    answer = client.post(CREDENTIALS, theirs, content_type="application/json", **oc.bearer(tokens))
+        client.post(CREDENTIALS, good, content_type="application/json", **oc.bearer(tokens))
+    ).status_code == 201
+    key = generate_key()
+    signer = did_key(key)
+    document = op.ob3_credential(signer, number=49)
+    del document[missing]
+    body = json.dumps(sign(document, key, verification_method=f"{signer}#{key.to_multikey()}"))
+    answer = client.post(CREDENTIALS, body, content_type="application/json", **oc.bearer(tokens))
     assert_imsx(answer, 400, "invalid_data")
-    assert Item.objects.get(owner=world.member).credential == mine
+    assert missing in answer.json()["imsx_description"]
+    assert Item.objects.filter(owner=world.member).count() == 1
+    listed = client.get(CREDENTIALS, **oc.bearer(tokens))
+    assert not reference_files.ob3_problems(listed.json(), "GetOpenBadgeCredentialsResponse")
+
+
+def test_upsert_keeps_an_expired_badge_and_refuses_one_it_cannot_check(
+    client: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A genuine badge is kept whatever its dates say (the backpack shows it expired); one
+    whose issuer's key cannot be fetched now is refused, to be sent again later."""
+    _app, tokens = oc.connect(client, world.member)
+    key = generate_key()
+    issuer = did_key(key)
+    document = op.ob3_credential(issuer, number=50, validUntil="2026-02-01T00:00:00Z")
+    expired = json.dumps(sign(document, key, verification_method=f"{issuer}#{key.to_multikey()}"))
+    answer = client.post(CREDENTIALS, expired, content_type="application/json", **oc.bearer(tokens))
+    assert answer.status_code == 201, answer.content
+    assert Item.objects.get(owner=world.member).status == "expired"
+    unreachable = op.vc_jwt(number=51)  # its issuer's key is served by nobody
+    monkeypatch.setattr(checking, "make_fetcher", lambda: op.fetcher({}))
+    answer = client.post(
+        CREDENTIALS, unreachable.payload, content_type="text/plain", **oc.bearer(tokens)
+    )
+    assert_imsx(answer, 400, "invalid_data")
+    assert "try again later" in answer.json()["imsx_description"]
+    assert Item.objects.filter(owner=world.member).count() == 1
 
 
 def test_upsert_goes_to_the_token_s_earner_only(client: Any, world: Any) -> None:
@@ -366,6 +418,25 @@ def test_profile_from_the_account(client: Any, world: Any) -> None:
     }
 
 
+def test_put_profile_accepts_the_specification_s_example(client: Any, world: Any) -> None:
+    """Example 12 of the OB 3.0 specification (§6.2.5), "type" given as one string: kept as
+    ["Profile"], so getProfile answers what the Profile schema wants."""
+    _app, tokens = oc.connect(client, world.member)
+    example = {
+        "@context": ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": "Profile",
+        "id": "https://example.edu/issuers/565049",
+        "name": "Example University",
+        "phone": "111-222-3333",
+    }
+    answer = client.put(
+        PROFILE, json.dumps(example), content_type="application/json", **oc.bearer(tokens)
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {**example, "type": ["Profile"]}
+    assert not reference_files.ob3_problems(answer.json(), "Profile")
+
+
 def test_put_profile_keeps_it_and_renames_the_account(client: Any, world: Any) -> None:
     _app, tokens = oc.connect(client, world.member)
     profile = {
@@ -393,7 +464,7 @@ def test_put_profile_keeps_it_and_renames_the_account(client: Any, world: Any) -
     [
         {"type": ["Profile"]},
         {"id": "urn:x"},
-        {"id": "urn:x", "type": "Profile"},
+        {"id": "urn:x", "type": "Organization"},
         {"id": "urn:x", "type": []},
         {"id": "urn:x", "type": ["Organization"]},
         {"id": 3, "type": ["Profile"]},

@@ -85,11 +85,14 @@ def ob3_credential(
     return document
 
 
-def data_integrity(*, number: int = 1, vcdm: str = "2.0", **extra: Any) -> Badge:
-    """OB 3.0, eddsa-rdfc-2022, issuer ``did:key`` (self-contained: nothing to fetch)."""
+def data_integrity(
+    *, number: int = 1, vcdm: str = "2.0", email: str = "lea@example.org", **extra: Any
+) -> Badge:
+    """OB 3.0, eddsa-rdfc-2022, issuer ``did:key`` (self-contained: nothing to fetch), awarded
+    to ``email``."""
     key = generate_key()
     issuer = did_key(key)
-    document = ob3_credential(issuer, number=number, vcdm=vcdm, **extra)
+    document = ob3_credential(issuer, number=number, vcdm=vcdm, email=email, **extra)
     if vcdm == "1.1":
         document["@context"].append(DI)  # VCDM 1.1 has no Data Integrity terms of its own
     signed = sign(document, key, verification_method=f"{issuer}#{key.to_multikey()}")

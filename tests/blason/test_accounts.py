@@ -80,6 +80,33 @@ def test_failed_logins_lock_the_account_for_a_while(client: Any) -> None:
     assert "_auth_user_id" not in client.session
 
 
+def test_failed_logins_from_one_client_do_not_lock_the_owner_out(client: Any) -> None:
+    """An attacker's wrong passwords lock the account for the attacker's address only: its
+    owner, elsewhere, still signs in with the right password (issue 12, point 9)."""
+    user = UserFactory()
+    for _ in range(6):
+        client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "wrong"},
+            REMOTE_ADDR="203.0.113.66",
+        )
+    attacker = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Too many failed login attempts" in attacker.text
+    assert "_auth_user_id" not in client.session
+    owner = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert owner.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_login_is_rate_limited_per_address(client: Any, settings: Any) -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
     statuses = [

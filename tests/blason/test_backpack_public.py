@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def imported(user: Any, number: int = 1) -> Item:
-    return imports.import_badge(user=user, text=op.data_integrity(number=number).payload)
+    """A badge from elsewhere awarded to the member's verified address (bob@example.org)."""
+    badge = op.data_integrity(number=number, email=user.email)
+    return imports.import_badge(user=user, text=badge.payload)
 
 
 def png_bytes() -> bytes:

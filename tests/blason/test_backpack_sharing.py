@@ -85,7 +85,9 @@ def test_the_certificate(
 
 
 def test_cv_of_chosen_badges(client: Any, world: Any, item: Any) -> None:
-    other = imports.import_badge(user=world.member, text=op.data_integrity().payload)
+    other = imports.import_badge(
+        user=world.member, text=op.data_integrity(email="bob@example.org").payload
+    )
     client.force_login(world.member)
     url = reverse("backpack:cv")
     form = client.get(url, HTTP_ACCEPT_LANGUAGE="en")

@@ -293,3 +293,55 @@ def test_facilitators_follow_every_request_of_the_space(
     detail = client.get(reverse("peers:request", args=[community.issuer.slug, asked.uuid]))
     assert detail.status_code == 200  # facilitators read it, but do not answer for the peers
     assert b"Your observation" not in detail.content
+
+
+def test_request_evidence_is_not_readable_under_media(
+    client: Client, community: Community, asked: BadgeRequest, settings: Any
+) -> None:
+    """Issue 12, point 10: anyone who had the file's name read it under /media/. It is kept
+    apart from the media files now; only the checked view hands it out."""
+    from pathlib import Path
+
+    name = asked.evidence_file.name
+    assert not (Path(settings.MEDIA_ROOT) / name).exists()
+    assert (Path(settings.PRIVATE_ROOT) / name).read_bytes() == b"%PDF-1.4 test"
+    assert client.get(f"/media/{name}").status_code == 404
+    client.force_login(UserFactory())  # signed in, not of the space
+    assert client.get(f"/media/{name}").status_code == 404
+    assert client.get(reverse("peers:request_file", args=[asked.uuid])).status_code == 404
+    with pytest.raises(ValueError, match="no public address"):
+        asked.evidence_file.url  # noqa: B018 - nothing may print a public address for it
+
+
+def test_request_evidence_through_nginx(
+    client: Client, community: Community, asked: BadgeRequest, settings: Any
+) -> None:
+    settings.PRIVATE_FILES_ACCEL_PREFIX = "/_private/"
+    client.force_login(community.members[0])  # a validator
+    answer = client.get(reverse("peers:request_file", args=[asked.uuid]))
+    assert answer.status_code == 200
+    assert answer["X-Accel-Redirect"] == f"/_private/{asked.evidence_file.name}"
+    assert answer["Content-Disposition"].startswith("attachment")
+    assert answer["Cache-Control"] == "private, no-store"
+    assert answer.content == b""  # nginx sends the file
+
+
+def test_existing_evidence_files_move_to_private_storage(
+    community: Community, asked: BadgeRequest, settings: Any
+) -> None:
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    name = asked.evidence_file.name
+    storages["private"].delete(name)
+    storages["default"].save(name, ContentFile(b"%PDF-1.4 old"))  # where it used to be
+    migration = importlib.import_module("blason.peers.migrations.0004_private_request_evidence")
+    migration.move_to_private_storage(apps, None)
+    assert not (Path(settings.MEDIA_ROOT) / name).exists()
+    assert (Path(settings.PRIVATE_ROOT) / name).read_bytes() == b"%PDF-1.4 old"
+    migration.move_to_private_storage(apps, None)  # twice: nothing to do
+    assert (Path(settings.PRIVATE_ROOT) / name).read_bytes() == b"%PDF-1.4 old"

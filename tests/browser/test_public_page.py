@@ -26,7 +26,9 @@ def test_show_a_badge_on_a_public_page(
 
     settings.SITE_URL = live_server.url  # the share addresses are absolute
 
-    item = imports.import_badge(user=world.member, text=op.data_integrity().payload)
+    item = imports.import_badge(
+        user=world.member, text=op.data_integrity(email=world.member.email).payload
+    )
     sign_in(page, world.member.email)
     page.goto(f"/backpack/badges/{item.uuid}/")
     page.get_by_role("button", name=either("Le rendre public", "Make it public")).click()

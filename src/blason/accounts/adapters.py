@@ -6,7 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from blason.core.emails import queue_message
+from blason.core.emails import footer, queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -14,6 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins are counted per account *and client address*: an attacker's wrong
+        passwords lock the account for the attacker only, not for its owner elsewhere."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from allauth.core import context as allauth_context
@@ -25,4 +31,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         # Blason's own e-mails (templates/account/email) sign with the site's name and address,
         # never the host name allauth's defaults read from the sites framework.
         ctx.update(site_name=settings.SITE_NAME, site_url=settings.SITE_URL)
-        queue_message(self.render_mail(template_prefix, email, ctx))
+        message = self.render_mail(template_prefix, email, ctx)
+        # Like every e-mail of the site: who caused it (here: this address was typed on the
+        # site) and a link to report it.
+        if message.content_subtype == "plain":
+            message.body = (
+                f"{message.body.rstrip()}\n\n{footer(None, to=email, kind=template_prefix)}"
+            )
+        queue_message(message)

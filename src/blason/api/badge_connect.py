@@ -148,7 +148,7 @@ def _post_assertion(request: HttpRequest, caller: Caller) -> HttpResponse:
     try:
         with translation.override("en"):
             _item, created = services.credential_upsert(
-                user=caller.user, application=caller.application, credential=text
+                user=caller.user, application=caller.application, credential=text, version="2.0"
             )
     except ImportRefused as exc:
         return _answer(400, str(exc))

@@ -45,3 +45,19 @@ class ApiProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class SpentCode(models.Model):
+    """An authorization code already exchanged, and what it gave: presented again, the tokens
+    it gave are revoked (RFC 6749 §4.1.2; the code may have been stolen). Kept as a digest."""
+
+    code_checksum = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    access_token_checksum = models.CharField(max_length=64)
+    token_family = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"spent code {self.code_checksum[:8]}"

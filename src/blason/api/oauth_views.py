@@ -23,6 +23,7 @@ from oauth2_provider.models import Application
 
 from blason.api import registration, selectors, services
 from blason.api.models import RegisteredClient
+from blason.api.oauth import ObTokenView
 from blason.api.scopes import ALL_SCOPES, DESCRIPTIONS
 from blason.core import audit
 from blason.core.access import current_user
@@ -118,8 +119,9 @@ class ConsentView(dot_views.AuthorizationView):  # type: ignore[misc]
 
 consent = ConsentView.as_view()
 # Token and revocation endpoints: django-oauth-toolkit's own (client_secret_basic, PKCE
-# verification, refresh token rotation, RFC 7009 revocation, Cache-Control: no-store).
-token = dot_views.TokenView.as_view()
+# verification, refresh token rotation, RFC 7009 revocation, Cache-Control: no-store), the
+# token endpoint taking only the grants the OB 3.0 API uses.
+token = ObTokenView.as_view()
 revoke = dot_views.RevokeTokenView.as_view()
 
 

@@ -75,7 +75,12 @@ def connection_revoke(*, user: Any, application: Application) -> int:
 
 
 def credential_upsert(
-    *, user: Any, application: Application, credential: str, fetcher: Fetcher | None = None
+    *,
+    user: Any,
+    application: Application,
+    credential: str,
+    fetcher: Fetcher | None = None,
+    version: str = "3.0",
 ) -> tuple[Item, bool]:
     """``upsertCredential``: verify the badge and keep it exactly as received, or replace the
     copy kept of the same badge. Returns the item and whether it was created. Raises
@@ -85,6 +90,7 @@ def credential_upsert(
         text=credential,
         fetcher=fetcher,
         audit_data={"via": "api", "client_id": application.client_id},
+        version=version,
     )
 
 

@@ -249,6 +249,11 @@ def _put_profile(request: HttpRequest, caller: Caller) -> HttpResponse:
         document = json.loads(request.body.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         return responses.bad_request("The body is not JSON.")
+    if isinstance(document, dict) and isinstance(document.get("type"), str):
+        # The specification's own putProfile example sends "type": "Profile"; its JSON-LD
+        # context reads one value as a set of one. Kept as ["Profile"], so that getProfile
+        # answers what the Profile schema wants (an array). See docs/api.md.
+        document["type"] = [document["type"]]
     error = best_match(openapi.validator("Profile").iter_errors(document))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the profile"

@@ -6,3 +6,6 @@ class BackpackConfig(AppConfig):
     name = "blason.backpack"
     label = "backpack"
     verbose_name = _("Backpack")
+
+    def ready(self) -> None:
+        from blason.backpack import receivers  # noqa: F401 - follows allauth's e-mail signals

@@ -18,8 +18,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blason.backpack import selectors
-from blason.backpack.models import Item, ItemSource, ItemStatus, Phone, ReceivedFormat
+from blason.backpack import recipients, selectors
+from blason.backpack.models import (
+    Item,
+    ItemRecipient,
+    ItemSource,
+    ItemStatus,
+    Phone,
+    ReceivedFormat,
+    credential_identity,
+)
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.tasks import enqueue_on_commit
@@ -57,9 +65,12 @@ def _criteria(award: Award) -> str:
 
 def award_item(user: Any, award: Award) -> Item:
     """A new (unsaved) backpack item for an award of this site: the credential exactly as
-    signed is both what was received and what is kept; it is checked right after."""
+    signed is both what was received and what is kept; it is checked right after. It is the
+    person's own: they hold its claim code, or it was awarded to one of their verified
+    identities."""
     credential = award.credential
     badge, issuer = award.badge, award.issuer
+    key, issuer_id = awards.award_url(award), documents.issuer_url(issuer)
     return Item(
         owner=user,
         source=ItemSource.AWARD,
@@ -68,13 +79,15 @@ def award_item(user: Any, award: Award) -> Item:
         received_format=ReceivedFormat.SITE,
         received_sha256=hashlib.sha256(credential.encode("utf-8")).hexdigest(),
         credential=credential,
-        credential_key=awards.award_url(award),
+        credential_key=key,
+        identity=credential_identity(key, issuer_id),
+        recipient=ItemRecipient.OWNER,
         version="3.0",
         name=badge.name,
         description=badge.description,
         criteria=_criteria(award),
         issuer_name=issuer.name,
-        issuer_id=documents.issuer_url(issuer),
+        issuer_id=issuer_id,
         issuer_url=issuer.url,
         issued_at=award.issued_at,
         expires_at=award.valid_until,
@@ -101,6 +114,7 @@ def _add_phone(user: Any, number: str) -> tuple[str, bool]:
     except IntegrityError:
         return "", True
     audit.record(action="backpack.phone.added", actor=user, target=user, data={"phone": number})
+    recipients.refresh(user)
     return number, False
 
 
@@ -137,11 +151,15 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
             award.claimed_by = user
             award.claimed_at = timezone.now()
             award.save(update_fields=["claimed_by", "claimed_at"])
-        item = Item.objects.filter(owner=user, credential_key=awards.award_url(award)).first()
+        wanted = award_item(user, award)
+        item = Item.objects.filter(owner=user, identity=wanted.identity).first()
         created = item is None
         if item is None:
-            item = award_item(user, award)
+            item = wanted
             item.save()
+        elif item.recipient != ItemRecipient.OWNER:  # imported before: the code proves it
+            item.recipient = ItemRecipient.OWNER
+            Item.objects.filter(pk=item.pk).update(recipient=ItemRecipient.OWNER)
         phone_added, phone_taken = "", False
         if award.recipient_kind == RecipientKind.PHONE and award.recipient_phone:
             phone_added, phone_taken = _add_phone(user, award.recipient_phone)
@@ -191,13 +209,13 @@ def collect_awards(*, user: Any) -> list[Item]:
         )
         if not candidates:
             return []
-        keys = {awards.award_url(award): award for award in candidates}
+        new = {item.identity: item for item in (award_item(user, a) for a in candidates)}
         kept = set(
-            Item.objects.filter(owner=user, credential_key__in=list(keys)).values_list(
-                "credential_key", flat=True
+            Item.objects.filter(owner=user, identity__in=list(new)).values_list(
+                "identity", flat=True
             )
         )
-        items = [award_item(user, award) for key, award in keys.items() if key not in kept]
+        items = [item for identity, item in new.items() if identity not in kept]
         Item.objects.bulk_create(items, ignore_conflicts=True)
         Award.objects.filter(pk__in=[a.pk for a in candidates], claimed_at__isnull=True).update(
             claimed_by=user, claimed_at=timezone.now()
@@ -224,3 +242,4 @@ def phone_remove(*, user: Any, phone: Phone) -> None:
     number = phone.number
     phone.delete()
     audit.record(action="backpack.phone.removed", actor=user, target=user, data={"phone": number})
+    recipients.refresh(user)

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from blason.backpack.models import Collection, Item
+from blason.backpack.models import Collection, Item, ItemRecipient
 from blason.issuing.awards import normalise_claim_code
 
 
@@ -130,7 +130,10 @@ class CvForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["items"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Item.objects.filter(owner=user, hidden=False).order_by("-issued_at")
+        # Only the person's own badges: one issued to someone else is never presented as theirs.
+        field.queryset = Item.objects.filter(
+            owner=user, hidden=False, recipient=ItemRecipient.OWNER
+        ).order_by("-issued_at")
         field.label_from_instance = lambda item: (  # type: ignore[method-assign,assignment]
             f"{item.name} — {item.issuer_name}" if item.issuer_name else item.name
         )

@@ -21,8 +21,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blason.backpack import checking, reading
-from blason.backpack.models import Item, ItemSource, ItemStatus, ReceivedFormat
+from blason.backpack import checking, reading, recipients
+from blason.backpack.models import (
+    Item,
+    ItemSource,
+    ItemStatus,
+    ReceivedFormat,
+    credential_identity,
+)
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.issuing.models import Award
@@ -163,6 +169,11 @@ class _Verified:
     document: dict[str, Any]
     kept: bytes  # what is kept of what was received
     key: str
+    issuer_id: str
+
+    @property
+    def identity(self) -> str:
+        return credential_identity(self.key, self.issuer_id)
 
 
 def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
@@ -187,14 +198,22 @@ def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
     if received.format == ReceivedFormat.URL:
         kept = checked.fetched.fetched[received.url].body
     key = reading.credential_key(document, credential)
-    return _Verified(received, checked, credential, dict(document), kept, key)
+    issuer_id = reading.details(document, _lookup(checked)).issuer_id[:2000]
+    return _Verified(received, checked, credential, dict(document), kept, key, issuer_id)
 
 
 def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
-    """The backpack item for a verified badge (not saved); fetches the badge image."""
+    """The backpack item for a verified badge (not saved), marked as the person's own or as
+    issued to someone else; fetches the badge image."""
+    emails, phones = recipients.identities(user)
     received, checked, report = verified.received, verified.checked, verified.checked.report
     info = reading.details(verified.document, _lookup(checked))
     award = _local_award(verified.key)
+    if award is not None and award.issuer_id is not None:
+        from blason.issuing import documents
+
+        if not _same_id(documents.issuer_url(award.issuer), verified.issuer_id):
+            award = None  # another issuer's credential that reuses an id of this site
     image = None
     if award is None:
         if received.format in (ReceivedFormat.PNG, ReceivedFormat.SVG):
@@ -217,7 +236,7 @@ def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
         description=info.description,
         criteria=info.criteria,
         issuer_name=(info.issuer_name or (award.issuer.name if award else ""))[:300],
-        issuer_id=info.issuer_id[:2000],
+        issuer_id=verified.issuer_id,
         issuer_url=info.issuer_url[:2000] if info.issuer_url.startswith("http") else "",
         issued_at=info.issued_at,
         expires_at=info.expires_at,
@@ -225,7 +244,17 @@ def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
         image_type=image[1] if image else "",
         status=_STATUS[report.state.value],
         checked_at=timezone.now(),
+        last_valid_at=timezone.now() if report.state is State.VALID else None,
         report=checking.report_json(report),
+        recipient=recipients.mark_of(
+            recipients.match(
+                credential=verified.credential,
+                award=award,
+                owner_id=user.pk,
+                emails=emails,
+                phones=phones,
+            )
+        ),
     )
 
 
@@ -241,8 +270,8 @@ def import_badge(
     (a URL, JSON or a JWS). Raises ``ImportRefused`` (nothing stored) or ``AlreadyInBackpack``.
     """
     verified = _verify(_received(content, text), fetcher)
-    key = verified.key
-    existing = Item.objects.filter(owner=user, credential_key=key).first()
+    identity = verified.identity
+    existing = Item.objects.filter(owner=user, identity=identity).first()
     if existing is not None:
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
     item = _new_item(user, verified, file_name)
@@ -260,7 +289,7 @@ def import_badge(
                 },
             )
     except IntegrityError:  # the same badge, imported twice at the same moment
-        existing = Item.objects.filter(owner=user, credential_key=key).first()
+        existing = Item.objects.filter(owner=user, identity=identity).first()
         if existing is None:
             raise
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing) from None
@@ -296,8 +325,47 @@ _REPLACED_FIELDS = (
     "image_type",
     "status",
     "checked_at",
+    "last_valid_at",
     "report",
+    "recipient",
 )
+
+
+# What the Open Badges 3.0 API's upsert keeps: a genuine badge (its proof verified with a key
+# of its issuer), whatever its dates or status say; the backpack shows them. A badge that
+# fails its checks, or that cannot be checked now, is refused (docs/api.md).
+UPSERT_STATES = frozenset(
+    {State.VALID, State.EXPIRED, State.REVOKED, State.SUSPENDED, State.NOT_YET_VALID}
+)
+
+
+def _upsert_problem(verified: _Verified, version: str) -> str:
+    """Why a credential cannot be kept through an API ("" when it can). The Open Badges 3.0
+    API takes only OB 3.0 credentials, with their issuer and subject."""
+    report, document = verified.checked.report, verified.document
+    if report.state is State.UNVERIFIABLE:
+        return _(
+            "The badge could not be checked now (a document it needs could not be fetched): "
+            "try again later."
+        )
+    if report.state not in UPSERT_STATES:
+        return _("This badge did not pass its checks, so it cannot be kept.")
+    if version != "3.0":
+        return ""
+    if reading.is_ob2(document) or report.version not in ("3.0", None, ""):
+        return _("Only Open Badges 3.0 credentials are kept here.")
+    missing = [
+        name
+        for name in ("issuer", "credentialSubject")
+        if not (isinstance(document.get(name), dict | str | list) and document.get(name))
+    ]
+    if missing:
+        return _("The credential has no %(properties)s: it is not an Open Badge.") % {
+            "properties": " / ".join(missing)
+        }
+    if not verified.issuer_id:
+        return _("The credential's issuer has no id: it is not an Open Badge.")
+    return ""
 
 
 def upsert_badge(
@@ -306,26 +374,23 @@ def upsert_badge(
     text: str,
     fetcher: Fetcher | None = None,
     audit_data: dict[str, Any] | None = None,
+    version: str = "3.0",
 ) -> tuple[Item, bool]:
     """Add a badge given as JSON or a compact JWS, or replace the copy already kept (the Open
     Badges 3.0 API's upsertCredential). The same badge is the one with the same credential id
-    and the same issuer id (OB 3.0 "credential equality"). Returns the item and whether it was
-    created. Raises ``ImportRefused`` (nothing stored), also when another issuer's badge with
-    the same id is already kept.
+    and the same issuer id (OB 3.0 "credential equality"); the same id from another issuer is
+    another badge, added next to it. Returns the item and whether it was created. Raises
+    ``ImportRefused`` (nothing stored) for anything but a genuine badge (``UPSERT_STATES``);
+    with ``version="3.0"`` (the OB 3.0 API), an OB 3.0 credential with its issuer and subject.
     """
     received = _received(None, text)
     if received.format not in (ReceivedFormat.JSON, ReceivedFormat.JWS):
         raise ImportRefused(_("Give the badge itself: its JSON or its compact JWS."))
     verified = _verify(received, fetcher)
-    issuer_id = reading.details(verified.document, _lookup(verified.checked)).issuer_id
-    keys = {verified.key, unquote(verified.key).strip()}
-    existing = None
-    for candidate in Item.objects.filter(owner=user, credential_key__in=keys):
-        if not _same_id(candidate.issuer_id, issuer_id):
-            raise ImportRefused(
-                _("Another badge with the same identifier, from another issuer, is already kept.")
-            )
-        existing = candidate
+    problem = _upsert_problem(verified, version)
+    if problem:
+        raise ImportRefused(problem, checking.report_json(verified.checked.report))
+    existing = Item.objects.filter(owner=user, identity=verified.identity).first()
     item = _new_item(user, verified, "")
     data = {
         "format": received.format,
@@ -343,22 +408,42 @@ def upsert_badge(
         return item, True
     for field in _REPLACED_FIELDS:
         setattr(existing, field, getattr(item, field))
+    existing.last_valid_at = item.last_valid_at or existing.last_valid_at
     with transaction.atomic():
         existing.save(update_fields=list(_REPLACED_FIELDS))
         audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
     return existing, False
 
 
+# Conclusive answers: a check that cannot reach the issuer does not undo them (an expired badge
+# stays expired: expiry wins over an unreadable status).
+_SETTLED = frozenset(
+    {ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.INVALID, ItemStatus.EXPIRED}
+)
+
+
 def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
     """Verify a kept badge again (revoked since? expired? keys still published?) and record
-    the outcome; a change of status is written to the audit log."""
+    the outcome; a change of status is written to the audit log.
+
+    An outage is not a forgery: when the check could not reach the issuer (``unverifiable``),
+    a badge last found revoked, suspended, expired or not valid keeps that answer and its
+    report, and
+    any other badge reads "could not be checked" with the date it was last found valid
+    (``last_valid_at``, never erased by such a check). A check that did reach the issuer
+    records whatever it found, better or worse.
+    """
     checked = checking.check(item.credential, fetcher=fetcher)
-    status = _STATUS[checked.report.state.value]
+    state = checked.report.state
+    status = _STATUS[state.value]
     now = timezone.now()
     report = checking.report_json(checked.report)
+    last_valid_at = now if state is State.VALID else item.last_valid_at
+    if state is State.UNVERIFIABLE and item.status in _SETTLED:
+        status, report = item.status, item.report
     with transaction.atomic():
         updated = Item.objects.filter(pk=item.pk).update(
-            status=status, checked_at=now, report=report
+            status=status, checked_at=now, report=report, last_valid_at=last_valid_at
         )
         if updated and status != item.status and item.status != ItemStatus.PENDING:
             audit.record(
@@ -368,4 +453,5 @@ def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
                 data={"from": item.status, "to": status},
             )
     item.status, item.checked_at, item.report = status, now, report
+    item.last_valid_at = last_valid_at
     return item

@@ -122,8 +122,11 @@ def item_detail(request: HttpRequest, item_uuid: str) -> HttpResponse:
             else:
                 offer_email = award.recipient_email
     current = [entry.collection.uuid for entry in item.entries.all()]
+    match = selectors.recipient_match(item, emails, selectors.phone_numbers(user))
+    if match.owner != item.is_owners:  # the account's verified identities changed since
+        item = services.item_mark_recipient(item=item, owner=match.owner)
     context = _status_context(item) | {
-        "match": selectors.recipient_match(item, emails, selectors.phone_numbers(user)),
+        "match": match,
         "offer_email": offer_email,
         "pending_email": pending_email,
         "note_form": NoteForm(initial={"note": item.note}),
@@ -143,6 +146,15 @@ def item_certificate(request: HttpRequest, item_uuid: str) -> HttpResponse:
     code to the page where it is checked."""
     user = current_user(request)
     item = selectors.item_for(user, item_uuid)
+    if not item.is_owners:  # never certify someone else's badge as the account's
+        messages.error(
+            request,
+            _(
+                "This badge was issued to someone else (none of your verified addresses or "
+                "phone numbers appears in it): no certificate can be made in your name."
+            ),
+        )
+        return redirect("backpack:item", item.uuid)
     language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
     language = "en" if language.startswith("en") else "fr"
     holder = user.display_name or (item.award.recipient_name if item.award else "")

@@ -11,7 +11,10 @@ the last verification said.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models
@@ -72,6 +75,24 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+class ItemRecipient(models.TextChoices):
+    """Whose badge it is, as far as the account can prove (``recipients``)."""
+
+    # Its recipient is one of the owner's verified identities, or it was collected with the
+    # claim code only its recipient was given.
+    OWNER = "owner", _("Awarded to you")
+    # Nothing proves it is the owner's: kept, but never shown, certified or published as
+    # theirs.
+    OTHER = "other", _("Issued to someone else")
+
+
+def credential_identity(credential_key: str, issuer_id: str) -> str:
+    """What makes a credential the same one: its id and its issuer's id, each compared after
+    percent-decoding and trimming (Open Badges 3.0 "credential equality"), as one digest."""
+    text = unquote(credential_key).strip() + "\n" + unquote(issuer_id).strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class ReceivedFormat(models.TextChoices):
     PNG = "png", _("PNG image")
     SVG = "svg", _("SVG image")
@@ -103,9 +124,11 @@ class Item(models.Model):
     source_url = models.URLField(max_length=2000, blank=True)
     # The credential as found in what was received: JSON text or a compact JWS, never re-encoded.
     credential = models.TextField()
-    # The credential's id (OB 3.0 ``id``, OB 2.0 assertion ``id``), or a digest when it has none:
-    # one person keeps a credential once.
+    # The credential's id (OB 3.0 ``id``, OB 2.0 assertion ``id``), or a digest when it has none.
     credential_key = models.CharField(max_length=500)
+    # ``credential_identity(credential_key, issuer_id)``: one person keeps a credential once, and
+    # two credentials with the same id from different issuers are different credentials.
+    identity = models.CharField(max_length=64, editable=False)
     version = models.CharField(max_length=5, blank=True)
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -122,6 +145,14 @@ class Item(models.Model):
         _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    # The last check that found the badge valid. A check that could not reach its issuer never
+    # erases it: the backpack then says "could not be checked today, last checked valid on …".
+    last_valid_at = models.DateTimeField(null=True, blank=True)
+    # Whose badge it is (``recipients.mark``): only the owner's own badges can be made public,
+    # shared, or printed as a certificate.
+    recipient = models.CharField(
+        max_length=10, choices=ItemRecipient.choices, default=ItemRecipient.OTHER
+    )
     # The last verification report: {"state", "version", "input_format", "checks": [{"name",
     # "outcome", "en", "fr"}]}.
     report = models.JSONField(default=dict, blank=True)
@@ -137,7 +168,7 @@ class Item(models.Model):
         ordering = ["-added_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "credential_key"], name="backpack_item_once_per_owner"
+                fields=["owner", "identity"], name="backpack_item_once_per_owner"
             )
         ]
         indexes = [
@@ -147,6 +178,23 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.identity = credential_identity(self.credential_key, self.issuer_id)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "identity" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "identity"]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_owners(self) -> bool:
+        """Its recipient is provably the owner: it may be shown, shared and certified."""
+        return self.recipient == ItemRecipient.OWNER
+
+    @property
+    def unreachable(self) -> bool:
+        """The last check could not reach the issuer (or another document it needs)."""
+        return self.status == ItemStatus.UNVERIFIABLE
 
     @property
     def status_group(self) -> str:

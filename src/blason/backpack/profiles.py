@@ -19,7 +19,13 @@ from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.backpack.models import Collection, CollectionEntry, Item, PublicProfile
+from blason.backpack.models import (
+    Collection,
+    CollectionEntry,
+    Item,
+    ItemRecipient,
+    PublicProfile,
+)
 from blason.backpack.selectors import HEAVY_FIELDS
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
@@ -74,8 +80,21 @@ def profile_save(
     return profile
 
 
+class NotTheirs(ActionRefused):
+    """The badge is not provably its owner's: it cannot be made public."""
+
+
 @transaction.atomic
 def item_set_public(*, item: Item, public: bool) -> Item:
+    """Make a badge public or private. Only a badge provably the owner's can be made public
+    (issue 12: an import of someone else's award must never be published as theirs)."""
+    if public and not item.is_owners:
+        raise NotTheirs(
+            _(
+                "This badge was issued to someone else (none of your verified addresses or "
+                "phone numbers appears in it): it cannot be made public."
+            )
+        )
     if item.public != public:
         item.public = public
         Item.objects.filter(uuid=item.uuid).update(public=public)
@@ -111,7 +130,7 @@ def public_profile(slug: str) -> PublicProfile:
 def public_items(user: Any) -> QuerySet[Item]:
     """The badges a person made public, most recent first, with what the cards show."""
     return (
-        Item.objects.filter(owner=user, public=True)
+        Item.objects.filter(owner=user, public=True, recipient=ItemRecipient.OWNER)
         .defer(*HEAVY_FIELDS)
         .select_related("award__badge")
         .order_by("-issued_at", "-added_at", "-id")
@@ -121,7 +140,7 @@ def public_items(user: Any) -> QuerySet[Item]:
 def public_collections(user: Any) -> list[tuple[Collection, list[Item]]]:
     """The person's public collections, each with its public badges in order (2 queries)."""
     entries = (
-        CollectionEntry.objects.filter(item__public=True)
+        CollectionEntry.objects.filter(item__public=True, item__recipient=ItemRecipient.OWNER)
         .select_related("item", "item__award__badge")
         .defer(*(f"item__{field}" for field in HEAVY_FIELDS))
     )
@@ -137,7 +156,7 @@ def public_collections(user: Any) -> list[tuple[Collection, list[Item]]]:
 def shared_item(item_uuid: Any) -> Item:
     """A badge its owner made public; 404 for any other (private ones do not exist here)."""
     item = (
-        Item.objects.filter(uuid=item_uuid, public=True)
+        Item.objects.filter(uuid=item_uuid, public=True, recipient=ItemRecipient.OWNER)
         .select_related("award__badge", "owner__public_profile")
         .first()
     )

@@ -74,7 +74,11 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
 def item_public(request: HttpRequest, item_uuid: str) -> HttpResponse:
     item = selectors.item_for(current_user(request), item_uuid)
     public = request.POST.get("public") == "1"
-    profiles.item_set_public(item=item, public=public)
+    try:
+        profiles.item_set_public(item=item, public=public)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("backpack:item", item.uuid)
     if public:
         messages.success(request, _("The badge is public: anyone with its address can see it."))
     else:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from blason.backpack import reading
+from blason.backpack import recipients
 from blason.backpack.models import STATUS_GROUPS, Collection, CollectionEntry, Item, Phone
-from blason.issuing.models import RecipientKind
+from blason.backpack.recipients import RecipientMatch
 
 # Fields the list never needs: the bytes received, the image and the report.
 HEAVY_FIELDS = ("received", "image", "credential", "report")
@@ -134,38 +133,6 @@ def phone_for(user: Any, phone_uuid: Any) -> Phone:
     return phone
 
 
-@dataclass(frozen=True)
-class RecipientMatch:
-    """Whom the badge names, as far as the account can tell."""
-
-    kind: str  # "email", "phone", "code" (collected with its claim code) or "" (no match)
-    value: str = ""
-
-
 def recipient_match(item: Item, emails: list[str], phones: list[str]) -> RecipientMatch:
-    """Does the badge name one of the account's verified identities?
-
-    Awards of this site are compared with what the issuer typed; other badges with the
-    (usually hashed) identifiers in the credential, through obcore.
-    """
-    award = item.award
-    if award is not None:
-        if award.recipient_kind == RecipientKind.EMAIL and award.recipient_email.lower() in emails:
-            return RecipientMatch("email", award.recipient_email)
-        if award.recipient_kind == RecipientKind.PHONE and award.recipient_phone in phones:
-            return RecipientMatch("phone", award.recipient_phone)
-        if award.claimed_by_id == item.owner_id:
-            return RecipientMatch("code")
-        return RecipientMatch("")
-    from obcore.recipients import matches
-
-    document = reading.document_of(item.credential)
-    subject: Any = document.get("recipient") if reading.is_ob2(document) else None
-    if subject is None:
-        subject = document.get("credentialSubject")
-    subjects = subject if isinstance(subject, list) else [subject]
-    for kind, candidates in (("email", emails), ("phone", phones)):
-        for candidate in candidates:
-            if any(isinstance(s, dict) and matches(s, candidate) for s in subjects):
-                return RecipientMatch(kind, candidate)
-    return RecipientMatch("")
+    """Does the badge name one of the account's verified identities? (``recipients.match``)"""
+    return recipients.item_match(item, emails, phones)

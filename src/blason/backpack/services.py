@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from blason.backpack import selectors
-from blason.backpack.models import Collection, CollectionEntry, Item
+from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 
@@ -48,6 +48,23 @@ def item_remove(*, item: Item) -> None:
         data={"name": item.name, "key": item.credential_key},
     )
     item.delete()
+
+
+@transaction.atomic
+def item_mark_recipient(*, item: Item, owner: bool) -> Item:
+    """Record whether the badge is provably its owner's; one that is not is made private."""
+    item.recipient = ItemRecipient.OWNER if owner else ItemRecipient.OTHER
+    fields: dict[str, Any] = {"recipient": item.recipient}
+    if not owner:
+        item.public = fields["public"] = False
+    Item.objects.filter(pk=item.pk).update(**fields)
+    audit.record(
+        action="backpack.item.recipient_marked",
+        actor=None,
+        target=item,
+        data={"recipient": item.recipient},
+    )
+    return item
 
 
 def _clean_name(name: str) -> str:

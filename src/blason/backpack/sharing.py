@@ -27,7 +27,10 @@ INK = "#1c2330"
 
 
 def public_url(item: Item) -> str | None:
-    """The page where anyone sees and checks this badge, when it has one on this site."""
+    """The page where anyone sees and checks this badge, when it has one on this site and the
+    badge is provably its owner's (an award's page is its recipient's, not an importer's)."""
+    if not item.is_owners:
+        return None
     if item.award is not None:
         return awards.award_url(item.award)
     if item.public:
@@ -37,6 +40,8 @@ def public_url(item: Item) -> str | None:
 
 def embed_image_url(item: Item) -> str | None:
     """The badge's image at a stable public address, for the embed code."""
+    if not item.is_owners:
+        return None
     if item.award is not None:
         return awards.badge_image_url(item.award.badge) if item.award.badge.image else None
     if item.public and item.image_type:

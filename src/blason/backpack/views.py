@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from blason.backpack import checking, claims, imports, selectors
 from blason.backpack.forms import ClaimCodeForm, ImportForm
-from blason.backpack.models import Item
+from blason.backpack.models import Item, credential_identity
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
-from blason.issuing import awards
+from blason.issuing import awards, documents
 
 # The code someone was collecting when they went to sign in or create an account.
 PENDING_CODE = "backpack_claim_code"
@@ -130,7 +130,8 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
         return _closed(request, "withdrawn", 410, code)
     if mine:
         assert user is not None
-        item = Item.objects.filter(owner=user, credential_key=awards.award_url(award)).first()
+        identity = credential_identity(awards.award_url(award), documents.issuer_url(award.issuer))
+        item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:
             return redirect("backpack:item", item.uuid)
     if user is None:
@@ -178,6 +179,15 @@ def import_badge(request: HttpRequest) -> HttpResponse:
             context["verdict"] = checking.report_context(exc.report)
         return render(request, "backpack/import.html", context, status=400)
     messages.success(request, _("The badge “%(name)s” is in your backpack.") % {"name": item.name})
+    if not item.is_owners:
+        messages.warning(
+            request,
+            _(
+                "None of your verified addresses or phone numbers appears in it: it is kept "
+                "marked “issued to someone else”, and cannot be made public or printed in your "
+                "name."
+            ),
+        )
     return redirect("backpack:item", item.uuid)
 
 

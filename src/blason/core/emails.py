@@ -9,6 +9,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 
+from blason.core.abuse import Origin, footer_context
 from blason.core.tasks import enqueue_on_commit, send_email
 
 
@@ -34,21 +35,40 @@ def queue_message(message: EmailMessage) -> None:
 
 
 def send_templated(
-    *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
+    *,
+    template_prefix: str,
+    to: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    origin: Origin | None = None,
 ) -> None:
     """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message."""
     queue_message(
-        render_templated(template_prefix=template_prefix, to=to, context=context, language=language)
+        render_templated(
+            template_prefix=template_prefix,
+            to=to,
+            context=context,
+            language=language,
+            origin=origin,
+        )
     )
 
 
 def render_templated(
-    *, template_prefix: str, to: str, context: dict[str, Any], language: str | None = None
+    *,
+    template_prefix: str,
+    to: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    origin: Origin | None = None,
 ) -> EmailMessage:
-    """The message of ``send_templated``, built but not sent (a task sending many at once)."""
+    """The message of ``send_templated``, built but not sent (a task sending many at once).
+    Its text ends with who caused it (``origin``: an account, a space; none: the site) and a
+    link to report it."""
     with translation.override(language or translation.get_language()):
         subject = " ".join(render_text(f"{template_prefix}_subject.txt", context).split())
         body = render_text(f"{template_prefix}_message.txt", context).strip()
+        body += "\n\n" + footer(origin, to=to, kind=template_prefix)
     return EmailMessage(subject=subject, body=body, to=[to])
 
 
@@ -60,3 +80,9 @@ def render_text(template_name: str, context: dict[str, Any]) -> str:
     if engine_template is None:  # not the Django engine: no autoescaping to turn off
         return str(template.render(context))
     return str(engine_template.render(Context(context, autoescape=False)))
+
+
+def footer(origin: Origin | None, *, to: str, kind: str) -> str:
+    """Who caused the message and how to report it, in the active language."""
+    context = footer_context(origin, to=to, kind=kind)
+    return render_text("core/email/footer.txt", context).strip()

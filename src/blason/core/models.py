@@ -40,6 +40,9 @@ class Issuer(models.Model):
     url = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by an operator (staff): the space may e-mail up to MAIL_QUOTA_TRUSTED_SPACE_PER_DAY
+    # people a day instead of MAIL_QUOTA_NEW_SPACE_PER_DAY (see blason.core.quotas).
+    mail_trusted = models.BooleanField(_("trusted to send e-mail"), default=False)
 
     class Meta:
         verbose_name = _("issuer")
@@ -137,3 +140,52 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class MailScope(models.TextChoices):
+    SPACE = "space", _("Space")
+    ACCOUNT = "account", _("Account")
+
+
+class MailCount(models.Model):
+    """How many people a space or an account had e-mailed on a day (UTC): the quotas."""
+
+    scope = models.CharField(max_length=10, choices=MailScope.choices)
+    ref = models.BigIntegerField()  # the issuer's or the user's primary key
+    day = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "ref", "day"], name="core_mailcount_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.ref} {self.day}: {self.sent}"
+
+
+class AbuseReport(models.Model):
+    """A message reported by its recipient (the link at the bottom of every e-mail)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    issuer = models.ForeignKey(
+        Issuer, null=True, blank=True, on_delete=models.SET_NULL, related_name="abuse_reports"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="abuse_reports",
+    )
+    kind = models.CharField(max_length=100, blank=True)  # the message's template
+    recipient = models.EmailField(blank=True)
+    message = models.TextField(blank=True)
+    reporter_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"report {self.uuid}"

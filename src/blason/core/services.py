@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.core import audit
+from blason.core import audit, quotas
+from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Invitation, Issuer, IssuerKind, Membership, Role
@@ -165,6 +166,7 @@ def invitation_send(
     invitation = Invitation.objects.filter(
         issuer=issuer, email=email, accepted_at__isnull=True
     ).first()
+    quotas.reserve(issuer=issuer, actor=actor, count=1)  # refused: nothing is written
     if invitation is None:
         invitation = Invitation(issuer=issuer, email=email)
     invitation.role = role
@@ -183,6 +185,7 @@ def invitation_send(
             "site_name": settings.SITE_NAME,
         },
         language=language,
+        origin=Origin(actor=actor, issuer=issuer),
     )
     audit.record(
         action="core.invitation.sent",
@@ -226,3 +229,20 @@ def invitation_cancel(*, invitation: Invitation, actor: Any) -> None:
         data={"email": invitation.email},
     )
     invitation.delete()
+
+
+@transaction.atomic
+def issuer_set_mail_trust(*, issuer: Issuer, trusted: bool, actor: Any) -> Issuer:
+    """An operator trusts a space to send e-mail beyond the quota of new spaces, or not."""
+    if issuer.mail_trusted == trusted:
+        return issuer
+    issuer.mail_trusted = trusted
+    issuer.save(update_fields=["mail_trusted"])
+    audit.record(
+        action="core.issuer.mail_trust_changed",
+        actor=actor,
+        issuer=issuer,
+        target=issuer,
+        data={"trusted": trusted},
+    )
+    return issuer

@@ -16,6 +16,7 @@ from blason.core.access import IssuerAccess, current_user, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.forms import InvitationForm, IssuerCreateForm, IssuerForm, RoleForm
 from blason.core.models import Invitation, Issuer, Membership, Role
+from blason.core.quotas import QuotaExceeded
 
 
 @login_required
@@ -69,6 +70,9 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 language=get_language(),
                 **form.cleaned_data,
             )
+        except QuotaExceeded as exc:
+            form.add_error(None, str(exc))
+            return _members_page(request, access, invite_form=form, status=429)
         except ActionRefused as exc:
             messages.error(request, str(exc))
         else:

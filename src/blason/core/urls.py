@@ -1,12 +1,19 @@
 from django.urls import path
 
-from blason.core import space_views, views
+from blason.core import abuse_views, space_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("abuse/report/", abuse_views.abuse_report, name="abuse_report"),
+    path("operator/mail/", abuse_views.operator_mail, name="operator_mail"),
+    path(
+        "operator/mail/spaces/<uuid:issuer_uuid>/trust/",
+        abuse_views.operator_trust,
+        name="operator_trust",
+    ),
     path("spaces/new/", space_views.space_create, name="space_create"),
     path("spaces/mine/", space_views.personal_space, name="personal_space"),
     path("invitations/<uuid:token>/", space_views.invitation, name="invitation"),

@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blason.core import audit
+from blason.core import audit, quotas
+from blason.core.abuse import Origin
 from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
@@ -380,6 +381,8 @@ def award_issue(
         if existing is not None:
             return existing
     issuer = badge.issuer
+    if notify and email.strip():
+        quotas.reserve(issuer=issuer, actor=actor, count=1)  # refused: nothing is written
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
     now = timezone.now().replace(microsecond=0)
     if issued_at is not None and issued_at > now:
@@ -429,6 +432,7 @@ def award_issue(
             to=award.recipient_email,
             context=_email_context(award),
             language=language,
+            origin=Origin(actor=actor, issuer=issuer),
         )
     return award
 
@@ -573,7 +577,9 @@ def award_many(
     commits. Recipients
     whose ``idempotency_key`` was already awarded are skipped; the new awards are returned.
     A recipient that cannot be awarded (a phone number that is not valid) raises
-    ``RecipientRefused`` and nothing is written.
+    ``RecipientRefused`` and nothing is written. The e-mails are counted against the daily
+    quotas (``blason.core.quotas``) before anything is written, except for a ``batch``, whose
+    e-mails were counted when it was confirmed.
     """
     if badge.status != BadgeStatus.PUBLISHED:
         raise ActionRefused(_("Only a published badge can be awarded."))
@@ -592,6 +598,9 @@ def award_many(
     if not todo:
         return []
     issuer = badge.issuer
+    if notify and batch is None:
+        emailed = sum(1 for _position, recipient in todo if recipient.email.strip())
+        quotas.reserve(issuer=issuer, actor=actor, count=emailed)
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
     issued = timezone.now().replace(microsecond=0)
     valid_until = _valid_until(badge, issued)
@@ -678,7 +687,7 @@ def send_award_emails(award_uuids: Sequence[str]) -> int:
     connection (the background half of ``award_many``). Revoked awards are left out."""
     chosen = Award.objects.filter(uuid__in=award_uuids, revoked_at__isnull=True)
     messages = []
-    for award in chosen.select_related("badge", "issuer").order_by("pk"):
+    for award in chosen.select_related("badge", "issuer", "awarded_by").order_by("pk"):
         if award.recipient_email:
             messages.append(
                 render_templated(
@@ -686,6 +695,7 @@ def send_award_emails(award_uuids: Sequence[str]) -> int:
                     to=award.recipient_email,
                     context=_email_context(award),
                     language=award.recipient_language or None,
+                    origin=Origin(actor=award.awarded_by, issuer=award.issuer),
                 )
             )
     if not messages:

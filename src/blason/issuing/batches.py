@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from blason.core import audit
+from blason.core import audit, quotas
 from blason.core.exceptions import ActionRefused
 from blason.issuing import awards
 from blason.issuing.batch_rows import Holders, clean_rows, idempotency_key, summary
@@ -213,6 +213,9 @@ def batch_confirm(
     ]
     if not chosen:
         raise ActionRefused(_("There is nobody left to award in this file."))
+    # Every e-mail of the batch is counted now, before anything is written: a batch over the
+    # daily quota is refused whole rather than awarded in part.
+    quotas.reserve(issuer=batch.issuer, actor=actor, count=sum(1 for row in chosen if row["email"]))
     now = timezone.now()
     batch.content.rows = chosen
     batch.content.save()

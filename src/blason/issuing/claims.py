@@ -41,7 +41,8 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blason.core import audit
+from blason.core import audit, quotas
+from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.issuing import awards
@@ -394,11 +395,14 @@ def _remind(claim: Claim) -> bool:
     address may be typed by someone else: nothing is shown to them)."""
     if not claim.email or not cache.add(f"claim-reminder:{claim.uuid}", 1, REMINDER_EVERY):
         return False
+    if not quotas.try_reserve(issuer=claim.link.issuer, actor=None):
+        return False
     send_templated(
         template_prefix="issuing/email/claim_reminder",
         to=claim.email,
         context=_email_context(claim),
         language=claim.language or None,
+        origin=Origin(issuer=claim.link.issuer),
     )
     return True
 
@@ -473,6 +477,9 @@ def claim_make(
         state = link_state(link, taken=places_taken(link))
         if state != LinkState.OPEN:
             raise ClaimRefused(state_message(link, state), state)
+        if email and link.requires_approval:
+            # Without approval, awarding counts the e-mail (``awards.award_issue``).
+            quotas.reserve(issuer=link.issuer, actor=signed_in, count=1)
         try:
             with transaction.atomic():
                 claim = Claim.objects.create(
@@ -591,5 +598,6 @@ def claim_refuse(*, claim: Claim, actor: Any, reason: str) -> Claim:
             to=claim.email,
             context=_email_context(claim),
             language=claim.language or None,
+            origin=Origin(actor=actor, issuer=claim.link.issuer),
         )
     return claim

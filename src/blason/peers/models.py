@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blason.core.models import Issuer
+from blason.core.storage import private_storage
 from blason.issuing.models import BadgeClass
 
 
@@ -396,7 +397,8 @@ class BadgeRequest(models.Model):
     requester_name = models.CharField(_("your name"), max_length=150, default="")
     description = models.TextField(_("what you did"), max_length=2000)
     evidence_url = models.URLField(_("a link (optional)"), max_length=500, blank=True)
-    evidence_file = models.FileField(upload_to="requests/", blank=True)
+    # Private: never under /media/, handed out by ``request_views.request_file`` only.
+    evidence_file = models.FileField(upload_to="requests/", storage=private_storage, blank=True)
     evidence_file_name = models.CharField(max_length=200, blank=True)
     evidence_content_type = models.CharField(max_length=50, blank=True)
     language = models.CharField(max_length=10, blank=True)

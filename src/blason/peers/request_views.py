@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
+from blason.core.storage import private_file_response
 from blason.issuing import content
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import request_posters, selectors, validation
@@ -197,17 +198,17 @@ def my_request_withdraw(request: HttpRequest, request_uuid: str) -> HttpResponse
 
 @login_required
 @require_GET
-def request_file(request: HttpRequest, request_uuid: str) -> FileResponse:
-    """The file attached to a request, always as a download, for those who may see it."""
+def request_file(request: HttpRequest, request_uuid: str) -> HttpResponseBase:
+    """The file attached to a request, always as a download, for those who may see it (the
+    requester and the validators of the space): the only way to it (``core.storage``)."""
     found = get_object_or_404(
         BadgeRequest.objects.select_related("badge", "issuer").exclude(evidence_file=""),
         uuid=request_uuid,
     )
     if found.requester_id != request.user.pk:
         _seen_by_peer(request, found)
-    return FileResponse(
-        found.evidence_file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        found.evidence_file,
         filename=found.evidence_file_name,
         content_type=found.evidence_content_type,
     )

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit
+from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
@@ -395,6 +396,7 @@ def _tell_requester(
             "site_name": settings.SITE_NAME,
         },
         language=request.language or getattr(requester, "language", "") or None,
+        origin=Origin(issuer=request.issuer),
     )
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('peers', '0003_requester_name'),
+        ('peers', '0004_private_request_evidence'),
     ]
 
     operations = [

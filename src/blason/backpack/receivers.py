@@ -1,0 +1,21 @@
+"""The backpack follows the account's verified identities: when an e-mail address is confirmed
+or removed, each badge is marked again as the person's own or as issued to someone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account import signals
+from django.dispatch import receiver
+
+from blason.backpack import recipients
+
+
+@receiver(signals.email_confirmed)
+def _email_confirmed(request: Any, email_address: Any, **kwargs: Any) -> None:
+    recipients.refresh(email_address.user)
+
+
+@receiver(signals.email_removed)
+def _email_removed(request: Any, user: Any, email_address: Any, **kwargs: Any) -> None:
+    recipients.refresh(user)

@@ -1,0 +1,121 @@
+"""Who caused an e-mail, and reports of unwanted ones.
+
+Every e-mail Blason sends ends with a footer naming who caused it (the account and the space)
+and a link to report it (``core:abuse_report``). The link carries a signed reference of the
+message: a report records it and tells the operators (staff accounts) by e-mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+
+from blason.core import audit
+from blason.core.models import AbuseReport, Issuer
+
+_SALT = "blason.core.abuse.report"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who caused a message: the account that acted (if any) and the space it acted in."""
+
+    actor: Any = None
+    issuer: Issuer | None = None
+
+    @property
+    def person(self) -> str:
+        actor = self.actor
+        if not getattr(actor, "is_authenticated", False):
+            return ""
+        name = getattr(actor, "display_name", "")
+        return f"{name} <{actor.email}>" if name else str(actor.email)
+
+    @property
+    def space(self) -> str:
+        return self.issuer.name if self.issuer is not None else ""
+
+    def reference(self, *, to: str, kind: str) -> str:
+        actor_pk = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
+        issuer_pk = self.issuer.pk if self.issuer is not None else None
+        return signing.dumps({"u": actor_pk, "s": issuer_pk, "k": kind, "t": to}, salt=_SALT)
+
+
+def report_url(reference: str = "") -> str:
+    url = settings.SITE_URL + reverse("core:abuse_report")
+    return f"{url}?ref={reference}" if reference else url
+
+
+def footer_context(origin: Origin | None, *, to: str, kind: str) -> dict[str, str]:
+    origin = origin or Origin()
+    return {
+        "sender_person": origin.person,
+        "sender_space": origin.space,
+        "site_name": settings.SITE_NAME,
+        "report_url": report_url(origin.reference(to=to, kind=kind)),
+    }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a report link says about its message (all empty when there was no valid link)."""
+
+    sender: Any = None
+    issuer: Issuer | None = None
+    kind: str = ""
+    recipient: str = ""
+
+
+def read_reference(value: str) -> Reference:
+    if not value:
+        return Reference()
+    try:
+        data = signing.loads(value, salt=_SALT)
+    except signing.BadSignature:
+        return Reference()
+    user_model = get_user_model()
+    sender = user_model.objects.filter(pk=data.get("u")).first() if data.get("u") else None
+    issuer = Issuer.objects.filter(pk=data.get("s")).first() if data.get("s") else None
+    return Reference(
+        sender=sender,
+        issuer=issuer,
+        kind=str(data.get("k", ""))[:100],
+        recipient=str(data.get("t", ""))[:254],
+    )
+
+
+@transaction.atomic
+def report_create(*, reference: Reference, message: str, address: str | None) -> AbuseReport:
+    """Record a report and e-mail it to every operator."""
+    from blason.core.emails import send_templated
+
+    report = AbuseReport.objects.create(
+        issuer=reference.issuer,
+        sender=reference.sender,
+        kind=reference.kind,
+        recipient=reference.recipient,
+        message=message.strip()[:5000],
+        reporter_address=address or None,
+    )
+    audit.record(
+        action="core.abuse.reported",
+        issuer=reference.issuer,
+        target=report,
+        data={"kind": report.kind, "sender": str(getattr(reference.sender, "uuid", "") or "")},
+    )
+    operators = get_user_model().objects.filter(is_staff=True, is_active=True)
+    link = settings.SITE_URL + reverse("core:operator_mail")
+    for operator in operators.order_by("pk"):
+        send_templated(
+            template_prefix="core/email/abuse_report",
+            to=operator.email,
+            context={"report": report, "link": link, "site_name": settings.SITE_NAME},
+            language=getattr(operator, "language", "") or None,
+        )
+    return report
