@@ -468,4 +468,13 @@ VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 BLASON_VERSION = "0.1.0"
 HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimum=10)
+
+# --- Delivery and workers (docs/operations.md) ------------------------------------------------
+# Every worker writes a heartbeat this often; one silent for WORKER_DEAD_SECONDS is dead, and
+# the others take back its batches and the e-mails it was sending.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
+# An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
+# an hour apart), up to this many times; then it is marked failed and /healthz says so.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
 APP_NAME = _("Blason")

@@ -10,15 +10,23 @@ with every start method but ``fork``, Python imports the caller's main module ag
 helper: a script needs the usual ``if __name__ == "__main__":`` guard, or its helpers fail and
 this process signs everything itself (console scripts such as ``blason`` have the guard).
 The proofs are the same as ``sign`` makes one by one: only the work is shared out.
+The helpers end with the process that started them, even one killed or leaving by
+``os._exit`` (a forked job process): ``PR_SET_PDEATHSIG`` on Linux, and each helper watches its
+owner every second.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +46,8 @@ logger = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_WATCH_SECONDS = 1.0
 # Each helper process keeps its own canonicaliser, warm after its first document of a shape.
 _helper_canonicalizer = ShapeCanonicalizer()
 
@@ -52,9 +62,40 @@ def _helpers(count: int) -> ProcessPoolExecutor:
             # The fork server preloads obcore, not the caller's main module (Python's default
             # preload): the helpers then start warm, whatever the caller's imports cost.
             context.set_forkserver_preload(["obcore.bulk"])
-            _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+            _pool = ProcessPoolExecutor(
+                max_workers=count,
+                mp_context=context,
+                initializer=_die_with,
+                initargs=(os.getpid(),),
+            )
             _pool_size = count
         return _pool
+
+
+def _die_with(owner: int) -> None:
+    """In each helper: end when the process that started the helpers ends, however it ends
+    (a task worker killed, or a forked job process leaving with ``os._exit``, which runs no
+    clean-up): the helpers would otherwise live on, holding their memory, for nothing."""
+    if sys.platform.startswith("linux"):
+        try:  # killed with the fork server, its parent, as soon as that one dies
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            logger.debug("prctl is not available; the helpers watch their owner", exc_info=True)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCH_SECONDS)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process took the number: ours is gone
+                os._exit(0)
+            if os.getppid() == 1:  # the fork server is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="obcore-owner-watch", daemon=True).start()
 
 
 def _forget_helpers() -> None:

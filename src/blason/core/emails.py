@@ -1,37 +1,23 @@
-"""Sending e-mail: rendered in the request (in the recipient's language), delivered by a task."""
+"""Sending e-mail: rendered in the request (in the recipient's language), recorded in the outbox
+with the change it tells about, delivered by the workers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 
+from blason.core import outbox
 from blason.core.abuse import Origin, footer_context
-from blason.core.tasks import enqueue_on_commit, send_email
 
 
-def queue_message(message: EmailMessage) -> None:
-    """Hand a built message to the worker once the current transaction commits."""
-    html = None
-    if isinstance(message, EmailMultiAlternatives):
-        for content, mimetype in message.alternatives:
-            if mimetype == "text/html":
-                html = str(content)
-    body = str(message.body)
-    if getattr(message, "content_subtype", "plain") == "html":
-        html, body = body, ""
-    enqueue_on_commit(
-        send_email,
-        subject=str(message.subject),
-        body=body,
-        to=list(message.to),
-        from_email=message.from_email,
-        html=html,
-        headers=dict(message.extra_headers) or None,
-    )
+def queue_message(message: EmailMessage, *, key: str | None = None) -> None:
+    """Record a built message in the outbox: it is delivered once the current transaction
+    commits, retried until the mail server accepts it (``blason.core.outbox``)."""
+    outbox.record(message, key=key)
 
 
 def send_templated(
@@ -41,8 +27,10 @@ def send_templated(
     context: dict[str, Any],
     language: str | None = None,
     origin: Origin | None = None,
+    key: str | None = None,
 ) -> None:
-    """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message."""
+    """Render ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` and queue the message
+    (``key``: a name for it that makes recording it twice send it once)."""
     queue_message(
         render_templated(
             template_prefix=template_prefix,
@@ -50,7 +38,8 @@ def send_templated(
             context=context,
             language=language,
             origin=origin,
-        )
+        ),
+        key=key,
     )
 
 

@@ -1,4 +1,6 @@
-"""Operator health checks: is the database answering, is the task queue being consumed?"""
+"""Operator health checks: is the database answering, is the task queue being consumed, is any
+work stuck or failed (e-mail in the outbox, tasks not handed to the queue, dead workers,
+batches nobody is awarding)?"""
 
 from __future__ import annotations
 
@@ -79,3 +81,47 @@ def _redis_queue_status() -> dict[str, Any]:
         "oldest_ready_seconds": round(age, 1),
         **({"error": "tasks are waiting: is a worker running?"} if stale else {}),
     }
+
+
+# Dotted paths of functions giving ``(name, counts, problem or "")`` for ``work_status``,
+# registered by apps in ``AppConfig.ready()`` (core imports no domain app).
+WORK_REPORTS: list[str] = []
+
+
+def work_status() -> dict[str, Any]:
+    """Stuck and failed work, with counts; ``ok`` is false when any is stuck or failed."""
+    from django.utils.module_loading import import_string
+
+    from blason.core import outbox, worker
+    from blason.core.models import PendingTask, WorkerHeartbeat
+
+    stale = timedelta(seconds=settings.HEALTHZ_QUEUE_STALE_SECONDS)
+    problems: list[str] = []
+    try:
+        now = timezone.now()
+        emails = outbox.status(stale)
+        live = worker.live_worker_ids()
+        beats = WorkerHeartbeat.objects
+        dead = beats.filter(beat_at__lt=now - worker.dead_after()).count()
+        unqueued = PendingTask.objects.filter(created_at__lt=now - stale).count()
+        body: dict[str, Any] = {
+            "emails": emails,
+            "workers": {"alive": len(live), "dead": dead},
+            "tasks_not_queued": unqueued,
+        }
+        for path in WORK_REPORTS:
+            name, counts, problem = import_string(path)()
+            body[name] = counts
+            if problem:
+                problems.append(problem)
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    if emails["stuck"]:
+        problems.append(f"{emails['stuck']} e-mail(s) waiting for more than {stale}")
+    if emails["failed_last_day"]:
+        problems.append(f"{emails['failed_last_day']} e-mail(s) failed in the last day")
+    if unqueued:
+        problems.append(f"{unqueued} task(s) not handed to the queue (is Redis up?)")
+    if dead and not live:
+        problems.append("no live worker (the last ones stopped beating)")
+    return {"ok": not problems, **body, **({"error": "; ".join(problems)} if problems else {})}

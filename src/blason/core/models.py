@@ -142,6 +142,89 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("No longer needed")
+
+
+class OutboxMessage(models.Model):
+    """One message to deliver (an e-mail), written in the same transaction as what it tells.
+
+    Delivered at least once by the workers (``blason.core.outbox``): retried until the mail
+    server accepts it, marked sent right after. ``key`` names the message once and for all
+    (its Message-ID is derived from it), so a message recorded twice is sent once. The text is
+    rendered when the message is recorded, or at delivery by a registered ``renderer`` (bulk
+    awards: ``render_args`` then names what to render).
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, default="email")
+    to = models.CharField(max_length=320)
+    from_email = models.CharField(max_length=320, blank=True)
+    subject = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    renderer = models.CharField(max_length=80, blank=True)
+    render_args = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.to} ({self.state})"
+
+
+class PendingTask(models.Model):
+    """A task to hand to the queue, written in the same transaction as the work it stands for.
+
+    Handed over after the commit (and removed); if the queue cannot be reached then (Redis
+    down), a worker hands it over later (``blason.core.tasks.relay_pending``).
+    """
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.kwargs})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``blason worker``: it updates ``beat_at`` every few seconds and deletes its
+    row when it stops. A row whose beat is older than ``WORKER_DEAD_SECONDS`` is a dead worker:
+    the others take its work back (``blason.core.worker``)."""
+
+    worker_id = models.CharField(max_length=200, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    backend = models.CharField(max_length=20, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.beat_at:%H:%M:%S})"
+
+
 class MailScope(models.TextChoices):
     SPACE = "space", _("Space")
     ACCOUNT = "account", _("Account")

@@ -1,25 +1,79 @@
 """Background work shared by every app.
 
 Tasks are thin: they take plain JSON values, do one thing, and are safe to run twice. They are
-enqueued only after the surrounding transaction commits (``enqueue_on_commit``), so a worker
-never sees work for data that was rolled back.
+queued through the database (``enqueue_on_commit``): a ``PendingTask`` row is written in the
+same transaction as the work, handed to the queue after the commit, and handed over later by a
+worker if the queue cannot be reached then. So a worker never sees work for data that was
+rolled back, and a write never fails (or is lost) because Redis is down at that moment.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
+from datetime import timedelta
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
+
+from blason.core.models import PendingTask
 
 logger = logging.getLogger(__name__)
 
+# A pending task not handed over this long after its commit is handed over by a worker.
+RELAY_AFTER = timedelta(seconds=10)
+
 
 def enqueue_on_commit(task_obj: Any, /, *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(partial(task_obj.enqueue, *args, **kwargs), robust=False)
+    """Queue ``task_obj(*args, **kwargs)`` once the current transaction commits, durably."""
+    pending = PendingTask.objects.create(
+        task=task_obj.module_path, kwargs={"args": list(args), "kwargs": kwargs}
+    )
+    transaction.on_commit(lambda: _hand_over(pending.pk))
+
+
+def _hand_over(pk: int) -> bool:
+    """Queue one pending task and forget it; on failure keep it for a worker to retry."""
+    pending = PendingTask.objects.filter(pk=pk).first()
+    if pending is None:
+        return False
+    try:
+        task_obj = import_string(pending.task)
+        task_obj.enqueue(*pending.kwargs.get("args", []), **pending.kwargs.get("kwargs", {}))
+    except Exception as exc:
+        logger.warning("could not queue %s (%s); a worker will retry", pending.task, exc)
+        PendingTask.objects.filter(pk=pk).update(
+            attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        return False
+    PendingTask.objects.filter(pk=pk).delete()
+    return True
+
+
+def relay_pending(limit: int = 500) -> int:
+    """Hand over the tasks whose commit-time hand-over failed or never ran (a worker's round).
+    A task handed over twice (a slow first hand-over) runs twice: tasks are idempotent."""
+    now = timezone.now()
+    handed = 0
+    rows = PendingTask.objects.filter(created_at__lt=now - RELAY_AFTER).order_by("pk")
+    for pk, created in rows.values_list("pk", "created_at")[:limit]:
+        # Claimed by moving its time: another worker's round skips it for a while.
+        if PendingTask.objects.filter(pk=pk, created_at=created).update(created_at=now):
+            handed += _hand_over(pk)
+    return handed
+
+
+@task(queue_name="default")
+def deliver_outbox() -> int:
+    """Send the e-mails waiting in the outbox (``blason.core.outbox``)."""
+    from blason.core import outbox
+    from blason.core.worker import current_worker_id
+
+    return outbox.deliver_due(worker_id=current_worker_id())
 
 
 @task(queue_name="default")
@@ -32,7 +86,8 @@ def send_email(
     html: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> int:
-    """Deliver one e-mail through the configured backend (SMTP in production)."""
+    """Deliver one e-mail through the configured backend (kept for tasks queued before the
+    outbox; new e-mail goes through ``blason.core.outbox``)."""
     message = EmailMultiAlternatives(
         subject, body, from_email, to, headers=headers or None, connection=get_connection()
     )

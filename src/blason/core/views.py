@@ -98,6 +98,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Machine-readable status for operators and load balancers: 200 when healthy, else 503."""
     database = health.database_status()
     queue = health.queue_status() if database["ok"] else {"ok": False, "error": "no database"}
-    healthy = database["ok"] and queue["ok"]
-    body = {"status": "ok" if healthy else "error", "database": database, "queue": queue}
+    work = health.work_status() if database["ok"] else {"ok": False, "error": "no database"}
+    healthy = database["ok"] and queue["ok"] and work["ok"]
+    body = {
+        "status": "ok" if healthy else "error",
+        "database": database,
+        "queue": queue,
+        "work": work,
+    }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -6,3 +6,11 @@ class IssuingConfig(AppConfig):
     name = "blason.issuing"
     label = "issuing"
     verbose_name = _("Issuing")
+
+    def ready(self) -> None:
+        # By name: importing ``awards`` here would choose the task backend too early.
+        from blason.core import health, outbox, worker
+
+        outbox.RENDERERS["issuing.award"] = "blason.issuing.awards.render_award_email"
+        worker.SWEEPS.append("blason.issuing.batches.recover_batches")
+        health.WORK_REPORTS.append("blason.issuing.batches.health_report")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from typing import Any
 
 from django import forms
@@ -72,10 +74,23 @@ class AwardForm(forms.Form):
         required=False,
         help_text=gettext_lazy("PDF, PNG or JPEG."),
     )
+    # A token per displayed form: the same form sent twice (a retry after an error page, a
+    # double click) awards its recipient once.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def idempotency_key(self) -> str:
+        """The award's key for this submission and recipient ("" without a token)."""
+        data = self.cleaned_data
+        if not data.get("submission"):
+            return ""
+        who = "|".join((data["submission"], data["email"], data["phone"], data["name"]))
+        return "form:" + hashlib.sha256(who.encode()).hexdigest()[:40]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4().hex)
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
@@ -149,6 +164,7 @@ def award_new(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
             narrative=data["narrative"],
             evidence=form.evidence(),
             language=data["language"] or get_language(),
+            idempotency_key=form.idempotency_key(),
         )
     except ActionRefused as exc:
         form.add_error(None, str(exc))

@@ -18,14 +18,14 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blason.core import audit, quotas
+from blason.core import audit, outbox, quotas
 from blason.core.abuse import Origin
 from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
@@ -433,8 +433,14 @@ def award_issue(
             context=_email_context(award),
             language=language,
             origin=Origin(actor=actor, issuer=issuer),
+            key=email_key(award),
         )
     return award
+
+
+def email_key(award: Award) -> str:
+    """The outbox key of the e-mail telling ``award``'s recipient: one e-mail per award."""
+    return f"award:{award.uuid}"
 
 
 def _email_context(award: Award) -> dict[str, Any]:
@@ -573,8 +579,8 @@ def award_many(
     The credentials share a shape, so the process-wide canonicaliser signs them on its fast
     path; the database sees a dozen queries per call (idempotency keys, status indexes and
     claim codes checked in one query each, one audit entry naming every award) and the bulk
-    inserts of the awards and evidence; one task sends the e-mails once the transaction
-    commits. Recipients
+    inserts of the awards and evidence; the e-mails are recorded in the outbox in the same
+    transaction (sent by the workers once it commits). Recipients
     whose ``idempotency_key`` was already awarded are skipped; the new awards are returned.
     A recipient that cannot be awarded (a phone number that is not valid) raises
     ``RecipientRefused`` and nothing is written. The e-mails are counted against the daily
@@ -673,13 +679,40 @@ def award_many(
             award.credential = text
         Award.objects.bulk_create(part, batch_size=INSERT_ROWS)
     Evidence.objects.bulk_create(evidence_rows, batch_size=500)
-    told = [str(award.uuid) for award in made if award.recipient_email]
-    if notify and told:
-        from blason.core.tasks import enqueue_on_commit
-        from blason.issuing.tasks import send_award_emails
-
-        enqueue_on_commit(send_award_emails, award_uuids=told)
+    if notify:
+        # In this transaction: the e-mails exist exactly when the awards do, and are written
+        # (in each recipient's language) by the worker that sends them.
+        outbox.record_rendered(
+            (
+                (email_key(award), award.recipient_email, {"award": str(award.uuid)})
+                for award in made
+                if award.recipient_email
+            ),
+            renderer=AWARD_EMAIL,
+        )
     return made
+
+
+AWARD_EMAIL = "issuing.award"
+
+
+def render_award_email(args: dict[str, Any]) -> EmailMessage | None:
+    """The e-mail telling an award's recipient (the outbox renders it when sending), or None
+    when the award was revoked or deleted since."""
+    award = (
+        Award.objects.select_related("badge", "issuer", "awarded_by")
+        .filter(uuid=args["award"], revoked_at__isnull=True)
+        .first()
+    )
+    if award is None or not award.recipient_email:
+        return None
+    return render_templated(
+        template_prefix="issuing/email/award",
+        to=award.recipient_email,
+        context=_email_context(award),
+        language=award.recipient_language or None,
+        origin=Origin(actor=award.awarded_by, issuer=award.issuer),
+    )
 
 
 def send_award_emails(award_uuids: Sequence[str]) -> int:

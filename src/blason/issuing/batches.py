@@ -9,6 +9,11 @@ While CHECKED, ``mapping`` holds {"columns", "header", "table"}: the file's cell
 choice of columns can be checked again without uploading the file again. Confirming drops the
 table and records {"excluded", "queued_at"}.
 
+A batch is never left stuck: ``runner`` names the worker awarding it, and when that worker stops
+beating (``blason.core.worker``), another worker queues the batch again within
+``WORKER_DEAD_SECONDS`` (``recover_batches``); a confirmed batch whose task was lost (a worker
+that could not reach the database took it) is queued again too, and can be resumed by hand.
+
 Awarding is idempotent and resumable: each row is awarded with an idempotency key made of the
 file's SHA-256 and the person (``batch_rows.idempotency_key``), and ``done + skipped`` — written
 in the same transaction as the awards of each chunk — is where the next chunk starts. A crash
@@ -27,12 +32,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from blason.core import audit, quotas
+from blason.core import audit, quotas, worker
 from blason.core.exceptions import ActionRefused
 from blason.issuing import awards
 from blason.issuing.batch_rows import Holders, clean_rows, idempotency_key, summary
@@ -53,7 +58,8 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 500
 # Chunks between two refreshes of the database's statistics on awards (see awards).
 STATISTICS_EVERY = 20
-# A batch with no progress for this long has lost its worker and may be resumed.
+# A batch run outside any worker (no heartbeat to tell) with no progress for this long has lost
+# its process and may be resumed.
 STALLED_AFTER = timedelta(minutes=5)
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 _ROW_KEYS = ("line", "email", "phone", "name", "language", "narrative", "evidence")
@@ -278,17 +284,90 @@ def last_activity(batch: AwardBatch) -> datetime | None:
     return max(known) if known else None
 
 
+def queued_too_long() -> timedelta:
+    """A confirmed batch no worker has started after this long has lost its task."""
+    return max(2 * worker.dead_after(), timedelta(minutes=1))
+
+
+def _queued_at(batch: AwardBatch) -> datetime | None:
+    return parse_datetime(str(batch.mapping.get("queued_at") or ""))
+
+
 def is_stalled(batch: AwardBatch, now: datetime | None = None) -> bool:
-    if batch.status not in ACTIVE:
+    """Nobody is awarding this active batch any more: its worker stopped beating, or (run
+    outside a worker) nothing moved for ``STALLED_AFTER``, or its task was lost."""
+    now = now or timezone.now()
+    if batch.status == BatchStatus.QUEUED:
+        queued = _queued_at(batch)
+        return queued is not None and now - queued > queued_too_long()
+    if batch.status != BatchStatus.RUNNING:
         return False
+    if batch.runner and not worker.is_alive(batch.runner):
+        return True
     moment = last_activity(batch)
-    return moment is not None and (now or timezone.now()) - moment > STALLED_AFTER
+    return moment is not None and now - moment > STALLED_AFTER
 
 
 def can_resume(batch: AwardBatch) -> bool:
     if batch.status in (BatchStatus.FAILED, BatchStatus.CANCELLED):
         return True
-    return batch.status == BatchStatus.RUNNING and is_stalled(batch)
+    return is_stalled(batch)
+
+
+def recover_batches(live: set[str]) -> int:
+    """Queue again the batches nobody is awarding (a worker's round, ``blason.core.worker``):
+    those whose worker is dead, and — when no live worker is busy with a batch — those
+    confirmed long ago and never started (their task was lost). Safe to run twice."""
+    running = AwardBatch.objects.filter(status=BatchStatus.RUNNING)
+    # Every running batch is looked at: a live worker whose run broke while the database was
+    # down leaves its batch running with no progress (``is_stalled`` tells after a while).
+    orphans = list(running.exclude(runner="").values_list("pk", flat=True))
+    if not running.filter(runner__in=live).exists():
+        limit = timezone.now() - queued_too_long()
+        for pk, mapping in AwardBatch.objects.filter(status=BatchStatus.QUEUED).values_list(
+            "pk", "mapping"
+        ):
+            queued = parse_datetime(str((mapping or {}).get("queued_at") or ""))
+            if queued is None or queued < limit:
+                orphans.append(pk)
+    recovered = 0
+    for pk in orphans:
+        with transaction.atomic():
+            batch = _locked(AwardBatch(pk=pk))
+            if not is_stalled(batch):
+                continue
+            logger.warning("award batch %s had no worker: queued again", batch.uuid)
+            audit.record(
+                action="issuing.batch.recovered",
+                actor=None,
+                issuer=batch.issuer,
+                target=batch,
+                data={"done": batch.done, "total": batch.total, "worker": batch.runner},
+            )
+            _requeue(batch)
+            recovered += 1
+    return recovered
+
+
+def health_report() -> tuple[str, dict[str, int], str]:
+    """For ``/healthz``: batches nobody is awarding (stuck) and batches failed in the last day."""
+    active = list(
+        AwardBatch.objects.filter(status__in=ACTIVE).only(
+            "pk", "status", "runner", "mapping", "started_at"
+        )
+    )
+    stuck = sum(1 for batch in active if is_stalled(batch))
+    since = timezone.now() - timedelta(days=1)
+    failed = AwardBatch.objects.filter(status=BatchStatus.FAILED, finished_at__gte=since).count()
+    counts = {"active": len(active), "stuck": stuck, "failed_last_day": failed}
+    return "batches", counts, (f"{stuck} award batch(es) stuck" if stuck else "")
+
+
+def _requeue(batch: AwardBatch) -> None:
+    batch.status, batch.error, batch.finished_at, batch.runner = BatchStatus.QUEUED, "", None, ""
+    batch.mapping = {**batch.mapping, "queued_at": timezone.now().isoformat()}
+    batch.save(update_fields=["status", "error", "finished_at", "runner", "mapping"])
+    _enqueue(batch)
 
 
 @transaction.atomic
@@ -297,9 +376,6 @@ def batch_resume(*, batch: AwardBatch, actor: Any) -> AwardBatch:
     batch = _locked(batch)
     if not can_resume(batch):
         raise ActionRefused(_("This awarding cannot be resumed."))
-    batch.status, batch.error, batch.finished_at = BatchStatus.QUEUED, "", None
-    batch.mapping = {**batch.mapping, "queued_at": timezone.now().isoformat()}
-    batch.save(update_fields=["status", "error", "finished_at", "mapping"])
     audit.record(
         action="issuing.batch.resumed",
         actor=actor,
@@ -307,7 +383,7 @@ def batch_resume(*, batch: AwardBatch, actor: Any) -> AwardBatch:
         target=batch,
         data={"done": batch.done, "skipped": batch.skipped, "total": batch.total},
     )
-    _enqueue(batch)
+    _requeue(batch)
     return batch
 
 
@@ -339,8 +415,14 @@ def batch_run(batch_uuid: str) -> str:
     if batch is None:
         return "gone"
     now = timezone.now()
-    started = AwardBatch.objects.filter(pk=batch.pk, status__in=ACTIVE).update(
-        status=BatchStatus.RUNNING, started_at=batch.started_at or now
+    me = worker.current_worker_id()
+    # Queued, or running in a process that is gone (a live worker running it keeps it).
+    free = Q(status=BatchStatus.QUEUED) | Q(status=BatchStatus.RUNNING, runner="")
+    if me:
+        free |= Q(status=BatchStatus.RUNNING, runner=me)
+        free |= Q(status=BatchStatus.RUNNING) & ~Q(runner__in=worker.live_worker_ids())
+    started = AwardBatch.objects.filter(free, pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=batch.started_at or now, runner=me
     )
     if not started:
         return batch.status
@@ -359,14 +441,17 @@ def batch_run(batch_uuid: str) -> str:
                 return BatchStatus.FAILED
             except Exception:
                 logger.exception("award batch %s stopped by an error", batch.uuid)
-                _fail(
-                    batch,
-                    _(
-                        "An unexpected error stopped the awarding. The badges already "
-                        "awarded are kept: resume to award the others, and tell the "
-                        "administrator if it happens again."
-                    ),
-                )
+                try:
+                    _fail(
+                        batch,
+                        _(
+                            "An unexpected error stopped the awarding. The badges already "
+                            "awarded are kept: resume to award the others, and tell the "
+                            "administrator if it happens again."
+                        ),
+                    )
+                except Exception:  # the database is unreachable: recover_batches will tell
+                    logger.exception("award batch %s could not be marked failed", batch.uuid)
                 raise
             if outcome is not None:
                 return outcome

@@ -305,6 +305,9 @@ class AwardBatch(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker (``WorkerHeartbeat.worker_id``) awarding it while RUNNING: when that worker
+    # stops beating, another one takes the batch back.
+    runner = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("award batch")

@@ -15,5 +15,6 @@ def award_batch(batch_uuid: str) -> str:
 
 @task(queue_name="default")
 def send_award_emails(award_uuids: list[str]) -> int:
-    """Tell the recipients of a bulk award by e-mail (``awards.send_award_emails``)."""
+    """Tell the recipients of a bulk award by e-mail (``awards.send_award_emails``): kept for
+    tasks queued before the outbox; bulk awards now record their e-mails in the outbox."""
     return awards.send_award_emails(award_uuids)

@@ -1,0 +1,165 @@
+"""What runs beside every ``blason worker``: its heartbeat, its own delivery of e-mail, and the
+recovery of the work of workers that died.
+
+Each worker process writes a ``WorkerHeartbeat`` row when it starts and updates it every
+``WORKER_HEARTBEAT_SECONDS``; it deletes the row when it stops. Every round, each worker also:
+
+- puts back the e-mails claimed by a sender whose worker stopped beating
+  (``outbox.recover``),
+- hands over the tasks whose hand-over failed at commit time (Redis down: ``relay_pending``),
+- runs the sweeps the apps registered (``issuing``: batches of a dead worker are queued again).
+
+A second thread delivers the outbox's due e-mails every second, so e-mail goes out even when
+no task reaches the worker. A worker silent for ``WORKER_DEAD_SECONDS`` is dead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from blason.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# Dotted paths of functions run on every worker round with the set of live worker ids
+# (registered by apps in ``AppConfig.ready()``).
+SWEEPS: list[str] = []
+_current = ""
+
+
+def current_worker_id() -> str:
+    """The heartbeat id of the worker this process (or its parent) runs as, or ""."""
+    return _current
+
+
+def dead_after() -> timedelta:
+    return timedelta(seconds=settings.WORKER_DEAD_SECONDS)
+
+
+def live_worker_ids() -> set[str]:
+    since = timezone.now() - dead_after()
+    return set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True)
+    )
+
+
+def is_alive(worker_id: str) -> bool:
+    return bool(worker_id) and worker_id in live_worker_ids()
+
+
+def sweep() -> None:
+    """One round of recovery (any worker may run it; every step is safe to run twice)."""
+    from blason.core import outbox
+    from blason.core.tasks import relay_pending
+
+    live = live_worker_ids()
+    outbox.recover(live)
+    relay_pending()
+    for path in SWEEPS:
+        step: Callable[[set[str]], object] = import_string(path)
+        step(live)
+    # Rows of workers dead for long: nothing refers to them any more.
+    WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - 10 * dead_after()).delete()
+
+
+class Supervisor:
+    """The heartbeat and courier threads of one worker process."""
+
+    def __init__(self, name: str | None, backend: str) -> None:
+        base = name or f"{socket.gethostname()}-{os.getpid()}"
+        # Unique per start: a worker restarted under the same name is not its dead self.
+        self.worker_id = f"{base}#{secrets.token_hex(4)}"
+        self.backend = backend
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def register(self) -> None:
+        """Write the first heartbeat: from now on, this process's claims belong to it."""
+        global _current
+        _current = self.worker_id
+        try:
+            WorkerHeartbeat.objects.update_or_create(
+                worker_id=self.worker_id,
+                defaults={
+                    "hostname": socket.gethostname()[:255],
+                    "pid": os.getpid(),
+                    "backend": self.backend,
+                    "beat_at": timezone.now(),
+                },
+            )
+        except Exception:  # the database is down or not set up yet: the heartbeat retries
+            logger.exception("worker %s could not write its heartbeat", self.worker_id)
+            connection.close()
+
+    def unregister(self) -> None:
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except Exception:
+            logger.warning("could not remove the heartbeat of %s", self.worker_id, exc_info=True)
+
+    def start(self) -> None:
+        """Register, then beat and deliver in two threads until ``stop``."""
+        self.register()
+        connection.close()  # the threads use their own connections
+        for target in (self._beat, self._courier):
+            thread = threading.Thread(target=target, name=f"blason-{target.__name__}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self.unregister()
+
+    def _round(self, step: Callable[[], object]) -> None:
+        try:
+            close_old_connections()
+            step()
+        except Exception:
+            logger.exception("worker round failed (database down?); trying again")
+            connection.close()
+
+    def _beat(self) -> None:
+        period = settings.WORKER_HEARTBEAT_SECONDS
+        try:
+            while not self._stop.is_set():
+                self._round(self._write_beat)
+                self._round(sweep)
+                self._stop.wait(period)
+        finally:
+            connection.close()
+
+    def _write_beat(self) -> None:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={"beat_at": timezone.now(), "pid": os.getpid(), "backend": self.backend},
+        )
+
+    def _courier(self) -> None:
+        from blason.core import outbox
+
+        try:
+            while not self._stop.is_set():
+                sent = 0
+
+                def deliver() -> None:
+                    nonlocal sent
+                    sent = outbox.deliver_due(worker_id=self.worker_id, limit=200)
+
+                self._round(deliver)
+                if not sent:
+                    self._stop.wait(1.0)
+        finally:
+            connection.close()
