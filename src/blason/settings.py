@@ -348,12 +348,19 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Accounts (django-allauth, django-sesame) -----------------------------------------------
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+# Home sends members of a space to their spaces and earners to their badges.
+LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "blason.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "blason.accounts.forms.SignupExtraForm"
+ACCOUNT_FORMS = {
+    "login": "blason.accounts.allauth_forms.LoginForm",
+    "signup": "blason.accounts.allauth_forms.SignupForm",
+    "add_email": "blason.accounts.allauth_forms.AddEmailForm",
+    "reset_password": "blason.accounts.allauth_forms.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

@@ -269,9 +269,9 @@ def test_closing_keeps_the_majority_and_writes_the_badge(community: Community) -
     badge = BadgeClass.objects.get(pk=community.badge.pk)
     # Group by group, in the badge's language (French: a space before the colon).
     assert badge.criteria_items == [
-        "Soins : Brosse l'âne",
-        "Soins : Vérifie les sabots",
-        "Balade : Fait monter l'âne dans le van",
+        "Soins\u00a0: Brosse l'âne",
+        "Soins\u00a0: Vérifie les sabots",
+        "Balade\u00a0: Fait monter l'âne dans le van",
     ]
     assert badge.status == BadgeStatus.DRAFT
 

@@ -42,7 +42,7 @@ def test_nested_messages_and_dates_are_translated() -> None:
     with translation.override("fr"):
         assert message_text(message) == (
             "La liste de statut à l’adresse https://x.example/list est illisible "  # noqa: RUF001
-            "(https://x.example/list : le serveur a mis trop de temps à répondre)."
+            "(https://x.example/list\u00a0: le serveur a mis trop de temps à répondre)."
         )
         expired = message_text(Message("dates.expired", date="2026-03-01T00:00:00Z"))
         assert expired == "Le badge a expiré le 1 mars 2026."

@@ -110,6 +110,7 @@ def test_claim_with_a_code_on_a_phone(
     assert Path(saved.path()).read_bytes().startswith(b"%PDF-")
     assert_accessible(page)
 
+    page.locator(".site-menu > summary").click()  # on a phone, the site's links are in the menu
     page.get_by_role("navigation", name="Principal").get_by_role(
         "link", name=either("Mes badges", "My badges")
     ).click()

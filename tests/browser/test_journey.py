@@ -44,8 +44,8 @@ def test_sign_up_verify_sign_in_and_switch_language(
     page.goto(path)
     assert_accessible(page)
     submit(page)
-    page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Léa"
+    page.wait_for_url("**/backpack/")  # she belongs to no space: her home is her badges
+    assert page.get_by_role("heading", level=1).inner_text() == "Mes badges"
     assert_accessible(page)
 
     page.get_by_role("button", name="Se déconnecter").click()
@@ -55,13 +55,13 @@ def test_sign_up_verify_sign_in_and_switch_language(
     page.fill("#id_login", "lea@example.org")
     page.fill("#id_password", "un mot de passe assez long")
     submit(page)
-    page.wait_for_url("**/dashboard/")
+    page.wait_for_url("**/backpack/")
 
     page.select_option("#language-select", "en")
     page.get_by_role("button", name="Changer de langue").click()
-    page.wait_for_url("**/dashboard/")
+    page.wait_for_url("**/backpack/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello Léa"
+    assert page.get_by_role("heading", level=1).inner_text() == "My badges"
     assert_accessible(page)
 
     # The choice follows the person, not the browser: sign out and in again.

@@ -235,6 +235,7 @@ def ask(phones: Any, community: Community, assert_accessible: Any) -> tuple[Any,
     phone.fill("#id_name", "Philippe")  # his account has no name yet
     phone.fill("#id_description", "Mardi, j'ai brossé Caramel et je l'ai fait monter dans le van.")
     phone.fill("#id_evidence_url", "https://example.org/photos/caramel")
+    phone.check("#id_evidence_public_ok")  # the link will be part of the public badge
     assert_accessible(phone)
     phone.locator("main form button[type=submit]").click()
     phone.locator(".request-status").wait_for()

@@ -40,6 +40,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
+        # Blason's own e-mails (templates/account/email) sign with the site's name and address,
+        # never the host name allauth's defaults read from the sites framework.
+        ctx.update(site_name=settings.SITE_NAME, site_url=settings.SITE_URL)
         message = self.render_mail(template_prefix, email, ctx)
         # Like every e-mail of the site: who caused it (here: this address was typed on the
         # site) and a link to report it.

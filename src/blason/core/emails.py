@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from blason.core import outbox
@@ -54,13 +55,23 @@ def render_templated(
     Its text ends with who caused it (``origin``: an account, a space; none: the site) and a
     link to report it."""
     with translation.override(language or translation.get_language()):
-        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-        body = render_to_string(f"{template_prefix}_message.txt", context).strip()
+        subject = " ".join(render_text(f"{template_prefix}_subject.txt", context).split())
+        body = render_text(f"{template_prefix}_message.txt", context).strip()
         body += "\n\n" + footer(origin, to=to, kind=template_prefix)
     return EmailMessage(subject=subject, body=body, to=[to])
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: an e-mail's subject and text body
+    are not HTML, so "L'Atelier" must stay "L'Atelier", never "L&#x27;Atelier"."""
+    template = get_template(template_name)
+    engine_template = getattr(template, "template", None)
+    if engine_template is None:  # not the Django engine: no autoescaping to turn off
+        return str(template.render(context))
+    return str(engine_template.render(Context(context, autoescape=False)))
 
 
 def footer(origin: Origin | None, *, to: str, kind: str) -> str:
     """Who caused the message and how to report it, in the active language."""
     context = footer_context(origin, to=to, kind=kind)
-    return render_to_string("core/email/footer.txt", context).strip()
+    return render_text("core/email/footer.txt", context).strip()

@@ -17,8 +17,12 @@ from blason.issuing.selectors import badges_of
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Visitors see what Blason is; a member of a space lands on their spaces, and anyone else
+    signed in (an earner) on their badges."""
     if request.user.is_authenticated:
-        return redirect("core:dashboard")
+        if selectors.memberships_of(request.user).exists():
+            return redirect("core:dashboard")
+        return redirect("backpack:list")
     return render(request, "core/home.html")
 
 

@@ -213,8 +213,13 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
         if request.GET.get("download"):
             response["Content-Disposition"] = f'attachment; filename="badge-{award.uuid}.json"'
         return response
-    can_revoke = False
+    can_revoke = is_holder = False
     if request.user.is_authenticated:
+        # Only the person who holds the badge reads "your badge"; everyone else, "this badge".
+        is_holder = (
+            award.claimed_by_id == request.user.pk
+            or award.backpack_items.filter(owner=request.user).exists()
+        )
         membership = award.issuer.memberships.filter(user=request.user).first()
         can_revoke = membership is not None and membership.role in (
             Role.OWNER,
@@ -231,6 +236,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "issuer": award.issuer,
             "expired": expired,
             "can_revoke": can_revoke,
+            "is_holder": is_holder,
             "revoke_form": RevokeForm(),
             "award_url": awards.award_url(award),
             "preview_url": awards.site(reverse("award_preview", args=[award.uuid])),

@@ -194,6 +194,13 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("PDF, PNG or JPEG."),
     )
+    evidence_public_ok = forms.BooleanField(
+        label=_(
+            "I understand that the peers see my link and my file, and that once the badge is "
+            "awarded anyone who sees the badge can see them too."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, needs_name: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,6 +220,12 @@ class RequestForm(forms.Form):
             except ActionRefused as exc:
                 self.add_error("evidence_file", str(exc))
             data["evidence_content"] = content
+        if (upload is not None or data.get("evidence_url")) and not data.get("evidence_public_ok"):
+            # A photo often shows people: nothing becomes visible to others without a yes.
+            self.add_error(
+                "evidence_public_ok",
+                _("Tick this box to send a link or a file, or remove them to send without."),
+            )
         return data
 
 

@@ -408,6 +408,8 @@ class BadgeRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When its validators were told of it in the daily digest (``digest_requests``).
+    announced_at = models.DateTimeField(null=True, blank=True)
     # The address of the award is chosen with the request: each validator's endorsement,
     # signed when they approve, names the award it endorses.
     award_uuid = models.UUIDField(default=new_uuid, unique=True, editable=False)

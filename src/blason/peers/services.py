@@ -495,8 +495,8 @@ def participant_show_name(*, workshop: Workshop, actor: Any, show: bool) -> Part
 # Closing, reopening, validating ----------------------------------------------------------------
 
 
-# French puts a space before a colon ("Soins : brosser l'âne"), English does not.
-GROUP_SEPARATORS = {"fr": " : "}
+# French puts a (non-breaking) space before a colon ("Soins : brosser l'âne"), English does not.
+GROUP_SEPARATORS = {"fr": "\u00a0: "}
 
 
 def kept_criteria_lines(workshop: Workshop, badge: BadgeClass) -> list[str]:

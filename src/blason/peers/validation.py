@@ -10,6 +10,7 @@
   with the observations as evidence and each approval as an endorsement signed by its validator
   (``blason.peers.endorsements``); when the refusals reach it, the request is closed and the
   person is told what is missing (they may ask again when ready).
+* ``digest_requests``: once a day, e-mails each validator the new requests waiting for them.
 * ``remind_validators``: e-mails validators about requests waiting for too long.
 
 A refused action raises ``ActionRefused`` (or ``NotAllowed``) with a message for the person and
@@ -403,6 +404,63 @@ def _tell_requester(
 
 
 @transaction.atomic
+def digest_requests(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """E-mail each validator, once, the requests that arrived since the last digest and wait
+    for their answer: one e-mail per person, whatever the number of requests. Each request is
+    announced once (safe to run twice; ``remind_validators`` brings up those left waiting).
+    Returns (requests announced, e-mails)."""
+    now = now or timezone.now()
+    new = list(
+        BadgeRequest.objects.select_for_update(of=("self",))
+        .filter(status=RequestStatus.PENDING, announced_at__isnull=True)
+        .select_related("badge__issuer", "issuer", "requester")
+        .order_by("created_at", "id")
+    )
+    waiting, people = _waiting_validators(new)
+    _send_to_validators(waiting, people, "peers/email/request_digest")
+    BadgeRequest.objects.filter(pk__in=[request.pk for request in new]).update(announced_at=now)
+    return len(new), len(waiting)
+
+
+def _waiting_validators(
+    requests: list[BadgeRequest],
+) -> tuple[dict[Any, list[BadgeRequest]], dict[int, Any]]:
+    """For each validator who has not answered yet, the requests among ``requests`` that wait
+    for them (never their own)."""
+    waiting: dict[Any, list[BadgeRequest]] = defaultdict(list)
+    people: dict[int, Any] = {}
+    for request in requests:
+        rule = selectors.rule_of(request.badge)
+        if rule is None:
+            continue
+        answered = Validation.objects.filter(request=request).values("validator_id")
+        for person in (
+            selectors.validators_of(rule).exclude(pk=request.requester_id).exclude(pk__in=answered)
+        ):
+            people[person.pk] = person
+            waiting[person.pk].append(request)
+    return waiting, people
+
+
+def _send_to_validators(
+    waiting: dict[Any, list[BadgeRequest]], people: dict[int, Any], template_prefix: str
+) -> None:
+    for person_id, requests in waiting.items():
+        person = people[person_id]
+        send_templated(
+            template_prefix=template_prefix,
+            to=person.email,
+            context={
+                "person": person,
+                "requests": requests,
+                "link": settings.SITE_URL + reverse("peers:to_validate"),
+                "site_name": settings.SITE_NAME,
+            },
+            language=getattr(person, "language", "") or None,
+        )
+
+
+@transaction.atomic
 def remind_validators(
     *, days: int = REMIND_AFTER_DAYS, now: datetime.datetime | None = None
 ) -> tuple[int, int]:
@@ -418,31 +476,8 @@ def remind_validators(
         .select_related("badge__issuer", "issuer", "requester")
         .order_by("created_at", "id")
     )
-    waiting: dict[Any, list[BadgeRequest]] = defaultdict(list)
-    people: dict[int, Any] = {}
-    for request in due:
-        rule = selectors.rule_of(request.badge)
-        if rule is None:
-            continue
-        answered = Validation.objects.filter(request=request).values("validator_id")
-        for person in (
-            selectors.validators_of(rule).exclude(pk=request.requester_id).exclude(pk__in=answered)
-        ):
-            people[person.pk] = person
-            waiting[person.pk].append(request)
-    for person_id, requests in waiting.items():
-        person = people[person_id]
-        send_templated(
-            template_prefix="peers/email/validation_reminder",
-            to=person.email,
-            context={
-                "person": person,
-                "requests": requests,
-                "link": settings.SITE_URL + reverse("peers:to_validate"),
-                "site_name": settings.SITE_NAME,
-            },
-            language=getattr(person, "language", "") or None,
-        )
+    waiting, people = _waiting_validators(due)
+    _send_to_validators(waiting, people, "peers/email/validation_reminder")
     BadgeRequest.objects.filter(pk__in=[request.pk for request in due]).update(reminded_at=now)
     for issuer_id in {request.issuer_id for request in due}:
         audit.record(

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from blason.core.exceptions import ActionRefused
+from blason.issuing.awards import normalise_phone
+
+# What a person may type for a phone number: digits, spaces, dots, dashes, brackets, a leading +.
+PHONE_LIKE = re.compile(r"\+?[\d\s().\-]{6,}")
 
 
 class VerifyForm(forms.Form):
@@ -23,9 +30,25 @@ class VerifyForm(forms.Form):
         label=_("Check the recipient (optional)"),
         required=False,
         max_length=320,
-        help_text=_("An e-mail address: is this badge really issued to it?"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+        help_text=_(
+            "An e-mail address, a phone number (06 12 34 56 78 or +33 6 12 34 56 78) or a web "
+            "address (URL or DID): is this badge really issued to it?"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def clean_recipient(self) -> str:
+        """The identifier as the badge holds it: an e-mail address as typed, a phone number
+        in its international form (+33612345678), as awarding stores it."""
+        value: str = (self.cleaned_data.get("recipient") or "").strip()
+        if not value or "@" in value or ":" in value:  # e-mail, URL, DID, urn:…
+            return value
+        if PHONE_LIKE.fullmatch(value):
+            try:
+                return normalise_phone(value)
+            except ActionRefused as refusal:
+                raise forms.ValidationError(str(refusal)) from refusal
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

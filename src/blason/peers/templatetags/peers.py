@@ -74,3 +74,13 @@ def peer_endorsements(award: Any) -> dict[str, Any]:
             safe = isinstance(link, str) and link.startswith(("https://", "http://"))
             endorsers.append({"name": issuer["name"], "id": link if safe else ""})
     return {"endorsers": endorsers}
+
+
+@register.inclusion_tag("peers/_waiting_count.html")
+def waiting_requests(user: Any) -> dict[str, Any]:
+    """On a person's home: how many badge requests wait for their answer (nothing if none)."""
+    if not getattr(user, "is_authenticated", False):
+        return {"count": 0}
+    found = selectors.requests_to_validate(user)
+    waiting = [r for r in found if not getattr(r, "answered", False)]
+    return {"count": len(waiting)}

@@ -12,3 +12,18 @@ document.addEventListener("click", async (event) => {
   }
   if (status) status.textContent = button.dataset.copied;
 });
+
+// Native sharing (Web Share API) where the browser has it, as on most phones: the button
+// stays hidden elsewhere, and the WhatsApp, e-mail and copy links work without it.
+if (navigator.share) {
+  for (const button of document.querySelectorAll("[data-web-share]")) {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.share({ title: button.dataset.shareTitle, url: button.dataset.shareUrl });
+      } catch {
+        // The person closed the share sheet: nothing to do.
+      }
+    });
+  }
+}
