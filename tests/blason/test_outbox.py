@@ -236,3 +236,52 @@ def test_a_confirmed_batch_whose_task_was_lost_is_queued_again(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE
     assert Award.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_award_asked_twice_at_once_awards_once(world: Any, published: Any) -> None:
+    """Two submissions of one form at the same instant: the second waits for the issuer's
+    lock, then finds the first one's award (no second award, no error)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from blason.issuing import awards
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
+        pytest.skip("needs a database server or an SQLite file (runs on PostgreSQL in CI)")
+    for round_number in range(3):
+        start = threading.Barrier(2)
+        made: list[Any] = []
+        errors: list[BaseException] = []
+
+        def award(
+            start: threading.Barrier = start,
+            key: str = f"form-{round_number}",
+            made: list[Any] = made,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            try:
+                start.wait()
+                made.append(
+                    awards.award_issue(
+                        badge=published,
+                        actor=world.admin,
+                        name="Léa",
+                        idempotency_key=key,
+                    ).pk
+                )
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=award) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        assert len(made) == 2
+        assert made[0] == made[1]
+        assert Award.objects.filter(idempotency_key=f"form-{round_number}").count() == 1

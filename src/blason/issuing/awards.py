@@ -384,6 +384,12 @@ def award_issue(
     if notify and email.strip():
         quotas.reserve(issuer=issuer, actor=actor, count=1)  # refused: nothing is written
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
+    if idempotency_key:
+        # Asked again while the first request was awarding (the same form sent twice at
+        # once): the issuer's lock made this one wait, and now it sees the first one's award.
+        existing = keyed.exclude(idempotency_key="").first()
+        if existing is not None:
+            return existing
     now = timezone.now().replace(microsecond=0)
     if issued_at is not None and issued_at > now:
         raise ActionRefused(_("A badge cannot be awarded in the future."))
