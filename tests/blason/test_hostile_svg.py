@@ -81,7 +81,7 @@ def test_a_hostile_svg_stored_before_the_limits_costs_one_bounded_attempt(
     """An SVG already in the storage (uploaded before the limits existed): no request draws it
     again after a failed attempt, and none answers 500."""
     monkeypatch.setattr(rendering, "TIME_LIMIT", 1)
-    published.image.save("hostile.svg", ContentFile(use_fan_out(15, 2)))
+    published.image.save("hostile.svg", ContentFile(use_fan_out(16, 2)))  # seconds to draw
     award = awards.award_issue(badge=published, actor=world.admin, email="ines@example.org")
     draws.clear()
     for _round in range(3):

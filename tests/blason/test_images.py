@@ -171,7 +171,7 @@ def test_a_failed_drawing_is_remembered(
     """An SVG stored before the limits existed, that cannot be drawn in time: tried once, not
     on every request."""
     monkeypatch.setattr(rendering, "TIME_LIMIT", 1)
-    slow = use_fan_out(15, 2)  # bypasses clean_upload: 32,768 circles, seconds to draw
+    slow = use_fan_out(16, 2)  # bypasses clean_upload: 65,536 circles, seconds to draw
     for _request in range(3):
         with pytest.raises(ImageRejected, match="too long or too much memory"):
             render_png(slow)
@@ -190,7 +190,8 @@ def test_drawing_runs_in_a_limited_process() -> None:
     try:
         rendering.TIME_LIMIT = 1
         with pytest.raises(rendering.RenderFailed) as failure:
-            rendering.draw(use_fan_out(15, 2), width=512, height=512)
+            # 65,536 circles on 2,048 pixels: several seconds even on an idle machine
+            rendering.draw(use_fan_out(16, 2), width=2048, height=2048)
         assert failure.value.reason == "time"
     finally:
         rendering.TIME_LIMIT = original
