@@ -14,21 +14,9 @@ from blason.issuing import awards, rendering
 from blason.issuing.models import BadgeClass
 from tests.blason.hostile_svgs import HOSTILE_SVGS, use_fan_out
 from tests.blason.test_badge_designer import DESIGN, urls
+from tests.blason.test_images import draws  # noqa: F401 - the fixture counting drawings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draws(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    made: list[tuple[int, int]] = []
-    real = rendering.draw
-
-    def counted(svg: bytes, *, width: int, height: int) -> bytes:
-        made.append((width, height))
-        return real(svg, width=width, height=height)
-
-    monkeypatch.setattr(rendering, "draw", counted)
-    return made
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
@@ -56,7 +44,10 @@ def test_the_message_is_in_french_too(client: Any, world: Any) -> None:
 
 
 def test_images_of_an_award_are_drawn_once_not_per_request(
-    client: Any, world: Any, published: Any, draws: list[tuple[int, int]]
+    client: Any,
+    world: Any,
+    published: Any,
+    draws: list[tuple[int, int]],  # noqa: F811 - the fixture imported above
 ) -> None:
     award = awards.award_issue(badge=published, actor=world.admin, email="ines@example.org")
     draws.clear()
@@ -76,7 +67,11 @@ def test_images_of_an_award_are_drawn_once_not_per_request(
 
 
 def test_a_hostile_svg_stored_before_the_limits_costs_one_bounded_attempt(
-    client: Any, world: Any, published: Any, draws: list[tuple[int, int]], monkeypatch: Any
+    client: Any,
+    world: Any,
+    published: Any,
+    draws: list[tuple[int, int]],  # noqa: F811 - the fixture imported above
+    monkeypatch: Any,
 ) -> None:
     """An SVG already in the storage (uploaded before the limits existed): no request draws it
     again after a failed attempt, and none answers 500."""
