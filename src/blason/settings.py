@@ -352,15 +352,34 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "blason.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign in with an e-mail address or a phone number (allauth's phone support: the number is
+# ``User.phone``, read and written by the adapter; codes go out by SMS, ``blason.core.sms``).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# The sign-up form (accounts.allauth_forms.SignupForm) asks for a phone number *or* an e-mail
+# address: "email*" here is what the e-mail way requires, and keeps allauth's mandatory e-mail
+# verification for accounts signed up by e-mail (accounts.stages lets in an account whose
+# phone number is verified). The password is optional on the phone way.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "blason.accounts.forms.SignupExtraForm"
 ACCOUNT_FORMS = {
     "login": "blason.accounts.allauth_forms.LoginForm",
     "signup": "blason.accounts.allauth_forms.SignupForm",
+    "request_login_code": "blason.accounts.allauth_forms.RequestLoginCodeForm",
     "add_email": "blason.accounts.allauth_forms.AddEmailForm",
     "reset_password": "blason.accounts.allauth_forms.ResetPasswordForm",
 }
+# Sign in with a code sent by SMS (by e-mail, the one-time link of accounts.views).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+# "Send a new code" (once) and "change the number" (twice) on the page waiting for the code.
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 1
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 1
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = 2
+# Six digits, easy to read in an SMS and to type on a phone's number pad.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -388,6 +407,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "10/m/ip,3/5m/key"),
+    # Codes by SMS: asked to sign in ("key" is the number), sent to verify a number (at
+    # sign-up, or added to an account), and numbers changed on an account. Each code takes
+    # three wrong attempts at most (ACCOUNT_*_MAX_ATTEMPTS) before a new one is needed.
+    "request_login_code": env_str("RATE_LIMIT_SMS_CODE", "10/m/ip,3/10m/key,10/d/key"),
+    "verify_phone": env_str("RATE_LIMIT_SMS_VERIFY", "3/m/ip,1/30s/key,10/d/key"),
+    "change_phone": "3/10m/user",
     "verify": env_str("RATE_LIMIT_VERIFY", "30/m/ip"),
     # Unknown claim codes typed or opened (a code is 40 random bits: guessing needs billions).
     "claim": env_str("RATE_LIMIT_CLAIM", "20/m/ip,200/d/ip"),
