@@ -155,9 +155,8 @@ def test_sign_up_with_the_code_then_collect(
 
 
 def test_claiming_a_phone_award_collects_that_badge_only(
-    client: Any, world: Any, published: Any, by_phone: Award, settings: Any
+    client: Any, world: Any, published: Any, by_phone: Award
 ) -> None:
-    settings.SMS_BACKEND = "blason.core.sms.backends.locmem.SmsBackend"
     other = awards.award_issue(badge=published, actor=world.admin, phone="+33612345678")
     client.force_login(world.member)
     response = client.post(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en")
@@ -334,10 +333,9 @@ def test_collecting_is_once_per_award(world: Any, published: Any) -> None:
         claims.claim_award(user=world.outsider, code=award.claim_code or "")
 
 
-def test_identities_page_and_removing_a_phone(client: Any, world: Any, settings: Any) -> None:
+def test_identities_page_and_removing_a_phone(client: Any, world: Any) -> None:
     from blason.accounts.services import phone_verify
 
-    settings.SMS_BACKEND = "blason.core.sms.backends.locmem.SmsBackend"
     phone_verify(user=world.member, phone="+33612345678")
     client.force_login(world.member)
     page = client.get(reverse("backpack:identities"), HTTP_ACCEPT_LANGUAGE="en")

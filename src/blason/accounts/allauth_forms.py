@@ -102,6 +102,8 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
     def _method(self) -> str:
         if self.is_bound:
             wanted = self.data.get("method", "")
+            if not wanted:  # sent without it: the way its fields tell
+                wanted = EMAIL if self.data.get("email") and not self.data.get("phone") else PHONE
         else:
             request = context.request
             wanted = request.GET.get("method", "") if request is not None else ""
