@@ -375,6 +375,9 @@ ACCOUNT_FORMS = {
     "login": "blason.accounts.allauth_forms.LoginForm",
     "signup": "blason.accounts.allauth_forms.SignupForm",
     "request_login_code": "blason.accounts.allauth_forms.RequestLoginCodeForm",
+    "confirm_login_code": "blason.accounts.allauth_forms.ConfirmLoginCodeForm",
+    "verify_phone": "blason.accounts.allauth_forms.VerifyPhoneForm",
+    "change_phone": "blason.accounts.allauth_forms.ChangePhoneForm",
     "add_email": "blason.accounts.allauth_forms.AddEmailForm",
     "reset_password": "blason.accounts.allauth_forms.ResetPasswordForm",
 }

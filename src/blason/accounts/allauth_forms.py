@@ -63,29 +63,32 @@ class LoginForm(allauth_forms.LoginForm):  # type: ignore[misc]  # allauth is un
         login.label = _("E-mail address or phone number")
         login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["autocomplete"] = "username"
+        for field in self.fields.values():  # labels say it; placeholders would repeat them
+            field.widget.attrs.pop("placeholder", None)
 
 
 class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
     """The one sign-up form, two ways: with a phone number (a code by SMS, no password needed:
-    the way shown first when SMS is on) or with an e-mail address and a password. The way is
-    the ``method`` field (``?method=email`` on the page); more questions are fields added
-    here (``forms.SignupExtraForm`` holds the name)."""
+    the way shown first when SMS is on) or with an e-mail address and a password. The way
+    (``self.way``) is the ``method`` field (``?method=email`` on the page); more questions are
+    fields added here (``forms.SignupExtraForm`` holds the name)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sms_available = sms_available()
-        self.method = self._method()
+        self.way = self._way()
         self.fields["method"] = forms.ChoiceField(
             choices=[(PHONE, PHONE), (EMAIL, EMAIL)],
-            initial=self.method,
+            initial=self.way,
             required=False,
             widget=forms.HiddenInput,
         )
-        if self.method == PHONE:
+        if self.way == PHONE:
             self.fields.pop("email", None)
             self.fields.pop("password2", None)
             phone = self.fields["phone"]
             phone.required = True
+            phone.label = _("Mobile phone number")
             phone.help_text = _("For example 06 12 34 56 78. We send you a code by SMS.")
             password = self.fields["password1"]
             password.required = False
@@ -95,11 +98,19 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
             self.fields.pop("phone", None)
             self._has_phone_field = False
             self.fields["email"].required = True
+        name = self.fields["display_name"]
+        name.label = _("Your first name and last name")
+        name.help_text = _(
+            "As on your badges: those awarded to you under this name arrive in your backpack "
+            "by themselves."
+        )
+        for field in self.fields.values():  # labels say it; placeholders would repeat them
+            field.widget.attrs.pop("placeholder", None)
         order = ["method", "display_name", "phone", "email", "password1", "password2"]
         self.order_fields([name for name in order if name in self.fields])
         _relabel(self)
 
-    def _method(self) -> str:
+    def _way(self) -> str:
         if self.is_bound:
             wanted = self.data.get("method", "")
             if not wanted:  # sent without it: the way its fields tell
@@ -134,3 +145,28 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _relabel(self)
+
+
+def _code_field(form: forms.Form) -> None:
+    code = form.fields["code"]
+    code.label = _("Code received by SMS")
+    code.widget.attrs.pop("placeholder", None)
+    code.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(self)
+
+
+class VerifyPhoneForm(allauth_forms.VerifyPhoneForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(self)
+
+
+class ChangePhoneForm(allauth_forms.ChangePhoneForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = _("For example 06 12 34 56 78. We send it a code by SMS.")
