@@ -178,11 +178,13 @@ def test_sign_in_codes_are_rate_limited_per_number(client: Any) -> None:
 
 def test_verification_codes_are_rate_limited_per_number(client: Any) -> None:
     sign_up(client)
-    resent = client.post(reverse("account_verify_phone"), {"action": "resend"})
+    resent = client.post(
+        reverse("account_verify_phone"), {"action": "resend"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert resent.status_code == 302
     assert len(sms.outbox) == 1  # one code per 30 seconds to a number
-    page = client.get(reverse("account_verify_phone"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "you are sending too many requests" in page.text
+    page = client.get(reverse("account_verify_phone"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "vous envoyez trop de requêtes" in page.text
 
 
 def test_a_number_already_in_an_account_makes_no_second_account(client: Any) -> None:
@@ -231,9 +233,9 @@ def test_change_the_number_after_verifying_the_new_one(client: Any, world: Any) 
 def test_a_phone_only_account_keeps_its_number(client: Any) -> None:
     user = phone_user()
     client.force_login(user)
-    page = client.get(reverse("backpack:identities"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "Remove my number" not in page.text
-    assert "first add and confirm an e-mail address" in page.text
+    page = client.get(reverse("backpack:identities"))  # in French, the account's language
+    assert "Retirer mon numéro" not in page.text
+    assert "ajoutez et confirmez d'abord une adresse e-mail" in page.text
     client.post(reverse("accounts:phone_remove"))
     assert User.objects.get(pk=user.pk).phone == NUMBER
 
