@@ -36,5 +36,6 @@ class RateLimitedMiddleware:
         from allauth.core.ratelimit import respond_429
 
         if isinstance(exception, RateLimited):
-            return respond_429(request)
+            response: HttpResponse = respond_429(request)
+            return response
         return None

@@ -261,8 +261,11 @@ def question_answer(*, user: Any, question: AwardQuestion, mine: bool) -> Item |
     never offered to them again, and stays free for its recipient. Returns the new item."""
     if question.user_id != user.pk or question.answer:
         raise QuestionClosed(_("This question was already answered."))
-    award = Award.objects.select_for_update(of=("self",)).select_related("badge", "issuer")
-    award = award.get(pk=question.award_id)
+    award = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("badge", "issuer")
+        .get(pk=question.award_id)
+    )
     question.answer = Answer.YES if mine else Answer.NO
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_at"])

@@ -29,6 +29,11 @@ class DemoPerson:
     email: str
     name: str
     role: str
+    phone: str = ""  # an account with a phone number only (no e-mail address)
+
+    @property
+    def login(self) -> str:
+        return self.email or self.phone
 
 
 PEOPLE = (
@@ -36,6 +41,8 @@ PEOPLE = (
     DemoPerson("claire@demo.blason.test", "Claire Dubois", "chargée de projet, attributrice"),
     DemoPerson("samir@demo.blason.test", "Samir Benali", "bénéficiaire (porteur de badges)"),
 )
+# A young person with a phone and no e-mail address: her account is her verified number.
+INES = DemoPerson("", "Inès Haddad", "jeune, compte par téléphone", phone="06 12 34 56 78")
 
 
 def badge_svg(label: str, colour: str) -> str:
@@ -66,7 +73,7 @@ def load_demo() -> list[DemoPerson]:
 
     if Issuer.objects.filter(slug="les-ateliers-du-lien").exists():
         load_workshop_demo(DEMO_PASSWORD)
-        return list(PEOPLE)
+        return [*PEOPLE, INES]
     corinne, claire, samir = (_person(person) for person in PEOPLE)
     association = issuer_create(
         name="Les Ateliers du Lien",
@@ -173,7 +180,7 @@ def load_demo() -> list[DemoPerson]:
     award_issue(
         badge=created[1],
         actor=corinne,
-        email=samir.email,
+        email=samir.email or "",
         name=samir.display_name,
         narrative="A rédigé et présenté son CV.",
         language="fr",
@@ -194,7 +201,7 @@ def load_demo() -> list[DemoPerson]:
     award_issue(
         badge=created[3],
         actor=corinne,
-        email=samir.email,
+        email=samir.email or "",
         name=samir.display_name,
         language="fr",
         issued_at=timezone.now() - timedelta(days=400),
@@ -202,14 +209,30 @@ def load_demo() -> list[DemoPerson]:
     award_issue(
         badge=created[4],
         actor=claire,
-        email=samir.email,
+        email=samir.email or "",
         name=samir.display_name,
         narrative="Merci pour l'aide à l'atelier de mardi.",
         language="fr",
     )
     _samir_shows_his_badges(samir)
+    _ines_keeps_hers_by_phone()
     load_workshop_demo(DEMO_PASSWORD)
-    return list(PEOPLE)
+    return [*PEOPLE, INES]
+
+
+def _ines_keeps_hers_by_phone() -> None:
+    """Inès signed up with her phone number (verified by SMS): the badge awarded to it under her
+    name is in her backpack."""
+    from blason.accounts.selectors import normalise_phone
+    from blason.accounts.services import phone_verify
+    from blason.backpack import claims
+
+    number = normalise_phone(INES.phone)
+    ines = User.objects.create_user(
+        phone=number, password=DEMO_PASSWORD, display_name=INES.name, language="fr"
+    )
+    phone_verify(user=ines, phone=number)
+    claims.collect_awards(user=ines)
 
 
 def _samir_shows_his_badges(samir: User) -> None:
