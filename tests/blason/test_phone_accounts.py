@@ -125,8 +125,9 @@ def test_three_wrong_codes_end_the_attempt(client: Any) -> None:
 
 def test_sign_in_with_a_code_by_sms(client: Any) -> None:
     user = phone_user()
-    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="fr")
+    page = client.get(reverse("account_login") + "?next=/backpack/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Avec un code par SMS" in page.text
+    assert 'href="/accounts/login/code/?next=%2Fbackpack%2F"' in page.text
     response = client.post(
         reverse("account_request_login_code"),
         {"phone": "06 12 34 56 78", "next": "/backpack/"},

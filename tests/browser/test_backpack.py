@@ -66,6 +66,7 @@ def test_claim_with_a_code_on_a_phone(
     page.get_by_role("link", name=create).click()
     page.wait_for_url("**/accounts/signup/**")
     assert_accessible(page)
+    page.get_by_role("link", name="Je préfère utiliser une adresse e-mail").click()
     page.fill("#id_email", "samir@example.org")
     page.fill("#id_display_name", "Samir")
     page.fill("#id_password1", "un mot de passe assez long")
