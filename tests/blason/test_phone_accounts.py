@@ -127,7 +127,7 @@ def test_sign_in_with_a_code_by_sms(client: Any) -> None:
     user = phone_user()
     page = client.get(reverse("account_login") + "?next=/backpack/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Avec un code par SMS" in page.text
-    assert 'href="/accounts/login/code/?next=%2Fbackpack%2F"' in page.text
+    assert 'href="/accounts/login/code/?next=/backpack/"' in page.text
     response = client.post(
         reverse("account_request_login_code"),
         {"phone": "06 12 34 56 78", "next": "/backpack/"},
@@ -202,7 +202,7 @@ def test_a_number_already_in_an_account_makes_no_second_account(client: Any) -> 
     assert response.status_code == 302
     assert list(User.objects.filter(phone=NUMBER)) == [owner]
     (message,) = sms.outbox
-    assert "déjà un compte" in message.body or "already have an account" in message.body
+    assert "a déjà un compte" in message.body
     assert not CODE.search(message.body)
 
 
@@ -329,3 +329,25 @@ def test_the_user_model_takes_a_phone_or_an_email() -> None:
     assert first.email is None
     assert second.email is None
     assert UserFactory(email="x@example.org").check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_text_message_is_one_sms(
+    language: str, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import translation
+
+    from blason.accounts.adapters import AccountAdapter
+
+    settings.SITE_URL = "https://badges.mission-locale.example.org"
+    adapter = AccountAdapter()
+    user = User(phone=NUMBER, language=language)
+    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+        adapter.send_verification_code_sms(user=user, phone=NUMBER, code="123456")
+        adapter.send_unknown_account_sms(NUMBER)
+        adapter.send_account_already_exists_sms(NUMBER)
+    bodies = [message.body for message in sms.outbox]
+    assert len(bodies) == 3
+    for body in bodies:
+        assert sms.is_gsm7(body), body
+        assert sms.segments(body) == 1, body

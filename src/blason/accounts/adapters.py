@@ -51,6 +51,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
     def get_user_by_phone(self, phone: str) -> User | None:
         return selectors.user_with_phone(phone)
 
+    # Texts without characters outside GSM 03.38 (no "ç", no non-breaking space): one SMS
+    # each, not two (``blason.core.sms.segments``).
+
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
         with translation.override(user.language or translation.get_language()):
             body = _("%(code)s is your %(site)s code. Never give it to anyone.") % {
@@ -60,17 +63,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         services.send_text(to=phone, body=body, scope="accounts.code")
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        body = _(
-            "Someone asked to sign in to %(site)s with this number, but no account has it. "
-            "To create one: %(url)s"
-        ) % {"site": settings.SITE_NAME, "url": settings.SITE_URL + reverse("account_signup")}
+        body = _("No %(site)s account has this number. To create one, open %(url)s") % {
+            "site": settings.SITE_NAME,
+            "url": settings.SITE_URL + reverse("account_signup"),
+        }
         services.send_text(to=phone, body=body, scope="accounts.unknown")
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        body = _(
-            "You already have an account on %(site)s with this number. Sign in with a code "
-            "sent by SMS: %(url)s"
-        ) % {
+        body = _("This number already has a %(site)s account. To sign in by SMS, open %(url)s") % {
             "site": settings.SITE_NAME,
             "url": settings.SITE_URL + reverse("account_request_login_code"),
         }
