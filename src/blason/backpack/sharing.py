@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from blason.backpack.models import Item
+from blason.core.site import absolute_url
 from blason.issuing import awards
 from blason.issuing.content import badge_text, criteria_markdown, short_language
 from blason.issuing.images import as_png, png_data_uri, stored_png
@@ -38,7 +38,7 @@ def public_url(item: Item) -> str | None:
     if item.award is not None:
         return awards.award_url(item.award)
     if item.public:
-        return awards.site(reverse("backpack:shared", args=[item.uuid]))
+        return absolute_url("backpack:shared", item.uuid)
     return None
 
 
@@ -49,7 +49,7 @@ def embed_image_url(item: Item) -> str | None:
     if item.award is not None:
         return awards.badge_image_url(item.award.badge) if item.award.badge.image else None
     if item.public and item.image_type:
-        return awards.site(reverse("backpack:shared_image", args=[item.uuid]))
+        return absolute_url("backpack:shared_image", item.uuid)
     return None
 
 
@@ -128,7 +128,7 @@ class Certified:
 
 
 def _verify_page() -> str:
-    return awards.site(reverse("verification:verify"))
+    return absolute_url("verification:verify")
 
 
 def _certified_item(item: Item) -> Certified:

@@ -7,12 +7,11 @@ from typing import Any
 
 import segno
 from django import template
-from django.conf import settings
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from blason.backpack import keeping
+from blason.issuing import awards
 
 register = template.Library()
 
@@ -23,7 +22,7 @@ def claim_url(code: str | None) -> str:
     request's host, so a forged Host header cannot end up in an e-mail)."""
     if not code:
         return ""
-    return settings.SITE_URL + reverse("backpack:claim", args=[code])
+    return awards.claim_url(code)
 
 
 @register.simple_tag
