@@ -5,7 +5,6 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from blason.accounts import selectors, services
 from blason.accounts.models import User
 from blason.core.clients import client_ip
 from blason.core.emails import footer, queue_message
+from blason.core.site import absolute_url
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -65,14 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
         body = _("No %(site)s account has this number. To create one, open %(url)s") % {
             "site": settings.SITE_NAME,
-            "url": settings.SITE_URL + reverse("account_signup"),
+            "url": absolute_url("account_signup"),
         }
         services.send_text(to=phone, body=body, scope="accounts.unknown")
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         body = _("This number already has a %(site)s account. To sign in by SMS, open %(url)s") % {
             "site": settings.SITE_NAME,
-            "url": settings.SITE_URL + reverse("account_request_login_code"),
+            "url": absolute_url("account_request_login_code"),
         }
         services.send_text(to=phone, body=body, scope="accounts.exists")
 
