@@ -33,6 +33,11 @@ PARIS = ZoneInfo("Europe/Paris")
 NUMBER = "+33612345678"
 
 
+@pytest.fixture(autouse=True)
+def _quiet_hours(settings: Any) -> None:
+    settings.SMS_QUIET_HOURS = ("21:00", "08:00")  # the default (tests/conftest.py turns it off)
+
+
 @pytest.fixture
 def at(monkeypatch: pytest.MonkeyPatch) -> Any:
     """A fixed clock: ``at(datetime)`` makes ``timezone.now()`` answer it."""
