@@ -134,7 +134,7 @@ def test_sms_off_says_so_where_an_sms_would_have_been_sent(
 ) -> None:
     settings.SMS_BACKEND = ""
     client.force_login(world.admin)
-    badge_page = client.get(reverse("core:badge", args=[world.org_a.slug, published.uuid]))
+    badge_page = client.get(reverse("issuing:badge", args=[world.org_a.slug, published.uuid]))
     assert "Ce site n\u2019envoie pas de SMS" in badge_page.content.decode()
     response, award = award_by_phone(client, world, published, django_capture_on_commit_callbacks)
     assert sms.outbox == []

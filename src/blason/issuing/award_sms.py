@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from blason.core import sms
 from blason.core.models import Issuer, OutboxMessage, OutboxState
+from blason.core.site import absolute_url
 from blason.issuing import content
 from blason.issuing.models import Award, AwardBatch, RecipientKind
 
@@ -67,7 +67,7 @@ def cancel(award: Award) -> None:
 
 
 def claim_link(award: Award) -> str:
-    return settings.SITE_URL + reverse("backpack:claim", args=[award.claim_code])
+    return absolute_url("backpack:claim", award.claim_code)
 
 
 def _short(text: str, limit: int) -> str:
