@@ -351,3 +351,40 @@ def test_each_text_message_is_one_sms(
     for body in bodies:
         assert sms.is_gsm7(body), body
         assert sms.segments(body) == 1, body
+
+
+ALLAUTH_DEFAULTS = (
+    "Courriel",
+    "c'est 127.0.0.1",
+    "sûr(e)",
+    "Vous devriez ajouter une adresse e-mail",
+    "merci de vous enregistrer",
+    "Envoyez-moi un code de connexion",
+    "Current phone",
+    "Change to",
+)
+
+
+def test_account_pages_read_naturally_in_french(client: Any, world: Any) -> None:
+    pages = [
+        reverse("account_signup"),
+        reverse("account_signup") + "?method=email",
+        reverse("account_login"),
+        reverse("account_request_login_code"),
+        reverse("account_reset_password"),
+    ]
+    for path in pages:
+        text = client.get(path, HTTP_ACCEPT_LANGUAGE="fr").text
+        assert not [words for words in ALLAUTH_DEFAULTS if words in text], path
+    user = phone_user()
+    client.force_login(user)
+    for path in (
+        reverse("account_email"),
+        reverse("account_change_phone"),
+        reverse("account_logout"),
+        reverse("backpack:identities"),
+        reverse("accounts:settings"),
+    ):
+        text = client.get(path).text  # the account's language: French
+        assert not [words for words in ALLAUTH_DEFAULTS if words in text], path
+    assert "pas obligatoire" in client.get(reverse("account_email")).text
