@@ -272,6 +272,7 @@ def build() -> AccessWorld:
         other_slug=other_space.slug,
     )
     world.secrets["login_token"] = get_token(earner)
+    world.secrets["credential"] = award.credential
     _oauth(world, earner)
     return world
 
