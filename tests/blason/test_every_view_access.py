@@ -150,6 +150,7 @@ RULES: dict[str, Rule] = {
     # backpack
     "backpack:claim_enter": public(submit=lambda w: {"code": w.values["code"]}),
     "backpack:claim": bearer("code", submit={}, submit_as="earner"),
+    "backpack:claim_certificate": bearer("code"),
     "backpack:public_profile": public(args={"slug": "profile_slug"}),
     "backpack:shared": public(submit={}, submitted=200),  # checked again
     "backpack:shared_image": public(),
