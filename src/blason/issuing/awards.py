@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ from obcore.proofs.data_integrity import sign
 
 # Crockford's base 32 without I, L, O, U: nothing to confuse when typed on a phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Letters read as the digits they look like (Crockford's base 32): none of them is in a code.
+_CODE_LOOKALIKES = str.maketrans("OIL", "011")
 STATUS_LIST_SIZE = status.MIN_ENTRIES  # entries per status list (131,072)
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 # Credentials of one badge share a shape: one process-wide canonicaliser makes each proof after
@@ -95,8 +98,11 @@ def new_claim_code() -> str:
 
 
 def normalise_claim_code(text: str) -> str:
-    """What a person typed, read leniently: case, spaces, dashes, and O/I/L for 0/1/1."""
-    code = re.sub(r"[\s\-]", "", text.upper()).translate(str.maketrans("OIL", "011"))
+    """What a person typed, read leniently: any case, spaces, dashes or other separators
+    (a phone's keyboard may turn a hyphen into a dash), full-width characters, and the letters O, I
+    and L, which the code alphabet leaves out, for 0, 1 and 1."""
+    code = unicodedata.normalize("NFKC", text).upper().translate(_CODE_LOOKALIKES)
+    code = re.sub(r"[^0-9A-Z]", "", code)
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
