@@ -38,7 +38,7 @@ from blason.api.scopes import (
 from blason.backpack import claims as backpack_claims
 from blason.backpack import imports, profiles
 from blason.backpack import services as backpack_services
-from blason.backpack.models import Phone
+from blason.backpack.models import AwardQuestion
 from blason.core import services as core_services
 from blason.core.models import IssuerKind, Role
 from blason.issuing import awards, batches, claims, keys
@@ -212,11 +212,16 @@ def build() -> AccessWorld:
     backpack_services.item_set_collections(item=item, collections=[collection])
     profiles.collection_set_public(collection=collection, public=True)
     profiles.profile_save(user=earner, enabled=True, name=earner.display_name, slug="ines-haddad")
-    phone = Phone.objects.get(user=earner)
+    # A badge sent to her address under another name: "Is this badge yours?"
+    awards.award_issue(
+        badge=badge, actor=awarder, email=earner.email, name="Inès Martin", notify=False
+    )
+    backpack_claims.collect_awards(user=earner)
+    question = AwardQuestion.objects.get(user=earner)
     world.values.update(
         item_uuid=str(item.uuid),
         collection_uuid=str(collection.uuid),
-        phone_uuid=str(phone.uuid),
+        question_uuid=str(question.uuid),
         profile_slug="ines-haddad",
     )
 

@@ -132,6 +132,7 @@ RULES: dict[str, Rule] = {
     "accounts:login_link": public(outsider=302, submit={"email": EARNER}, submitted=200),
     "accounts:login_link_confirm": bearer("token", query=login_link, wrong=400, submit={}),
     "accounts:delete": signed_in(submit={"confirm": "DELETE"}),
+    "accounts:phone_remove": signed_in(post={}),
     # api: Open Badges 3.0, Badge Connect, OAuth
     "api:discovery": public(),
     "api:credentials": oauth("imsx"),
@@ -162,7 +163,8 @@ RULES: dict[str, Rule] = {
     "backpack:export": signed_in(),
     "backpack:cv": signed_in(),
     "backpack:identities": signed_in(),
-    "backpack:phone_remove": own(post={}),
+    "backpack:questions": signed_in(),
+    "backpack:question_answer": own(post={"answer": "no"}),
     "backpack:item": own(),
     "backpack:item_check": own(post={}),
     "backpack:item_note": own(post={"note": "Mon premier badge d'ailleurs."}),
@@ -292,6 +294,9 @@ EXCEPTIONS = {
     "account_reset_password_from_key_done",
     "account_reset_password_from_key",
     "account_reset_password_done",
+    "account_request_login_code",
+    "account_verify_phone",
+    "account_change_phone",
     MEDIA,
 }
 
