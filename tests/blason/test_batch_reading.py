@@ -488,7 +488,9 @@ class TestPages:
             assert "This file is still being read" in page.text
         for name in ("batch_problems", "batch_codes", "batch_codes_csv"):
             assert client.get(url(name, batch)).status_code == 200
-        listing = client.get(reverse("issuing:batch_list", args=[world.org_a.slug]))
+        listing = client.get(
+            reverse("issuing:batch_list", args=[world.org_a.slug]), HTTP_ACCEPT_LANGUAGE="en"
+        )
         assert "Reading the file" in listing.text
         assert AwardBatch.objects.get().status == BatchStatus.READING
 
