@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import no_sideways_scroll
 from tests.conftest import message_text
 from tests.factories import PASSWORD
 
@@ -33,11 +34,6 @@ def either(french: str, english: str) -> re.Pattern[str]:
 
 def submit(page: Any) -> None:
     page.locator("main form button[type=submit]").first.click()
-
-
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 375, "the page scrolls sideways on a phone"
 
 
 def test_claim_with_a_code_on_a_phone(

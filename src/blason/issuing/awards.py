@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from blason.core.abuse import Origin
 from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing import documents, hooks, keys
 from blason.issuing.content import criteria_markdown
 from blason.issuing.models import (
@@ -49,6 +50,8 @@ from obcore.proofs.data_integrity import sign
 
 # Crockford's base 32 without I, L, O, U: nothing to confuse when typed on a phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Letters read as the digits they look like (Crockford's base 32): none of them is in a code.
+_CODE_LOOKALIKES = str.maketrans("OIL", "011")
 STATUS_LIST_SIZE = status.MIN_ENTRIES  # entries per status list (131,072)
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 # Credentials of one badge share a shape: one process-wide canonicaliser makes each proof after
@@ -61,29 +64,31 @@ SIGNING_SLICE = 50
 INSERT_ROWS = 36
 
 
-def site(path: str) -> str:
-    return settings.SITE_URL + path
+def claim_url(code: str) -> str:
+    """Where a person types or scans their claim code: the backpack's claim page, with the code
+    filled in when given."""
+    return absolute_url("backpack:claim", code) if code else absolute_url("backpack:claim_enter")
 
 
 def badge_url(badge: BadgeClass) -> str:
-    return site(reverse("badge_public", args=[badge.uuid]))
+    return absolute_url("badge_public", badge.uuid)
 
 
 def badge_image_url(badge: BadgeClass) -> str:
     """The badge image at a stable address (storage URLs may be signed and expire)."""
-    return site(reverse("badge_image", args=[badge.uuid]))
+    return absolute_url("badge_image", badge.uuid)
 
 
 def award_url(award: Award) -> str:
-    return site(reverse("award_public", args=[award.uuid]))
+    return absolute_url("award_public", award.uuid)
 
 
 def evidence_url(evidence: Evidence) -> str:
-    return site(reverse("evidence_file", args=[evidence.award.uuid, evidence.uuid]))
+    return absolute_url("evidence_file", evidence.award.uuid, evidence.uuid)
 
 
 def status_list_url(issuer: Issuer, number: int = 1) -> str:
-    return site(reverse("issuer_status_list", args=[issuer.uuid, number]))
+    return absolute_url("issuer_status_list", issuer.uuid, number)
 
 
 def new_claim_code() -> str:
@@ -93,8 +98,11 @@ def new_claim_code() -> str:
 
 
 def normalise_claim_code(text: str) -> str:
-    """What a person typed, read leniently: case, spaces, dashes, and O/I/L for 0/1/1."""
-    code = re.sub(r"[\s\-]", "", text.upper()).translate(str.maketrans("OIL", "011"))
+    """What a person typed, read leniently: any case, spaces, dashes or other separators
+    (a phone's keyboard may turn a hyphen into a dash), full-width characters, and the letters O, I
+    and L, which the code alphabet leaves out, for 0, 1 and 1."""
+    code = unicodedata.normalize("NFKC", text).upper().translate(_CODE_LOOKALIKES)
+    code = re.sub(r"[^0-9A-Z]", "", code)
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
@@ -258,7 +266,7 @@ class _Shared:
             email=issuer.email or None,
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
-        self._award_url = site(reverse("award_public", args=[self._PLACEHOLDER]))
+        self._award_url = absolute_url("award_public", self._PLACEHOLDER)
         self._status_lists: dict[int, str] = {}
         self._issuer = issuer
 

@@ -25,7 +25,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.issuing import batch_reading, batches
 from blason.issuing.award_list import _safe_cell
-from blason.issuing.awards import award_url
+from blason.issuing.awards import award_url, claim_url
 from blason.issuing.batch_forms import (
     FIELD_LABELS,
     ColumnsForm,
@@ -44,11 +44,6 @@ AWARDS_PAGE = 50
 CODES_PAGE = 120
 BATCHES_PAGE = 25
 CODE_KINDS = (Kind.PHONE, Kind.NAME)
-
-
-def claim_url(code: str) -> str:
-    """Where a person types or scans their code (the backpack's claim page)."""
-    return f"{settings.SITE_URL}/claim/{code}"
 
 
 def _batch(access: IssuerAccess, batch_uuid: str) -> AwardBatch:
@@ -101,7 +96,7 @@ def batch_upload(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
     if badge.status != BadgeStatus.PUBLISHED:
         messages.error(request, _("Only a published badge can be awarded."))
-        return redirect("core:badge", slug, badge.uuid)
+        return redirect("issuing:badge", slug, badge.uuid)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,7 +320,7 @@ def _action(
     else:
         messages.success(request, done)
         if service is batches.batch_discard:
-            return redirect("core:badge", slug, batch.badge.uuid)
+            return redirect("issuing:badge", slug, batch.badge.uuid)
     return redirect("issuing:batch_detail", slug, batch.uuid)
 
 
@@ -406,7 +401,7 @@ def batch_codes(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespons
             "badge": batch.badge,
             "page": page,
             "slips": slips,
-            "claim_page": claim_url("").rstrip("/"),
+            "claim_page": claim_url(""),
         },
     )
 
