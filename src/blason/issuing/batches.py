@@ -9,8 +9,11 @@ RUNNING → DONE, FAILED or CANCELLED; FAILED and CANCELLED batches, and RUNNING
 worker died, can be resumed. READING, REFUSED and CHECKED batches are not confirmed: they can
 be discarded, and a newer file from the same person for the same badge replaces them.
 
-While CHECKED, ``mapping`` holds {"columns", "header", "table"}: the file's cells, so that a new
-choice of columns can be checked again without uploading the file again. Confirming drops the
+While READING, ``mapping`` holds {"queued_at", "uploader_language"} and, once a task has taken
+the file, {"attempts", "reading_started_at"}; ``done`` counts the lines read so far. While
+REFUSED it holds {"refusal": {"code", "params"}}. While CHECKED, ``mapping`` holds {"columns",
+"header", "table"}: the file's cells, so that a new choice of columns can be checked again
+without uploading the file again. Confirming drops the
 table and records {"excluded", "queued_at"}.
 
 A batch is never left stuck: ``runner`` names the worker reading or awarding it, and when that
