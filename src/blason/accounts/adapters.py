@@ -24,6 +24,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             raise PermissionDenied("Unable to determine client IP address")
         return address
 
+    def respond_user_inactive(self, request: HttpRequest, user: Any) -> Any:
+        """A child's account waiting for a parent's agreement has its own page (guardians)."""
+        from django.shortcuts import redirect
+
+        from blason.guardians import selectors, session
+
+        if selectors.is_held(user):
+            session.remember_held(request, user.uuid)
+            return redirect("guardians:held")
+        return super().respond_user_inactive(request, user)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)
 
