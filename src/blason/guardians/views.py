@@ -77,10 +77,7 @@ def held(request: HttpRequest) -> HttpResponse:
                     )
                 except services.GuardianError as exc:
                     form.add_error("contact", str(exc))
-                else:
-                    messages.success(
-                        request, _("Sent. Ask your parent or guardian to open the message.")
-                    )
+                else:  # the page now says where the link went
                     return redirect("guardians:held")
     code = request.session.get(CLAIM_CODE_SESSION_KEY)
     return render(
