@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MIN_PYTHON := 3.11
 
-.PHONY: run test setup install install-dev lint typecheck check messages check-messages lock bench contexts clean
+.PHONY: run test setup install install-dev lint imports typecheck check messages check-messages lock bench contexts clean
 
 run: install .env
 	$(BIN)/blason setup
@@ -44,11 +44,14 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+imports: install-dev
+	$(BIN)/lint-imports --no-cache
+
 typecheck: install-dev
 	DOTENV_FILE=off DEBUG=true $(BIN)/mypy
 
-# The quick gates of .ci/run (no tests): lint, types, migrations, translations.
-check: lint typecheck check-messages
+# The quick gates of .ci/run (no tests): lint, layering, types, migrations, translations.
+check: lint imports typecheck check-messages
 	DOTENV_FILE=off DEBUG=true $(BIN)/blason makemigrations --check --dry-run
 
 # Re-extract the strings to translate, then fill in the French msgstr in the .po files.

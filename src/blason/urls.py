@@ -71,8 +71,8 @@ urlpatterns = [
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
     path("", include("blason.peers.urls")),
-    path("", include("blason.issuing.urls")),
     path("", include("blason.core.urls")),
+    path("", include("blason.issuing.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 def tenant_urls(world: Any) -> dict[str, str]:
     slug = world.org_a.slug
     return {
-        "issuer": reverse("core:issuer", args=[slug]),
+        "issuer": reverse("issuing:space", args=[slug]),
         "members": reverse("core:issuer_members", args=[slug]),
         "activity": reverse("core:issuer_activity", args=[slug]),
-        "badge": reverse("core:badge", args=[slug, world.badge_a.uuid]),
+        "badge": reverse("issuing:badge", args=[slug, world.badge_a.uuid]),
     }
 
 
@@ -70,7 +70,7 @@ def test_owner_sees_activity_with_htmx_paging(client: Any, world: Any) -> None:
 
 def test_badge_of_another_issuer_is_404_even_through_own_space(client: Any, world: Any) -> None:
     client.force_login(world.admin)
-    url = reverse("core:badge", args=[world.org_a.slug, world.badge_b.uuid])
+    url = reverse("issuing:badge", args=[world.org_a.slug, world.badge_b.uuid])
     assert client.get(url).status_code == 404
 
 

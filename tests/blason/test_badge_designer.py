@@ -70,7 +70,7 @@ def test_editor_designs_a_badge_with_the_builder(client: Any, world: Any) -> Non
     assert client.get(urls(world)["new"]).status_code == 200
     response = client.post(urls(world)["new"], DESIGN)
     badge = BadgeClass.objects.get(name="Entraide")
-    assert response["Location"] == reverse("core:badge", args=[world.org_a.slug, badge.uuid])
+    assert response["Location"] == reverse("issuing:badge", args=[world.org_a.slug, badge.uuid])
     assert badge.status == "draft"
     assert badge.criteria_items == ["Propose son aide", "Explique sans faire à la place"]
     assert badge.tags == ["entraide", "solidarité"]

@@ -368,7 +368,7 @@ class TestPages:
         self, client: Any, world: Any, published: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
         client.force_login(world.admin)
-        badge_page = client.get(reverse("core:badge", args=[world.org_a.slug, published.uuid]))
+        badge_page = client.get(reverse("issuing:badge", args=[world.org_a.slug, published.uuid]))
         assert upload_url(world, published) in badge_page.text
         page = client.get(upload_url(world, published), HTTP_ACCEPT_LANGUAGE="en")
         assert reverse("issuing:batch_template", args=[world.org_a.slug]) in page.text
@@ -554,7 +554,7 @@ class TestAccess:
         for method, url in self.all_urls(done):
             assert getattr(client, method)(url).status_code == 403, url
         assert client.get(upload_url(world, published)).status_code == 403
-        badge_page = client.get(reverse("core:badge", args=[world.org_a.slug, published.uuid]))
+        badge_page = client.get(reverse("issuing:badge", args=[world.org_a.slug, published.uuid]))
         assert upload_url(world, published) not in badge_page.text
         Membership.objects.filter(user=world.member).update(role="reviewer")
         assert client.get(batch_url("batch_detail", done)).status_code == 200
@@ -575,7 +575,7 @@ class TestAccess:
 
     def test_space_navigation(self, client: Any, world: Any, done: AwardBatch) -> None:
         client.force_login(world.admin)
-        space = client.get(reverse("core:issuer", args=[world.org_a.slug]))
+        space = client.get(reverse("issuing:space", args=[world.org_a.slug]))
         listing = reverse("issuing:batch_list", args=[world.org_a.slug])
         assert listing in space.text
         assert done.source_name in client.get(listing).text

@@ -468,13 +468,13 @@ class TestManagement:
     ) -> None:
         client.force_login(awarder)
         text = client.get(
-            reverse("core:badge", args=["org-a", published.uuid]), HTTP_ACCEPT_LANGUAGE="en"
+            reverse("issuing:badge", args=["org-a", published.uuid]), HTTP_ACCEPT_LANGUAGE="en"
         ).text
         assert "Claim links and posters" in text
         assert "Forum de l&#x27;emploi" in text
         assert reverse("issuing:claim_link_new", args=["org-a", published.uuid]) in text
         client.force_login(world.member)  # a viewer does not award
-        text = client.get(reverse("core:badge", args=["org-a", published.uuid])).text
+        text = client.get(reverse("issuing:badge", args=["org-a", published.uuid])).text
         assert reverse("issuing:claim_link_new", args=["org-a", published.uuid]) not in text
 
 
@@ -521,5 +521,5 @@ class TestQueries:
             listed = client.get(reverse("issuing:claim_link_list", args=["org-a"]))
         assert listed.text.count("Atelier ") == 12
         with django_assert_max_num_queries(14):
-            badge_page = client.get(reverse("core:badge", args=["org-a", published.uuid]))
+            badge_page = client.get(reverse("issuing:badge", args=["org-a", published.uuid]))
         assert badge_page.status_code == 200

@@ -326,7 +326,7 @@ def test_award_page_issuer_page_and_member_page(client: Any, world: Any, publish
     world.member.language = "en"
     world.member.save()
     client.force_login(world.member)
-    member = client.get(reverse("core:badge", args=[world.org_a.slug, badge.uuid])).text
+    member = client.get(reverse("issuing:badge", args=[world.org_a.slug, badge.uuid])).text
     assert "<h1>Welcoming the public</h1>" in member
     assert "<em>and</em>" in member
     assert "<dd>French, with an English translation</dd>" in member

@@ -198,7 +198,7 @@ def test_the_same_award_form_sent_twice_awards_once(
     client: Any, world: Any, published: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client.force_login(world.admin)
-    page = client.get(reverse("core:badge", args=[world.org_a.slug, published.uuid]))
+    page = client.get(reverse("issuing:badge", args=[world.org_a.slug, published.uuid]))
     token = page.context["award_form"].initial["submission"]
     assert f'name="submission" value="{token}"' in page.text
     url = reverse("issuing:award_new", args=[world.org_a.slug, published.uuid])

@@ -155,7 +155,7 @@ def test_a_personal_space_has_no_workshop_pages(client: Any, community: Communit
     client.force_login(community.owner)
     assert client.get(reverse("peers:workshops", args=["moi"])).status_code == 404
     assert client.get(reverse("peers:join_link", args=["moi"])).status_code == 404
-    page = client.get(reverse("core:issuer", args=["moi"]))
+    page = client.get(reverse("issuing:space", args=["moi"]))
     assert reverse("peers:workshops", args=["moi"]) not in page.text
 
 
@@ -284,7 +284,7 @@ def test_the_show_name_choice(client: Any, community: Community, workshop: Works
 def test_opening_a_workshop_from_the_badge_page(client: Any, community: Community) -> None:
     client.force_login(community.facilitator)
     badge_page = client.get(
-        reverse("core:badge", args=[community.issuer.slug, community.badge.uuid])
+        reverse("issuing:badge", args=[community.issuer.slug, community.badge.uuid])
     )
     new_url = reverse("peers:workshop_new", args=[community.issuer.slug])
     assert f"{new_url}?badge={community.badge.uuid}" in badge_page.text
@@ -311,7 +311,7 @@ def test_opening_a_workshop_from_the_badge_page(client: Any, community: Communit
     )
     assert (workshop.rule, workshop.quorum, workshop.majority) == ("votes", 10, "two_thirds")
     badge_page = client.get(
-        reverse("core:badge", args=[community.issuer.slug, community.badge.uuid])
+        reverse("issuing:badge", args=[community.issuer.slug, community.badge.uuid])
     )
     assert reverse("peers:workshop", args=[community.issuer.slug, workshop.uuid]) in badge_page.text
 

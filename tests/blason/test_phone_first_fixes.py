@@ -241,7 +241,8 @@ def test_the_badge_page_inside_a_space_offers_to_ask(client: Any, community: Com
     badge = with_rule(community)
     client.force_login(community.members[0])
     page = client.get(
-        reverse("core:badge", args=[community.issuer.slug, badge.uuid]), HTTP_ACCEPT_LANGUAGE="fr"
+        reverse("issuing:badge", args=[community.issuer.slug, badge.uuid]),
+        HTTP_ACCEPT_LANGUAGE="fr",
     ).content.decode()
     assert "Demander ce badge" in page
     assert reverse("peers:request_new", args=[badge.uuid]) in page

@@ -82,7 +82,7 @@ def test_create_an_organisation_space(client: Any) -> None:
         },
     )
     issuer = Issuer.objects.get(name="Collectif du jeudi")
-    assert response["Location"] == reverse("core:issuer", args=[issuer.slug])
+    assert response["Location"] == reverse("issuing:space", args=[issuer.slug])
     assert issuer.kind == "community"
     assert Membership.objects.get(issuer=issuer, user=user).role == "owner"
 
@@ -118,7 +118,7 @@ def test_invitation_by_email_then_accept(
     client.force_login(dana)
     assert client.get(link.group(1)).status_code == 200
     response = client.post(link.group(1))
-    assert response["Location"] == reverse("core:issuer", args=[world.org_a.slug])
+    assert response["Location"] == reverse("issuing:space", args=[world.org_a.slug])
     assert Membership.objects.get(issuer=world.org_a, user=dana).role == "awarder"
     assert client.post(link.group(1)).status_code == 410  # used once
     assert AuditEntry.objects.filter(action="core.invitation.accepted", actor=dana).exists()
@@ -234,7 +234,7 @@ def test_an_unverified_copy_of_the_address_is_not_enough(client: Any, world: Any
     address.verified = True
     address.save()
     response = client.post(url)
-    assert response["Location"] == reverse("core:issuer", args=[world.org_a.slug])
+    assert response["Location"] == reverse("issuing:space", args=[world.org_a.slug])
     assert Membership.objects.get(issuer=world.org_a, user=mallory).role == "owner"
 
 

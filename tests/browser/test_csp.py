@@ -61,8 +61,8 @@ def test_key_pages_report_no_csp_violation(
     slug = world.org_a.slug
     pages = [
         reverse("core:dashboard"),
-        reverse("core:issuer", args=[slug]),
-        reverse("core:badge", args=[slug, published.uuid]),
+        reverse("issuing:space", args=[slug]),
+        reverse("issuing:badge", args=[slug, published.uuid]),
         reverse("issuing:badge_new", args=[slug]),  # the designer's script
         reverse("core:issuer_members", args=[slug]),
         reverse("award_public", args=[award.uuid]),

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from blason.issuing.images import MAX_PIXELS, ImageRejected, clean_upload
 from blason.verification.fetching import RecordingFetcher, site_fetcher
-from blason.verification.messages import check_text
-from blason.verification.views import state_summary
+from blason.verification.messages import check_text, state_summary
 from obcore.fetch import Fetcher, FetchError
 from obcore.verify import Outcome, Report, State, verify_credential
 

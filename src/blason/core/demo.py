@@ -1,27 +1,33 @@
-"""French demo data: an association, a community, a personal issuer, badges and an earner.
+"""French demo data, loaded by ``blason demo``: each app adds its part through its own ``demo``
+module, in the order of ``INSTALLED_APPS`` (core first: people and spaces; then the badges and
+awards, the backpack, peer recognition…).
 
-Loading is idempotent: running it again changes nothing once the demo people exist.
+An app's ``demo`` module has a function ``load(demo: Demo) -> None``. Core finds them the way
+Django finds ``admin`` modules, so it imports no domain app. Loading is idempotent: running it
+again changes nothing once the demo people exist (``demo.first_time`` is False then; the peers'
+part checks for itself).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 from html import escape
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from blason.accounts.models import User
 from blason.core.models import Issuer, IssuerKind, Role
 from blason.core.services import issuer_create, membership_add
-from blason.issuing.awards import award_issue, award_revoke
-from blason.issuing.models import BadgeStatus, Validity
-from blason.issuing.services import badge_create, badge_update
 
-FIRST_AID = "Gestes de premiers secours"  # renewed every year: the demo has an expired one
 DEMO_PASSWORD = "badges-demo-2026"  # noqa: S105 - printed for the demo on purpose
+ASSOCIATION = "les-ateliers-du-lien"
+COMMUNITY = "collectif-du-mardi"
+PERSONAL = "claire-dubois"
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,17 @@ PEOPLE = (
 )
 
 
+@dataclass
+class Demo:
+    """What the apps' demo parts share: the password, the people by first name (lower case)
+    and the spaces by slug. ``first_time``: the people and spaces were just created."""
+
+    password: str
+    first_time: bool
+    people: dict[str, Any] = field(default_factory=dict)
+    spaces: dict[str, Issuer] = field(default_factory=dict)
+
+
 def badge_svg(label: str, colour: str) -> str:
     """A simple shield; the badge designer will replace this with real artwork later."""
     text = escape(label[:3].upper())
@@ -50,29 +67,34 @@ def badge_svg(label: str, colour: str) -> str:
     )
 
 
-def _person(person: DemoPerson) -> User:
-    user = User.objects.filter(email=person.email).first()
+def demo_user(email: str, name: str, password: str) -> Any:
+    """The demo person with this address, created (with a verified address) if missing."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(
-            person.email, DEMO_PASSWORD, display_name=person.name, language="fr"
-        )
-        EmailAddress.objects.create(user=user, email=person.email, verified=True, primary=True)
+        user = user_model.objects.create_user(email, password, display_name=name, language="fr")
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
 
-@transaction.atomic
-def load_demo() -> list[DemoPerson]:
-    from blason.peers.demo import load_workshop_demo  # the community's workshop in progress
-
-    if Issuer.objects.filter(slug="les-ateliers-du-lien").exists():
-        load_workshop_demo(DEMO_PASSWORD)
-        return list(PEOPLE)
-    corinne, claire, samir = (_person(person) for person in PEOPLE)
+def _people_and_spaces(password: str) -> Demo:
+    first_time = not Issuer.objects.filter(slug=ASSOCIATION).exists()
+    people = {
+        person.name.split()[0].lower(): demo_user(person.email, person.name, password)
+        for person in PEOPLE
+    }
+    demo = Demo(password=password, first_time=first_time, people=people)
+    if not first_time:
+        demo.spaces = {
+            i.slug: i for i in Issuer.objects.filter(slug__in=(ASSOCIATION, COMMUNITY, PERSONAL))
+        }
+        return demo
+    corinne, claire, samir = people["corinne"], people["claire"], people["samir"]
     association = issuer_create(
         name="Les Ateliers du Lien",
         kind=IssuerKind.ORGANISATION,
         owner=corinne,
-        slug="les-ateliers-du-lien",
+        slug=ASSOCIATION,
         description="Association d'insertion : ateliers collectifs, accompagnement et entraide.",
         url="https://ateliers-du-lien.example.org",
         email="contact@ateliers-du-lien.example.org",
@@ -82,7 +104,7 @@ def load_demo() -> list[DemoPerson]:
         name="Collectif du mardi",
         kind=IssuerKind.COMMUNITY,
         owner=corinne,
-        slug="collectif-du-mardi",
+        slug=COMMUNITY,
         description="Chaque mardi, le groupe construit ensemble les badges qu'il reconnaît.",
     )
     membership_add(issuer=community, user=samir, role=Role.VIEWER, actor=corinne)
@@ -90,139 +112,29 @@ def load_demo() -> list[DemoPerson]:
         name="Claire Dubois",
         kind=IssuerKind.INDIVIDUAL,
         owner=claire,
-        slug="claire-dubois",
+        slug=PERSONAL,
         description="Je reconnais les coups de main de mes pairs.",
     )
-    badges = [
-        (
-            association,
-            "Accueil du public",
-            "#1f4fb8",
-            BadgeStatus.PUBLISHED,
-            "Accueillir une personne, l'écouter et l'orienter vers le bon interlocuteur.",
-            "A accueilli au moins trois personnes lors d'une permanence, en autonomie.",
-        ),
-        (
-            association,
-            "Atelier CV",
-            "#a33a00",
-            BadgeStatus.PUBLISHED,
-            "A participé à l'atelier CV et a rédigé son propre CV.",
-            "Présence à l'atelier ; CV rédigé et relu avec un conseiller.",
-        ),
-        (
-            community,
-            "Prise de parole en groupe",
-            "#17622f",
-            BadgeStatus.DRAFT,
-            "Ose prendre la parole devant le groupe et défendre une idée.",
-            "Critères en cours de co-construction par le collectif du mardi.",
-        ),
-        (
-            association,
-            FIRST_AID,
-            "#b3261e",
-            BadgeStatus.PUBLISHED,
-            "Connaît les gestes qui sauvent ; à renouveler chaque année.",
-            "A suivi la sensibilisation de deux heures et réalisé les gestes devant le formateur.",
-        ),
-        (
-            personal,
-            "Coup de main",
-            "#6b2fa3",
-            BadgeStatus.PUBLISHED,
-            "Merci pour ton aide précieuse !",
-            "A aidé spontanément un membre du groupe.",
-        ),
-    ]
-    created = []
-    for issuer, name, colour, status, description, criteria in badges:
-        owner = claire if issuer is personal else corinne
-        created.append(
-            badge_create(
-                issuer=issuer,
-                actor=owner,
-                name=name,
-                description=description,
-                criteria=criteria,
-                image_svg=badge_svg(name, colour),
-                status=status,
-                validity=Validity.DURATION if name == FIRST_AID else Validity.FOREVER,
-                validity_days=365 if name == FIRST_AID else None,
-            )
-        )
-    # A badge in French and English, linked to its ROME job sheet (its awards carry the link).
-    badge_update(
-        badge=created[0],
-        actor=corinne,
-        criteria_items=["Accueille avec le sourire", "Écoute la demande", "Oriente la personne"],
-        translations={
-            "en": {
-                "name": "Welcoming the public",
-                "description": "Welcome a person, listen to them and guide them to the "
-                "right contact.",
-                "criteria_items": ["Welcomes with a smile", "Listens", "Guides the person"],
-                "criteria": "Welcomed at least three people on their own during a session.",
-            }
-        },
-        alignments=[
-            {"framework": "ROME", "code": "M1601", "name": "Accueil et renseignements"},
-        ],
-    )
-    # Signed, verifiable awards: Samir holds two badges, one of them from a peer.
-    award_issue(
-        badge=created[1],
-        actor=corinne,
-        email=samir.email,
-        name=samir.display_name,
-        narrative="A rédigé et présenté son CV.",
-        language="fr",
-    )
-    # A young person without e-mail at a job fair (phone number), and one known only by name:
-    # both get a claim code. A badge given by mistake and revoked; a first-aid badge expired.
-    award_issue(
-        badge=created[0],
-        actor=claire,
-        phone="06 12 34 56 78",
-        name="Inès Haddad",
-        narrative="Accueil des visiteurs au forum de l'emploi.",
-        language="fr",
-    )
-    award_issue(badge=created[1], actor=claire, name="Yanis Moreau", language="fr")
-    mistaken = award_issue(badge=created[0], actor=claire, name="Yanis Moreau", language="fr")
-    award_revoke(award=mistaken, actor=corinne, reason="Attribué par erreur : badge en double.")
-    award_issue(
-        badge=created[3],
-        actor=corinne,
-        email=samir.email,
-        name=samir.display_name,
-        language="fr",
-        issued_at=timezone.now() - timedelta(days=400),
-    )
-    award_issue(
-        badge=created[4],
-        actor=claire,
-        email=samir.email,
-        name=samir.display_name,
-        narrative="Merci pour l'aide à l'atelier de mardi.",
-        language="fr",
-    )
-    _samir_shows_his_badges(samir)
-    load_workshop_demo(DEMO_PASSWORD)
+    demo.spaces = {ASSOCIATION: association, COMMUNITY: community, PERSONAL: personal}
+    return demo
+
+
+def parts() -> list[Any]:
+    """The ``load`` functions of the installed apps' ``demo`` modules, core's excepted."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if not config.name.startswith("blason.") or config.name == "blason.core":
+            continue
+        if find_spec(name) is None:
+            continue
+        found.append(import_module(name).load)
+    return found
+
+
+@transaction.atomic
+def load_demo() -> list[DemoPerson]:
+    demo = _people_and_spaces(DEMO_PASSWORD)
+    for load in parts():
+        load(demo)
     return list(PEOPLE)
-
-
-def _samir_shows_his_badges(samir: User) -> None:
-    """Samir's badges are in his backpack, and his public page shows the two still valid."""
-    from blason.backpack import claims, profiles
-
-    for item in claims.collect_awards(user=samir):
-        if item.expires_at is None:
-            profiles.item_set_public(item=item, public=True)
-    profiles.profile_save(
-        user=samir,
-        enabled=True,
-        name="Samir B.",
-        slug="samir-b",
-        headline="En recherche d'un apprentissage en accueil et vente",
-    )

@@ -26,7 +26,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         issuer = services.issuer_create(owner=current_user(request), **form.cleaned_data)
         messages.success(request, _("Your space is ready."))
-        return redirect("core:issuer", issuer.slug)
+        return redirect("issuing:space", issuer.slug)
     return render(request, "core/space_create.html", {"form": form})
 
 
@@ -34,7 +34,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def personal_space(request: HttpRequest) -> HttpResponse:
     issuer = services.personal_issuer_for(current_user(request))
-    return redirect("core:issuer", issuer.slug)
+    return redirect("issuing:space", issuer.slug)
 
 
 @login_required
@@ -45,7 +45,7 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.issuer_update(issuer=access.issuer, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The profile is saved."))
-        return redirect("core:issuer", access.issuer.slug)
+        return redirect("issuing:space", access.issuer.slug)
     return render(
         request,
         "core/space_settings.html",
@@ -188,7 +188,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("core:dashboard")
         messages.success(request, _("Welcome to %(name)s!") % {"name": found.issuer.name})
-        return redirect("core:issuer", found.issuer.slug)
+        return redirect("issuing:space", found.issuer.slug)
     return render(request, "core/invitation.html", {"invitation": found})
 
 

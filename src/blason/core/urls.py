@@ -17,7 +17,6 @@ urlpatterns = [
     path("spaces/new/", space_views.space_create, name="space_create"),
     path("spaces/mine/", space_views.personal_space, name="personal_space"),
     path("invitations/<uuid:token>/", space_views.invitation, name="invitation"),
-    path("spaces/<slug:slug>/", views.issuer_detail, name="issuer"),
     path("spaces/<slug:slug>/settings/", space_views.space_settings, name="space_settings"),
     path("spaces/<slug:slug>/members/", space_views.members, name="issuer_members"),
     path("spaces/<slug:slug>/members/invite/", space_views.member_invite, name="member_invite"),
@@ -37,5 +36,4 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("spaces/<slug:slug>/activity/", views.issuer_activity, name="issuer_activity"),
-    path("spaces/<slug:slug>/badges/<uuid:badge_uuid>/", views.badge_detail, name="badge"),
 ]

@@ -3,16 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from blason.core import health, selectors
-from blason.core.access import IssuerAccess, issuer_for_member
+from blason.core.access import issuer_for_member
 from blason.core.models import Role
-from blason.issuing.award_views import AwardForm
-from blason.issuing.models import BadgeClass
-from blason.issuing.selectors import badges_of
 
 
 @require_GET
@@ -35,17 +32,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    access = issuer_for_member(request, slug)
-    return render(
-        request,
-        "core/issuer_detail.html",
-        {"access": access, "issuer": access.issuer, "badges": badges_of(access.issuer)},
-    )
-
-
-@login_required
-@require_GET
 def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
     """The audit log of an issuer: owners only."""
     access = issuer_for_member(request, slug, minimum=Role.OWNER)
@@ -56,40 +42,6 @@ def issuer_activity(request: HttpRequest, slug: str) -> HttpResponse:
         else "core/issuer_activity.html"
     )
     return render(request, template, {"access": access, "issuer": access.issuer, "page": page})
-
-
-@login_required
-@require_GET
-def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
-    access = issuer_for_member(request, slug)
-    badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
-    return badge_page(request, access, badge)
-
-
-def badge_page(
-    request: HttpRequest,
-    access: IssuerAccess,
-    badge: BadgeClass,
-    *,
-    award_form: AwardForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The members' page of a badge; re-rendered with the errors of a refused award."""
-    return render(
-        request,
-        "core/badge_detail.html",
-        {
-            "access": access,
-            "issuer": access.issuer,
-            "badge": badge,
-            "can_edit": access.can(Role.EDITOR),
-            "can_award": access.can(Role.AWARDER),
-            "award_form": award_form or AwardForm(),
-            "recent_awards": badge.awards.order_by("-issued_at")[:5],
-            "award_count": badge.awards.count(),
-        },
-        status=status,
-    )
 
 
 @never_cache

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blason.core.access import issuer_for_member
+from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, Role
 from blason.issuing import awards, share_images
@@ -144,13 +144,11 @@ class RevokeForm(forms.Form):
 @login_required
 @require_POST
 def award_new(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
-    from blason.core.views import badge_page
-
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
     if badge.status != BadgeStatus.PUBLISHED:
         messages.error(request, _("Only a published badge can be awarded."))
-        return redirect("core:badge", slug, badge.uuid)
+        return redirect("issuing:badge", slug, badge.uuid)
     form = AwardForm(request.POST, request.FILES)
     if not form.is_valid():
         return badge_page(request, access, badge, award_form=form, status=400)
@@ -252,8 +250,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes."""
     award = _award(award_uuid)
-    from blason.verification.messages import check_text
-    from blason.verification.views import state_summary
+    from blason.verification.messages import check_text, state_summary
 
     report = verify_credential(award.credential, fetcher=LocalFetcher())
     headline, explanation = state_summary(report.state)
@@ -338,3 +335,37 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
         status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED],
     )
     return render(request, "issuing/badge_public.html", {"badge": badge, "issuer": badge.issuer})
+
+
+@login_required
+@require_GET
+def badge_detail(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
+    access = issuer_for_member(request, slug)
+    badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
+    return badge_page(request, access, badge)
+
+
+def badge_page(
+    request: HttpRequest,
+    access: IssuerAccess,
+    badge: BadgeClass,
+    *,
+    award_form: AwardForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The members' page of a badge; re-rendered with the errors of a refused award."""
+    return render(
+        request,
+        "issuing/badge_detail.html",
+        {
+            "access": access,
+            "issuer": access.issuer,
+            "badge": badge,
+            "can_edit": access.can(Role.EDITOR),
+            "can_award": access.can(Role.AWARDER),
+            "award_form": award_form or AwardForm(),
+            "recent_awards": badge.awards.order_by("-issued_at")[:5],
+            "award_count": badge.awards.count(),
+        },
+        status=status,
+    )

@@ -94,7 +94,7 @@ def batch_upload(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
     if badge.status != BadgeStatus.PUBLISHED:
         messages.error(request, _("Only a published badge can be awarded."))
-        return redirect("core:badge", slug, badge.uuid)
+        return redirect("issuing:badge", slug, badge.uuid)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +306,7 @@ def _action(
     else:
         messages.success(request, done)
         if service is batches.batch_discard:
-            return redirect("core:badge", slug, batch.badge.uuid)
+            return redirect("issuing:badge", slug, batch.badge.uuid)
     return redirect("issuing:batch_detail", slug, batch.uuid)
 
 

@@ -65,7 +65,7 @@ def link_new(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
     if badge.status != BadgeStatus.PUBLISHED:
         messages.error(request, _("Only a published badge can be awarded."))
-        return redirect("core:badge", slug, badge.uuid)
+        return redirect("issuing:badge", slug, badge.uuid)
     form = ClaimLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

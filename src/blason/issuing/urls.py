@@ -7,6 +7,8 @@ from blason.issuing.claim_urls import urlpatterns as claim_urlpatterns
 app_name = "issuing"
 
 urlpatterns = [
+    # Included after core's URLs, whose "spaces/new/" and "spaces/mine/" come first.
+    path("spaces/<slug:slug>/", views.issuer_detail, name="space"),
     path("spaces/<slug:slug>/badges/new/", views.badge_new, name="badge_new"),
     path("spaces/<slug:slug>/badges/image-preview/", views.image_preview, name="image_preview"),
     path(
@@ -20,6 +22,7 @@ urlpatterns = [
         award_views.award_new,
         name="award_new",
     ),
+    path("spaces/<slug:slug>/badges/<uuid:badge_uuid>/", award_views.badge_detail, name="badge"),
     path("spaces/<slug:slug>/awards/", award_list.award_list, name="award_list"),
     path(
         "spaces/<slug:slug>/awards/<uuid:award_uuid>/revoke/",

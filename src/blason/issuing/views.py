@@ -29,6 +29,7 @@ from blason.issuing.forms import (
 )
 from blason.issuing.images import ImageRejected, build_svg
 from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.issuing.selectors import badges_of
 
 # The fields of the form stored as they are; translations and alignments come apart.
 FORM_FIELDS = tuple(
@@ -49,7 +50,7 @@ def _after_save(request: HttpRequest, slug: str, badge: BadgeClass) -> HttpRespo
     if request.POST.get("add_alignment"):
         url = reverse("issuing:badge_edit", args=[slug, badge.uuid])
         return redirect(f"{url}#alignments-title")
-    return redirect("core:badge", slug, badge.uuid)
+    return redirect("issuing:badge", slug, badge.uuid)
 
 
 def _render_designer(
@@ -158,7 +159,7 @@ def badge_edit(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse
             )
         except ActionRefused as exc:
             messages.error(request, str(exc))
-            return redirect("core:badge", slug, badge.uuid)
+            return redirect("issuing:badge", slug, badge.uuid)
         messages.success(request, _("The badge is saved."))
         return _after_save(request, slug, badge)
     return _render_designer(request, access, form, links, badge)
@@ -172,7 +173,7 @@ def badge_status(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
     target = request.POST.get("status", "")
     if target not in (BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED):
         messages.error(request, _("This change of status is not possible."))
-        return redirect("core:badge", slug, badge.uuid)
+        return redirect("issuing:badge", slug, badge.uuid)
     try:
         services.badge_set_status(badge=badge, actor=request.user, status=target)
     except ActionRefused as exc:
@@ -184,7 +185,7 @@ def badge_status(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
             if target == BadgeStatus.PUBLISHED
             else _("The badge is archived."),
         )
-    return redirect("core:badge", slug, badge.uuid)
+    return redirect("issuing:badge", slug, badge.uuid)
 
 
 @login_required
@@ -221,3 +222,14 @@ def markdown_preview(request: HttpRequest, slug: str) -> HttpResponse:
             status=200,
         )
     return HttpResponse(content.render_markdown(text))
+
+
+@login_required
+@require_GET
+def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access = issuer_for_member(request, slug)
+    return render(
+        request,
+        "issuing/issuer_detail.html",
+        {"access": access, "issuer": access.issuer, "badges": badges_of(access.issuer)},
+    )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from blason.accounts.models import User
+from blason.core.demo import Demo, badge_svg, demo_user
 from blason.core.models import Issuer, Membership, Role
 from blason.core.services import membership_add
 from blason.issuing import services as badge_services
@@ -47,12 +47,8 @@ GROUPS = {
 }
 
 
-def _member(email: str, name: str, password: str) -> User:
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email, password, display_name=name, language="fr")
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+def load(demo: Demo) -> None:
+    load_workshop_demo(demo.password)
 
 
 @transaction.atomic
@@ -75,7 +71,7 @@ def _load_workshop(password: str) -> Workshop | None:
     corinne = owner.user
     people = {}
     for email, name in MEMBERS:
-        user = _member(email, name, password)
+        user = demo_user(email, name, password)
         if not Membership.objects.filter(issuer=community, user=user).exists():
             membership_add(issuer=community, user=user, role=Role.VIEWER, actor=corinne)
         people[email.split("@")[0]] = user
@@ -135,12 +131,6 @@ ITERASINIER = "Itérasinier"
 AMBASSADOR = "Ambassadeur du badge"
 
 
-def _badge_svg(label: str, colour: str) -> str:
-    from blason.core.demo import badge_svg
-
-    return badge_svg(label, colour)
-
-
 def _observe(request: BadgeRequest, validator: User, days_ago: int, **answer: str) -> None:
     peer_validation.validation_record(
         request=request,
@@ -166,7 +156,7 @@ def load_validation_demo(password: str) -> BadgeClass | None:
     corinne = owner.user
     people = {}
     for email, name in MEMBERS:
-        user = _member(email, name, password)
+        user = demo_user(email, name, password)
         if not Membership.objects.filter(issuer=community, user=user).exists():
             membership_add(issuer=community, user=user, role=Role.VIEWER, actor=corinne)
         people[email.split("@")[0]] = user
@@ -182,7 +172,7 @@ def load_validation_demo(password: str) -> BadgeClass | None:
             "Accueille un nouveau membre au groupe du mardi",
             "Présente le collectif lors d'un forum ou d'une rencontre",
         ],
-        image_svg=_badge_svg("Ambassadeur", "#6b2fa3"),
+        image_svg=badge_svg("Ambassadeur", "#6b2fa3"),
         language="fr",
     )
     iterasinier = badge_services.badge_create(
@@ -198,7 +188,7 @@ def load_validation_demo(password: str) -> BadgeClass | None:
             "Le prépare à la balade et le fait monter dans le van",
             "Guide l'âne devant du public",
         ],
-        image_svg=_badge_svg("Itérasinier", "#7a4b12"),
+        image_svg=badge_svg("Itérasinier", "#7a4b12"),
         language="fr",
     )
     for badge in (ambassador, iterasinier):

@@ -17,9 +17,10 @@ from typing import Any
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
 
 from obcore.messages import Message
-from obcore.verify import Check
+from obcore.verify import Check, State
 
 __all__ = ["CATALOGUE", "check_text", "message_text"]
 
@@ -393,3 +394,36 @@ def check_text(check: Check | Mapping[str, Any]) -> str:
             return str(check.get("fr" if french else "en", ""))
         parts = [message_text(check), *(message_text(d) for d in check.get("details") or [])]
     return " ".join(part for part in parts if part)
+
+
+def state_summary(state: State) -> tuple[str, str]:
+    """A headline and a plain-language explanation for each outcome."""
+    return {
+        State.VALID: (
+            _("Valid badge"),
+            _(
+                "It was issued by the issuer shown, to the person "
+                "shown, and nothing in it was changed."
+            ),
+        ),
+        State.EXPIRED: (_("Expired badge"), _("The badge is authentic but its validity ended.")),
+        State.REVOKED: (_("Revoked badge"), _("The issuer withdrew this badge.")),
+        State.SUSPENDED: (_("Suspended badge"), _("The issuer suspended this badge for now.")),
+        State.NOT_YET_VALID: (_("Not valid yet"), _("The badge is valid only from a later date.")),
+        State.INVALID: (
+            _("Badge not valid"),
+            _("It was altered or forged, or it was not issued to this person."),
+        ),
+        State.MALFORMED: (
+            _("Not a readable badge"),
+            _("This file or text is not an Open Badge we can read."),
+        ),
+        State.UNVERIFIABLE: (
+            _("Cannot be checked"),
+            _(
+                "A document needed to check it (the "
+                "issuer's key or list) could not be "
+                "fetched. Try again later."
+            ),
+        ),
+    }[state]

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from blason.core.clients import client_ip
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
-from blason.verification.messages import check_text
-from obcore.verify import State, verify_credential
+from blason.verification.messages import check_text, state_summary
+from obcore.verify import verify_credential
 
 BUSY_RETRY_AFTER = 30  # seconds
 
@@ -21,39 +21,6 @@ def busy_message() -> str:
     return _(
         "Many badges from other sites are being checked right now. Please try again in a minute."
     )
-
-
-def state_summary(state: State) -> tuple[str, str]:
-    """A headline and a plain-language explanation for each outcome."""
-    return {
-        State.VALID: (
-            _("Valid badge"),
-            _(
-                "It was issued by the issuer shown, to the person "
-                "shown, and nothing in it was changed."
-            ),
-        ),
-        State.EXPIRED: (_("Expired badge"), _("The badge is authentic but its validity ended.")),
-        State.REVOKED: (_("Revoked badge"), _("The issuer withdrew this badge.")),
-        State.SUSPENDED: (_("Suspended badge"), _("The issuer suspended this badge for now.")),
-        State.NOT_YET_VALID: (_("Not valid yet"), _("The badge is valid only from a later date.")),
-        State.INVALID: (
-            _("Badge not valid"),
-            _("It was altered or forged, or it was not issued to this person."),
-        ),
-        State.MALFORMED: (
-            _("Not a readable badge"),
-            _("This file or text is not an Open Badge we can read."),
-        ),
-        State.UNVERIFIABLE: (
-            _("Cannot be checked"),
-            _(
-                "A document needed to check it (the "
-                "issuer's key or list) could not be "
-                "fetched. Try again later."
-            ),
-        ),
-    }[state]
 
 
 @require_http_methods(["GET", "POST"])
