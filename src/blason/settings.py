@@ -8,6 +8,7 @@ first; real environment variables win over it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
-from blason.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
+from blason.env import (
+    env_bool,
+    env_choice,
+    env_hours,
+    env_int,
+    env_list,
+    env_networks,
+    env_rates,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SOURCE_CHECKOUT = PACKAGE_DIR.parent.parent
@@ -353,15 +363,37 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "blason.accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign in with an e-mail address or a phone number (allauth's phone support: the number is
+# ``User.phone``, read and written by the adapter; codes go out by SMS, ``blason.core.sms``).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# The sign-up form (accounts.allauth_forms.SignupForm) asks for a phone number *or* an e-mail
+# address: "email*" here is what the e-mail way requires, and keeps allauth's mandatory e-mail
+# verification for accounts signed up by e-mail (accounts.stages lets in an account whose
+# phone number is verified). The password is optional on the phone way.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "blason.accounts.forms.SignupExtraForm"
 ACCOUNT_FORMS = {
     "login": "blason.accounts.allauth_forms.LoginForm",
     "signup": "blason.accounts.allauth_forms.SignupForm",
+    "request_login_code": "blason.accounts.allauth_forms.RequestLoginCodeForm",
+    "confirm_login_code": "blason.accounts.allauth_forms.ConfirmLoginCodeForm",
+    "verify_phone": "blason.accounts.allauth_forms.VerifyPhoneForm",
+    "change_phone": "blason.accounts.allauth_forms.ChangePhoneForm",
     "add_email": "blason.accounts.allauth_forms.AddEmailForm",
     "reset_password": "blason.accounts.allauth_forms.ResetPasswordForm",
 }
+# Sign in with a code sent by SMS (by e-mail, the one-time link of accounts.views).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+# "Send a new code" (once) and "change the number" (twice) on the page waiting for the code.
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 1
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 1
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = 2
+# Six digits, easy to read in an SMS and to type on a phone's number pad.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -389,6 +421,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "10/m/ip,3/5m/key"),
+    # Codes by SMS: asked to sign in ("key" is the number), sent to verify a number (at
+    # sign-up, or added to an account), and numbers changed on an account. Each code takes
+    # three wrong attempts at most (ACCOUNT_*_MAX_ATTEMPTS) before a new one is needed.
+    "request_login_code": env_str("RATE_LIMIT_SMS_CODE", "10/m/ip,3/10m/key,10/d/key"),
+    "verify_phone": env_str("RATE_LIMIT_SMS_VERIFY", "3/m/ip,1/30s/key,10/d/key"),
+    "change_phone": "3/10m/user",
     "verify": env_str("RATE_LIMIT_VERIFY", "30/m/ip"),
     # Unknown claim codes typed or opened (a code is 40 random bits: guessing needs billions).
     "claim": env_str("RATE_LIMIT_CLAIM", "20/m/ip,200/d/ip"),
@@ -499,4 +537,43 @@ WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
 # An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
 # an hour apart), up to this many times; then it is marked failed and /healthz says so.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+
+# --- SMS (blason.core.sms, docs/operations.md) ------------------------------------------------
+# off (no SMS: claim codes on paper and QR codes still work), console (printed, development),
+# locmem (kept in memory, tests), brevo (Brevo transactional SMS), or the dotted path of a
+# backend class. Default: brevo when SMS_BREVO_API_KEY is set, console when DEBUG, else off.
+SMS_BREVO_API_KEY = env_str("SMS_BREVO_API_KEY", "")
+SMS_BREVO_API_URL = env_str("SMS_BREVO_API_URL", "https://api.brevo.com/v3").rstrip("/")
+_sms_backends = {
+    "off": "",
+    "console": "blason.core.sms.backends.console.SmsBackend",
+    "locmem": "blason.core.sms.backends.locmem.SmsBackend",
+    "brevo": "blason.core.sms.backends.brevo.SmsBackend",
+}
+_sms_default = "brevo" if SMS_BREVO_API_KEY else ("console" if DEBUG else "off")
+_sms_backend = env_str("SMS_BACKEND", _sms_default).strip()
+if _sms_backend not in _sms_backends and "." not in _sms_backend:
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND must be one of {', '.join(_sms_backends)} or a dotted path, "
+        f"not {_sms_backend!r}."
+    )
+SMS_BACKEND = _sms_backends.get(_sms_backend, _sms_backend)
+if _sms_backend == "brevo" and not SMS_BREVO_API_KEY:
+    raise ImproperlyConfigured("SMS_BACKEND=brevo needs SMS_BREVO_API_KEY.")
+if urlsplit(SMS_BREVO_API_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured("SMS_BREVO_API_URL must be an http(s) address.")
+# The sender shown on phones: 3 to 11 letters or digits (or a number of up to 15 digits).
+SMS_SENDER = env_str("SMS_SENDER", "Blason")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ]{2,10}|\+?[0-9]{3,15}", SMS_SENDER):
+    raise ImproperlyConfigured(
+        f"SMS_SENDER must be 3 to 11 letters or digits, or a phone number, not {SMS_SENDER!r}."
+    )
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
+# How many SMS one phone number, and one scope (a space: "issuer:<uuid>"), may be sent: rules
+# "count/period" (s, m, h, d; "10/5m"), comma-separated. Refused SMS are not sent.
+SMS_RATE_LIMIT_NUMBER = env_rates("SMS_RATE_LIMIT_NUMBER", "6/h,20/d")
+SMS_RATE_LIMIT_SCOPE = env_rates("SMS_RATE_LIMIT_SCOPE", "1000/d")
+# No SMS in these local hours (TIME_ZONE) except the ones a person waits for (sign-in codes):
+# the others wait for the end of the range. Empty: SMS at any hour.
+SMS_QUIET_HOURS = env_hours("SMS_QUIET_HOURS", "21:00-08:00")
 APP_NAME = _("Blason")

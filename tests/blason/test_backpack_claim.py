@@ -1,6 +1,6 @@
 """Collecting badges awarded on this site: the claim code (typed, in the e-mail, scanned), the
-account created on the way, phone numbers and e-mail addresses as identities, and badges that
-arrive by themselves."""
+account created on the way, e-mail addresses as identities, and badges that arrive by themselves
+(phone numbers and the "Is this badge yours?" questions: test_own_badges)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from blason.accounts.models import User
 from blason.backpack import claims
-from blason.backpack.models import Item, Phone
+from blason.backpack.models import Item
 from blason.core.models import AuditEntry
 from blason.issuing import awards
 from blason.issuing.models import Award
@@ -155,35 +155,25 @@ def test_sign_up_with_the_code_then_collect(
     ).exists()
 
 
-def test_claiming_a_phone_award_adds_the_number_and_collects_its_other_badges(
+def test_claiming_a_phone_award_collects_that_badge_only(
     client: Any, world: Any, published: Any, by_phone: Award
 ) -> None:
     other = awards.award_issue(badge=published, actor=world.admin, phone="+33612345678")
     client.force_login(world.member)
     response = client.post(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
-    assert Phone.objects.get(user=world.member).number == "+33612345678"
-    assert Item.objects.filter(owner=world.member).count() == 2
+    # Holding the code proves this badge was given to the person, not that the number is theirs.
+    assert [item.award for item in Item.objects.filter(owner=world.member)] == [by_phone]
+    world.member.refresh_from_db()
+    assert world.member.phone is None
     other.refresh_from_db()
-    assert other.claimed_by == world.member
+    assert other.claimed_by is None
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
-    assert "The phone number +33612345678 is now on your account" in page.text
-    assert "it was awarded to your phone number +33612345678" in page.text
-    # Later badges to that number arrive by themselves.
-    later = awards.award_issue(badge=published, actor=world.admin, phone="0612345678")
+    assert "This badge was awarded to the number +33612345678" in page.text
+    assert "Confirm +33612345678 by SMS" in page.text
     listing = client.get(reverse("backpack:list"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "1 new badge awarded to your address or phone number" in listing.text
-    assert Item.objects.filter(owner=world.member, award=later).exists()
-
-
-def test_a_phone_already_on_another_account_is_not_moved(
-    client: Any, world: Any, published: Any, by_phone: Award
-) -> None:
-    Phone.objects.create(user=world.outsider, number="+33612345678", verified_at=by_phone.issued_at)
-    client.force_login(world.member)
-    response = client.post(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en", follow=True)
-    assert "not added to your account" in response.text
-    assert Phone.objects.get(number="+33612345678").user == world.outsider
+    assert "new badge" not in listing.text
+    assert not Item.objects.filter(owner=world.member, award=other).exists()
 
 
 def test_someone_else_cannot_collect_a_collected_badge(
@@ -274,7 +264,7 @@ def test_an_email_award_offers_to_add_its_address(
     client.force_login(world.outsider)
     response = client.post(claim_path(award), follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "This badge was sent to charlie.pro@example.org" in response.text
-    assert "You collected it with its claim code" in response.text
+    assert "You collected it into your backpack: with its claim code" in response.text
     # allauth's own add-address flow: a confirmation link goes to the address.
     with django_capture_on_commit_callbacks(execute=True):
         added = client.post(
@@ -334,29 +324,32 @@ def test_a_newly_verified_address_collects_its_past_badges(
 
 
 def test_collecting_is_once_per_award(world: Any, published: Any) -> None:
+    from blason.accounts.services import phone_verify
+
+    phone_verify(user=world.member, phone="+33612345679")
     award = awards.award_issue(badge=published, actor=world.admin, phone="+33612345679")
-    Phone.objects.create(user=world.member, number="+33612345679", verified_at=award.issued_at)
-    Phone.objects.filter(user=world.member).update(number="+33612345679")
     assert len(claims.collect_awards(user=world.member)) == 1
     assert claims.collect_awards(user=world.member) == []
     with pytest.raises(claims.AlreadyCollected):
         claims.claim_award(user=world.outsider, code=award.claim_code or "")
 
 
-def test_identities_page_and_removing_a_phone(client: Any, world: Any, by_phone: Award) -> None:
+def test_identities_page_and_removing_a_phone(client: Any, world: Any) -> None:
+    from blason.accounts.services import phone_verify
+
+    phone_verify(user=world.member, phone="+33612345678")
     client.force_login(world.member)
-    client.post(claim_path(by_phone))
-    phone = Phone.objects.get(user=world.member)
     page = client.get(reverse("backpack:identities"), HTTP_ACCEPT_LANGUAGE="en")
     assert "+33612345678" in page.text
     assert world.member.email in page.text
+    assert "Change my number" in page.text
     client.force_login(world.outsider)
-    stranger = client.post(reverse("backpack:phone_remove", args=[phone.uuid]))
-    assert stranger.status_code == 404
+    client.post(reverse("accounts:phone_remove"))  # their own (none): nothing happens
+    assert User.objects.get(pk=world.member.pk).phone == "+33612345678"
     client.force_login(world.member)
-    client.post(reverse("backpack:phone_remove", args=[phone.uuid]))
-    assert not Phone.objects.exists()
-    assert Item.objects.filter(owner=world.member).exists()  # the badge stays
+    client.post(reverse("accounts:phone_remove"))
+    member = User.objects.get(pk=world.member.pk)
+    assert member.phone is None and not member.phone_verified
 
 
 def test_awarder_sees_a_qr_code_with_the_claim_code(

@@ -106,7 +106,7 @@ def test_allauth_emails_speak_like_blason(
 def test_account_pages_use_blason_labels(client: Any) -> None:
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Courriel" not in page
-    assert "Adresse e-mail" in page
+    assert "Adresse e-mail ou numéro de téléphone" in page
     page = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Courriel" not in page
 

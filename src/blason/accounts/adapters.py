@@ -5,14 +5,76 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from blason.accounts import selectors, services
+from blason.accounts.models import User
 from blason.core.clients import client_ip
 from blason.core.emails import footer, queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
     """allauth, the Blason way: mail goes through the task queue; sign-up can be closed; the
-    client's address comes from ``blason.core.clients``."""
+    client's address comes from ``blason.core.clients``; the phone number is kept on the
+    account (``User.phone``) and codes go out through ``blason.core.sms``."""
+
+    def get_login_stages(self) -> list[str]:
+        # allauth's e-mail verification stage, aware that a verified phone number is enough.
+        return [
+            "blason.accounts.stages.EmailVerificationStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    # --- Phone numbers (allauth's phone support reads and writes them through these) --------
+
+    def phone_form_field(self, **kwargs: Any) -> Any:
+        from blason.accounts.allauth_forms import PhoneField
+
+        return PhoneField(**kwargs)
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
+        if verified:
+            services.phone_verify(user=user, phone=phone)
+        else:
+            services.phone_set_unverified(user=user, phone=phone)
+
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user: User, phone: str) -> None:
+        services.phone_verify(user=user, phone=phone)
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        return selectors.user_with_phone(phone)
+
+    def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
+        with translation.override(user.language or translation.get_language()):
+            body = _("%(code)s is your %(site)s code. Never give it to anyone.") % {
+                "code": code,
+                "site": settings.SITE_NAME,
+            }
+        services.send_text(to=phone, body=body, scope="accounts.code")
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        body = _(
+            "Someone asked to sign in to %(site)s with this number, but no account has it. "
+            "To create one: %(url)s"
+        ) % {"site": settings.SITE_NAME, "url": settings.SITE_URL + reverse("account_signup")}
+        services.send_text(to=phone, body=body, scope="accounts.unknown")
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        body = _(
+            "You already have an account on %(site)s with this number. Sign in with a code "
+            "sent by SMS: %(url)s"
+        ) % {
+            "site": settings.SITE_NAME,
+            "url": settings.SITE_URL + reverse("account_request_login_code"),
+        }
+        services.send_text(to=phone, body=body, scope="accounts.exists")
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """Rate limits count per client address: the proxy headers are read only from a trusted

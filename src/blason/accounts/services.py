@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
 
 from blason.accounts.models import User
@@ -104,3 +106,90 @@ def login_link_send(*, email: str) -> bool:
     )
     audit.record(action="accounts.login_link.sent", actor=None, target=user)
     return True
+
+
+# --- Phone numbers (allauth's adapter calls these: ``accounts.adapters``) -------------------
+
+
+@transaction.atomic
+def phone_set_unverified(*, user: User, phone: str) -> None:
+    """Put a number on the account, not proven yet (a sign-up waiting for its SMS code).
+    A verified number it had is replaced only once the new one is verified."""
+    if user.phone == phone and user.phone_verified:
+        return
+    if user.phone_verified and user.phone:
+        return  # keeps its proven number until the new one is proven (``phone_verify``)
+    user.phone, user.phone_verified, user.phone_verified_at = phone, False, None
+    user.save(update_fields=["phone", "phone_verified", "phone_verified_at"])
+
+
+@transaction.atomic
+def phone_verify(*, user: User, phone: str) -> None:
+    """The account typed back the code sent to ``phone``: the number is its own, in place of
+    the one it had. Accounts that held the number without proving it lose it."""
+    from blason.accounts import signals
+
+    previous = user.phone if user.phone_verified else None
+    if previous == phone:
+        return
+    User.objects.filter(phone=phone, phone_verified=False).exclude(pk=user.pk).update(phone=None)
+    user.phone, user.phone_verified, user.phone_verified_at = phone, True, timezone.now()
+    user.save(update_fields=["phone", "phone_verified", "phone_verified_at"])
+    audit.record(
+        action="accounts.phone.verified",
+        actor=user,
+        target=user,
+        data={"phone": phone, "replaces": previous or ""},
+    )
+    if previous:
+        signals.phone_removed.send(sender=User, user=user, phone=previous)
+    signals.phone_verified.send(sender=User, user=user, phone=phone)
+
+
+def can_remove_phone(user: User) -> bool:
+    """An account keeps a way in: its phone number goes only if a verified e-mail address
+    stays."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+@transaction.atomic
+def phone_remove(*, user: User) -> None:
+    """Take the phone number off the account (refused when it is the only way to sign in).
+    Badges already in the backpack stay; new ones awarded to the number no longer arrive."""
+    from blason.accounts import signals
+
+    if not user.phone:
+        return
+    if user.phone_verified and not can_remove_phone(user):
+        raise AccountError(
+            _("Add and confirm an e-mail address first: without it you could not sign in.")
+        )
+    previous, verified = user.phone, user.phone_verified
+    user.phone, user.phone_verified, user.phone_verified_at = None, False, None
+    user.save(update_fields=["phone", "phone_verified", "phone_verified_at"])
+    audit.record(action="accounts.phone.removed", actor=user, target=user, data={"phone": previous})
+    if verified:
+        signals.phone_removed.send(sender=User, user=user, phone=previous)
+
+
+def send_text(*, to: str, body: str, scope: str) -> bool:
+    """Send a sign-in text message now (``blason.core.sms``, urgent: the person is waiting for
+    it). When it cannot go (SMS off, too many to this number), the page says so."""
+    from allauth.core import context
+    from django.contrib import messages
+
+    from blason.core import sms
+
+    sent = sms.send_sms(to=to, body=body, scope=scope, urgent=True)
+    request = context.request
+    if not sent and request is not None:
+        messages.error(
+            request,
+            _(
+                "We could not send a text message to this number just now. Wait a few minutes "
+                "and ask for a new code, or use an e-mail address."
+            ),
+        )
+    return bool(sent)

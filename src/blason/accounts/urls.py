@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/link/", views.login_link_request, name="login_link"),
     path("login/link/confirm/", views.login_link_confirm, name="login_link_confirm"),
     path("delete/", views.delete_account, name="delete"),
+    path("phone/remove/", views.phone_remove, name="phone_remove"),
 ]

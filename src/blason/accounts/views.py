@@ -114,3 +114,22 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         {"form": form, "blocking": blocking},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def phone_remove(request: HttpRequest) -> HttpResponse:
+    """Take the phone number off the account (changing it is allauth's ``account_change_phone``,
+    which verifies the new one by SMS first)."""
+    user = current_user(request)
+    phone = user.phone
+    try:
+        services.phone_remove(user=user)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        if phone:
+            messages.success(
+                request, _("The phone number %(phone)s was removed.") % {"phone": phone}
+            )
+    return redirect("backpack:identities")

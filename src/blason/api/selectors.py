@@ -16,7 +16,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from blason.api.models import ApiProfile
 from blason.api.scopes import ALL_SCOPES, SHORT_NAMES
-from blason.backpack.models import Item, Phone
+from blason.backpack.models import Item
 
 
 def api_items(user: Any, *, since: datetime | None = None, version: str = "3.0") -> Any:
@@ -48,7 +48,7 @@ def profile_of(user: Any) -> dict[str, Any]:
 
     The one an application last put (``putProfile``) when there is one, as received; otherwise
     one made from the account: ``urn:uuid:`` of the account, the main verified e-mail address
-    and the first verified phone number. ``name`` is always the account's name when it has one
+    and the verified phone number. ``name`` is always the account's name when it has one
     (a put profile's name became the account's name, and the person may have changed it since).
     """
     stored = ApiProfile.objects.filter(user=user).first()
@@ -64,9 +64,8 @@ def profile_of(user: Any) -> dict[str, Any]:
         )
         if email:
             document["email"] = email
-        phone = Phone.objects.filter(user=user).values_list("number", flat=True).first()
-        if phone:
-            document["phone"] = phone
+        if user.phone and user.phone_verified:
+            document["phone"] = user.phone
     if user.display_name:
         document["name"] = user.display_name
     return document

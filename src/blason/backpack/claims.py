@@ -1,10 +1,19 @@
 """Badges awarded on this site reaching their earners' backpacks.
 
-Two ways in: the person types (or scans, or follows in the e-mail) the award's claim code, which
-proves they were given the badge; or the badge was awarded to one of their verified identities
-(an e-mail address allauth verified, a phone number proven by an earlier claim) and is collected
-by itself the next time they open their backpack. One award reaches one backpack: the first
-claim wins, and a collected award is marked claimed for the issuer to see.
+Three ways in, each for exactly the awards it proves:
+
+- the person types (or scans, or follows in the message) an award's claim code: that award, and
+  no other (holding a code proves it was given to you, nothing about the number or address the
+  badge was sent to);
+- a badge awarded to one of their *verified* identities (an e-mail address allauth confirmed, the
+  account's phone number once the code sent to it by SMS was typed back) under their name is
+  collected by itself the next time they open their backpack;
+- one awarded to a verified identity under another name (a typo, a number that changed hands)
+  waits for their answer to "Is this badge yours?" (``AwardQuestion``): collected after a yes,
+  never offered to them again after a no.
+
+One award reaches one backpack: the first claim wins, and a collected award is marked claimed for
+the issuer to see (nothing more: who declined a badge is not told).
 """
 
 from __future__ import annotations
@@ -13,18 +22,19 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.backpack import recipients, selectors
 from blason.backpack.models import (
+    Answer,
+    AwardQuestion,
     Item,
     ItemRecipient,
     ItemSource,
     ItemStatus,
-    Phone,
     ReceivedFormat,
     credential_identity,
 )
@@ -99,23 +109,8 @@ def award_item(user: Any, award: Award) -> Item:
 class ClaimResult:
     item: Item
     created: bool
-    phone_added: str = ""  # the number now on the account
-    phone_taken: bool = False  # the number belongs to another account: not added
+    phone_to_verify: str = ""  # the award's number, not (yet) verified on the account
     email_to_add: str = ""  # the award's address, not (yet) verified on the account
-
-
-def _add_phone(user: Any, number: str) -> tuple[str, bool]:
-    owner = Phone.objects.filter(number=number).values_list("user_id", flat=True).first()
-    if owner is not None:
-        return "", owner != user.pk
-    try:
-        with transaction.atomic():  # another claim may add the same number at the same time
-            Phone.objects.create(user=user, number=number, verified_at=timezone.now())
-    except IntegrityError:
-        return "", True
-    audit.record(action="backpack.phone.added", actor=user, target=user, data={"phone": number})
-    recipients.refresh(user)
-    return number, False
 
 
 def claim_award(*, user: Any, code: str) -> ClaimResult:
@@ -123,9 +118,9 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
 
     Refused when no award has the code (``CodeUnknown``), when someone else collected it
     (``AlreadyCollected``) or when the issuer withdrew it (``AwardWithdrawn``). Claiming again
-    returns the same item (or puts it back if the person removed it). An award made to a phone
-    number adds that number to the account (holding the code proves it), and the other badges
-    awarded to it are collected too. The item is verified before returning.
+    returns the same item (or puts it back if the person removed it). Exactly this award: the
+    other badges awarded to the same number or address wait until the account verifies it
+    (``collect_awards``). The item is verified before returning.
     """
     from blason.backpack import imports
 
@@ -160,9 +155,13 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
         elif item.recipient != ItemRecipient.OWNER:  # imported before: the code proves it
             item.recipient = ItemRecipient.OWNER
             Item.objects.filter(pk=item.pk).update(recipient=ItemRecipient.OWNER)
-        phone_added, phone_taken = "", False
-        if award.recipient_kind == RecipientKind.PHONE and award.recipient_phone:
-            phone_added, phone_taken = _add_phone(user, award.recipient_phone)
+        phone_to_verify = ""
+        if (
+            award.recipient_kind == RecipientKind.PHONE
+            and award.recipient_phone
+            and award.recipient_phone not in selectors.phone_numbers(user)
+        ):
+            phone_to_verify = award.recipient_phone
         email_to_add = ""
         if (
             award.recipient_kind == RecipientKind.EMAIL
@@ -176,70 +175,110 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
             target=award,
             data={"item": str(item.uuid), "again": not created},
         )
-        if phone_added:
-            collect_awards(user=user)
     if created or item.checked_at is None:
         item = imports.recheck_item(item=item)
     return ClaimResult(
         item=item,
         created=created,
-        phone_added=phone_added,
-        phone_taken=phone_taken,
+        phone_to_verify=phone_to_verify,
         email_to_add=email_to_add,
     )
 
 
 def collect_awards(*, user: Any) -> list[Item]:
-    """Collect the awards made to the person's verified e-mail addresses and phone numbers
-    that nobody collected yet. Bounded: three queries when there is nothing new; the new items
-    are verified by a background task."""
+    """Collect the awards made to the person's verified e-mail addresses and phone number that
+    nobody collected yet: those under their name go into the backpack
+    (``recipients.arrives_by_itself``); the others become "Is this badge yours?" questions
+    (``selectors.open_questions``), asked once. Bounded: two
+    queries when there is nothing new; the new items are verified by a background task."""
     emails = selectors.verified_emails(user)
     phones = selectors.phone_numbers(user)
     if not emails and not phones:
         return []
-    wanted = Q(recipient_email__in=emails) if emails else Q()
+    wanted = Q(recipient_kind=RecipientKind.EMAIL, recipient_email__in=emails)
     if phones:
-        wanted = wanted | Q(recipient_phone__in=phones) if emails else Q(recipient_phone__in=phones)
+        wanted |= Q(recipient_kind=RecipientKind.PHONE, recipient_phone__in=phones)
     with transaction.atomic():
         candidates = list(
             Award.objects.select_for_update(of=("self",))
             .select_related("badge", "issuer")
             .filter(wanted, claimed_at__isnull=True, revoked_at__isnull=True)
+            .exclude(pk__in=AwardQuestion.objects.filter(user=user).values("award_id"))
             .order_by("issued_at")[:COLLECT_LIMIT]
         )
         if not candidates:
             return []
-        new = {item.identity: item for item in (award_item(user, a) for a in candidates)}
-        kept = set(
-            Item.objects.filter(owner=user, identity__in=list(new)).values_list(
-                "identity", flat=True
+        theirs = [a for a in candidates if recipients.arrives_by_itself(a, user)]
+        ask = [a for a in candidates if a not in theirs]
+        if ask:
+            AwardQuestion.objects.bulk_create(
+                [AwardQuestion(user=user, award=award) for award in ask], ignore_conflicts=True
             )
-        )
-        items = [item for identity, item in new.items() if identity not in kept]
-        Item.objects.bulk_create(items, ignore_conflicts=True)
-        Award.objects.filter(pk__in=[a.pk for a in candidates], claimed_at__isnull=True).update(
-            claimed_by=user, claimed_at=timezone.now()
-        )
-        audit.record(
-            action="backpack.awards.collected",
-            actor=user,
-            target=user,
-            data={"awards": [str(a.uuid) for a in candidates]},
-        )
-        if items:
-            from blason.backpack.tasks import recheck_items
+            audit.record(
+                action="backpack.awards.asked",
+                actor=user,
+                target=user,
+                data={"awards": [str(a.uuid) for a in ask]},
+            )
+        return _collect(user, theirs, action="backpack.awards.collected")
 
-            enqueue_on_commit(recheck_items, item_uuids=[str(item.uuid) for item in items])
+
+def _collect(user: Any, candidates: list[Award], *, action: str) -> list[Item]:
+    """Put these awards (locked, nobody's yet) into the person's backpack."""
+    if not candidates:
+        return []
+    new = {item.identity: item for item in (award_item(user, a) for a in candidates)}
+    kept = set(
+        Item.objects.filter(owner=user, identity__in=list(new)).values_list("identity", flat=True)
+    )
+    items = [item for identity, item in new.items() if identity not in kept]
+    Item.objects.bulk_create(items, ignore_conflicts=True)
+    if kept:  # imported before: now provably theirs
+        Item.objects.filter(owner=user, identity__in=list(kept)).update(
+            recipient=ItemRecipient.OWNER
+        )
+    Award.objects.filter(pk__in=[a.pk for a in candidates], claimed_at__isnull=True).update(
+        claimed_by=user, claimed_at=timezone.now()
+    )
+    audit.record(
+        action=action, actor=user, target=user, data={"awards": [str(a.uuid) for a in candidates]}
+    )
+    if items:
+        from blason.backpack.tasks import recheck_items
+
+        enqueue_on_commit(recheck_items, item_uuids=[str(item.uuid) for item in items])
     return items
 
 
+class QuestionClosed(ActionRefused):
+    """The badge of a question was collected by someone else or withdrawn meanwhile."""
+
+
 @transaction.atomic
-def phone_remove(*, user: Any, phone: Phone) -> None:
-    """Take a phone number off the account: badges awarded to it later are no longer
-    collected by themselves (those already in the backpack stay)."""
-    if phone.user_id != user.pk:
-        raise ActionRefused(_("This phone number is not on your account."))
-    number = phone.number
-    phone.delete()
-    audit.record(action="backpack.phone.removed", actor=user, target=user, data={"phone": number})
-    recipients.refresh(user)
+def question_answer(*, user: Any, question: AwardQuestion, mine: bool) -> Item | None:
+    """The person's answer to "Is this badge yours?". Yes: the badge goes into their backpack
+    (when nobody collected it meanwhile and the address or number is still theirs). No: it is
+    never offered to them again, and stays free for its recipient. Returns the new item."""
+    if question.user_id != user.pk or question.answer:
+        raise QuestionClosed(_("This question was already answered."))
+    award = Award.objects.select_for_update(of=("self",)).select_related("badge", "issuer")
+    award = award.get(pk=question.award_id)
+    question.answer = Answer.YES if mine else Answer.NO
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_at"])
+    # Not the issuer's to see: no issuer on these entries.
+    audit.record(
+        action="backpack.award.confirmed" if mine else "backpack.award.declined",
+        actor=user,
+        target=user,
+        data={"award": str(award.uuid)},
+    )
+    if not mine:
+        return None
+    identity = recipients.identity_of(
+        award, selectors.verified_emails(user), selectors.phone_numbers(user)
+    )
+    if award.claimed_at is not None or award.revoked_at is not None or not identity.owner:
+        raise QuestionClosed(_("This badge can no longer be collected."))
+    items = _collect(user, [award], action="backpack.awards.collected")
+    return items[0] if items else Item.objects.filter(owner=user, award=award).first()

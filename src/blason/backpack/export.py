@@ -19,7 +19,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blason.backpack.models import Collection, Item, Phone, PublicProfile, ReceivedFormat
+from blason.backpack.models import Collection, Item, PublicProfile, ReceivedFormat
 
 _RECEIVED_EXTENSIONS = {
     ReceivedFormat.PNG: "png",
@@ -56,10 +56,7 @@ def _profile(user: Any) -> dict[str, Any]:
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("email")
         ],
-        "phones": [
-            {"number": phone.number, "verified_at": phone.verified_at.isoformat()}
-            for phone in Phone.objects.filter(user=user).order_by("number")
-        ],
+        "phone": {"number": user.phone, "verified": user.phone_verified} if user.phone else None,
         "public_page": next(
             (
                 {"on": page.enabled, "slug": page.slug, "name": page.name, "about": page.headline}

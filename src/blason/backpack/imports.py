@@ -293,6 +293,13 @@ def import_badge(
         if existing is None:
             raise
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing) from None
+    if item.award_id is not None and not item.is_owners:
+        # A badge of this site awarded to one of the person's verified identities: collected
+        # now (or asked about) as it would be on their next visit to their backpack.
+        from blason.backpack import claims
+
+        claims.collect_awards(user=user)
+        item.refresh_from_db()
     return item
 
 

@@ -24,7 +24,7 @@ from blason.backpack.export import export_file
 from blason.backpack.forms import CvForm, ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
 from blason.backpack.views import PENDING_CODE, too_many
-from blason.core import audit
+from blason.core import audit, sms
 from blason.core.access import current_user
 from blason.issuing.models import RecipientKind
 
@@ -61,6 +61,7 @@ def backpack(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(user)
+    asking = selectors.open_questions(user).count()
     return render(
         request,
         "backpack/list.html",
@@ -68,6 +69,7 @@ def backpack(request: HttpRequest) -> HttpResponse:
             "page": page,
             "items": list(page.object_list),
             "collected": len(collected),
+            "asking": asking,
             "counts": counts,
             "collections": list(selectors.collections_of(user)),
             "collection": collection,
@@ -113,7 +115,14 @@ def item_detail(request: HttpRequest, item_uuid: str) -> HttpResponse:
     item = selectors.item_for(user, item_uuid)
     emails = selectors.verified_emails(user)
     award = item.award
-    offer_email = pending_email = ""
+    offer_email = pending_email = offer_phone = ""
+    phones = selectors.phone_numbers(user)
+    if (
+        award is not None
+        and award.recipient_kind == RecipientKind.PHONE
+        and award.recipient_phone not in phones
+    ):
+        offer_phone = award.recipient_phone
     if award is not None and award.recipient_kind == RecipientKind.EMAIL:
         address = award.recipient_email.lower()
         if address not in emails:
@@ -122,13 +131,15 @@ def item_detail(request: HttpRequest, item_uuid: str) -> HttpResponse:
             else:
                 offer_email = award.recipient_email
     current = [entry.collection.uuid for entry in item.entries.all()]
-    match = selectors.recipient_match(item, emails, selectors.phone_numbers(user))
+    match = selectors.recipient_match(item, emails, phones)
     if match.owner != item.is_owners:  # the account's verified identities changed since
         item = services.item_mark_recipient(item=item, owner=match.owner)
     context = _status_context(item) | {
         "match": match,
         "offer_email": offer_email,
         "pending_email": pending_email,
+        "offer_phone": offer_phone,
+        "sms_on": sms.enabled(),
         "note_form": NoteForm(initial={"note": item.note}),
         "collections_form": ItemCollectionsForm(user=user, initial={"collections": current}),
         "in_collections": [entry.collection for entry in item.entries.all()],

@@ -1,5 +1,6 @@
 """The earner's backpack: the badges a person keeps, the collections they sort them into, and
-the phone numbers proven to be theirs.
+the questions "is this badge yours?" about badges awarded to their identities under another
+name.
 
 An ``Item`` is one badge in one person's backpack: collected from an award made on this site
 (by claim code, or automatically because it was issued to one of the person's verified
@@ -22,25 +23,37 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class Phone(models.Model):
-    """A phone number proven to belong to a person: they held the claim code of a badge
-    awarded to it. Badges awarded on this site to the number are collected automatically."""
+class Answer(models.TextChoices):
+    WAITING = "", _("Not answered yet")
+    YES = "yes", _("Yes, it is mine")
+    NO = "no", _("No, it is not me")
+
+
+class AwardQuestion(models.Model):
+    """"Is this badge yours?" An award of this site made to one of the person's verified
+    e-mail addresses or phone numbers, under a name that is not their account's: a typo, a
+    number that changed hands, or simply a nickname. It reaches their backpack only once they
+    say yes; after a no it is never offered to them again (and the issuer is not told)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phones"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="award_questions"
     )
-    number = models.CharField(_("phone number"), max_length=32, unique=True)  # E.164
-    verified_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    award = models.ForeignKey("issuing.Award", on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=3, choices=Answer.choices, blank=True, default="")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("phone number")
-        verbose_name_plural = _("phone numbers")
-        ordering = ["created_at"]
+        verbose_name = _("question about a badge")
+        verbose_name_plural = _("questions about badges")
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "award"], name="backpack_question_once")
+        ]
 
     def __str__(self) -> str:
-        return self.number
+        return f"{self.user_id} / {self.award_id}: {self.answer or '?'}"
 
 
 class ItemSource(models.TextChoices):

@@ -1,5 +1,6 @@
 """The backpack follows the account's verified identities: when an e-mail address is confirmed
-or removed, each badge is marked again as the person's own or as issued to someone else."""
+or removed, or the phone number verified or removed, each badge is marked again as the person's
+own or as issued to someone else."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from allauth.account import signals
 from django.dispatch import receiver
 
+from blason.accounts import signals as account_signals
 from blason.backpack import recipients
 
 
@@ -18,4 +20,14 @@ def _email_confirmed(request: Any, email_address: Any, **kwargs: Any) -> None:
 
 @receiver(signals.email_removed)
 def _email_removed(request: Any, user: Any, email_address: Any, **kwargs: Any) -> None:
+    recipients.refresh(user)
+
+
+@receiver(account_signals.phone_verified)
+def _phone_verified(sender: Any, user: Any, phone: str, **kwargs: Any) -> None:
+    recipients.refresh(user)
+
+
+@receiver(account_signals.phone_removed)
+def _phone_removed(sender: Any, user: Any, phone: str, **kwargs: Any) -> None:
     recipients.refresh(user)

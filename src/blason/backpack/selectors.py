@@ -9,7 +9,14 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from blason.backpack import recipients
-from blason.backpack.models import STATUS_GROUPS, Collection, CollectionEntry, Item, Phone
+from blason.backpack.models import (
+    STATUS_GROUPS,
+    Answer,
+    AwardQuestion,
+    Collection,
+    CollectionEntry,
+    Item,
+)
 from blason.backpack.recipients import RecipientMatch
 
 # Fields the list never needs: the bytes received, the image and the report.
@@ -34,11 +41,37 @@ def all_emails(user: Any) -> list[str]:
 
 
 def phone_numbers(user: Any) -> list[str]:
-    return list(Phone.objects.filter(user=user).values_list("number", flat=True))
+    """The account's phone number, when the person typed back the code sent to it by SMS."""
+    return [user.phone] if user.phone and user.phone_verified else []
 
 
-def phones_of(user: Any) -> QuerySet[Phone]:
-    return Phone.objects.filter(user=user)
+def open_questions(user: Any, emails: list[str] | None = None) -> QuerySet[AwardQuestion]:
+    """"Is this badge yours?" questions still waiting, about badges nobody collected or
+    withdrew since, awarded to identities still verified on the account (``emails``: its
+    verified addresses, when the caller has them already)."""
+    emails = verified_emails(user) if emails is None else emails
+    wanted = Q(award__recipient_email__in=emails)
+    phones = phone_numbers(user)
+    if phones:
+        wanted |= Q(award__recipient_phone__in=phones)
+    return (
+        AwardQuestion.objects.filter(
+            wanted,
+            user=user,
+            answer=Answer.WAITING,
+            award__claimed_at__isnull=True,
+            award__revoked_at__isnull=True,
+        )
+        .select_related("award__badge", "award__issuer")
+        .order_by("asked_at", "id")
+    )
+
+
+def question_for(user: Any, question_uuid: Any) -> AwardQuestion:
+    question = open_questions(user).filter(uuid=question_uuid).first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def items_of(
@@ -126,13 +159,6 @@ def next_collection_position(user: Any) -> int:
     return 0 if top is None else top + 1
 
 
-def phone_for(user: Any, phone_uuid: Any) -> Phone:
-    phone = Phone.objects.filter(user=user, uuid=phone_uuid).first()
-    if phone is None:
-        raise Http404
-    return phone
-
-
 def recipient_match(item: Item, emails: list[str], phones: list[str]) -> RecipientMatch:
-    """Does the badge name one of the account's verified identities? (``recipients.match``)"""
+    """Is the badge provably its owner's? (``recipients.match``)"""
     return recipients.item_match(item, emails, phones)

@@ -1,5 +1,6 @@
 """Claiming a badge with its code (typed, scanned or in the e-mail), importing one from anywhere,
-and the identities (e-mail addresses, phone numbers) whose badges arrive by themselves."""
+the identities (e-mail addresses, phone number) whose badges arrive by themselves, and the
+"Is this badge yours?" questions."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from blason.backpack import checking, claims, imports, selectors
 from blason.backpack.forms import ClaimCodeForm, ImportForm
 from blason.backpack.models import Item, credential_identity
+from blason.core import sms
 from blason.core.access import current_user
-from blason.core.exceptions import ActionRefused
 from blason.issuing import awards, documents
 
 # The code someone was collecting when they went to sign in or create an account.
@@ -106,23 +107,6 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
             request,
             _("The badge “%(name)s” is in your backpack.") % {"name": result.item.name},
         )
-        if result.phone_added:
-            messages.info(
-                request,
-                _(
-                    "The phone number %(phone)s is now on your account: badges awarded to it "
-                    "will arrive in your backpack by themselves."
-                )
-                % {"phone": result.phone_added},
-            )
-        elif result.phone_taken:
-            messages.warning(
-                request,
-                _(
-                    "The phone number of this badge was not added to your account: it is "
-                    "already linked to another account."
-                ),
-            )
         return redirect("backpack:item", result.item.uuid)
     if award.claimed_at is not None and not mine:
         return _closed(request, "collected", 409, code)
@@ -196,28 +180,56 @@ def import_badge(request: HttpRequest) -> HttpResponse:
 def identities(request: HttpRequest) -> HttpResponse:
     from allauth.account.models import EmailAddress
 
+    from blason.accounts.services import can_remove_phone
+
     user = current_user(request)
     return render(
         request,
         "backpack/identities.html",
         {
             "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
-            "phones": selectors.phones_of(user),
+            "phone": user.phone if user.phone_verified else "",
+            "phone_removable": bool(user.phone_verified) and can_remove_phone(user),
+            "sms_on": sms.enabled(),
         },
     )
 
 
 @login_required
+@require_http_methods(["GET"])
+def questions(request: HttpRequest) -> HttpResponse:
+    """"Is this badge yours?": badges awarded to the person's verified address or number under
+    another name, one yes or no each."""
+    return render(
+        request,
+        "backpack/questions.html",
+        {"questions": list(selectors.open_questions(current_user(request)))},
+    )
+
+
+@login_required
 @require_POST
-def phone_remove(request: HttpRequest, phone_uuid: str) -> HttpResponse:
+def question_answer(request: HttpRequest, question_uuid: str) -> HttpResponse:
     user = current_user(request)
-    phone = selectors.phone_for(user, phone_uuid)
+    question = selectors.question_for(user, question_uuid)
+    answer = request.POST.get("answer", "")
+    if answer not in ("yes", "no"):
+        messages.error(request, _("Answer yes or no."))
+        return redirect("backpack:questions")
     try:
-        claims.phone_remove(user=user, phone=phone)
-    except ActionRefused as exc:
+        item = claims.question_answer(user=user, question=question, mine=answer == "yes")
+    except claims.QuestionClosed as exc:
         messages.error(request, str(exc))
+        return redirect("backpack:questions")
+    if item is not None:
+        messages.success(
+            request, _("The badge “%(name)s” is in your backpack.") % {"name": item.name}
+        )
     else:
         messages.success(
-            request, _("The phone number %(phone)s was removed.") % {"phone": phone.number}
+            request,
+            _("Understood: this badge will not be offered to you again."),
         )
-    return redirect("backpack:identities")
+    if selectors.open_questions(user).exists():
+        return redirect("backpack:questions")
+    return redirect("backpack:list")

@@ -7,4 +7,11 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": settings.SITE_NAME, "SIGNUP_OPEN": settings.SIGNUP_OPEN}
+    from blason.core import sms
+
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SIGNUP_OPEN": settings.SIGNUP_OPEN,
+        # Whether pages may offer what needs a text message (sign-in codes, phone accounts).
+        "SMS_ON": sms.enabled(),
+    }
