@@ -5,7 +5,7 @@ account without one of their own; held accounts never confirmed are purged."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -48,6 +48,21 @@ def sign_up(client: Any, *, email: str, year: int, language: str = "en") -> Any:
     )
 
 
+def sign_up_child(
+    client: Any, capture: Any, *, email: str = "lea@example.org", language: str = "en"
+) -> Any:
+    """Sign up born 12 years ago, confirm the address as anyone does: the waiting page."""
+    with capture(execute=True):
+        response = sign_up(client, email=email, year=CHILD_YEAR, language=language)
+    assert response["Location"] == reverse("account_email_verification_sent")
+    (message,) = [m for m in mail.outbox if m.to == [email]]
+    confirm = next(url for url in LINK.findall(message.body) if "/confirm-email/" in url)
+    response = client.post(path_of(confirm))
+    assert response["Location"] == reverse("guardians:held")
+    mail.outbox.clear()
+    return response
+
+
 def path_of(url: str) -> str:
     return url.split("testserver", 1)[1]
 
@@ -59,8 +74,8 @@ def links_in(message: Any) -> list[str]:
 @pytest.fixture
 def held_child(client: Any, django_capture_on_commit_callbacks: Any) -> Guardianship:
     """A child signed up (held) and gave a parent's address: the consent e-mail went out."""
+    sign_up_child(client, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        sign_up(client, email="lea@example.org", year=CHILD_YEAR)
         response = client.post(reverse("guardians:held"), {"contact": PARENT})
     assert response.status_code == 302
     return Guardianship.objects.select_related("child").get(child__email="lea@example.org")
@@ -103,12 +118,21 @@ def test_under_15_sign_up_is_held_and_the_parent_gets_a_link(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_up(client, email="lea@example.org", year=CHILD_YEAR)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("guardians:held")
+    # First, as for anyone, the address is checked (an account for someone else's address
+    # never reaches a parent).
+    assert response["Location"] == reverse("account_email_verification_sent")
     child = User.objects.get(email="lea@example.org")
     assert not child.is_active
-    assert "_auth_user_id" not in client.session
-    assert mail.outbox == []  # nothing to the child before a parent agrees
+    (check,) = mail.outbox
+    assert check.to == ["lea@example.org"]
+    confirm = next(url for url in LINK.findall(check.body) if "/confirm-email/" in url)
+    response = client.post(path_of(confirm))
+    assert response["Location"] == reverse("guardians:held")
+    assert EmailAddress.objects.get(user=child).verified
+    child.refresh_from_db()
+    assert not child.is_active
+    assert "_auth_user_id" not in client.session  # the account waits; nobody is signed in
+    mail.outbox.clear()
     guardianship = Guardianship.objects.get(child=child)
     assert guardianship.state == GuardianshipState.HELD
     # Kept: the last day the child may be under 15; not the year of birth itself.
@@ -180,9 +204,10 @@ def test_sign_up_form_says_why_it_asks_the_year(client: Any) -> None:
 
 
 def test_held_page_refuses_the_childs_own_address_and_a_phone_without_sms(
-    client: Any, django_capture_on_commit_callbacks: Any
+    client: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
-    sign_up(client, email="lea@example.org", year=CHILD_YEAR)
+    sign_up_child(client, django_capture_on_commit_callbacks)
+    settings.SMS_BACKEND = ""  # SMS off
     own = client.post(
         reverse("guardians:held"), {"contact": "LEA@example.org"}, HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -217,6 +242,97 @@ def test_a_new_parent_address_replaces_the_old_link(
     assert client.get(old).status_code == 410
     (message,) = [m for m in mail.outbox if m.to == ["other@example.org"]]
     assert client.get(links_in(message)[0]).status_code == 200
+
+
+def test_a_child_with_a_phone_and_a_parent_reached_by_sms(
+    client: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    """The phone way: the child proves the number with the SMS code, is held, gives a parent's
+    mobile number; the parent agrees from the SMS; the child then signs in with a code."""
+    from blason.core import sms
+
+    settings.SMS_QUIET_HOURS = None  # any hour (the quiet hours have their own test)
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "method": "phone",
+                "phone": "06 12 34 56 78",
+                "display_name": "Léa",
+                "birth_year": str(CHILD_YEAR),
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    (code_sms,) = sms.outbox
+    assert code_sms.to == "+33612345678"
+    with capture(execute=True):
+        response = client.post(response["Location"], {"code": code_sms.body.split()[0]})
+    assert response["Location"] == reverse("guardians:held")
+    child = User.objects.get(phone="+33612345678")
+    assert child.phone_verified
+    assert not child.is_active
+    assert "_auth_user_id" not in client.session
+
+    page = client.get(reverse("guardians:held"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "E-mail address or mobile number of a parent or guardian" in page.text
+    own = client.post(reverse("guardians:held"), {"contact": "+33 6 12 34 56 78"})
+    assert own.status_code == 400  # the child's own number
+    sms.outbox.clear()
+    with capture(execute=True):
+        response = client.post(reverse("guardians:held"), {"contact": "07 98 76 54 32"})
+    assert response.status_code == 302
+    (consent_sms,) = sms.outbox
+    assert consent_sms.to == "+33798765432"
+    assert "Léa (+33612345678)" in consent_sms.body
+    (url,) = LINK.findall(consent_sms.body)
+    sms.outbox.clear()
+
+    parent = client.__class__()
+    assert parent.get(path_of(url)).status_code == 200
+    with capture(execute=True):
+        assert parent.post(path_of(url), {"decision": "agree"}).status_code == 302
+    (confirmed_sms,) = sms.outbox
+    assert "/guardian/" in confirmed_sms.body
+    child.refresh_from_db()
+    assert child.is_active
+    sms.outbox.clear()
+
+    # The child signs in with a code by SMS, as anyone with a phone account does.
+    signing = client.__class__()
+    with capture(execute=True):
+        response = signing.post(reverse("account_request_login_code"), {"phone": "06 12 34 56 78"})
+    (login_sms,) = sms.outbox
+    with capture(execute=True):
+        response = signing.post(response["Location"], {"code": login_sms.body.split()[0]})
+    assert signing.session["_auth_user_id"] == str(child.pk)
+    sms.outbox.clear()
+
+    # The parent asks for an access link with their number: it comes by SMS.
+    with capture(execute=True):
+        parent.post(reverse("guardians:start"), {"contact": "07 98 76 54 32"})
+    (access_sms,) = sms.outbox
+    (url,) = LINK.findall(access_sms.body)
+    assert "/guardian/open/" in url
+    assert parent.post(path_of(url)).status_code == 302
+    assert "+33612345678" in parent.get(reverse("guardians:children")).text
+
+
+def test_no_sms_to_a_parent_at_night(
+    client: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from blason.core import sms
+
+    settings.SMS_QUIET_HOURS = ("21:00", "08:00")
+    sign_up_child(client, django_capture_on_commit_callbacks)
+    night = timezone.make_aware(datetime(THIS_YEAR, 3, 10, 22, 30))
+    with freeze_time(night), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("guardians:held"), {"contact": "07 98 76 54 32"})
+        page = client.get(reverse("guardians:held"), HTTP_ACCEPT_LANGUAGE="en")
+    assert sms.outbox == []
+    assert "No text messages are sent at night: this one leaves at 8" in page.text
+    row = OutboxMessage.objects.get(to="+33798765432")
+    assert timezone.localtime(row.next_attempt_at).hour == 8
 
 
 # --- A held account can do nothing ------------------------------------------------------------
@@ -282,13 +398,8 @@ def test_parent_agrees_and_the_account_opens(
     assert reverse("guardians:start") in told[0].body
     # The parent lands on the child's account.
     assert "lea@example.org" in parent.get(reverse("guardians:children")).text
-    # The child now signs in as anyone does (first, the usual check of their address).
+    # The child now signs in as anyone does.
     child = client.__class__()
-    response = child.post(
-        reverse("account_login"), {"login": "lea@example.org", "password": PASSWORD}
-    )
-    assert response["Location"] == reverse("account_email_verification_sent")
-    EmailAddress.objects.filter(email="lea@example.org").update(verified=True)
     response = child.post(
         reverse("account_login"), {"login": "lea@example.org", "password": PASSWORD}
     )
@@ -317,7 +428,7 @@ def test_parent_refuses_and_the_account_is_deleted(
     assert parent.get(path).status_code == 410
     # The address is free again.
     sign_up(client.__class__(), email="lea@example.org", year=CHILD_YEAR)
-    assert User.objects.filter(email="lea@example.org").exists()
+    assert User.objects.filter(email="lea@example.org", is_active=False).exists()
 
 
 # --- The parent's area ------------------------------------------------------------------------
@@ -538,12 +649,12 @@ def test_the_claim_code_key_is_the_backpacks() -> None:
 
 
 def test_held_page_leads_back_to_the_badge_being_claimed(
-    client: Any, published: Any, world: Any
+    client: Any, published: Any, world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     award = awards.award_issue(badge=published, actor=world.admin, name="Léa", notify=False)
     claim_url = reverse("backpack:claim", args=[award.claim_code])
     assert client.get(claim_url).status_code == 200
-    sign_up(client, email="lea@example.org", year=CHILD_YEAR)
+    sign_up_child(client, django_capture_on_commit_callbacks)
     page = client.get(reverse("guardians:held"))
     assert f'href="{claim_url}"' in page.text
 

@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             if path == "allauth.account.stages.EmailVerificationStage"
             else path
             for path in super().get_login_stages()
-        ]
+        ] + ["blason.guardians.stages.HeldAccountStage"]
 
     # --- Phone numbers (allauth's phone support reads and writes them through these) --------
 
@@ -86,16 +86,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             raise PermissionDenied("Unable to determine client IP address")
         return address
 
-    def respond_user_inactive(self, request: HttpRequest, user: Any) -> Any:
-        """A child's account waiting for a parent's agreement has its own page (guardians)."""
-        from django.shortcuts import redirect
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        """A child's account waiting for a parent's agreement (``guardians``) is inactive, yet
+        goes on through the checks of its address or number; its own last stage then stops
+        it at the waiting page (``guardians.stages.HeldAccountStage``)."""
+        from blason.guardians.selectors import is_held
 
-        from blason.guardians import selectors, session
-
-        if selectors.is_held(user):
-            session.remember_held(request, user.uuid)
-            return redirect("guardians:held")
-        return super().respond_user_inactive(request, user)
+        if not user.is_active and is_held(user):
+            return None
+        return super().pre_login(request, user, **kwargs)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)

@@ -84,7 +84,13 @@ def consent_request(*, guardianship: Guardianship, channel: str, contact: str) -
         current.channel, current.contact = channel, contact
     current.message_sent_at = timezone.now()
     current.save(update_fields=["channel", "contact", "consent_version", "message_sent_at"])
-    notify.consent(current, consent_url(current))
+    if not notify.consent(current, consent_url(current)):
+        raise GuardianError(
+            _(
+                "We could not send a text message to this number just now. Wait a few minutes "
+                "and try again, or give an e-mail address."
+            )
+        )
     audit.record(
         action="guardians.consent.requested", target=current.child, data={"channel": channel}
     )

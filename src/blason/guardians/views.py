@@ -88,6 +88,7 @@ def held(request: HttpRequest) -> HttpResponse:
             "form": form,
             "age": age.consent_age(),
             "sms": notify.sms_available(),
+            "waits_until": notify.waits_until(guardianship),
             "claim_url": reverse("backpack:claim", args=[code]) if code else "",
         },
         status=status,
