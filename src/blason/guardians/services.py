@@ -13,12 +13,15 @@ the guardianship and forgets the parent's address.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +33,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, OutboxMessage
 from blason.guardians import age, links, notify
 from blason.guardians.links import LinkExpired, LinkRef, LinkUsed
-from blason.guardians.models import Guardianship, GuardianshipState, identity
+from blason.guardians.models import Guardianship, GuardianshipState
 
 
 class GuardianError(ActionRefused):
@@ -77,7 +80,9 @@ def consent_request(*, guardianship: Guardianship, channel: str, contact: str) -
     current = _locked(guardianship)
     if current is None or not current.is_held:
         raise GuardianError(_("This account is no longer waiting for a parent's agreement."))
-    if contact.lower() == identity(current.child).lower():
+    child = current.child
+    own = {str(value).lower() for value in (child.email, getattr(child, "phone", "")) if value}
+    if contact.lower() in own:
         raise GuardianError(_("Give the address or number of a parent or guardian, not your own."))
     if (channel, contact) != (current.channel, current.contact):
         current.consent_version += 1
@@ -148,8 +153,9 @@ def _delete_held(guardianship: Guardianship, *, action: str) -> None:
     child = guardianship.child
     account = str(child.uuid)
     _forget_messages(guardianship)
-    # The account never opened: the log keeps that it existed, not who it was.
-    AuditEntry.objects.filter(actor=child).update(actor_label="")
+    # The account never opened: the log keeps that it existed, not who it was (its name, its
+    # address or number, in the label of what it did and in the data of what was done to it).
+    AuditEntry.objects.filter(Q(actor=child) | Q(target_id=account)).update(actor_label="", data={})
     account_services.user_delete(user=child)
     audit.record(action=action, data={"account": account})
 
@@ -263,4 +269,19 @@ def purge(*, now: datetime | None = None) -> PurgeResult:
                 current.delete()
                 audit.record(action="guardians.guardianship.ended", target=current.child)
                 ended += 1
+    _forget_orphan_messages()
     return PurgeResult(held_deleted=deleted, guardianships_ended=ended)
+
+
+def _forget_orphan_messages() -> None:
+    """Messages to parents whose guardianship went another way (the child deleted the
+    account themself): they go too."""
+    prefix = "guardians:"
+    keys = OutboxMessage.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    ids = set()
+    for key in keys:
+        with contextlib.suppress(ValueError, IndexError):
+            ids.add(uuid.UUID(key.split(":")[1]))
+    alive = set(Guardianship.objects.filter(uuid__in=ids).values_list("uuid", flat=True))
+    for gone in ids - alive:
+        OutboxMessage.objects.filter(key__startswith=f"{prefix}{gone}:").delete()
