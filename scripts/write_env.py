@@ -15,7 +15,7 @@ target.write_text(
     "DEBUG=true\n"
     f"SECRET_KEY={secrets.token_urlsafe(48)}\n"
     f"KEY_ENCRYPTION_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n"
-    "SITE_URL=http://127.0.0.1:8000\n"
+    "# SITE_URL: where `blason serve` listens (BIND) unless set here.\n"
     "LANGUAGE_CODE=fr\n",
     encoding="utf-8",
 )

@@ -49,7 +49,12 @@ if not SECRET_KEY:
         "SECRET_KEY is required when DEBUG is false (run `make run` once to write a .env file, "
         "or see .env.example)."
     )
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `blason serve` listens; without SITE_URL, links point there (a wildcard address as the
+# machine itself), so `BIND=127.0.0.1:8111 make run` writes links to port 8111.
+BIND = env_str("BIND", "127.0.0.1:8000")
+_bind_host, _colon, _bind_port = BIND.rpartition(":")
+_bind_host = "127.0.0.1" if _bind_host in {"", "0.0.0.0", "[::]", "::"} else _bind_host  # noqa: S104
+SITE_URL = env_str("SITE_URL", f"http://{_bind_host}:{_bind_port or 8000}").rstrip("/")
 _site = urlsplit(SITE_URL)
 if _site.scheme not in {"http", "https"} or not _site.hostname:
     raise ImproperlyConfigured(f"SITE_URL must be an http(s) URL, not {SITE_URL!r}.")

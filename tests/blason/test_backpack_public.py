@@ -17,6 +17,7 @@ from blason.backpack import claims, imports, profiles, sharing
 from blason.backpack.models import Collection, Item, PublicProfile
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry
+from blason.core.site import absolute
 from blason.issuing import awards
 from tests.blason import other_platforms as op
 
@@ -104,14 +105,14 @@ def test_the_share_page_of_an_imported_badge(
     client.logout()
 
     url = reverse("backpack:shared", args=[item.uuid])
-    assert sharing.public_url(item) == awards.site(url)
+    assert sharing.public_url(item) == absolute(url)
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "Prise de parole" in page.text
     assert "Autre plateforme" in page.text
     assert "to Bob L." in page.text
     assert page_on.get_absolute_url() in page.text
-    assert 'property="og:image" content="' + awards.site(url) + '/preview.png"' in page.text
+    assert 'property="og:image" content="' + absolute(url) + '/preview.png"' in page.text
     assert 'name="twitter:card" content="summary_large_image"' in page.text
 
     preview = client.get(reverse("backpack:shared_preview", args=[item.uuid]))
@@ -155,7 +156,7 @@ def test_a_badge_awarded_here_is_shared_by_its_award_page(
     profiles.item_set_public(item=item, public=True)
     response = client.get(reverse("backpack:shared", args=[item.uuid]))
     assert response.status_code == 302
-    assert response["Location"] == awards.award_url(award).replace(awards.site(""), "")
+    assert response["Location"] == awards.award_url(award).replace(absolute(""), "")
     assert client.get(reverse("backpack:shared_download", args=[item.uuid])).status_code == 404
 
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from blason import env
 
+ROOT = Path(__file__).resolve().parents[2]
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "production-secret-with-enough-entropy-1234567890",
@@ -90,3 +92,29 @@ def test_env_example_documents_every_variable() -> None:
     used = set(re.findall(r'env_(?:str|bool|int|list|choice)\(\s*"([A-Z0-9_]+)"', source))
     documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
     assert used - documented == set()
+
+
+@pytest.mark.parametrize(
+    ("bind", "site_url"),
+    [("127.0.0.1:8111", "http://127.0.0.1:8111"), ("0.0.0.0:9000", "http://127.0.0.1:9000")],
+)
+def test_links_follow_bind_without_site_url(tmp_path: Path, bind: str, site_url: str) -> None:
+    """`BIND=127.0.0.1:8111 make run` writes links to the port it serves on."""
+    result = run_blason(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        extra={"DEBUG": "true", "BIND": bind, "DATA_DIR": str(tmp_path), "DOTENV_FILE": "off"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == site_url
+
+
+def test_development_env_file_leaves_site_url_to_bind(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "write_env.py"), str(target)],
+        check=True,
+        capture_output=True,
+    )
+    assert "\nSITE_URL=" not in target.read_text()

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from blason.core.site import absolute
 from blason.issuing import awards, share_images
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_a_long_name_is_wrapped_on_three_lines_at_most(award: Any) -> None:
 
 def test_the_award_page_points_to_it(client: Any, award: Any) -> None:
     page = client.get(f"/awards/{award.uuid}", HTTP_ACCEPT="text/html")
-    preview = awards.site(reverse("award_preview", args=[award.uuid]))
+    preview = absolute(reverse("award_preview", args=[award.uuid]))
     assert f'<meta property="og:image" content="{preview}">' in page.text
     assert '<meta name="twitter:card" content="summary_large_image">' in page.text
     assert f'<meta name="twitter:image" content="{preview}">' in page.text

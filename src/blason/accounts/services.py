@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from sesame.utils import get_query_string
@@ -15,6 +14,7 @@ from blason.core import audit
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, IssuerKind, Membership, Role
+from blason.core.site import absolute_url
 
 
 class AccountError(ActionRefused):
@@ -97,7 +97,7 @@ def login_link_send(*, email: str) -> bool:
         return False
     user = address.user
     # SITE_URL, not the request's Host header, so a forged Host cannot redirect the link.
-    link = settings.SITE_URL + reverse("accounts:login_link_confirm") + get_query_string(user)
+    link = absolute_url("accounts:login_link_confirm") + get_query_string(user)
     send_templated(
         template_prefix="accounts/email/login_link",
         to=address.email,

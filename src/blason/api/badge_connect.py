@@ -10,7 +10,6 @@ from typing import Any
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,7 +23,7 @@ from blason.api.scopes import (
     V2P1_SCOPES,
 )
 from blason.backpack.imports import ImportRefused
-from blason.issuing.awards import site
+from blason.core.site import absolute, absolute_url
 
 CONTEXT = "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld"
 API_PATH = "/ims/ob/v2p1"
@@ -70,19 +69,19 @@ def manifest(request: HttpRequest) -> HttpResponse:
         return _enveloped(responses.not_allowed(["GET"]))
     body = {
         "@context": CONTEXT,
-        "id": site(reverse("api:badgeconnect_manifest")),
+        "id": absolute_url("api:badgeconnect_manifest"),
         "badgeConnectAPI": [
             {
                 "name": settings.SITE_NAME,
-                "apiBase": site(API_PATH),
+                "apiBase": absolute(API_PATH),
                 "version": "v2p1",
                 "termsOfServiceUrl": discovery.terms_url(),
                 "privacyPolicyUrl": discovery.privacy_url(),
                 "scopesOffered": list(V2P1_SCOPES),
-                "registrationUrl": site(reverse("api:register")),
-                "authorizationUrl": site(reverse("api:authorize")),
-                "tokenUrl": site(reverse("api:token")),
-                "tokenRevocationUrl": site(reverse("api:revoke")),
+                "registrationUrl": absolute_url("api:register"),
+                "authorizationUrl": absolute_url("api:authorize"),
+                "tokenUrl": absolute_url("api:token"),
+                "tokenRevocationUrl": absolute_url("api:revoke"),
             }
         ],
     }
@@ -119,7 +118,7 @@ def _get_assertions(request: HttpRequest, caller: Caller) -> HttpResponse:
     signed = [t for t in texts if views.COMPACT_JWS.match(t)]
     response = _answer(200, assertions=assertions, signedAssertions=signed)
     views._paging_headers(
-        response, total, offset, limit, since_text, url=site(API_PATH + "/assertions")
+        response, total, offset, limit, since_text, url=absolute(API_PATH + "/assertions")
     )
     return response
 

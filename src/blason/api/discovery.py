@@ -8,21 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 
 from blason.api import openapi
 from blason.api.scopes import DESCRIPTIONS, OB_SCOPES
-from blason.issuing.awards import site
+from blason.core.site import absolute, absolute_url
 
 API_PATH = "/ims/ob/v3p0"
 
 
 def terms_url() -> str:
-    return settings.API_TERMS_URL or site(reverse("api:about")) + "#terms"
+    return settings.API_TERMS_URL or absolute_url("api:about") + "#terms"
 
 
 def privacy_url() -> str:
-    return settings.API_PRIVACY_URL or site(reverse("api:about")) + "#privacy"
+    return settings.API_PRIVACY_URL or absolute_url("api:about") + "#privacy"
 
 
 def service_description() -> dict[str, Any]:
@@ -32,15 +31,15 @@ def service_description() -> dict[str, Any]:
     info["description"] = f"Open Badges 3.0 API of {settings.SITE_NAME} ({settings.SITE_URL})."
     info["termsOfService"] = terms_url()
     info["x-imssf-privacyPolicyUrl"] = privacy_url()
-    document["servers"] = [{"url": site(API_PATH), "description": settings.SITE_NAME}]
-    token_url = site(reverse("api:token"))
+    document["servers"] = [{"url": absolute(API_PATH), "description": settings.SITE_NAME}]
+    token_url = absolute_url("api:token")
     document["components"]["securitySchemes"]["OAuth2ACG"] = {
         "type": "oauth2",
         "description": "OAuth 2.0 Authorization Code Grant with PKCE (S256).",
-        "x-imssf-registrationUrl": site(reverse("api:register")),
+        "x-imssf-registrationUrl": absolute_url("api:register"),
         "flows": {
             "authorizationCode": {
-                "authorizationUrl": site(reverse("api:authorize")),
+                "authorizationUrl": absolute_url("api:authorize"),
                 "tokenUrl": token_url,
                 "refreshUrl": token_url,
                 "scopes": {scope: str(DESCRIPTIONS[scope]) for scope in OB_SCOPES},

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from jsonschema.exceptions import best_match
@@ -24,7 +23,7 @@ from blason.api import discovery, openapi, responses, selectors, services
 from blason.api.auth import Caller, authenticate
 from blason.api.scopes import CREDENTIAL_READ, CREDENTIAL_UPSERT, PROFILE_READ, PROFILE_UPDATE
 from blason.backpack.imports import ImportRefused
-from blason.issuing.awards import site
+from blason.core.site import absolute_url
 
 INT32_MAX = 2**31 - 1
 DEFAULT_LIMIT = 100
@@ -123,7 +122,7 @@ def _paging_headers(
     response: HttpResponse, total: int, offset: int, limit: int, since: str, url: str = ""
 ) -> None:
     """``X-Total-Count``, and ``Link`` with first and last always, next and prev as fit."""
-    base = url or site(reverse("api:credentials"))
+    base = url or absolute_url("api:credentials")
 
     def link(at: int) -> str:
         query: dict[str, Any] = {"limit": limit, "offset": at}

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,13 +31,13 @@ from blason.backpack.models import (
 )
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
+from blason.core.site import local_path
 from blason.issuing.models import Award
 from obcore import baking
 from obcore.errors import BakingError
 from obcore.fetch import Fetcher
 from obcore.verify import State
 
-_AWARD_ID = re.compile(r"/awards/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 # obcore states and how an item records them (an unreadable kept badge is simply not valid).
 _STATUS = {state.value: state.value for state in State} | {State.MALFORMED.value: "invalid"}
 
@@ -114,12 +114,17 @@ def _lookup(checked: checking.Checked) -> reading.Lookup:
 
 def _local_award(key: str) -> Award | None:
     """The award of this site a credential id points to, if any."""
-    if not key.startswith(settings.SITE_URL + "/awards/"):
+    path = local_path(key)
+    if path is None:
         return None
-    match = _AWARD_ID.search(key)
-    if match is None:
+    try:
+        match = resolve(path)
+    except Resolver404:
         return None
-    return Award.objects.select_related("badge", "issuer").filter(uuid=match.group(1)).first()
+    if match.url_name != "award_public":
+        return None
+    award_uuid = match.kwargs["award_uuid"]
+    return Award.objects.select_related("badge", "issuer").filter(uuid=award_uuid).first()
 
 
 def _refused(report: Any) -> ImportRefused:

@@ -23,7 +23,8 @@ from blason.backpack.models import Item
 from blason.backpack.views import too_many
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
-from blason.issuing import awards, share_images
+from blason.core.site import absolute
+from blason.issuing import share_images
 from blason.issuing.images import as_png
 from blason.issuing.rendering import RenderFailed
 
@@ -63,7 +64,7 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "profile": profile,
-            "profile_url": awards.site(profile.get_absolute_url()) if profile else "",
+            "profile_url": absolute(profile.get_absolute_url()) if profile else "",
             "public_count": Item.objects.filter(owner=user, public=True).count(),
         },
         status=status,

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from blason.backpack.models import Item
+from blason.core.site import absolute_url
 from blason.issuing import awards
 from blason.issuing.content import short_language
 from blason.issuing.images import as_png, png_data_uri, stored_png
@@ -34,7 +34,7 @@ def public_url(item: Item) -> str | None:
     if item.award is not None:
         return awards.award_url(item.award)
     if item.public:
-        return awards.site(reverse("backpack:shared", args=[item.uuid]))
+        return absolute_url("backpack:shared", item.uuid)
     return None
 
 
@@ -45,7 +45,7 @@ def embed_image_url(item: Item) -> str | None:
     if item.award is not None:
         return awards.badge_image_url(item.award.badge) if item.award.badge.image else None
     if item.public and item.image_type:
-        return awards.site(reverse("backpack:shared_image", args=[item.uuid]))
+        return absolute_url("backpack:shared_image", item.uuid)
     return None
 
 
@@ -79,7 +79,7 @@ def _image_data_uri(item: Item) -> str:
 
 def certificate_html(item: Item, holder: str, language: str) -> str:
     language = short_language(language)
-    check_at = public_url(item) or awards.site(reverse("verification:verify"))
+    check_at = public_url(item) or absolute_url("verification:verify")
     with translation.override(language):
         context: dict[str, Any] = {
             "item": item,
@@ -125,7 +125,7 @@ def cv_html(items: list[Item], holder: str, language: str) -> str:
             "holder": holder,
             "language": language,
             "site_name": settings.SITE_NAME,
-            "verify_address": awards.site(reverse("verification:verify")).split("://", 1)[-1],
+            "verify_address": absolute_url("verification:verify").split("://", 1)[-1],
         }
         return render_to_string("backpack/cv.html", context)
 

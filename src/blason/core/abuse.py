@@ -14,10 +14,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 
 from blason.core import audit
 from blason.core.models import AbuseReport, Issuer
+from blason.core.site import absolute_url
 
 _SALT = "blason.core.abuse.report"
 
@@ -48,7 +48,7 @@ class Origin:
 
 
 def report_url(reference: str = "") -> str:
-    url = settings.SITE_URL + reverse("core:abuse_report")
+    url = absolute_url("core:abuse_report")
     return f"{url}?ref={reference}" if reference else url
 
 
@@ -110,7 +110,7 @@ def report_create(*, reference: Reference, message: str, address: str | None) ->
         data={"kind": report.kind, "sender": str(getattr(reference.sender, "uuid", "") or "")},
     )
     operators = get_user_model().objects.filter(is_staff=True, is_active=True)
-    link = settings.SITE_URL + reverse("core:operator_mail")
+    link = absolute_url("core:operator_mail")
     for operator in operators.order_by("pk"):
         send_templated(
             template_prefix="core/email/abuse_report",

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Invitation, Issuer, IssuerKind, Membership, Role
+from blason.core.site import absolute_url
 
 
 def unique_issuer_slug(name: str) -> str:
@@ -185,7 +185,7 @@ def invitation_send(
     invitation.invited_by = actor
     invitation.expires_at = timezone.now() + timedelta(days=14)
     invitation.save()
-    link = settings.SITE_URL + reverse("core:invitation", args=[invitation.token])
+    link = absolute_url("core:invitation", invitation.token)
     send_templated(
         template_prefix="core/email/invitation",
         to=email,

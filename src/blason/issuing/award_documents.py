@@ -22,9 +22,8 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from django.urls import reverse
-
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing import awards, documents, keys
 from blason.issuing.images import render_png
 from blason.issuing.models import Award, BadgeClass, KeyAlgorithm, RecipientKind
@@ -43,12 +42,9 @@ class NoOb2Form(Exception):
     """The award cannot be written in OB 2.0: its recipient is known only by a name."""
 
 
-_site = awards.site
-
-
 def assertion_url(award_uuid: UUID | str) -> str:
     """The hosted OB 2.0 Assertion: its ``id`` and the address it is served at."""
-    return _site(reverse("award_ob2", args=[award_uuid]))
+    return absolute_url("award_ob2", award_uuid)
 
 
 def signed_assertion_id(award_uuid: UUID | str) -> str:
@@ -57,11 +53,11 @@ def signed_assertion_id(award_uuid: UUID | str) -> str:
 
 
 def baked_png_url(award: Award) -> str:
-    return _site(reverse("award_ob2_image", args=[award.uuid]))
+    return absolute_url("award_ob2_image", award.uuid)
 
 
 def badge_class_url(badge: BadgeClass) -> str:
-    return _site(reverse("badge_ob2", args=[badge.uuid]))
+    return absolute_url("badge_ob2", badge.uuid)
 
 
 badge_image_url = awards.badge_image_url

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, Role
+from blason.core.site import absolute_url
 from blason.issuing import awards, share_images
 from blason.issuing.images import ImageRejected, render_png
 from blason.issuing.local_fetch import LocalFetcher
@@ -237,7 +237,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "is_holder": is_holder,
             "revoke_form": RevokeForm(),
             "award_url": awards.award_url(award),
-            "preview_url": awards.site(reverse("award_preview", args=[award.uuid])),
+            "preview_url": absolute_url("award_preview", award.uuid),
             "image_is_svg": str(award.badge.image.name).endswith(".svg"),
             "evidence": list(award.evidence.all()),
         },

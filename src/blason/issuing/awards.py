@@ -21,7 +21,6 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from blason.core.abuse import Origin
 from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing import documents, hooks, keys
 from blason.issuing.content import criteria_markdown
 from blason.issuing.models import (
@@ -61,29 +61,31 @@ SIGNING_SLICE = 50
 INSERT_ROWS = 36
 
 
-def site(path: str) -> str:
-    return settings.SITE_URL + path
+def claim_url(code: str) -> str:
+    """Where a person types or scans their claim code: the backpack's claim page, with the code
+    filled in when given."""
+    return absolute_url("backpack:claim", code) if code else absolute_url("backpack:claim_enter")
 
 
 def badge_url(badge: BadgeClass) -> str:
-    return site(reverse("badge_public", args=[badge.uuid]))
+    return absolute_url("badge_public", badge.uuid)
 
 
 def badge_image_url(badge: BadgeClass) -> str:
     """The badge image at a stable address (storage URLs may be signed and expire)."""
-    return site(reverse("badge_image", args=[badge.uuid]))
+    return absolute_url("badge_image", badge.uuid)
 
 
 def award_url(award: Award) -> str:
-    return site(reverse("award_public", args=[award.uuid]))
+    return absolute_url("award_public", award.uuid)
 
 
 def evidence_url(evidence: Evidence) -> str:
-    return site(reverse("evidence_file", args=[evidence.award.uuid, evidence.uuid]))
+    return absolute_url("evidence_file", evidence.award.uuid, evidence.uuid)
 
 
 def status_list_url(issuer: Issuer, number: int = 1) -> str:
-    return site(reverse("issuer_status_list", args=[issuer.uuid, number]))
+    return absolute_url("issuer_status_list", issuer.uuid, number)
 
 
 def new_claim_code() -> str:
@@ -258,7 +260,7 @@ class _Shared:
             email=issuer.email or None,
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
-        self._award_url = site(reverse("award_public", args=[self._PLACEHOLDER]))
+        self._award_url = absolute_url("award_public", self._PLACEHOLDER)
         self._status_lists: dict[int, str] = {}
         self._issuer = issuer
 

@@ -25,7 +25,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.issuing import batches
 from blason.issuing.award_list import _safe_cell
-from blason.issuing.awards import award_url
+from blason.issuing.awards import award_url, claim_url
 from blason.issuing.batch_forms import (
     FIELD_LABELS,
     ColumnsForm,
@@ -44,11 +44,6 @@ AWARDS_PAGE = 50
 CODES_PAGE = 120
 BATCHES_PAGE = 25
 CODE_KINDS = (Kind.PHONE, Kind.NAME)
-
-
-def claim_url(code: str) -> str:
-    """Where a person types or scans their code (the backpack's claim page)."""
-    return f"{settings.SITE_URL}/claim/{code}"
 
 
 def _batch(access: IssuerAccess, batch_uuid: str) -> AwardBatch:
@@ -387,7 +382,7 @@ def batch_codes(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespons
             "badge": batch.badge,
             "page": page,
             "slips": slips,
-            "claim_page": claim_url("").rstrip("/"),
+            "claim_page": claim_url(""),
         },
     )
 

@@ -35,7 +35,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from blason.core import audit, quotas
 from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
+from blason.core.site import absolute_url
 from blason.issuing import awards
 from blason.issuing.models import BadgeClass, BadgeStatus, Claim, ClaimLink, ClaimStatus
 
@@ -116,12 +116,12 @@ def normalise_token(text: str) -> str:
 
 def link_url(link: ClaimLink) -> str:
     """The short public address printed on the poster and encoded in its QR code."""
-    return awards.site(reverse("issuing:claim_page", args=[link.token]))
+    return absolute_url("issuing:claim_page", link.token)
 
 
 def status_url(claim: Claim) -> str:
     """The unguessable page where a person follows their claim (bookmarked, e-mailed)."""
-    return awards.site(reverse("issuing:claim_status", args=[claim.link.token, claim.uuid]))
+    return absolute_url("issuing:claim_status", claim.link.token, claim.uuid)
 
 
 def places_taken(link: ClaimLink) -> int:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing.keys import public_keys
 from blason.issuing.models import KeyAlgorithm, SigningKey
 
@@ -26,7 +27,7 @@ OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def issuer_url(issuer: Issuer) -> str:
-    return settings.SITE_URL + reverse("issuer_profile", args=[issuer.uuid])
+    return absolute_url("issuer_profile", issuer.uuid)
 
 
 def issuer_did(issuer: Issuer) -> str:
@@ -42,7 +43,7 @@ def verification_method_id(issuer: Issuer, key: SigningKey) -> str:
     1EdTech's verifiers expect; the issuer's profile lists the same id in ``assertionMethod``,
     which proves the issuer controls the key.
     """
-    return settings.SITE_URL + reverse("issuer_key", args=[issuer.uuid, key.fragment])
+    return absolute_url("issuer_key", issuer.uuid, key.fragment)
 
 
 def _multikey(controller: str, key: SigningKey, method_id: str) -> dict[str, Any]:
@@ -123,15 +124,15 @@ def jwks_document(issuer: Issuer) -> dict[str, Any]:
 
 
 def ob2_issuer_url(issuer: Issuer) -> str:
-    return settings.SITE_URL + reverse("issuer_ob2", args=[issuer.uuid])
+    return absolute_url("issuer_ob2", issuer.uuid)
 
 
 def ob2_key_url(issuer: Issuer, key: SigningKey) -> str:
-    return settings.SITE_URL + reverse("issuer_ob2_key", args=[issuer.uuid, key.fragment])
+    return absolute_url("issuer_ob2_key", issuer.uuid, key.fragment)
 
 
 def ob2_revocation_list_url(issuer: Issuer) -> str:
-    return settings.SITE_URL + reverse("issuer_ob2_revocations", args=[issuer.uuid])
+    return absolute_url("issuer_ob2_revocations", issuer.uuid)
 
 
 def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:

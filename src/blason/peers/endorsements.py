@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from blason.core.services import personal_issuer_for
+from blason.core.site import absolute_url
 from blason.issuing import awards, documents, keys
 from blason.peers.models import BadgeRequest, Validation
 from obcore import ob3
@@ -27,7 +27,7 @@ from obcore.proofs.data_integrity import sign
 
 def award_address(request: BadgeRequest) -> str:
     """The address the award of ``request`` will have (the endorsements' subject)."""
-    return awards.site(reverse("award_public", args=[request.award_uuid]))
+    return absolute_url("award_public", request.award_uuid)
 
 
 def _date(validation: Validation) -> str:

@@ -8,7 +8,6 @@ anyone who opens it joins the space as a member, after signing in or creating an
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Membership
+from blason.core.site import absolute_url
 from blason.peers import selectors, services
 from blason.peers.access import group_space
 from blason.peers.models import JoinLink, Workshop, WorkshopStatus
@@ -30,7 +30,7 @@ from blason.peers.models import JoinLink, Workshop, WorkshopStatus
 
 def join_url(link: JoinLink) -> str:
     """The full address to share (``SITE_URL``, never the request's host)."""
-    return settings.SITE_URL + reverse("peers:join", args=[link.token])
+    return absolute_url("peers:join", link.token)
 
 
 def join_qr(link: JoinLink, label: str) -> SafeString:

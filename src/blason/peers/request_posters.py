@@ -13,9 +13,9 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
+from blason.core.site import absolute_url
 from blason.issuing import content
 from blason.issuing.claim_posters import INK, QR_ERROR
 from blason.issuing.images import png_data_uri, stored_png
@@ -24,7 +24,7 @@ from blason.peers.models import PeerRule
 
 
 def request_url(badge: BadgeClass) -> str:
-    return settings.SITE_URL + reverse("peers:request_new", args=[badge.uuid])
+    return absolute_url("peers:request_new", badge.uuid)
 
 
 def qr_code(badge: BadgeClass) -> segno.QRCode:

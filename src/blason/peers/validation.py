@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +38,7 @@ from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing import awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.peers import endorsements, selectors
@@ -392,7 +392,7 @@ def _tell_requester(
             "award": award,
             "answers": answers,
             "award_link": awards.award_url(award) if award else "",
-            "link": settings.SITE_URL + reverse("peers:my_request", args=[request.uuid]),
+            "link": absolute_url("peers:my_request", request.uuid),
             "site_name": settings.SITE_NAME,
         },
         language=request.language or getattr(requester, "language", "") or None,
@@ -453,7 +453,7 @@ def _send_to_validators(
             context={
                 "person": person,
                 "requests": requests,
-                "link": settings.SITE_URL + reverse("peers:to_validate"),
+                "link": absolute_url("peers:to_validate"),
                 "site_name": settings.SITE_NAME,
             },
             language=getattr(person, "language", "") or None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import segno
 from django import template
-from django.conf import settings
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from blason.issuing import awards
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def claim_url(code: str | None) -> str:
     request's host, so a forged Host header cannot end up in an e-mail)."""
     if not code:
         return ""
-    return settings.SITE_URL + reverse("backpack:claim", args=[code])
+    return awards.claim_url(code)
 
 
 @register.simple_tag

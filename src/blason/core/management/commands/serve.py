@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = "Run the web server and the background worker(s) until interrupted."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
+        parser.add_argument("--bind", default=settings.BIND)
         parser.add_argument(
             "--web-workers",
             type=int,
