@@ -46,7 +46,6 @@ def _send(
     key = f"{key_prefix(guardianship)}{kind}:{secrets.token_hex(8)}"
     context = {
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
         "age": settings.DIGITAL_CONSENT_AGE,
         **context,
     }

@@ -22,7 +22,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from blason.accounts.models import User
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, OutboxMessage
+from blason.core.site import absolute_url
 from blason.guardians import age, links, notify
 from blason.guardians.links import LinkExpired, LinkRef, LinkUsed
 from blason.guardians.models import Guardianship, GuardianshipState
@@ -104,7 +104,7 @@ def consent_request(*, guardianship: Guardianship, channel: str, contact: str) -
 
 def consent_url(guardianship: Guardianship) -> str:
     token = links.consent_token(guardianship.uuid, guardianship.consent_version)
-    return settings.SITE_URL + reverse("guardians:consent", args=[token])
+    return absolute_url("guardians:consent", token)
 
 
 def for_consent_link(token: str, *, now: datetime | None = None) -> Guardianship:
@@ -139,7 +139,7 @@ def consent_give(*, guardianship: Guardianship) -> Guardianship:
     child = current.child
     child.is_active = True
     child.save(update_fields=["is_active"])
-    notify.confirmed(current, settings.SITE_URL + reverse("guardians:start"))
+    notify.confirmed(current, absolute_url("guardians:start"))
     audit.record(action="guardians.consent.given", target=child, data={"channel": current.channel})
     return current
 
@@ -183,7 +183,7 @@ def access_link_send(*, channel: str, contact: str) -> int:
     if not children:
         return 0
     token = links.access_token([LinkRef(g.uuid, g.access_version) for g in children])
-    url = settings.SITE_URL + reverse("guardians:open", args=[token])
+    url = absolute_url("guardians:open", token)
     notify.access(children, url)
     for guardianship in children:
         audit.record(action="guardians.access.sent", target=guardianship.child)
