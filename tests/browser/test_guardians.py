@@ -1,6 +1,7 @@
-"""A child's account in a real browser, on a phone, in French: the child signs up (born 12
-years ago) and gives a parent's address; the parent opens the e-mailed link, reads what they
-agree to and agrees, lands on the child's account, then deletes it. axe-core checks every page.
+"""A child's account in a real browser, on a phone, in French: the child signs up with a
+phone number (born 12 years ago), types the SMS code, and gives a parent's mobile number; the
+parent opens the link in the SMS, reads what they agree to and agrees, lands on the child's
+account, then deletes it. axe-core checks every page.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-
-from tests.conftest import message_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,31 +25,41 @@ def submit(page: Any, name: str | None = None) -> None:
 
 
 def test_a_child_signs_up_and_a_parent_agrees_then_deletes(
-    phone_page: Any, browser: Any, live_server: Any, smtp_server: Any, assert_accessible: Any
+    phone_page: Any,
+    browser: Any,
+    live_server: Any,
+    settings: Any,
+    assert_accessible: Any,
 ) -> None:
     from blason.accounts.models import User
+    from blason.core import sms
 
+    settings.SMS_QUIET_HOURS = None  # the SMS to the parent leaves at once, whatever the hour
     page = phone_page
     page.goto("/accounts/signup/")
     assert_accessible(page)
-    page.fill("#id_email", "lea@example.org")
-    page.fill("#id_display_name", "Léa")
-    page.fill("#id_password1", "un mot de passe assez long")
-    page.fill("#id_password2", "un mot de passe assez long")
+    page.fill("#id_display_name", "Léa Martin")
+    page.fill("#id_phone", "06 12 34 56 78")
     page.fill("#id_birth_year", str(timezone.localdate().year - 12))
+    submit(page)
+    page.wait_for_url("**/accounts/phone/verify/")
+    (code,) = sms.outbox
+    page.fill("#id_code", code.body.split()[0])
     submit(page)
     page.wait_for_url("**/guardian/waiting/")
     assert "attend l'accord d'un parent" in page.locator("h1").inner_text()
     assert_accessible(page)
-    page.fill("#id_contact", "parent@example.org")
+    sms.outbox.clear()
+    page.fill("#id_contact", "07 98 76 54 32")
     submit(page)
     page.wait_for_url("**/guardian/waiting/")
-    assert "parent@example.org" in page.locator(".message-success").first.inner_text()
+    assert "+33798765432" in page.locator(".message-success").first.inner_text()
     assert_accessible(page)
 
-    (mail,) = smtp_server.wait_for(1)
-    consent = LINK.search(message_text(mail))
-    assert consent, message_text(mail)
+    (message,) = sms.outbox
+    assert message.to == "+33798765432"
+    consent = LINK.search(message.body)
+    assert consent, message.body
 
     parent = browser.new_context(
         base_url=live_server.url,
@@ -64,9 +73,9 @@ def test_a_child_signs_up_and_a_parent_agrees_then_deletes(
     assert_accessible(parent)
     submit(parent, "J'accepte\u00a0: ouvrir le compte")
     parent.wait_for_url("**/guardian/children/")
-    assert "lea@example.org" in parent.content()
+    assert "+33612345678" in parent.content()
     assert_accessible(parent)
-    assert User.objects.get(email="lea@example.org").is_active
+    assert User.objects.get(phone="+33612345678").is_active
 
     parent.get_by_role("link", name="Supprimer ce compte").click()
     assert_accessible(parent)
@@ -74,7 +83,7 @@ def test_a_child_signs_up_and_a_parent_agrees_then_deletes(
     submit(parent, "Supprimer le compte définitivement")
     parent.wait_for_selector("h1:has-text('Le compte est supprimé')")
     assert_accessible(parent)
-    assert not User.objects.filter(email="lea@example.org").exists()
+    assert not User.objects.filter(phone="+33612345678").exists()
 
     parent.goto("/guardian/consent/nonsense/")
     assert "Ce lien n'est pas valide" in parent.locator("h1").inner_text()
