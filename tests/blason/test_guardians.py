@@ -276,6 +276,14 @@ def test_a_child_with_a_phone_and_a_parent_reached_by_sms(
 
     page = client.get(reverse("guardians:held"), HTTP_ACCEPT_LANGUAGE="en")
     assert "E-mail address or mobile number of a parent or guardian" in page.text
+    # Another day, another browser: a code by SMS brings the child back to this page.
+    back = client.__class__()
+    with capture(execute=True):
+        response = back.post(reverse("account_request_login_code"), {"phone": "06 12 34 56 78"})
+    (code_sms,) = [m for m in sms.outbox if m is not code_sms]
+    response = back.post(response["Location"], {"code": code_sms.body.split()[0]})
+    assert response["Location"] == reverse("guardians:held")
+    assert "_auth_user_id" not in back.session
     own = client.post(reverse("guardians:held"), {"contact": "+33 6 12 34 56 78"})
     assert own.status_code == 400  # the child's own number
     sms.outbox.clear()

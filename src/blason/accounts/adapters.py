@@ -49,7 +49,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         services.phone_verify(user=user, phone=phone)
 
     def get_user_by_phone(self, phone: str) -> User | None:
-        return selectors.user_with_phone(phone)
+        from blason.guardians.selectors import held_with_phone
+
+        # A child's account waiting for a parent signs in with a code too: to its waiting page.
+        return selectors.user_with_phone(phone) or held_with_phone(phone)
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
         with translation.override(user.language or translation.get_language()):

@@ -25,6 +25,23 @@ def held(child_uuid: uuid.UUID) -> Guardianship | None:
     )
 
 
+def held_with_phone(phone: str) -> Any:
+    """The held account that proved this number its own, if any: signing in with a code
+    brings it to its waiting page (``stages.HeldAccountStage``), nowhere else."""
+    from blason.accounts.selectors import normalise_phone
+    from blason.core.exceptions import ActionRefused
+
+    try:
+        number = normalise_phone(phone)
+    except ActionRefused:
+        return None
+    held = Guardianship.objects.select_related("child").filter(
+        state=GuardianshipState.HELD, child__phone=number, child__phone_verified=True
+    )
+    found = held.first()
+    return found.child if found is not None else None
+
+
 def is_held(user: Any) -> bool:
     return Guardianship.objects.filter(child=user, state=GuardianshipState.HELD).exists()
 
