@@ -24,9 +24,9 @@ class BirthYearField(forms.IntegerField):
         kwargs.setdefault(
             "help_text",
             _(
-                "For example 2009. A person under %(age)s needs a parent's or guardian's "
-                "agreement to have an account (French law). We use the year only to know "
-                "this, and do not keep it."
+                "For example 2009. By law, a person under %(age)s needs a parent's or "
+                "guardian's agreement to have an account. We use the year only to know this, "
+                "and do not keep it."
             )
             % {"age": age.consent_age()},
         )
