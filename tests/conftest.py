@@ -47,6 +47,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # SMS are kept in blason.core.sms.outbox (like django.core.mail.outbox).
     settings.SMS_BACKEND = "blason.core.sms.backends.locmem.SmsBackend"
+    # Sent at any hour, so a test does not depend on when it runs; the quiet-hour tests set
+    # SMS_QUIET_HOURS and a fixed clock.
+    settings.SMS_QUIET_HOURS = None
 
 
 def require_or_skip(reason: str) -> None:

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "blason.accounts.middleware.RateLimitedMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Membership
@@ -149,7 +150,8 @@ def test_hostile_evidence_files_are_refused_and_nothing_is_written(
 def test_evidence_file_size_is_limited(world: Any, published: Any, settings: Any) -> None:
     settings.EVIDENCE_MAX_BYTES = 1024
     big = awards.EvidenceInput(file=PDF + b"0" * 2048, file_name="big.pdf")
-    with pytest.raises(ActionRefused, match="too large"):
+    # In English whatever language an earlier test's request left active in this process.
+    with translation.override("en"), pytest.raises(ActionRefused, match="too large"):
         awards.award_issue(badge=published, actor=world.admin, name="X", evidence=[big])
     assert not Award.objects.exists()
 

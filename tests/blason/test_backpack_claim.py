@@ -165,7 +165,7 @@ def test_claiming_a_phone_award_collects_that_badge_only(
     # Holding the code proves this badge was given to the person, not that the number is theirs.
     assert [item.award for item in Item.objects.filter(owner=world.member)] == [by_phone]
     world.member.refresh_from_db()
-    assert world.member.phone is None
+    assert world.member.phone == ""
     other.refresh_from_db()
     assert other.claimed_by is None
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
@@ -349,7 +349,8 @@ def test_identities_page_and_removing_a_phone(client: Any, world: Any) -> None:
     client.force_login(world.member)
     client.post(reverse("accounts:phone_remove"))
     member = User.objects.get(pk=world.member.pk)
-    assert member.phone is None and not member.phone_verified
+    assert member.phone == ""
+    assert not member.phone_verified
 
 
 def test_awarder_sees_a_qr_code_with_the_claim_code(

@@ -21,6 +21,14 @@ BEFORE = [("backpack", "0002_public_profile")]
 AFTER = [("backpack", "0004_item_once_per_owner_and_issuer")]
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_after() -> Any:
+    """Leave the database at the latest migrations for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_existing_badges_are_marked(world: Any) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -47,3 +47,21 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
     assert "Coup de main" in samir_page.text
     assert "Gestes de premiers secours" not in samir_page.text  # expired: kept private
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_phone_account(client: Any) -> None:
+    from blason.accounts.models import User
+    from blason.backpack.models import Item
+    from blason.core.demo import INES
+
+    load_demo()
+    ines = User.objects.get(display_name=INES.name)
+    assert ines.email is None
+    assert ines.phone == "+33612345678"
+    assert ines.phone_verified
+    assert Item.objects.filter(owner=ines, recipient="owner").count() == 1
+    signed_in = client.post(
+        "/accounts/login/", {"login": INES.phone, "password": "badges-demo-2026"}
+    )
+    assert signed_in.status_code == 302

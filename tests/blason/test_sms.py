@@ -33,6 +33,11 @@ PARIS = ZoneInfo("Europe/Paris")
 NUMBER = "+33612345678"
 
 
+@pytest.fixture(autouse=True)
+def _quiet_hours(settings: Any) -> None:
+    settings.SMS_QUIET_HOURS = ("21:00", "08:00")  # the default (tests/conftest.py turns it off)
+
+
 @pytest.fixture
 def at(monkeypatch: pytest.MonkeyPatch) -> Any:
     """A fixed clock: ``at(datetime)`` makes ``timezone.now()`` answer it."""
@@ -479,3 +484,13 @@ def test_sms_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.env_hours("SMS_QUIET_HOURS", "21:00-08:00") == ("22:30", "07:00")
     monkeypatch.setenv("SMS_QUIET_HOURS", "")
     assert env.env_hours("SMS_QUIET_HOURS", "21:00-08:00") is None
+
+
+def test_a_backend_that_cannot_be_loaded_leaves_the_sms_waiting(settings: Any, at: Any) -> None:
+    at(paris(14))
+    sms.send_sms(to=NUMBER, body="x", key="k")
+    settings.SMS_BACKEND = "blason.core.sms.backends.nowhere.SmsBackend"
+    assert outbox.deliver_due() == 0
+    row = OutboxMessage.objects.get(key="k")
+    assert (row.state, row.attempts) == (OutboxState.PENDING, 1)
+    assert "ImportError" in row.last_error or "ModuleNotFoundError" in row.last_error

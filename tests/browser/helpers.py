@@ -34,3 +34,9 @@ def sign_in(page: Any, email: str, next_url: str = "") -> None:
             continue
         break
     page.wait_for_url(f"**{next_url}" if next_url else re.compile(r".*/(dashboard|backpack)/$"))
+
+
+def no_sideways_scroll(page: Any) -> None:
+    """Nothing wider than a phone's screen (375 CSS pixels in the phone contexts)."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, "the page scrolls sideways on a phone"

@@ -1,7 +1,7 @@
 """A job fair, in real browsers: Claire (an awarder) opens a claim link that she approves
 herself, downloads its poster; Samir, on his phone, scans the QR code and claims the badge with
-his name and phone number; Claire approves; Samir's page then shows the badge and his claim
-code. Every page is checked with axe-core."""
+his name and phone number; Claire approves; Samir's page then shows the badge, his claim
+code and the ways to keep it. Every page is checked with axe-core."""
 
 from __future__ import annotations
 
@@ -89,13 +89,14 @@ def test_claim_at_a_job_fair_with_approval(
     assert claim.decided_by == claire
     assert_accessible(page)
 
-    # Samir's page now shows his badge and the code to keep it.
+    # Samir's page now shows his badge, the code, and the ways to keep it: in a backpack, or
+    # without an account (the same choices as the code's own page).
     phone_page.reload()
     phone_page.locator(".state-issued").wait_for()
     assert claim.award is not None
-    assert phone_page.locator(".code-box .claim-code").inner_text() == claim.award.claim_code
-    assert phone_page.locator(f".claim-actions a[href='/awards/{claim.award.uuid}']").is_visible()
-    assert phone_page.locator(
-        f".claim-actions a[href='/claim/{claim.award.claim_code}']"
-    ).is_visible()
+    code = claim.award.claim_code
+    assert phone_page.locator(".code-box .claim-code").inner_text() == code
+    assert phone_page.locator(f"a[href='/accounts/signup/?next=/claim/{code}']").is_visible()
+    assert phone_page.locator(f"a[href='/awards/{claim.award.uuid}/badge.png']").is_visible()
+    assert phone_page.locator(f"a[href='/claim/{code}/certificate.pdf?lang=fr']").is_visible()
     assert_accessible(phone_page)

@@ -29,6 +29,7 @@ def test_sign_up_verify_sign_in_and_switch_language(
 
     page.get_by_role("link", name="Créer un compte gratuit").click()
     assert_accessible(page)
+    page.get_by_role("link", name="Je préfère utiliser une adresse e-mail").click()
     page.fill("#id_email", "lea@example.org")
     page.fill("#id_display_name", "Léa")
     page.fill("#id_password1", "un mot de passe assez long")

@@ -5,7 +5,6 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from blason.accounts import selectors, services
 from blason.accounts.models import User
 from blason.core.clients import client_ip
 from blason.core.emails import footer, queue_message
+from blason.core.site import absolute_url
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -54,6 +54,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         # A child's account waiting for a parent signs in with a code too: to its waiting page.
         return selectors.user_with_phone(phone) or held_with_phone(phone)
 
+    # Texts without characters outside GSM 03.38 (no "ç", no non-breaking space): one SMS
+    # each, not two (``blason.core.sms.segments``).
+
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
         with translation.override(user.language or translation.get_language()):
             body = _("%(code)s is your %(site)s code. Never give it to anyone.") % {
@@ -63,19 +66,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         services.send_text(to=phone, body=body, scope="accounts.code")
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        body = _(
-            "Someone asked to sign in to %(site)s with this number, but no account has it. "
-            "To create one: %(url)s"
-        ) % {"site": settings.SITE_NAME, "url": settings.SITE_URL + reverse("account_signup")}
+        body = _("No %(site)s account has this number. To create one, open %(url)s") % {
+            "site": settings.SITE_NAME,
+            "url": absolute_url("account_signup"),
+        }
         services.send_text(to=phone, body=body, scope="accounts.unknown")
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        body = _(
-            "You already have an account on %(site)s with this number. Sign in with a code "
-            "sent by SMS: %(url)s"
-        ) % {
+        body = _("This number already has a %(site)s account. To sign in by SMS, open %(url)s") % {
             "site": settings.SITE_NAME,
-            "url": settings.SITE_URL + reverse("account_request_login_code"),
+            "url": absolute_url("account_request_login_code"),
         }
         services.send_text(to=phone, body=body, scope="accounts.exists")
 

@@ -132,7 +132,9 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):  # type: ignore[
         super().__init__(*args, **kwargs)
         self.fields.pop("email", None)
         self.fields["phone"].required = True
-        self.fields["phone"].help_text = _("The number of your account, for example 06 12 34 56 78.")
+        self.fields["phone"].help_text = _(
+            "The number of your account, for example 06 12 34 56 78."
+        )
 
 
 class AddEmailForm(allauth_forms.AddEmailForm):  # type: ignore[misc]

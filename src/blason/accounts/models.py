@@ -43,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # E.164 (``+33612345678``). Several accounts may hold the same number while nobody has
     # proved it theirs (a sign-up left half-way); once one account has typed back the code
     # sent to it by SMS, it is that account's alone (``phone_verified``).
-    phone = models.CharField(_("phone number"), max_length=32, null=True, blank=True)
+    phone = models.CharField(_("phone number"), max_length=32, blank=True, default="")
     phone_verified = models.BooleanField(_("phone number verified"), default=False)
     # When it was verified: badges awarded to the number before, without a name, may be a
     # previous holder's (``backpack.claims.collect_awards`` asks about them).
@@ -85,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # allauth writes "" when an account has no e-mail address: stored as NULL, so that
         # any number of phone-only accounts fit in the unique column.
         self.email = self.email or None
-        self.phone = self.phone or None
+        self.phone = self.phone or ""
         super().save(*args, **kwargs)
 
     @property

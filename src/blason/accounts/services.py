@@ -132,7 +132,7 @@ def phone_verify(*, user: User, phone: str) -> None:
     previous = user.phone if user.phone_verified else None
     if previous == phone:
         return
-    User.objects.filter(phone=phone, phone_verified=False).exclude(pk=user.pk).update(phone=None)
+    User.objects.filter(phone=phone, phone_verified=False).exclude(pk=user.pk).update(phone="")
     user.phone, user.phone_verified, user.phone_verified_at = phone, True, timezone.now()
     user.save(update_fields=["phone", "phone_verified", "phone_verified_at"])
     audit.record(
@@ -151,7 +151,7 @@ def can_remove_phone(user: User) -> bool:
     stays."""
     from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, verified=True).exists())
 
 
 @transaction.atomic
@@ -167,7 +167,7 @@ def phone_remove(*, user: User) -> None:
             _("Add and confirm an e-mail address first: without it you could not sign in.")
         )
     previous, verified = user.phone, user.phone_verified
-    user.phone, user.phone_verified, user.phone_verified_at = None, False, None
+    user.phone, user.phone_verified, user.phone_verified_at = "", False, None
     user.save(update_fields=["phone", "phone_verified", "phone_verified_at"])
     audit.record(action="accounts.phone.removed", actor=user, target=user, data={"phone": previous})
     if verified:
@@ -182,7 +182,7 @@ def send_text(*, to: str, body: str, scope: str) -> bool:
 
     from blason.core import sms
 
-    sent = sms.send_sms(to=to, body=body, scope=scope, urgent=True)
+    sent: bool = sms.send_sms(to=to, body=body, scope=scope, urgent=True)
     request = context.request
     if not sent and request is not None:
         messages.error(
@@ -192,4 +192,4 @@ def send_text(*, to: str, body: str, scope: str) -> bool:
                 "and ask for a new code, or use an e-mail address."
             ),
         )
-    return bool(sent)
+    return sent

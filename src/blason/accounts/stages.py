@@ -20,4 +20,5 @@ class EmailVerificationStage(allauth_stages.EmailVerificationStage):  # type: ig
             if not EmailAddress.objects.filter(user=user).exists():
                 return None, True
             self.login.email_verification = app_settings.EmailVerificationMethod.OPTIONAL
-        return super().handle()
+        response, going_on = super().handle()
+        return response, bool(going_on)

@@ -6,8 +6,9 @@ Three ways in, each for exactly the awards it proves:
   no other (holding a code proves it was given to you, nothing about the number or address the
   badge was sent to);
 - a badge awarded to one of their *verified* identities (an e-mail address allauth confirmed, the
-  account's phone number once the code sent to it by SMS was typed back) under their name is
-  collected by itself the next time they open their backpack;
+  account's phone number once the code sent to it by SMS was typed back) under their name, or
+  through their own badge request, is collected by itself the next time they open their
+  backpack;
 - one awarded to a verified identity under another name (a typo, a number that changed hands)
   waits for their answer to "Is this badge yours?" (``AwardQuestion``): collected after a yes,
   never offered to them again after a no.
@@ -208,7 +209,15 @@ def collect_awards(*, user: Any) -> list[Item]:
         )
         if not candidates:
             return []
-        theirs = [a for a in candidates if recipients.arrives_by_itself(a, user)]
+        # Awarded through the person's own badge request (peer recognition): theirs.
+        requested = set(
+            Award.objects.filter(
+                pk__in=[a.pk for a in candidates], peer_request__requester=user
+            ).values_list("pk", flat=True)
+        )
+        theirs = [
+            a for a in candidates if a.pk in requested or recipients.arrives_by_itself(a, user)
+        ]
         ask = [a for a in candidates if a not in theirs]
         if ask:
             AwardQuestion.objects.bulk_create(
@@ -261,8 +270,11 @@ def question_answer(*, user: Any, question: AwardQuestion, mine: bool) -> Item |
     never offered to them again, and stays free for its recipient. Returns the new item."""
     if question.user_id != user.pk or question.answer:
         raise QuestionClosed(_("This question was already answered."))
-    award = Award.objects.select_for_update(of=("self",)).select_related("badge", "issuer")
-    award = award.get(pk=question.award_id)
+    award = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("badge", "issuer")
+        .get(pk=question.award_id)
+    )
     question.answer = Answer.YES if mine else Answer.NO
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_at"])

@@ -1,10 +1,15 @@
 """The backpack part of the French demo (see ``blason.core.demo``): Samir's badges are in his
-backpack, and his public page shows the ones still valid."""
+backpack, and his public page shows the ones still valid; Inès signed up with her phone number
+and finds the badge awarded to it under her name."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+
+from blason.accounts.selectors import normalise_phone
+from blason.accounts.services import phone_verify
 from blason.backpack import claims, profiles
-from blason.core.demo import Demo
+from blason.core.demo import INES, Demo
 
 
 def load(demo: Demo) -> None:
@@ -21,3 +26,9 @@ def load(demo: Demo) -> None:
         slug="samir-b",
         headline="En recherche d'un apprentissage en accueil et vente",
     )
+    number = normalise_phone(INES.phone)
+    ines = get_user_model().objects.create_user(
+        phone=number, password=demo.password, display_name=INES.name, language="fr"
+    )
+    phone_verify(user=ines, phone=number)
+    claims.collect_awards(user=ines)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allauth.core.ratelimit import consume as ratelimit_consume
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +21,7 @@ from blason.backpack import checking, claims, imports, selectors, services, shar
 from blason.backpack.export import export_file
 from blason.backpack.forms import CvForm, ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
-from blason.backpack.views import PENDING_CODE, too_many
+from blason.backpack.views import PENDING_CODE, certificate_language, pdf_download, too_many
 from blason.core import audit, sms
 from blason.core.access import current_user
 from blason.issuing.models import RecipientKind
@@ -166,17 +164,11 @@ def item_certificate(request: HttpRequest, item_uuid: str) -> HttpResponse:
             ),
         )
         return redirect("backpack:item", item.uuid)
-    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
-    language = "en" if language.startswith("en") else "fr"
+    language = certificate_language(request)
     holder = user.display_name or (item.award.recipient_name if item.award else "")
-    pdf = sharing.certificate_pdf(item, holder, language)
-    label = "certificat" if language == "fr" else "certificate"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{label}-{slugify(item.name)[:60]}.pdf"'
+    return pdf_download(
+        sharing.certificate_pdf(item, holder, language), name=item.name, language=language
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

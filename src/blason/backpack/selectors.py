@@ -46,7 +46,7 @@ def phone_numbers(user: Any) -> list[str]:
 
 
 def open_questions(user: Any, emails: list[str] | None = None) -> QuerySet[AwardQuestion]:
-    """"Is this badge yours?" questions still waiting, about badges nobody collected or
+    """ "Is this badge yours?" questions still waiting, about badges nobody collected or
     withdrew since, awarded to identities still verified on the account (``emails``: its
     verified addresses, when the caller has them already)."""
     emails = verified_emails(user) if emails is None else emails

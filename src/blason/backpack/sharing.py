@@ -1,6 +1,7 @@
 """Sharing a badge from the backpack: its public address, a LinkedIn "Add to profile" link
 filled with the certification's fields, and a printable PDF certificate with a QR code to the
-page where anyone can check it.
+page where anyone can check it. The same LinkedIn link and certificate are made straight from an
+award for a person who keeps it without an account (``keeping``).
 
 A badge awarded here is shared by its award's public page; an imported badge by its share page
 (``/shared/<uuid>``), which exists only once its owner made it public (``profiles``).
@@ -8,6 +9,8 @@ A badge awarded here is shared by its award's public page; an imported badge by 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,8 +22,9 @@ from django.utils import translation
 from blason.backpack.models import Item
 from blason.core.site import absolute_url
 from blason.issuing import awards
-from blason.issuing.content import short_language
+from blason.issuing.content import badge_text, criteria_markdown, short_language
 from blason.issuing.images import as_png, png_data_uri, stored_png
+from blason.issuing.models import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 INK = "#1c2330"
@@ -49,23 +53,56 @@ def embed_image_url(item: Item) -> str | None:
     return None
 
 
-def linkedin_url(item: Item) -> str | None:
+def linkedin_add_url(
+    *,
+    name: str,
+    organisation: str,
+    issued_at: datetime | None,
+    expires_at: datetime | None,
+    cert_url: str,
+    cert_id: str,
+) -> str:
     """LinkedIn's "Add licence or certification" form, filled in: name, issuer, dates, the
     page that proves it and its identifier."""
+    fields: dict[str, str | int] = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": name,
+        "organizationName": organisation,
+    }
+    if issued_at:
+        fields.update(issueYear=issued_at.year, issueMonth=issued_at.month)
+    if expires_at:
+        fields.update(expirationYear=expires_at.year, expirationMonth=expires_at.month)
+    fields.update(certUrl=cert_url, certId=cert_id)
+    return f"{LINKEDIN_ADD}?{urlencode(fields)}"
+
+
+def linkedin_url(item: Item) -> str | None:
+    """The LinkedIn form for a backpack badge that has a public page and is its owner's."""
     url = public_url(item)
     if url is None:
         return None
-    fields: dict[str, str | int] = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": item.name,
-        "organizationName": item.issuer_name,
-    }
-    if item.issued_at:
-        fields.update(issueYear=item.issued_at.year, issueMonth=item.issued_at.month)
-    if item.expires_at:
-        fields.update(expirationYear=item.expires_at.year, expirationMonth=item.expires_at.month)
-    fields.update(certUrl=url, certId=str(item.award.uuid if item.award else item.uuid))
-    return f"{LINKEDIN_ADD}?{urlencode(fields)}"
+    return linkedin_add_url(
+        name=item.name,
+        organisation=item.issuer_name,
+        issued_at=item.issued_at,
+        expires_at=item.expires_at,
+        cert_url=url,
+        cert_id=str(item.award.uuid if item.award else item.uuid),
+    )
+
+
+def award_linkedin_url(award: Award) -> str:
+    """The LinkedIn form for an award of this site, kept without an account: its public page
+    proves it (the same fields as once it is in a backpack)."""
+    return linkedin_add_url(
+        name=award.badge.name,
+        organisation=award.issuer.name,
+        issued_at=award.issued_at,
+        expires_at=award.valid_until,
+        cert_url=awards.award_url(award),
+        cert_id=str(award.uuid),
+    )
 
 
 def _image_data_uri(item: Item) -> str:
@@ -77,21 +114,63 @@ def _image_data_uri(item: Item) -> str:
     return png_data_uri(png)
 
 
-def certificate_html(item: Item, holder: str, language: str) -> str:
-    language = short_language(language)
-    check_at = public_url(item) or absolute_url("verification:verify")
+@dataclass(frozen=True)
+class Certified:
+    """What a certificate shows, taken from a backpack badge or straight from an award."""
+
+    name: str
+    issuer_name: str
+    issued_at: datetime | None
+    expires_at: datetime | None
+    criteria: str  # Markdown
+    check_at: str  # where anyone checks the badge
+    image: str  # the badge's image as a data: address, or ""
+
+
+def _verify_page() -> str:
+    return absolute_url("verification:verify")
+
+
+def _certified_item(item: Item) -> Certified:
+    return Certified(
+        name=item.name,
+        issuer_name=item.issuer_name,
+        issued_at=item.issued_at,
+        expires_at=item.expires_at,
+        criteria=item.criteria,
+        check_at=public_url(item) or _verify_page(),
+        image=_image_data_uri(item),
+    )
+
+
+def _certified_award(award: Award, language: str) -> Certified:
+    text = badge_text(award.badge, language)
+    return Certified(
+        name=text.name,
+        issuer_name=award.issuer.name,
+        issued_at=award.issued_at,
+        expires_at=award.valid_until,
+        criteria=criteria_markdown(text.criteria_items, text.criteria),
+        check_at=awards.award_url(award),
+        image=png_data_uri(stored_png(award.badge.image, size=600)),
+    )
+
+
+def _certificate_html(badge: Certified, holder: str, language: str) -> str:
     with translation.override(language):
         context: dict[str, Any] = {
-            "item": item,
+            "badge": badge,
             "holder": holder,
-            "image": _image_data_uri(item),
-            "check_at": check_at,
-            "check_address": check_at.split("://", 1)[-1],
-            "qr": segno.make(check_at, error="m").svg_data_uri(border=2, dark=INK),
+            "check_address": badge.check_at.split("://", 1)[-1],
+            "qr": segno.make(badge.check_at, error="m").svg_data_uri(border=2, dark=INK),
             "language": language,
             "site_name": settings.SITE_NAME,
         }
         return render_to_string("backpack/certificate.html", context)
+
+
+def certificate_html(item: Item, holder: str, language: str) -> str:
+    return _certificate_html(_certified_item(item), holder, short_language(language))
 
 
 def certificate_document(item: Item, holder: str, language: str) -> Any:
@@ -100,6 +179,18 @@ def certificate_document(item: Item, holder: str, language: str) -> Any:
 
 def certificate_pdf(item: Item, holder: str, language: str) -> bytes:
     return _pdf(certificate_document(item, holder, language))
+
+
+def award_certificate_document(award: Award, language: str) -> Any:
+    """The certificate of an award kept without an account, in the name the issuer gave
+    (none for a badge awarded to an address or a number only)."""
+    language = short_language(language)
+    html = _certificate_html(_certified_award(award, language), award.recipient_name, language)
+    return _document(html)
+
+
+def award_certificate_pdf(award: Award, language: str) -> bytes:
+    return _pdf(award_certificate_document(award, language))
 
 
 def cv_html(items: list[Item], holder: str, language: str) -> str:
@@ -125,7 +216,7 @@ def cv_html(items: list[Item], holder: str, language: str) -> str:
             "holder": holder,
             "language": language,
             "site_name": settings.SITE_NAME,
-            "verify_address": absolute_url("verification:verify").split("://", 1)[-1],
+            "verify_address": _verify_page().split("://", 1)[-1],
         }
         return render_to_string("backpack/cv.html", context)
 

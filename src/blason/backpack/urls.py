@@ -8,6 +8,7 @@ urlpatterns = [
     # The claim addresses go into e-mails and onto printed QR codes: change them never.
     path("claim/", views.claim_enter, name="claim_enter"),
     path("claim/<str:code>", views.claim, name="claim"),
+    path("claim/<str:code>/certificate.pdf", views.claim_certificate, name="claim_certificate"),
     # Public pages a person chose to show (``profiles``): stable addresses, shared on the web.
     path("people/<slug:slug>", public_views.public_profile, name="public_profile"),
     path("shared/<uuid:item_uuid>", public_views.shared, name="shared"),

@@ -5,21 +5,26 @@ the identities (e-mail addresses, phone number) whose badges arrive by themselve
 from __future__ import annotations
 
 from allauth.core.ratelimit import consume as ratelimit_consume
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blason.backpack import checking, claims, imports, selectors
+from blason.backpack import checking, claims, imports, keeping, selectors, sharing
 from blason.backpack.forms import ClaimCodeForm, ImportForm
 from blason.backpack.models import Item, credential_identity
 from blason.core import sms
 from blason.core.access import current_user
 from blason.issuing import awards, documents
+from blason.issuing.content import badge_text
+from blason.issuing.models import Award
 
 # The code someone was collecting when they went to sign in or create an account.
 PENDING_CODE = "backpack_claim_code"
@@ -81,10 +86,10 @@ def _closed(request: HttpRequest, reason: str, status: int, code: str) -> HttpRe
     )
 
 
-@require_http_methods(["GET", "POST"])
-def claim(request: HttpRequest, code: str) -> HttpResponse:
-    """The badge behind a code: collect it (signed in), or sign in / sign up first (the code
-    is kept in the ``next`` address and in the session)."""
+def _claimable(request: HttpRequest, code: str) -> Award | HttpResponse:
+    """The award the code gives, while the person holding the code may still see it: not
+    after someone else collected it, not once withdrawn. Codes are bearer secrets: the pages
+    refused here say nothing about the badge, and unknown codes count towards the limit."""
     if not _claim_allowed(request):
         return _limited(request)
     award = claims.award_for_code(code)
@@ -93,44 +98,96 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
     code = award.claim_code or code
     user = request.user if request.user.is_authenticated else None
     mine = user is not None and award.claimed_by_id == user.pk
-    if request.method == "POST":
-        if user is None:
-            return redirect_to_login(request.get_full_path())
-        try:
-            result = claims.claim_award(user=current_user(request), code=code)
-        except claims.AlreadyCollected:
-            return _closed(request, "collected", 409, code)
-        except claims.AwardWithdrawn:
-            return _closed(request, "withdrawn", 410, code)
-        request.session.pop(PENDING_CODE, None)
-        messages.success(
-            request,
-            _("The badge “%(name)s” is in your backpack.") % {"name": result.item.name},
-        )
-        return redirect("backpack:item", result.item.uuid)
     if award.claimed_at is not None and not mine:
         return _closed(request, "collected", 409, code)
     if award.revoked_at is not None:
         return _closed(request, "withdrawn", 410, code)
-    if mine:
-        assert user is not None
+    return award
+
+
+def _collect(request: HttpRequest, code: str) -> HttpResponse:
+    """The one-click "Add to my badges" of a signed-in person."""
+    try:
+        result = claims.claim_award(user=current_user(request), code=code)
+    except claims.AlreadyCollected:
+        return _closed(request, "collected", 409, code)
+    except claims.AwardWithdrawn:
+        return _closed(request, "withdrawn", 410, code)
+    request.session.pop(PENDING_CODE, None)
+    messages.success(
+        request,
+        _("The badge “%(name)s” is in your backpack.") % {"name": result.item.name},
+    )
+    return redirect("backpack:item", result.item.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, code: str) -> HttpResponse:
+    """The badge behind a code, and every way to keep it (``keeping``): into a backpack (one
+    click when signed in; else sign up or sign in first, the code kept in the ``next`` address
+    and in the session), or without an account (its picture, a certificate, its address)."""
+    found = _claimable(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    award = found
+    code = award.claim_code or code
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+        return _collect(request, code)
+    if user is not None and award.claimed_by_id == user.pk:
         identity = credential_identity(awards.award_url(award), documents.issuer_url(award.issuer))
         item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:
             return redirect("backpack:item", item.uuid)
     if user is None:
         request.session[PENDING_CODE] = code
-    return render(
+    response = render(
         request,
         "backpack/claim.html",
         {
             "award": award,
             "badge": award.badge,
             "issuer": award.issuer,
+            "text": badge_text(award.badge),
             "code": code,
-            "next": reverse("backpack:claim", args=[code]),
+            "expired": keeping.expired(award),
+            "sent_to": keeping.masked_recipient(award),
         },
     )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def certificate_language(request: HttpRequest) -> str:
+    """``?lang=fr`` or ``?lang=en``, else the page's language."""
+    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    return "en" if language.startswith("en") else "fr"
+
+
+def pdf_download(pdf: bytes, *, name: str, language: str) -> HttpResponse:
+    label = "certificat" if language == "fr" else "certificate"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{label}-{slugify(name)[:60]}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def claim_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The PDF certificate of the badge behind a code, for a person who keeps it without an
+    account: in the name the issuer gave, with a QR code to the badge's public page. Given
+    on the same terms as the claim page."""
+    found = _claimable(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    award = found
+    language = certificate_language(request)
+    pdf = sharing.award_certificate_pdf(award, language)
+    response = pdf_download(pdf, name=award.badge.name, language=language)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @login_required
@@ -198,7 +255,7 @@ def identities(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def questions(request: HttpRequest) -> HttpResponse:
-    """"Is this badge yours?": badges awarded to the person's verified address or number under
+    """ "Is this badge yours?": badges awarded to the person's verified address or number under
     another name, one yes or no each."""
     return render(
         request,

@@ -35,7 +35,8 @@ class Origin:
         if not getattr(actor, "is_authenticated", False):
             return ""
         name = getattr(actor, "display_name", "")
-        return f"{name} <{actor.email}>" if name else str(actor.email)
+        contact = actor.email or actor.phone or ""
+        return f"{name} <{contact}>" if name else str(contact)
 
     @property
     def space(self) -> str:
@@ -112,6 +113,8 @@ def report_create(*, reference: Reference, message: str, address: str | None) ->
     operators = get_user_model().objects.filter(is_staff=True, is_active=True)
     link = absolute_url("core:operator_mail")
     for operator in operators.order_by("pk"):
+        if not operator.email:  # an operator's account with a phone number only
+            continue
         send_templated(
             template_prefix="core/email/abuse_report",
             to=operator.email,

@@ -35,6 +35,11 @@ class DemoPerson:
     email: str
     name: str
     role: str
+    phone: str = ""  # an account with a phone number only (no e-mail address)
+
+    @property
+    def login(self) -> str:
+        return self.email or self.phone
 
 
 PEOPLE = (
@@ -42,6 +47,9 @@ PEOPLE = (
     DemoPerson("claire@demo.blason.test", "Claire Dubois", "chargée de projet, attributrice"),
     DemoPerson("samir@demo.blason.test", "Samir Benali", "bénéficiaire (porteur de badges)"),
 )
+# A young person with a phone and no e-mail address: her account is her number, verified by
+# SMS (made by the backpack's demo part, once her badge is awarded).
+INES = DemoPerson("", "Inès Haddad", "jeune, compte par téléphone", phone="06 12 34 56 78")
 
 
 @dataclass
@@ -137,4 +145,4 @@ def load_demo() -> list[DemoPerson]:
     demo = _people_and_spaces(DEMO_PASSWORD)
     for load in parts():
         load(demo)
-    return list(PEOPLE)
+    return [*PEOPLE, INES]

@@ -186,6 +186,8 @@ class OutboxMessage(models.Model):
     # in the quiet hours (a code a person is waiting for).
     scope = models.CharField(max_length=80, blank=True)
     urgent = models.BooleanField(default=False)
+    # What the message belongs to, for pages that count them ("batch:<uuid>": a bulk award).
+    topic = models.CharField(max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -194,6 +196,7 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due"),
             models.Index(fields=["kind", "to", "created_at"], name="core_outbox_kind_to"),
             models.Index(fields=["kind", "scope", "created_at"], name="core_outbox_kind_scope"),
+            models.Index(fields=["topic", "state"], name="core_outbox_topic"),
         ]
 
     def __str__(self) -> str:

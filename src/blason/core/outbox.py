@@ -213,7 +213,12 @@ def deliver_due(*, worker_id: str = "", limit: int | None = None) -> int:
             handled += 1
             if row.kind == sms.KIND:
                 if sms_backend is None and sms.enabled():
-                    sms_backend = sms.get_backend()
+                    try:
+                        sms_backend = sms.get_backend()
+                    except Exception as exc:  # a backend that cannot be built: tried later
+                        logger.exception("the SMS backend (SMS_BACKEND) cannot be built")
+                        _failed(row, worker_id, f"{exc.__class__.__name__}: {exc}", final=False)
+                        continue
                 sent += sms.deliver(row, worker_id=worker_id, backend=sms_backend)
                 continue
             try:

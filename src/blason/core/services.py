@@ -62,7 +62,7 @@ def personal_issuer_for(user: Any) -> Issuer:
     ).first()
     if existing is not None:
         return existing
-    name = user.display_name or user.email.split("@", 1)[0]
+    name = user.display_name or (user.email or "").split("@", 1)[0] or str(user)
     return issuer_create(name=name, kind=IssuerKind.INDIVIDUAL, owner=user)
 
 

@@ -9,8 +9,9 @@ class IssuingConfig(AppConfig):
 
     def ready(self) -> None:
         # By name: importing ``awards`` here would choose the task backend too early.
-        from blason.core import health, outbox, worker
+        from blason.core import health, outbox, sms, worker
 
         outbox.RENDERERS["issuing.award"] = "blason.issuing.awards.render_award_email"
+        sms.RENDERERS["issuing.award_sms"] = "blason.issuing.award_sms.render"
         worker.SWEEPS.append("blason.issuing.batches.recover_batches")
         health.WORK_REPORTS.append("blason.issuing.batches.health_report")

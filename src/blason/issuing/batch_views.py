@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -23,7 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing import batches
+from blason.issuing import award_sms, batches
 from blason.issuing.award_list import _safe_cell
 from blason.issuing.awards import award_url, claim_url
 from blason.issuing.batch_forms import (
@@ -213,8 +214,16 @@ def _detail(
         context["can_resume"] = context["can_award"] and batches.can_resume(batch)
         if not context["active"]:
             awarded = Award.objects.filter(batch=batch).order_by("recipient_name", "pk")
-            context["page"] = Paginator(awarded, AWARDS_PAGE).get_page(request.GET.get("page"))
-            context["codes_count"] = awarded.filter(recipient_kind__in=CODE_KINDS).count()
+            page = Paginator(awarded, AWARDS_PAGE).get_page(request.GET.get("page"))
+            context["page"] = page
+            kinds = awarded.aggregate(
+                codes=Count("pk", filter=Q(recipient_kind__in=CODE_KINDS)),
+                phones=Count("pk", filter=Q(recipient_kind=Kind.PHONE)),
+            )
+            context["codes_count"] = kinds["codes"]
+            context["sms_report"] = award_sms.report(batch, phones=kinds["phones"])
+            told = award_sms.deliveries(list(page.object_list))
+            context["rows"] = [(award, told.get(award.pk)) for award in page.object_list]
     return render(request, "issuing/batch_detail.html", context, status=status)
 
 

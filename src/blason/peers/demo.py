@@ -197,7 +197,7 @@ def load_validation_demo(password: str) -> BadgeClass | None:
         award_issue(
             badge=ambassador,
             actor=corinne,
-            email=person.email,
+            email=person.email or "",
             name=person.display_name,
             language="fr",
             notify=False,

@@ -403,7 +403,7 @@ def signing_name(user: Any) -> str:
     ).first()
     if personal is not None:
         return personal.name
-    return str(user.display_name or user.email.split("@", 1)[0])
+    return str(user.display_name or (user.email or "").split("@", 1)[0] or user)
 
 
 def requests_in(issuer: Issuer, *, status: str = "") -> QuerySet[BadgeRequest]:

@@ -340,7 +340,9 @@ def _award(request: BadgeRequest, approvals: list[Validation], *, actor: Any) ->
     award = awards.award_issue(
         badge=request.badge,
         actor=actor,
-        email=requester.email,
+        # A phone account's badge goes to its verified number (held through the request).
+        email=requester.email or "",
+        phone="" if requester.email or not requester.phone_verified else requester.phone,
         name=request.requester_name,
         narrative=request.description,
         evidence=endorsements.award_evidence(request, approvals),
@@ -382,6 +384,8 @@ def _tell_requester(
     request: BadgeRequest, template: str, *, answers: list[Validation], award: Award | None = None
 ) -> None:
     requester = request.requester
+    if not requester.email:  # a phone account: it sees the answer on its requests page
+        return
     send_templated(
         template_prefix=template,
         to=requester.email,
@@ -447,6 +451,8 @@ def _send_to_validators(
 ) -> None:
     for person_id, requests in waiting.items():
         person = people[person_id]
+        if not person.email:  # a phone account: the count on its home page tells it
+            continue
         send_templated(
             template_prefix=template_prefix,
             to=person.email,

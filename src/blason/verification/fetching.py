@@ -22,9 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from blason.core.site import local_path
 from blason.issuing.local_fetch import LocalFetcher
 from obcore.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
 
@@ -105,12 +104,13 @@ def guarded_fetcher(*, max_bytes: int | None = None, client: str = "") -> Bounde
 
 @dataclass
 class SiteFetcher:
-    """This site's documents through its own views (``LocalFetcher``), the rest of the web
+    """This site's documents read from what is stored (``LocalFetcher``), the rest of the web
     through ``fallback``.
 
     A badge from elsewhere may name any address of this site (a page that needs a session, a
-    missing award, a media file): whatever the view does with it (404, redirect, a streamed
-    file, an error) becomes a ``FetchError``, so verification reports it instead of failing.
+    missing award, a media file): anything that is not a published document becomes a
+    ``FetchError`` (not found), and so does a document that cannot be made right now, so
+    verification reports it instead of failing.
     """
 
     fallback: Fetcher
@@ -122,14 +122,12 @@ class SiteFetcher:
 
     def __call__(self, url: str, *, accept: Iterable[str] = ()) -> Fetched:
         accept = tuple(accept)
-        if not url.startswith(settings.SITE_URL + "/"):
+        if local_path(url) is None:
             return self.fallback(url, accept=accept)
         try:
             return LocalFetcher()(url, accept=accept)
         except FetchError:
             raise
-        except (Http404, PermissionDenied):
-            raise FetchError(url, "not_found", "no such document on this site") from None
         except Exception as exc:
             logger.info("local document %s could not be served: %r", url, exc)
             raise FetchError(url, "http_error", "this site cannot serve that document") from None

@@ -1,12 +1,16 @@
-"""Claim links and their QR codes, for e-mails and printed or shown codes."""
+"""Claim links and their QR codes, for e-mails and printed or shown codes; the ways to keep a
+badge given with a code."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import segno
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from blason.backpack import keeping
 from blason.issuing import awards
 
 register = template.Library()
@@ -33,3 +37,18 @@ def claim_qr(code: str | None, label: str = "") -> SafeString:
     if label:
         named = f'<svg role="img" aria-label="{escape(label)}" '
     return mark_safe(svg.replace("<svg ", named, 1))  # noqa: S308 - segno's SVG, label escaped
+
+
+@register.inclusion_tag("backpack/_keep.html", takes_context=True)
+def keep_badge(context: template.Context, award: Any) -> dict[str, Any]:
+    """The ways to keep an award given with a claim code (``keeping``): into a backpack, or
+    without an account. For a claim page: only an award that can still be collected."""
+    user = context.get("user")
+    return {
+        "keep": keeping.keeping(award),
+        "user": user,
+        "account": keeping.account_label(user) if user is not None else "",
+        "SIGNUP_OPEN": context.get("SIGNUP_OPEN"),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }

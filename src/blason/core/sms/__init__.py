@@ -25,7 +25,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -270,10 +269,12 @@ def record_rendered(
     renderer: str,
     scope: str = "",
     urgent: bool = False,
+    topic: str = "",
 ) -> dict[str, bool]:
     """Record many SMS whose text ``renderer`` writes when each is sent: ``(key, to,
     render_args)`` each, in the current transaction, with the rate limits counted for all of
-    them at once. Answers ``{key: recorded}``; the refused ones are kept as REFUSED rows."""
+    them at once. Answers ``{key: recorded}``; the refused ones are kept as REFUSED rows.
+    ``topic`` groups them for ``summary`` (a bulk award's report)."""
     wanted = list(items)
     if not enabled() or not wanted:
         return {key: False for key, _to, _args in wanted}
@@ -293,6 +294,7 @@ def record_rendered(
         row = _row(
             key=key, to=to, now=now, scope=scope, urgent=urgent, renderer=renderer, args=args
         )
+        row.topic = topic
         if numbers.get(to, 0) < 1:
             row.state = OutboxState.REFUSED
             row.last_error = "too many SMS to this number"
@@ -313,7 +315,7 @@ def _write(rows: list[OutboxMessage]) -> None:
 
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     if any(row.state == OutboxState.PENDING for row in rows):
-        transaction.on_commit(durable._kick)
+        durable._kick_on_commit()
 
 
 # --- Delivery (called by blason.core.outbox for rows of kind "sms") --------------------------
@@ -386,3 +388,78 @@ def deliver(row: OutboxMessage, *, worker_id: str, backend: Any) -> bool:
 def delivery_state(key: str) -> OutboxMessage | None:
     """The outbox row of the SMS recorded under ``key`` (for pages saying what was sent)."""
     return OutboxMessage.objects.filter(key=key, kind=KIND).first()
+
+
+def delivery_states(keys: Iterable[str]) -> dict[str, OutboxMessage]:
+    """``delivery_state`` of many keys, in one query."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    rows = OutboxMessage.objects.filter(kind=KIND, key__in=wanted).only(
+        "key", "state", "attempts", "next_attempt_at", "sent_at", "last_error"
+    )
+    return {row.key: row for row in rows}
+
+
+def status_of(row: OutboxMessage | None, now: datetime | None = None) -> str:
+    """What became of an SMS, in one word: "none" (never recorded), "deferred" (waiting for
+    the end of the quiet hours), "queued", "retrying" (the provider failed; tried again),
+    "sent", "failed", "refused" (a rate limit), "cancelled"."""
+    if row is None:
+        return "none"
+    now = now or timezone.now()
+    if row.state == OutboxState.PENDING:
+        if row.attempts == 0 and row.next_attempt_at > now:
+            return "deferred"
+        return "retrying" if row.attempts else "queued"
+    if row.state == OutboxState.SENDING:
+        return "queued"
+    return str(row.state)
+
+
+def summary(topic: str) -> dict[str, int]:
+    """How many SMS of ``topic`` are in each ``status_of`` state (one query)."""
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    rows = OutboxMessage.objects.filter(kind=KIND, topic=topic).only(
+        "state", "attempts", "next_attempt_at"
+    )
+    grouped = rows.values_list("state", "attempts", "next_attempt_at")
+    for state, attempts, due in grouped.iterator():
+        row = OutboxMessage(state=state, attempts=attempts, next_attempt_at=due)
+        name = status_of(row, now)
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+# Typographic characters with a GSM-7 stand-in: an SMS that keeps to GSM-7 holds 160
+# characters instead of 70.
+_GSM7_STAND_INS = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space (French typography)
+        "\u202f": " ",  # narrow no-break space
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
+
+
+def gsm7_friendly(text: str) -> str:
+    """``text`` with typographic characters replaced by GSM-7 ones (see ``segments``):
+    French quotation marks around "Atelier" become straight ones, a no-break space a space,
+    a curly apostrophe a straight one."""
+    for quoted, plain in (
+        ("\u00ab\u00a0", '"'),
+        ("\u00ab ", '"'),
+        ("\u00a0\u00bb", '"'),
+        (" \u00bb", '"'),
+    ):
+        text = text.replace(quoted, plain)
+    return text.translate(_GSM7_STAND_INS)

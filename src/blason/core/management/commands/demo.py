@@ -15,5 +15,5 @@ class Command(BaseCommand):
         people = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for person in people:
-            self.stdout.write(f"  {person.email:<28} {DEMO_PASSWORD}   ({person.role})")
+            self.stdout.write(f"  {person.login:<28} {DEMO_PASSWORD}   ({person.role})")
         self.stdout.write(f"Open {settings.SITE_URL}/")
