@@ -84,6 +84,9 @@ def _report(env: dict[str, str], batch: str) -> dict[str, Any]:
     return report
 
 
+SENDERS_PER_WORKER = 2
+
+
 def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> None:
     mark = uuid.uuid4().hex
     began = time.monotonic()
@@ -159,10 +162,11 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
         received = collections.Counter(message["To"] for message in smtp.messages)
         assert set(received) == {f"p{n}@example.org" for n in range(PEOPLE)}
         twice = {to: count for to, count in received.items() if count > 1}
-        # The guarantee (docs/operations.md): only the one message the killed sender had in
+        # The guarantee (docs/operations.md): only the one message each killed sender had in
         # hand between the mail server's acceptance and the "sent" mark may go out again,
-        # with its Message-ID unchanged.
-        assert len(twice) <= 1, twice
+        # with its Message-ID unchanged. A worker process has two senders: its courier thread
+        # and the delivery task it may be running (core/worker.py).
+        assert len(twice) <= SENDERS_PER_WORKER, twice
         assert all(count == 2 for count in twice.values()), twice
         ids = collections.Counter(message["Message-ID"] for message in smtp.messages)
         assert len(ids) == PEOPLE
@@ -185,6 +189,7 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
 
 
 @pytest.mark.timeout(180)
+@pytest.mark.no_cover  # timing: measured without the tracer
 def test_kill_9_mid_award_and_mid_send_database_queue(
     tmp_path: Path, smtp_server: Any, worker_database: str
 ) -> None:
@@ -193,6 +198,7 @@ def test_kill_9_mid_award_and_mid_send_database_queue(
 
 @pytest.mark.redis
 @pytest.mark.timeout(180)
+@pytest.mark.no_cover  # timing: measured without the tracer
 def test_kill_9_mid_award_and_mid_send_redis_queue(
     tmp_path: Path, smtp_server: Any, worker_database: str, redis_url: str
 ) -> None:

@@ -162,6 +162,7 @@ def _post_verify(base: str, url: str) -> int:
         conn.close()
 
 
+@pytest.mark.no_cover  # a timing target: measured without the tracer
 def test_healthz_stays_fast_under_a_slow_server_attack(
     served: tuple[str, list[str]],
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from blason.core.models import AuditEntry, Invitation, Issuer, Membership
+from blason.core.models import AuditEntry, Invitation, Issuer, IssuerKind, Membership, Role
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:
@@ -44,3 +44,11 @@ def may_accept_invitation(invitation: Invitation, user: Any) -> bool:
             user=user, email__iexact=invitation.email, verified=True
         ).exists()
     )
+
+
+def personal_issuer_of(user: Any) -> Issuer | None:
+    """The person's own issuer profile, if they have one (``services.personal_issuer_for``
+    creates it)."""
+    return Issuer.objects.filter(
+        kind=IssuerKind.INDIVIDUAL, memberships__user=user, memberships__role=Role.OWNER
+    ).first()

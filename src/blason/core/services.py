@@ -57,9 +57,7 @@ def issuer_create(
 @transaction.atomic
 def personal_issuer_for(user: Any) -> Issuer:
     """The person's own issuer profile (to award as themself), created on first use."""
-    existing = Issuer.objects.filter(
-        kind=IssuerKind.INDIVIDUAL, memberships__user=user, memberships__role=Role.OWNER
-    ).first()
+    existing = selectors.personal_issuer_of(user)
     if existing is not None:
         return existing
     name = user.display_name or (user.email or "").split("@", 1)[0] or str(user)

@@ -17,9 +17,10 @@ import json
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from blason.core.services import personal_issuer_for
+from blason.core.models import Issuer
 from blason.core.site import absolute_url
 from blason.issuing import awards, documents, keys
+from blason.peers import selectors as peer_selectors
 from blason.peers.models import BadgeRequest, Validation
 from obcore import ob3
 from obcore.proofs.data_integrity import sign
@@ -46,13 +47,12 @@ def observation_text(validation: Validation) -> str:
     return text
 
 
-def sign_endorsement(validation: Validation) -> str:
+def sign_endorsement(validation: Validation, personal: Issuer) -> str:
     """The validator's EndorsementCredential for ``validation`` (an approval), signed with
-    their personal issuer's key; returned as the JSON text to keep."""
+    ``personal``, their personal issuer (which exists: the caller made sure); returned as the
+    JSON text to keep."""
     request = validation.request
     badge = request.badge
-    validator = validation.validator
-    personal = personal_issuer_for(validator)
     key = keys.signing_key_for(personal)
     now = timezone.now().replace(microsecond=0)
     with translation.override(badge.language or None):
@@ -114,4 +114,4 @@ def award_evidence(
 
 def validator_name(validation: Validation) -> str:
     """The name a validator signs with: their personal issuer's name."""
-    return personal_issuer_for(validation.validator).name
+    return peer_selectors.signing_name(validation.validator)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from blason.core import selectors as core_selectors
 from blason.core.access import ROLE_ORDER
 from blason.core.models import Issuer, Membership, Role
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
@@ -396,11 +397,7 @@ def rules_of(issuer: Issuer) -> list[BadgeClass]:
 def signing_name(user: Any) -> str:
     """The name a validator's endorsements carry: their personal issuer's name (what
     ``core.services.personal_issuer_for`` would give it when it does not exist yet)."""
-    from blason.core.models import IssuerKind
-
-    personal = Issuer.objects.filter(
-        kind=IssuerKind.INDIVIDUAL, memberships__user=user, memberships__role=Role.OWNER
-    ).first()
+    personal = core_selectors.personal_issuer_of(user)
     if personal is not None:
         return personal.name
     return str(user.display_name or (user.email or "").split("@", 1)[0] or user)

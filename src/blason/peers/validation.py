@@ -38,6 +38,7 @@ from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.services import personal_issuer_for
 from blason.core.site import absolute_url
 from blason.issuing import awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
@@ -301,7 +302,10 @@ def validation_record(
         comment=comment,
     )
     if decision == Decision.APPROVE:
-        validation.endorsement = endorsements.sign_endorsement(validation)
+        # The approval is signed with the validator's personal issuer, made first if need be
+        # (an issuer of their own, recorded in the audit log like any other).
+        personal = personal_issuer_for(validator)
+        validation.endorsement = endorsements.sign_endorsement(validation, personal)
     validation.save()
     audit.record(
         action="peers.validation.approved"
