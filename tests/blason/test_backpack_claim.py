@@ -63,7 +63,7 @@ def test_the_award_email_leads_to_the_claim_page(
     response = client.get(links[0].removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Accueil du public" in response.text
-    assert "Create my free account" in response.text
+    assert "Create my account with my phone number" in response.text
 
 
 @pytest.mark.parametrize("typed", ["{code}", "{lower}", "{spaced}", "  {nodash}  ", "{oil}"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from blason.accounts.services import phone_verify
 from blason.backpack import claims, imports, services
 from blason.backpack.models import Item
 from blason.core.models import AuditEntry
@@ -31,6 +32,7 @@ def download(client: Any) -> zipfile.ZipFile:
 def test_everything_is_in_the_zip(client: Any, world: Any, published: Any) -> None:
     award = awards.award_issue(badge=published, actor=world.admin, phone="+33612345678")
     mine = claims.claim_award(user=world.member, code=award.claim_code or "").item
+    phone_verify(user=world.member, phone="+33612345678")
     png = op.baked_png(op.data_integrity().payload)
     imported = imports.import_badge(user=world.member, content=png, file_name="autre.png")
     services.item_update(item=imported, note="Reçu au forum")
@@ -51,7 +53,7 @@ def test_everything_is_in_the_zip(client: Any, world: Any, published: Any) -> No
     assert archive.read(f"{second_folder}/note.txt").decode() == "Reçu au forum\n"
     profile = json.loads(archive.read("profile.json"))
     assert profile["email"] == world.member.email
-    assert profile["phones"][0]["number"] == "+33612345678"
+    assert profile["phone"] == {"number": "+33612345678", "verified": True}
     assert json.loads(archive.read("collections.json")) == [
         {"name": "Emploi", "description": "", "badges": [first]}
     ]

@@ -80,7 +80,9 @@ def test_the_page_of_a_valid_code_offers_every_way_to_keep_it(client: Any, by_ph
     back = f"next=/claim/{by_phone.claim_code}"
     assert f"{reverse('account_signup')}?{back}" in text
     assert f"{reverse('account_login')}?{back}" in text
-    assert "Create my free account" in text
+    # SMS on (as in every test): the phone first, no e-mail address needed.
+    assert "Create my account with my phone number" in text
+    assert f"{reverse('account_signup')}?method=email&amp;{back}" in text
     # Without an account: the picture, the certificate, LinkedIn, the public address.
     assert "Keep it without an account" in text
     links = hrefs(text)
@@ -110,7 +112,7 @@ def test_the_page_in_french(client: Any, by_phone: Award) -> None:
     text = client.get(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="fr").text
     assert "Gardez-le sans compte" in text
     assert "Rangez-le dans un sac à badges gratuit" in text
-    assert "Créer mon compte gratuit" in text
+    assert "Créer mon compte avec mon numéro de téléphone" in text
     assert "Il a été envoyé au numéro de téléphone qui finit par 78." in text
 
 
@@ -297,24 +299,27 @@ def test_signed_in_keep_in_one_click(client: Any, world: Any, by_phone: Award) -
 def test_an_account_without_an_email_address_is_named_otherwise(
     client: Any, world: Any, by_phone: Award
 ) -> None:
-    from tests.factories import UserFactory
+    from blason.accounts.models import User
+    from blason.accounts.services import phone_verify
 
-    phone_only = UserFactory(email="", display_name="Samir")
+    phone_only = User.objects.create_user(phone="+33698765432", display_name="Samir")
+    phone_verify(user=phone_only, phone="+33698765432")
     client.force_login(phone_only)
     text = client.get(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en").text
-    assert "It goes into the backpack of the account Samir." in text
+    assert "It goes into the backpack of the account +33698765432." in text
 
 
-def test_phone_sign_up_is_offered_when_allauth_takes_phone_numbers(
+def test_phone_sign_up_is_offered_when_the_site_sends_sms(
     client: Any, settings: Any, by_phone: Award
 ) -> None:
-    settings.ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
     text = client.get(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en").text
-    back = f"{reverse('account_signup')}?next=/claim/{by_phone.claim_code}"
+    back = f"next=/claim/{by_phone.claim_code}"
     assert "Create my account with my phone number" in text
     assert "No e-mail address needed" in text
     assert "Create my account with an e-mail address" in text
-    assert hrefs(text).count(back) == 2
+    links = hrefs(text)
+    assert f"{reverse('account_signup')}?{back}" in links  # the phone way, shown first
+    assert f"{reverse('account_signup')}?method=email&{back}" in links
     assert text.index("with my phone number") < text.index("with an e-mail address")
 
 
@@ -429,3 +434,13 @@ def test_i_have_a_code_on_home_header_and_footer(
     assert entry in wide
     assert entry in menu
     assert f'href="{reverse("backpack:claim_enter")}"' in footer
+
+
+def test_without_sms_the_page_offers_an_email_account(
+    client: Any, by_phone: Award, settings: Any
+) -> None:
+    settings.SMS_BACKEND = ""
+    text = client.get(claim_path(by_phone), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Create my free account" in text
+    assert "with my phone number" not in text
+    assert "Keep it without an account" in text
