@@ -91,7 +91,7 @@ def test_item_page_shows_report_recipient_and_tools(client: Any, world: Any) -> 
     assert "hx-trigger" not in page.text  # checked just now: no new check on opening
     other = imported(world.admin, 6)  # awarded to lea@example.org
     page = client.get(reverse("backpack:item", args=[other.uuid]), HTTP_ACCEPT_LANGUAGE="en")
-    assert "None of the verified addresses" in page.text
+    assert "none of the verified addresses" in page.text
 
 
 def test_note_hide_and_show(client: Any, world: Any) -> None:

@@ -30,8 +30,8 @@ class Answer(models.TextChoices):
 
 
 class AwardQuestion(models.Model):
-    """ "Is this badge yours?" An award of this site made to one of the person's verified
-    e-mail addresses or phone numbers, under a name that is not their account's: a typo, a
+    """The question "Is this badge yours?": an award of this site made to one of the person's
+    verified e-mail addresses or phone numbers, under a name that is not their account's: a typo, a
     number that changed hands, or simply a nickname. It reaches their backpack only once they
     say yes; after a no it is never offered to them again (and the issuer is not told)."""
 

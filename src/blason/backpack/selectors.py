@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from blason.backpack import recipients
@@ -45,11 +46,14 @@ def phone_numbers(user: Any) -> list[str]:
     return [user.phone] if user.phone and user.phone_verified else []
 
 
-def open_questions(user: Any, emails: list[str] | None = None) -> QuerySet[AwardQuestion]:
-    """ "Is this badge yours?" questions still waiting, about badges nobody collected or
-    withdrew since, awarded to identities still verified on the account (``emails``: its
-    verified addresses, when the caller has them already)."""
-    emails = verified_emails(user) if emails is None else emails
+def open_questions(user: Any) -> QuerySet[AwardQuestion]:
+    """The "Is this badge yours?" questions still waiting, about badges nobody collected or
+    withdrew since, awarded to identities still verified on the account (one query)."""
+    emails = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
     wanted = Q(award__recipient_email__in=emails)
     phones = phone_numbers(user)
     if phones:

@@ -255,8 +255,8 @@ def identities(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def questions(request: HttpRequest) -> HttpResponse:
-    """ "Is this badge yours?": badges awarded to the person's verified address or number under
-    another name, one yes or no each."""
+    """The page "Is this badge yours?": badges awarded to the person's verified address or
+    number under another name, one yes or no each."""
     return render(
         request,
         "backpack/questions.html",
