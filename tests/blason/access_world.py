@@ -1,0 +1,302 @@
+"""The world the access-control tests of every view run in (``test_every_view_access``).
+
+One space (``org-a``) with a member of each role, another space whose owner is the
+*outsider*, an earner with a backpack, an operator, and one of each object a view can be
+about: a published badge (with a peer rule, a claim link and batches), awards (one with
+evidence, one collected by phone, one waiting for its code, one revoked), workshops, a badge
+request, a join link, an invitation, an OAuth client with tokens. Everything is made through
+the project's services (and ``tests.factories`` for people and spaces), as a user would.
+
+The world is built once per test module, inside a transaction rolled back at the end
+(``shared_world``); each test runs in a savepoint of it (pytest-django's ``db``), so what a
+test changes is undone before the next one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, RefreshToken
+from sesame.utils import get_token
+
+from blason.api import registration
+from blason.api import services as api_services
+from blason.api.scopes import (
+    ASSERTION_READ,
+    CREDENTIAL_READ,
+    PROFILE_READ,
+    PROFILE_UPDATE,
+    V2P1_PROFILE_READ,
+)
+from blason.backpack import claims as backpack_claims
+from blason.backpack import imports, profiles
+from blason.backpack import services as backpack_services
+from blason.backpack.models import Phone
+from blason.core import services as core_services
+from blason.core.models import IssuerKind, Role
+from blason.issuing import awards, batches, claims, keys
+from blason.issuing.models import KeyAlgorithm
+from blason.issuing.services import badge_create
+from blason.peers import services as peers_services
+from blason.peers import validation
+from tests.api import oauth_client
+from tests.blason import other_platforms
+from tests.conftest import BADGE_SVG
+from tests.factories import IssuerFactory, MembershipFactory, UserFactory
+
+ROLES = (Role.OWNER, Role.EDITOR, Role.AWARDER, Role.REVIEWER, Role.VIEWER)
+PDF = b"%PDF-1.4\n% evidence\n"
+SPREADSHEET = "name,phone\nAna Silva,\nBruno Costa,\n"
+
+
+@dataclass
+class AccessWorld:
+    people: dict[str, Any]  # owner, editor, awarder, reviewer, viewer, outsider, earner, ...
+    values: dict[str, str]  # what goes into addresses, by name (see ``URL_VALUES``)
+    secrets: dict[str, str] = field(default_factory=dict)  # OAuth client secret, tokens
+    objects: dict[str, Any] = field(default_factory=dict)  # what ``prepare`` hooks need
+
+
+def _people() -> dict[str, Any]:
+    people = {
+        role: UserFactory(email=f"{role}@example.org", display_name=role.capitalize())
+        for role in ROLES
+    }
+    people["outsider"] = UserFactory(email="outsider@example.org", display_name="Olivier")
+    people["earner"] = UserFactory(email="earner@example.org", display_name="Inès Haddad")
+    people["staff"] = UserFactory(email="staff@example.org", display_name="Sam", is_staff=True)
+    people["invitee"] = UserFactory(email="invitee@example.org", display_name="Ivan")
+    return people
+
+
+def _oauth(world: AccessWorld, earner: Any) -> None:
+    """A registered application the earner connected (all scopes), and a token of another
+    application that carries none of the reading scopes."""
+    metadata = registration.read(oauth_client.registration(), allow_http_loopback=False)
+    application, secret = api_services.client_register(metadata=metadata)
+    expires = timezone.now() + timedelta(hours=1)
+    scope = " ".join(
+        [CREDENTIAL_READ, PROFILE_READ, PROFILE_UPDATE, ASSERTION_READ, V2P1_PROFILE_READ]
+    )
+    access = AccessToken.objects.create(
+        user=earner,
+        application=application,
+        token=secrets.token_urlsafe(30),
+        expires=expires,
+        scope=scope,
+    )
+    refresh = RefreshToken.objects.create(
+        user=earner,
+        application=application,
+        token=secrets.token_urlsafe(30),
+        access_token=access,
+    )
+    other, _secret = api_services.client_register(metadata=metadata)
+    narrow = AccessToken.objects.create(
+        user=earner,
+        application=other,
+        token=secrets.token_urlsafe(30),
+        expires=expires,
+        scope=PROFILE_UPDATE,
+    )
+    world.values["client_id"] = application.client_id
+    world.secrets.update(
+        client_id=application.client_id,
+        client_secret=secret,
+        access_token=access.token,
+        refresh_token=refresh.token,
+        narrow_token=narrow.token,
+    )
+
+
+def build() -> AccessWorld:
+    people = _people()
+    owner, editor, awarder = people["owner"], people["editor"], people["awarder"]
+    viewer, earner = people["viewer"], people["earner"]
+    space = IssuerFactory(name="Organisation A", slug="org-a", kind=IssuerKind.COMMUNITY)
+    other_space = IssuerFactory(name="Organisation B", slug="org-b")
+    for role in ROLES:
+        MembershipFactory(issuer=space, user=people[role], role=role)
+    MembershipFactory(issuer=other_space, user=people["outsider"], role=Role.OWNER)
+    world = AccessWorld(people=people, values={"slug": space.slug})
+
+    # A published badge, its peer rule (reviewers validate), awards and documents.
+    badge = badge_create(
+        issuer=space,
+        actor=owner,
+        name="Accueil du public",
+        description="Accueillir et orienter.",
+        criteria="Observé trois fois.",
+        criteria_items=["Accueille", "Oriente"],
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    validation.rule_set(badge=badge, actor=owner, validators="reviewers", approvals_needed=1)
+    award = awards.award_issue(
+        badge=badge,
+        actor=awarder,
+        email=earner.email,
+        name=earner.display_name,
+        evidence=[
+            awards.EvidenceInput(name="Compte rendu", file=PDF, file_name="compte-rendu.pdf"),
+            awards.EvidenceInput(url="https://example.org/journal", narrative="Vu à l'accueil."),
+        ],
+    )
+    evidence = award.evidence.exclude(file="").get()
+    waiting = awards.award_issue(badge=badge, actor=awarder, name="Nadia Benali")
+    revoked = awards.award_issue(badge=badge, actor=awarder, name="Rémi Petit")
+    awards.award_revoke(award=revoked, actor=awarder, reason="Attribué par erreur")
+    by_phone = awards.award_issue(
+        badge=badge, actor=awarder, phone="+33612345678", name=earner.display_name
+    )
+    backpack_claims.claim_award(user=earner, code=by_phone.claim_code or "")
+    ed25519 = keys.signing_key_for(space)
+    rsa = keys.signing_key_for(space, KeyAlgorithm.RSA)
+    world.values.update(
+        badge_uuid=str(badge.uuid),
+        issuer_uuid=str(space.uuid),
+        award_uuid=str(award.uuid),
+        evidence_uuid=str(evidence.uuid),
+        code=waiting.claim_code or "",
+        fragment=ed25519.fragment,
+        rsa_fragment=rsa.fragment,
+        number="1",
+    )
+
+    # Claim link (with approval) and one claim waiting for it.
+    link = claims.link_create(
+        badge=badge,
+        actor=awarder,
+        title="Fête de quartier",
+        opens_at=None,
+        closes_at=None,
+        requires_approval=True,
+    )
+    claim = claims.claim_make(link=link, name="Zoé Martin", email="zoe@example.org").claim
+    world.values.update(
+        link_uuid=str(link.uuid), claim_token=link.token, claim_uuid=str(claim.uuid)
+    )
+
+    # Batches: one checked (not confirmed), one awarded, one cancelled.
+    def checked(content: str, name: str) -> Any:
+        return batches.batch_check(
+            badge=badge, actor=awarder, content=content.encode(), source_name=name
+        ).batch
+
+    done = checked(SPREADSHEET, "done.csv")
+    batches.batch_confirm(batch=done, actor=awarder, language="fr")
+    batches.batch_run(str(done.uuid))
+    cancelled = checked(SPREADSHEET + "Carla Dias,\n", "cancelled.csv")
+    batches.batch_cancel(batch=batches.batch_confirm(batch=cancelled, actor=awarder), actor=awarder)
+    open_batch = checked(SPREADSHEET + "Dora Lima,\n", "checked.csv")
+    world.objects["batch"] = open_batch
+    world.values.update(
+        batch_uuid=str(open_batch.uuid),
+        done_batch_uuid=str(done.uuid),
+        cancelled_batch_uuid=str(cancelled.uuid),
+    )
+
+    # The earner's backpack: a badge from another platform (public, in a public collection),
+    # the badge collected by phone, a public page.
+    baked = other_platforms.baked_png(other_platforms.data_integrity(email=earner.email).payload)
+    item = imports.import_badge(user=earner, content=baked, file_name="parole.png")
+    profiles.item_set_public(item=item, public=True)
+    collection = backpack_services.collection_create(user=earner, name="Mes engagements")
+    backpack_services.item_set_collections(item=item, collections=[collection])
+    profiles.collection_set_public(collection=collection, public=True)
+    profiles.profile_save(user=earner, enabled=True, name=earner.display_name, slug="ines-haddad")
+    phone = Phone.objects.get(user=earner)
+    world.values.update(
+        item_uuid=str(item.uuid),
+        collection_uuid=str(collection.uuid),
+        phone_uuid=str(phone.uuid),
+        profile_slug="ines-haddad",
+    )
+
+    # The earner asks for the badge; reviewers validate.
+    asked = validation.request_create(
+        badge=badge,
+        requester=earner,
+        description="J'ai accueilli le public tout l'été.",
+        evidence_file=PDF,
+        evidence_file_name="planning.pdf",
+    )
+    world.values["request_uuid"] = str(asked.uuid)
+
+    # Workshops on draft badges: one open (a group; a criterion by the viewer, who voted to
+    # keep it), one closed (its criterion kept, ready to validate).
+    for name in ("open", "closed"):
+        draft = badge_create(
+            issuer=space,
+            actor=editor,
+            name=f"Atelier {name}",
+            description="Un badge conçu ensemble.",
+            criteria="",
+            image_svg=BADGE_SVG,
+        )
+        workshop = peers_services.workshop_open(
+            issuer=space, actor=editor, badge=draft, quorum=1, start_from_badge=False
+        )
+        criterion = peers_services.criterion_propose(
+            workshop=workshop, actor=viewer, text=f"Écoute ({name})"
+        )
+        peers_services.vote_cast(criterion=criterion, actor=viewer, choice="keep")
+        if name == "open":
+            group = peers_services.group_add(workshop=workshop, actor=editor, name="Soins")
+            world.values.update(
+                workshop_uuid=str(workshop.uuid),
+                criterion_uuid=str(criterion.uuid),
+                group_uuid=str(group.uuid),
+            )
+        else:
+            peers_services.workshop_close(workshop=workshop, actor=editor)
+            world.values["closed_workshop_uuid"] = str(workshop.uuid)
+    join = peers_services.join_link_create(issuer=space, actor=editor)
+    world.values["join_token"] = join.token
+
+    # An invitation to the invitee's address.
+    invitation = core_services.invitation_send(
+        issuer=space, email=people["invitee"].email, role=Role.VIEWER, actor=owner
+    )
+    world.values.update(
+        invitation_token=str(invitation.token),
+        user_uuid=str(viewer.uuid),
+        other_issuer_uuid=str(other_space.uuid),
+        other_slug=other_space.slug,
+    )
+    world.secrets["login_token"] = get_token(earner)
+    world.secrets["credential"] = award.credential
+    _oauth(world, earner)
+    return world
+
+
+def shared_world(django_db_blocker: Any, root: Any) -> Iterator[AccessWorld]:
+    """Build the world in a transaction kept open (its files under ``root``), give it, then
+    roll everything back. For a module-scoped fixture: each test's own transaction
+    (pytest-django's ``db``) is a savepoint inside this one."""
+    files = override_settings(MEDIA_ROOT=root / "media", PRIVATE_ROOT=root / "private")
+    files.enable()
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            world = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            files.disable()
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        files.disable()
