@@ -373,9 +373,10 @@ def test_held_account_cannot_sign_in_nor_act(client: Any, held_child: Guardiansh
 
 
 def test_held_page_without_a_held_account_sends_to_sign_in(client: Any, world: Any) -> None:
-    assert client.get(reverse("guardians:held"))["Location"] == reverse("account_login")
+    response = client.get(reverse("guardians:held"))
+    assert response["Location"] == f"{reverse('account_login')}?next=/guardian/waiting/"
     client.force_login(world.member)  # somebody else, signed in: nothing to show either
-    assert client.get(reverse("guardians:held"))["Location"] == reverse("account_login")
+    assert client.get(reverse("guardians:held"))["Location"] == reverse("core:home")
 
 
 # --- The parent's answer ----------------------------------------------------------------------

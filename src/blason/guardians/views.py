@@ -14,6 +14,7 @@ import uuid
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,9 +55,11 @@ def held(request: HttpRequest) -> HttpResponse:
     """A held account's page: why it waits, the parent's address, the badge meanwhile."""
     child_uuid = session.held_child(request)
     guardianship = selectors.held(child_uuid) if child_uuid else None
-    if guardianship is None:
+    if guardianship is None:  # nothing waits in this browser (any more)
         session.forget_held(request)
-        return redirect("account_login")
+        if request.user.is_authenticated:
+            return redirect("core:home")
+        return redirect_to_login(request.get_full_path())
     form = ParentContactForm(
         request.POST or None, initial={"contact": guardianship.contact or None}
     )
