@@ -58,11 +58,12 @@ def test_claim_with_a_code_on_a_phone(
     assert_accessible(page)
     no_sideways_scroll(page)
 
-    create = either("Créer mon compte gratuit", "Create my free account")
+    create = either(
+        "Créer mon compte avec une adresse e-mail", "Create my account with an e-mail address"
+    )
     page.get_by_role("link", name=create).click()
     page.wait_for_url("**/accounts/signup/**")
     assert_accessible(page)
-    page.get_by_role("link", name="Je préfère utiliser une adresse e-mail").click()
     page.fill("#id_email", "samir@example.org")
     page.fill("#id_display_name", "Samir")
     page.fill("#id_password1", "un mot de passe assez long")

@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -275,24 +275,37 @@ def recover(live_workers: set[str]) -> int:
 
 
 def status(stuck_after: timedelta, kind: str = "email") -> dict[str, Any]:
-    """Counts of one ``kind`` for ``/healthz``: waiting, stuck (waiting longer than
-    ``stuck_after``) and failed in the last day. An SMS held back by the quiet hours is
-    waiting ("deferred") but not stuck: it is counted from when it was due."""
+    """Counts of one ``kind`` for ``/healthz`` (one query): waiting, stuck (waiting longer
+    than ``stuck_after``) and failed in the last day. An SMS held back by the quiet hours is
+    waiting ("deferred") but not stuck: it counts from when it was due (08:00 for one
+    recorded at night)."""
     now = timezone.now()
-    rows = OutboxMessage.objects.filter(kind=kind)
-    waiting = rows.filter(state__in=(OutboxState.PENDING, OutboxState.SENDING))
-    deferred = waiting.filter(state=OutboxState.PENDING, attempts=0, next_attempt_at__gt=now)
-    late = waiting.exclude(pk__in=deferred.values("pk"))
-    # An SMS never tried yet counts from when it was due (08:00 for one recorded at night).
-    since = Case(When(attempts=0, then=F("next_attempt_at")), default=F("created_at"))
-    late = late.annotate(since=since if kind == "sms" else F("created_at"))
-    oldest = late.order_by("since").values_list("since", flat=True).first()
+    waiting = Q(state__in=(OutboxState.PENDING, OutboxState.SENDING))
+    late, extra = waiting, {}
+    since: Any = F("created_at")
+    if kind == "sms":
+        deferred = Q(state=OutboxState.PENDING, attempts=0, next_attempt_at__gt=now)
+        late = waiting & ~deferred
+        since = Case(When(attempts=0, then=F("next_attempt_at")), default=F("created_at"))
+        extra = {"deferred": Count("pk", filter=deferred)}
+    rows = OutboxMessage.objects.filter(
+        kind=kind, state__in=(OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
+    ).annotate(since=since)
+    counts = rows.aggregate(
+        waiting=Count("pk", filter=waiting),
+        oldest=Min("since", filter=late),
+        stuck=Count("pk", filter=late & Q(since__lt=now - stuck_after)),
+        failed=Count(
+            "pk",
+            filter=Q(state=OutboxState.FAILED, next_attempt_at__gte=now - timedelta(days=1)),
+        ),
+        **extra,
+    )
+    oldest = counts["oldest"]
     return {
-        "waiting": waiting.count(),
-        **({"deferred": deferred.count()} if kind == "sms" else {}),
+        "waiting": counts["waiting"],
+        **({"deferred": counts["deferred"]} if kind == "sms" else {}),
         "oldest_waiting_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0,
-        "stuck": late.filter(since__lt=now - stuck_after).count(),
-        "failed_last_day": rows.filter(
-            state=OutboxState.FAILED, next_attempt_at__gte=now - timedelta(days=1)
-        ).count(),
+        "stuck": counts["stuck"],
+        "failed_last_day": counts["failed"],
     }
