@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from blason.core import outbox, sms
 from blason.core.models import OutboxMessage, OutboxState
 from blason.core.sms import SmsMessage, SmsRefused
-from blason.issuing import award_sms, awards, batches
+from blason.issuing import award_sms, awards, batch_reading, batches
 from blason.issuing.models import Award, AwardBatch, BatchStatus
 
 pytestmark = pytest.mark.django_db
@@ -242,9 +242,11 @@ def phones_file(count: int, *, email: bool = False) -> bytes:
 
 
 def run_batch(world: Any, badge: Any, content: bytes, capture: Any) -> AwardBatch:
-    batch = batches.batch_check(
+    batch = batch_reading.batch_upload(
         badge=badge, actor=world.admin, content=content, source_name="liste.csv"
     ).batch
+    batch_reading.batch_read(str(batch.uuid))  # what the reading task does
+    batch.refresh_from_db()
     with capture(execute=True):
         batches.batch_confirm(batch=batch, actor=world.admin)
     batch.refresh_from_db()
