@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "blason.backpack",
     "blason.peers",
     "blason.api",
+    "blason.guardians",
     "allauth",
     "allauth.account",
     "oauth2_provider",
@@ -448,6 +449,18 @@ ACCOUNT_RATE_LIMITS = {
 SESAME_MAX_AGE = env_int("LOGIN_LINK_MAX_AGE", 20 * 60, minimum=60)
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105 - the query parameter's name, not a secret
+
+# --- Children's accounts (blason.guardians; see docs/operations.md) ---------------------------
+# Below this age a person needs a parent's or guardian's agreement to have an account: 15 in
+# France (loi Informatique et Libertés, art. 45); GDPR art. 8 allows 13 to 16.
+DIGITAL_CONSENT_AGE = env_int("DIGITAL_CONSENT_AGE", 15, minimum=13)
+if DIGITAL_CONSENT_AGE > 16:
+    raise ImproperlyConfigured("DIGITAL_CONSENT_AGE must be between 13 and 16 (GDPR art. 8).")
+# Days a child's account waits for the parent's answer; then it is deleted.
+GUARDIAN_CONSENT_DAYS = env_int("GUARDIAN_CONSENT_DAYS", 14, minimum=1)
+# Messages to a parent asked by a held account, and access links asked by parents.
+ACCOUNT_RATE_LIMITS["guardian_message"] = "30/h/ip,3/h/key"
+ACCOUNT_RATE_LIMITS["guardian_link"] = "10/m/ip,3/5m/key"
 
 # --- Open Badges 3.0 API (OAuth 2.0 with django-oauth-toolkit; see docs/api.md) -----------
 # Terms of service and privacy policy the service description points to (default: the

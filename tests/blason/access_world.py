@@ -282,7 +282,32 @@ def build() -> AccessWorld:
     world.secrets["login_token"] = get_token(earner)
     world.secrets["credential"] = award.credential
     _oauth(world, earner)
+    _children(world)
     return world
+
+
+def _children(world: AccessWorld) -> None:
+    """A child's account waiting for a parent (its consent link), and one a parent agreed to
+    (a link that opens it for the parent)."""
+    from blason.guardians import links
+    from blason.guardians import services as guardians
+
+    year = timezone.localdate().year - 12
+    held = guardians.account_hold(user=UserFactory(email="lea@example.org"), birth_year=year)
+    agreed = guardians.account_hold(user=UserFactory(email="tom@example.org"), birth_year=year)
+    assert held is not None
+    assert agreed is not None
+    for guardianship in (held, agreed):
+        guardians.consent_request(
+            guardianship=guardianship, channel="email", contact="parent@example.org"
+        )
+    held.refresh_from_db()
+    agreed = guardians.consent_give(guardianship=agreed)
+    world.values["consent_token"] = links.consent_token(held.uuid, held.consent_version)
+    world.values["guardian_access_token"] = links.access_token(
+        [links.LinkRef(agreed.uuid, agreed.access_version)]
+    )
+    world.values["guardianship_uuid"] = str(agreed.uuid)
 
 
 def shared_world(django_db_blocker: Any, root: Any) -> Iterator[AccessWorld]:

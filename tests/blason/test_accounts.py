@@ -30,6 +30,7 @@ def test_sign_up_verify_email_and_sign_in(
                 "password1": "a long enough passphrase",
                 "password2": "a long enough passphrase",
                 "display_name": "Nadia",
+                "birth_year": "1990",
             },
             HTTP_ACCEPT_LANGUAGE="fr",
         )

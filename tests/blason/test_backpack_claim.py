@@ -131,6 +131,7 @@ def test_sign_up_with_the_code_then_collect(
                 "password1": "a long enough passphrase",
                 "password2": "a long enough passphrase",
                 "display_name": "Samir",
+                "birth_year": "2005",
                 "next": claim_path(by_phone),
             },
         )

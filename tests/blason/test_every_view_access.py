@@ -133,6 +133,21 @@ RULES: dict[str, Rule] = {
     "accounts:login_link_confirm": bearer("token", query=login_link, wrong=400, submit={}),
     "accounts:delete": signed_in(submit={"confirm": "DELETE"}),
     "accounts:phone_remove": signed_in(post={}),
+    # guardians: children's accounts and their parents (tests/blason/test_guardians.py runs the
+    # pages a session opens: a held child's waiting page, a parent's view of the accounts).
+    "guardians:start": public(submit={"contact": "parent@example.org"}, submitted=200),
+    # No held account in the session: visitors sign in, people signed in go home.
+    "guardians:held": signed_in(ok=302),
+    # A wrong link is told as such: 400.
+    "guardians:consent": bearer(
+        "token", args={"token": "consent_token"}, wrong=400, submit={"decision": "agree"}
+    ),
+    "guardians:open": bearer(
+        "token", args={"token": "guardian_access_token"}, wrong=400, submit={}
+    ),
+    # Without a parent's link opened in this browser: to the parents' page, or 404.
+    "guardians:children": public(ok=302),
+    "guardians:child_delete": public(ok=404),
     # api: Open Badges 3.0, Badge Connect, OAuth
     "api:discovery": public(),
     "api:credentials": oauth("imsx"),

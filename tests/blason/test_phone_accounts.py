@@ -48,7 +48,13 @@ def last_code(to: str = NUMBER) -> str:
 def sign_up(client: Any, **data: str) -> Any:
     return client.post(
         reverse("account_signup"),
-        {"method": "phone", "display_name": "Samir Benali", "phone": "06 12 34 56 78", **data},
+        {
+            "method": "phone",
+            "display_name": "Samir Benali",
+            "phone": "06 12 34 56 78",
+            "birth_year": "2001",
+            **data,
+        },
         HTTP_ACCEPT_LANGUAGE="fr",
     )
 
@@ -302,6 +308,7 @@ def test_signing_up_by_email_still_asks_to_confirm_the_address(
             "email": "lea@example.org",
             "password1": "un mot de passe assez long",
             "password2": "un mot de passe assez long",
+            "birth_year": "2001",
         },
     )
     assert response.status_code == 302

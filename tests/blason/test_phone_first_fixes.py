@@ -90,6 +90,7 @@ def test_allauth_emails_speak_like_blason(
                 "email": "nadia@example.org",
                 "password1": "a long enough passphrase",
                 "password2": "a long enough passphrase",
+                "birth_year": "1990",
             },
             HTTP_ACCEPT_LANGUAGE="fr",
         )

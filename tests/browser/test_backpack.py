@@ -68,6 +68,7 @@ def test_claim_with_a_code_on_a_phone(
     page.fill("#id_display_name", "Samir")
     page.fill("#id_password1", "un mot de passe assez long")
     page.fill("#id_password2", "un mot de passe assez long")
+    page.fill("#id_birth_year", "2005")
     submit(page)
     page.wait_for_url("**/accounts/confirm-email/")
 

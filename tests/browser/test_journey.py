@@ -34,6 +34,7 @@ def test_sign_up_verify_sign_in_and_switch_language(
     page.fill("#id_display_name", "Léa")
     page.fill("#id_password1", "un mot de passe assez long")
     page.fill("#id_password2", "un mot de passe assez long")
+    page.fill("#id_birth_year", "1995")
     submit(page)
     page.wait_for_url("**/accounts/confirm-email/")
     assert_accessible(page)

@@ -59,6 +59,7 @@ def test_sign_up_and_sign_in_with_a_phone(
     assert not page.locator("#id_password1").is_visible()  # a password only if wanted
     page.get_by_label("Votre prénom et votre nom").fill("Inès Haddad")
     page.get_by_label("Numéro de téléphone portable").fill("06 12 34 56 78")
+    page.get_by_label("Année de naissance").fill("2001")
     before = sent()  # (the SMS of the award went out already)
     page.get_by_role("button", name="Recevoir un code par SMS").click()
     page.wait_for_url("**/accounts/phone/verify/")

@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             if path == "allauth.account.stages.EmailVerificationStage"
             else path
             for path in super().get_login_stages()
-        ]
+        ] + ["blason.guardians.stages.HeldAccountStage"]
 
     # --- Phone numbers (allauth's phone support reads and writes them through these) --------
 
@@ -49,7 +49,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         services.phone_verify(user=user, phone=phone)
 
     def get_user_by_phone(self, phone: str) -> User | None:
-        return selectors.user_with_phone(phone)
+        from blason.guardians.selectors import held_with_phone
+
+        # A child's account waiting for a parent signs in with a code too: to its waiting page.
+        return selectors.user_with_phone(phone) or held_with_phone(phone)
 
     # Texts without characters outside GSM 03.38 (no "ç", no non-breaking space): one SMS
     # each, not two (``blason.core.sms.segments``).
@@ -85,6 +88,16 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        """A child's account waiting for a parent's agreement (``guardians``) is inactive, yet
+        goes on through the checks of its address or number; its own last stage then stops
+        it at the waiting page (``guardians.stages.HeldAccountStage``)."""
+        from blason.guardians.selectors import is_held
+
+        if not user.is_active and is_held(user):
+            return None
+        return super().pre_login(request, user, **kwargs)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.SIGNUP_OPEN)

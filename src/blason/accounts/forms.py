@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from blason.accounts.models import User
+from blason.guardians.forms import birth_year_field
 
 
 class SignupExtraForm(forms.Form):
@@ -19,13 +20,18 @@ class SignupExtraForm(forms.Form):
         help_text=_("Optional. How you appear to others, for example on badges you award."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    # Children under the age of digital consent wait for a parent's agreement (guardians).
+    birth_year = birth_year_field()
 
     def signup(self, request: Any, user: User) -> None:
         from django.utils import translation
 
+        from blason.guardians.services import account_hold
+
         user.display_name = self.cleaned_data.get("display_name", "")
         user.language = translation.get_language() or settings.LANGUAGE_CODE
         user.save(update_fields=["display_name", "language"])
+        account_hold(user=user, birth_year=self.cleaned_data["birth_year"])
 
 
 class ProfileForm(forms.Form):
