@@ -20,6 +20,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Issuer
@@ -196,10 +197,19 @@ def test_a_missing_ed25519_key_leaves_the_status_list_unavailable_not_made(
     assert not SigningKey.objects.filter(issuer=world.org_a, algorithm="Ed25519").exists()
 
 
-def test_awarding_with_a_missing_key_is_refused_plainly(world: Any, published: Any) -> None:
+def test_awarding_with_a_missing_key_is_refused_plainly(
+    client: Any, world: Any, published: Any
+) -> None:
     SigningKey.objects.filter(issuer=world.org_a, algorithm="Ed25519").delete()
     with pytest.raises(ActionRefused, match="Il manque une des clés de signature de cet espace"):
         awards.award_issue(badge=published, actor=world.admin, email="samir@example.org")
+    client.force_login(world.admin)
+    url = reverse("issuing:award_new", args=[world.org_a.slug, published.uuid])
+    response = client.post(url, {"email": "samir@example.org", "submission": "1"})
+    assert response.status_code == 400
+    assert "Il manque une des clés de signature de cet espace" in unescape(
+        response.content.decode()
+    )
     assert not Award.objects.exists()
     assert not SigningKey.objects.filter(issuer=world.org_a, algorithm="Ed25519").exists()
 

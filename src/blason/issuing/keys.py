@@ -5,8 +5,10 @@ transaction that creates it (registered in ``core.hooks.ISSUER_CREATED`` by the 
 ``ready()``), and migration ``0008_issuer_keys`` gave them to the issuers made before. Signing
 reads the active key with ``active_key``, which never writes: a page or a download never
 creates a key, and a missing one is reported (:class:`KeyMissing`), not made on the way.
-Rotation (``signing_key_rotate``) retires the active key and makes a new one. Each key made
-leaves an audit entry (``issuing.key.created``, ``issuing.key.rotated``).
+Rotation (``signing_key_rotate``) retires the active key and makes a new one;
+``missing_keys_create`` (``blason create_missing_keys``) makes the keys of an issuer created
+some other way. Each key made leaves an audit entry (``issuing.key.created``,
+``issuing.key.rotated``).
 """
 
 from __future__ import annotations
