@@ -45,6 +45,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # SMS are kept in blason.core.sms.outbox (like django.core.mail.outbox).
+    settings.SMS_BACKEND = "blason.core.sms.backends.locmem.SmsBackend"
+    # Sent at any hour, so a test does not depend on when it runs; the quiet-hour tests set
+    # SMS_QUIET_HOURS and a fixed clock.
+    settings.SMS_QUIET_HOURS = None
 
 
 def require_or_skip(reason: str) -> None:
@@ -58,6 +63,16 @@ def require_or_skip(reason: str) -> None:
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox() -> Iterator[None]:
+    """Every test starts with an empty SMS outbox (the locmem backend's list)."""
+    from blason.core import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

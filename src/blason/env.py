@@ -95,3 +95,51 @@ def env_networks(name: str, default: list[str] | None = None) -> list[str]:
                 f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
             ) from None
     return networks
+
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rates(text: str) -> list[tuple[int, int]]:
+    """``"6/h,20/d"`` → ``[(6, 3600), (20, 86400)]``: (count, seconds) pairs; a period may
+    have a multiplier (``10/5m``). Raises ValueError on anything else."""
+    import re
+
+    rules = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        match = re.fullmatch(r"(\d+)\s*/\s*(\d*)\s*([smhd])", item)
+        if match is None:
+            raise ValueError(item)
+        count, multiplier, unit = match.groups()
+        rules.append((int(count), int(multiplier or 1) * RATE_UNITS[unit]))
+    return rules
+
+
+def env_rates(name: str, default: str) -> str:
+    """Rate-limit rules such as ``6/h,20/d`` (count/period, s m h d), checked at start-up."""
+    value = env_str(name, default).strip()
+    try:
+        parse_rates(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be rules such as 6/h,20/d (count/period: s, m, h or d), not {str(exc)!r}."
+        ) from None
+    return value
+
+
+def env_hours(name: str, default: str) -> tuple[str, str] | None:
+    """A range of local hours ``HH:MM-HH:MM`` (it may run past midnight), or None when empty."""
+    import re
+
+    value = env_str(name, default).strip()
+    if not value:
+        return None
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)", value)
+    if match is None or match.group(1, 2) == match.group(3, 4):
+        raise ImproperlyConfigured(
+            f"{name} must be a range of hours such as 21:00-08:00 (or empty), not {value!r}."
+        )
+    start_h, start_m, end_h, end_m = match.groups()
+    return (f"{int(start_h):02d}:{start_m}", f"{int(end_h):02d}:{end_m}")

@@ -8,6 +8,7 @@ first; real environment variables win over it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
-from blason.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
+from blason.env import (
+    env_bool,
+    env_choice,
+    env_hours,
+    env_int,
+    env_list,
+    env_networks,
+    env_rates,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SOURCE_CHECKOUT = PACKAGE_DIR.parent.parent
@@ -491,4 +501,43 @@ WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
 # An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
 # an hour apart), up to this many times; then it is marked failed and /healthz says so.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+
+# --- SMS (blason.core.sms, docs/operations.md) ------------------------------------------------
+# off (no SMS: claim codes on paper and QR codes still work), console (printed, development),
+# locmem (kept in memory, tests), brevo (Brevo transactional SMS), or the dotted path of a
+# backend class. Default: brevo when SMS_BREVO_API_KEY is set, console when DEBUG, else off.
+SMS_BREVO_API_KEY = env_str("SMS_BREVO_API_KEY", "")
+SMS_BREVO_API_URL = env_str("SMS_BREVO_API_URL", "https://api.brevo.com/v3").rstrip("/")
+_sms_backends = {
+    "off": "",
+    "console": "blason.core.sms.backends.console.SmsBackend",
+    "locmem": "blason.core.sms.backends.locmem.SmsBackend",
+    "brevo": "blason.core.sms.backends.brevo.SmsBackend",
+}
+_sms_default = "brevo" if SMS_BREVO_API_KEY else ("console" if DEBUG else "off")
+_sms_backend = env_str("SMS_BACKEND", _sms_default).strip()
+if _sms_backend not in _sms_backends and "." not in _sms_backend:
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND must be one of {', '.join(_sms_backends)} or a dotted path, "
+        f"not {_sms_backend!r}."
+    )
+SMS_BACKEND = _sms_backends.get(_sms_backend, _sms_backend)
+if _sms_backend == "brevo" and not SMS_BREVO_API_KEY:
+    raise ImproperlyConfigured("SMS_BACKEND=brevo needs SMS_BREVO_API_KEY.")
+if urlsplit(SMS_BREVO_API_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured("SMS_BREVO_API_URL must be an http(s) address.")
+# The sender shown on phones: 3 to 11 letters or digits (or a number of up to 15 digits).
+SMS_SENDER = env_str("SMS_SENDER", "Blason")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ]{2,10}|\+?[0-9]{3,15}", SMS_SENDER):
+    raise ImproperlyConfigured(
+        f"SMS_SENDER must be 3 to 11 letters or digits, or a phone number, not {SMS_SENDER!r}."
+    )
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
+# How many SMS one phone number, and one scope (a space: "issuer:<uuid>"), may be sent: rules
+# "count/period" (s, m, h, d; "10/5m"), comma-separated. Refused SMS are not sent.
+SMS_RATE_LIMIT_NUMBER = env_rates("SMS_RATE_LIMIT_NUMBER", "6/h,20/d")
+SMS_RATE_LIMIT_SCOPE = env_rates("SMS_RATE_LIMIT_SCOPE", "1000/d")
+# No SMS in these local hours (TIME_ZONE) except the ones a person waits for (sign-in codes):
+# the others wait for the end of the range. Empty: SMS at any hour.
+SMS_QUIET_HOURS = env_hours("SMS_QUIET_HOURS", "21:00-08:00")
 APP_NAME = _("Blason")

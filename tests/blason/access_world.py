@@ -41,7 +41,7 @@ from blason.backpack import services as backpack_services
 from blason.backpack.models import Phone
 from blason.core import services as core_services
 from blason.core.models import IssuerKind, Role
-from blason.issuing import awards, batches, claims, keys
+from blason.issuing import awards, batch_reading, batches, claims, keys
 from blason.issuing.models import KeyAlgorithm
 from blason.issuing.services import badge_create
 from blason.peers import services as peers_services
@@ -186,9 +186,12 @@ def build() -> AccessWorld:
 
     # Batches: one checked (not confirmed), one awarded, one cancelled.
     def checked(content: str, name: str) -> Any:
-        return batches.batch_check(
+        uploaded = batch_reading.batch_upload(
             badge=badge, actor=awarder, content=content.encode(), source_name=name
         ).batch
+        batch_reading.batch_read(str(uploaded.uuid))  # what the reading task does
+        uploaded.refresh_from_db()
+        return uploaded
 
     done = checked(SPREADSHEET, "done.csv")
     batches.batch_confirm(batch=done, actor=awarder, language="fr")

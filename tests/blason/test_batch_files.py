@@ -29,8 +29,12 @@ from blason.issuing.spreadsheets import (
     Table,
     column_label,
     guess_columns,
+    max_unzipped_bytes,
     read_table,
+    refusal_message,
+    sniff,
 )
+from tests.blason.hostile_spreadsheets import HOSTILE, many_entries, zipped
 
 
 @pytest.fixture(autouse=True)
@@ -51,14 +55,6 @@ def xlsx(rows: list[list[Any]]) -> bytes:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
-
-
-def zipped(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
     return out.getvalue()
 
 
@@ -240,6 +236,88 @@ class TestXlsx:
 
     def test_damaged_archive(self) -> None:
         assert "damaged" in refused(b"PK\x03\x04" + b"garbage" * 30)
+
+    def test_unzipped_size_limit(self, settings: Any) -> None:
+        """The limit follows BATCH_MAX_ROWS (2 KiB a row, at least 20 MiB); a file at the limit
+        is read, one byte more is refused."""
+        settings.BATCH_MAX_ROWS = 20_000
+        assert max_unzipped_bytes() == 2048 * 20_000
+        settings.BATCH_MAX_ROWS = 10
+        assert max_unzipped_bytes() == 20 * 1024 * 1024
+        content = xlsx([["name"], ["Inès"]])
+        entries = {
+            name: zipfile.ZipFile(io.BytesIO(content)).read(name)
+            for name in zipfile.ZipFile(io.BytesIO(content)).namelist()
+        }
+        padding = max_unzipped_bytes() - sum(len(data) for data in entries.values())
+        filler = bytes(padding)  # stored uncompressed: under the compression-ratio check
+        stored = zipfile.ZIP_STORED
+        at_limit = zipped({**entries, "xl/media/padding.bin": filler}, method=stored)
+        assert read_table(at_limit, max_rows=10).rows == [["Inès"]]
+        over = zipped({**entries, "xl/media/padding.bin": filler + b"x"}, method=stored)
+        assert "too large once unpacked" in refused(over)
+
+    def test_entries_limit(self) -> None:
+        assert "too large once unpacked" in refused(many_entries(2_001))
+        assert read_table(many_entries(1_900), max_rows=10).rows == [["Inès"]]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_files_get_their_reason(name: str) -> None:
+    make, code = HOSTILE[name]
+    started = time.monotonic()
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(make(), max_rows=50)
+    assert caught.value.code == code
+    assert str(caught.value)  # a message for the person
+    assert time.monotonic() - started < 10
+
+
+def test_reasons_are_codes_shown_in_the_readers_language() -> None:
+    error = SpreadsheetError("too_many_rows", max=20_000)
+    assert error.params == {"max": 20_000}  # stored as JSON, translated when shown
+    assert str(error) == "This file has more than 20,000 rows: split it into several files."
+    with translation.override("fr"):
+        assert str(error) == (
+            "Ce fichier a plus de 20\u00a0000 lignes\u00a0: découpez-le en plusieurs fichiers."
+        )
+    assert refusal_message("header_is_data", {"value": "a@b.fr"}).endswith("the template.")
+    # A reason stored by another version never breaks the page.
+    assert "not a spreadsheet" in refusal_message("no_such_code")
+    assert "not a spreadsheet" in refusal_message("csv_line", {})
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "empty"),
+        (b" \r\n\t ", "empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old_excel"),
+        (b"%PDF-1.7", "not_spreadsheet"),
+        (b"\x89PNG\r\n", "not_spreadsheet"),
+    ],
+)
+def test_sniff_refuses_what_the_first_bytes_tell(content: bytes, code: str) -> None:
+    with pytest.raises(SpreadsheetError) as caught:
+        sniff(content)
+    assert caught.value.code == code
+
+
+def test_sniff_parses_nothing(monkeypatch: Any) -> None:
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    for content in (b"PK\x03\x04" + bytes(10_000_000), b"name\n" * 100_000, b"\x00junk"):
+        sniff(content)  # kept for the reading task
+
+
+def test_progress_is_told_while_reading() -> None:
+    seen: list[int] = []
+    content = ("name\n" + "".join(f"P{n}\n" for n in range(2_500))).encode()
+    assert len(read_table(content, max_rows=5_000, progress=seen.append).rows) == 2_500
+    assert seen == [1_000, 2_000]
 
 
 class TestColumns:

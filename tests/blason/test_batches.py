@@ -1,5 +1,6 @@
 """Awarding from a spreadsheet: the services and the background task (idempotency, crash and
-resume, cancellation), and the web pages (flow, hostile files, access, bounded queries)."""
+resume, cancellation), and the web pages (flow, hostile files, access, bounded queries).
+Uploading and reading the file in the background: test_batch_reading.py."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Membership
-from blason.issuing import awards, batches
+from blason.issuing import awards, batch_reading, batches
 from blason.issuing.local_fetch import LocalFetcher
 from blason.issuing.models import Award, AwardBatch, BadgeStatus, BatchStatus, RecipientKind
 from obcore.verify import State, verify_credential
@@ -73,8 +75,14 @@ def people(count: int, *, start: int = 0) -> bytes:
 
 
 def check(world: Any, badge: Any, content: bytes | str, name: str = "liste.csv") -> AwardBatch:
+    """Upload a file, and read it as the worker's task would once the upload commits."""
     data = content.encode() if isinstance(content, str) else content
-    return batches.batch_check(badge=badge, actor=world.admin, content=data, source_name=name).batch
+    batch = batch_reading.batch_upload(
+        badge=badge, actor=world.admin, content=data, source_name=name
+    ).batch
+    batch_reading.batch_read(str(batch.uuid))
+    batch.refresh_from_db()
+    return batch
 
 
 def run(world: Any, batch: AwardBatch, capture: Any, **options: Any) -> AwardBatch:
@@ -128,7 +136,7 @@ class TestServices:
         self, world: Any, published: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
         first = run(world, check(world, published, GOOD), django_capture_on_commit_callbacks)
-        again = batches.batch_check(
+        again = batch_reading.batch_upload(
             badge=published, actor=world.admin, content=GOOD.encode(), source_name="copie.csv"
         )
         assert again.existing
@@ -204,12 +212,24 @@ class TestServices:
         batches.batch_discard(batch=new, actor=world.admin)
         assert not AwardBatch.objects.exists()
 
-    def test_bad_files_write_nothing(self, world: Any, published: Any) -> None:
-        for content in (b"", b"\x00\x01junk\x00" * 40, b"PK\x03\x04broken", b"nom\n"):
-            with pytest.raises(ActionRefused):
+    def test_bad_files_are_refused_with_the_reason(self, world: Any, published: Any) -> None:
+        for content in (b"", b"  \r\n", b"%PDF-1.7", b"\xd0\xcf\x11\xe0" + bytes(100)):
+            with pytest.raises(ActionRefused):  # the first bytes tell: refused at once
                 check(world, published, content)
         assert not AwardBatch.objects.exists()
         assert not AuditEntry.objects.filter(action__startswith="issuing.batch").exists()
+        for content, reason in (
+            (b"\x00\x01junk\x00" * 40, "not_spreadsheet"),
+            (b"PK\x03\x04broken", "damaged"),
+            (b"nom\n", "nobody"),
+        ):
+            batch = check(world, published, content)  # refused by the reading task
+            assert batch.status == BatchStatus.REFUSED
+            assert batch.mapping["refusal"]["code"] == reason
+            assert not batch.rows
+            with pytest.raises(ActionRefused, match="could not be read"):
+                batches.batch_confirm(batch=batch, actor=world.admin)
+        assert not Award.objects.exists()
 
 
 def failing_after(monkeypatch: Any, calls: int, effect: Callable[[], None]) -> None:
@@ -356,11 +376,14 @@ def batch_url(name: str, batch: AwardBatch) -> str:
 
 
 def send(client: Any, world: Any, badge: Any, content: bytes, name: str = "liste.csv") -> Any:
-    return client.post(
-        upload_url(world, badge),
-        {"file": SimpleUploadedFile(name, content, "text/csv")},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    """Upload through the page; the reading task runs when the upload commits (the test
+    settings run tasks at once: the ImmediateBackend)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            upload_url(world, badge),
+            {"file": SimpleUploadedFile(name, content, "text/csv")},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
 
 
 class TestPages:
@@ -444,6 +467,24 @@ class TestPages:
         ("content", "message"),
         [
             (b"", "The submitted file is empty."),
+            (b" \r\n\t", "The file is empty."),
+            (b"%PDF-1.4 a document", "This file is not a spreadsheet"),
+            (b"\xd0\xcf\x11\xe0" + bytes(60), "old Excel file"),
+        ],
+    )
+    def test_files_refused_at_once(
+        self, client: Any, world: Any, published: Any, content: bytes, message: str
+    ) -> None:
+        """What the first bytes tell is refused by the upload itself (nothing is parsed)."""
+        client.force_login(world.admin)
+        response = send(client, world, published, content)
+        assert response.status_code == 400
+        assert escape(message) in response.text
+        assert not AwardBatch.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
             (b"\x00\xff\x00binary" * 100, "This file is not a spreadsheet"),
             (b"PK\x03\x04" + b"\x00" * 64, "damaged"),
             (ZIP_BOMB, "too large once unpacked"),
@@ -454,11 +495,19 @@ class TestPages:
     def test_hostile_and_bad_files(
         self, client: Any, world: Any, published: Any, content: bytes, message: str
     ) -> None:
+        """The rest is refused by the reading task: the page says why."""
         client.force_login(world.admin)
         response = send(client, world, published, content)
-        assert response.status_code == 400
-        assert escape(message) in response.text
-        assert not AwardBatch.objects.exists()
+        batch = AwardBatch.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == batch_url("batch_detail", batch)
+        assert batch.status == BatchStatus.REFUSED
+        page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        assert escape(message) in page.text
+        assert "Nothing was awarded from it." in page.text
+        assert "hx-trigger" not in page.text  # read: no more polling
+        assert not Award.objects.exists()
 
     def test_size_and_row_limits(
         self, client: Any, world: Any, published: Any, settings: Any
@@ -466,12 +515,14 @@ class TestPages:
         client.force_login(world.admin)
         settings.BATCH_MAX_ROWS = 5
         response = send(client, world, published, people(6))
-        assert "more than 5 rows" in response.text
+        page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+        assert "This file has more than 5 rows" in page.text
+        assert AwardBatch.objects.get().status == BatchStatus.REFUSED
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
         response = send(client, world, published, people(200))
         assert response.status_code == 400
         assert "This file is too large" in response.text
-        assert not AwardBatch.objects.exists()
+        assert AwardBatch.objects.count() == 1  # only the refused one
 
     def test_columns_form(self, client: Any, world: Any, published: Any) -> None:
         client.force_login(world.admin)

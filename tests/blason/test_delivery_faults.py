@@ -27,15 +27,19 @@ SETUP = textwrap.dedent(
     """
     import django, sys
     django.setup()
-    from blason.issuing import batches
+    from blason.issuing import batch_reading, batches
     from tests.factories import BadgeFactory
 
     badge = BadgeFactory()
     lines = ["Nom;Courriel"] + [f"Personne {n};p{n}@example.org" for n in range(int(sys.argv[1]))]
     content = ("\\r\\n".join(lines) + "\\r\\n").encode()
-    checked = batches.batch_check(badge=badge, actor=None, content=content, source_name="l.csv")
-    batches.batch_confirm(batch=checked.batch, actor=None)
-    print(checked.batch.uuid)
+    uploaded = batch_reading.batch_upload(
+        badge=badge, actor=None, content=content, source_name="l.csv"
+    ).batch
+    batch_reading.batch_read(str(uploaded.uuid))  # the reading task, here (queued too: a no-op)
+    uploaded.refresh_from_db()
+    batches.batch_confirm(batch=uploaded, actor=None)
+    print(uploaded.uuid)
     """
 )
 

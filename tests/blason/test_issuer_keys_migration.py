@@ -18,8 +18,8 @@ from blason.issuing import keys
 from blason.issuing.models import SigningKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("issuing", "0007_status_list_revision")]
-AFTER = [("issuing", "0008_issuer_keys")]
+BEFORE = [("issuing", "0008_batch_reading")]
+AFTER = [("issuing", "0009_issuer_keys")]
 
 
 def test_existing_issuers_get_their_keys_once(settings: Any) -> None:
@@ -60,7 +60,7 @@ def test_existing_issuers_get_their_keys_once(settings: Any) -> None:
             assert entry.data == {
                 "algorithm": key.algorithm,
                 "fragment": key.fragment,
-                "migration": "issuing.0008_issuer_keys",
+                "migration": "issuing.0009_issuer_keys",
             }
             # Sealed with the settings' KEK, usable as any other key.
             assert b"PRIVATE KEY" not in bytes(key.private_key_sealed)
@@ -73,7 +73,7 @@ def test_existing_issuers_get_their_keys_once(settings: Any) -> None:
     assert keys.active_key(half).pk == kept.pk
 
     # Run again (as after a failed deployment): nothing more is made.
-    migration = importlib.import_module("blason.issuing.migrations.0008_issuer_keys")
+    migration = importlib.import_module("blason.issuing.migrations.0009_issuer_keys")
     count, audited = SigningKey.objects.count(), AuditEntry.objects.count()
     with connection.schema_editor() as editor:
         migration.make_missing_keys(executor.loader.project_state(AFTER).apps, editor)

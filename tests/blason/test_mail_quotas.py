@@ -88,7 +88,8 @@ def test_a_bulk_award_over_the_quota_is_refused_whole(
     rows = "".join(f"Client;{n};victim{n}@example.com;;;\n" for n in range(2000))
     upload = reverse("issuing:batch_upload", args=[space.slug, badge.uuid])
     content = ("Prénom;Nom;E-mail;Téléphone;Langue;Commentaire\n" + rows).encode()
-    response = client.post(upload, {"file": SimpleUploadedFile("l.csv", content, "text/csv")})
+    with django_capture_on_commit_callbacks(execute=True):  # the file is read at commit
+        response = client.post(upload, {"file": SimpleUploadedFile("l.csv", content, "text/csv")})
     assert response.status_code == 302
     batch = AwardBatch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blason.core import outbox, worker
 from blason.core.models import OutboxMessage, OutboxState, PendingTask, WorkerHeartbeat
 from blason.core.tasks import relay_pending
-from blason.issuing import batches
+from blason.issuing import batch_reading, batches
 from blason.issuing.models import Award, AwardBatch, BatchStatus
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,15 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])  # nothing listens there once closed
+
+
+def checked(world: Any, badge: Any, content: bytes) -> AwardBatch:
+    """An uploaded file, read (as the reading task does) and checked."""
+    batch = batch_reading.batch_upload(
+        badge=badge, actor=world.admin, content=content, source_name="l.csv"
+    ).batch
+    assert batch_reading.batch_read(str(batch.uuid)) == BatchStatus.CHECKED
+    return AwardBatch.objects.get(pk=batch.pk)
 
 
 @pytest.fixture
@@ -70,21 +79,19 @@ def test_batch_confirmed_with_redis_down_is_handed_over_later(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     content = b"Nom;Courriel\r\nAna;ana@example.org\r\nBen;ben@example.org\r\n"
-    checked = batches.batch_check(
-        badge=published, actor=world.admin, content=content, source_name="l.csv"
-    )
+    read = checked(world, published, content)
     with django_capture_on_commit_callbacks(execute=True):
-        batches.batch_confirm(batch=checked.batch, actor=world.admin)
-    (pending,) = PendingTask.objects.all()
-    assert pending.task == "blason.issuing.tasks.award_batch"
+        batches.batch_confirm(batch=read, actor=world.admin)
+    (pending,) = PendingTask.objects.filter(task="blason.issuing.tasks.award_batch")
     assert pending.attempts == 1
     assert "Error" in pending.last_error
-    # Redis is back: a worker's round hands the task over (here the queue runs it at once).
+    # Redis is back: a worker's round hands the tasks over (here the queue runs them at once):
+    # the reading of the upload (already read: nothing to do) and the awarding.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     PendingTask.objects.update(created_at=timezone.now() - timedelta(minutes=1))
-    assert relay_pending() == 1
+    assert relay_pending() == 2
     assert PendingTask.objects.count() == 0
-    batch = AwardBatch.objects.get(pk=checked.batch.pk)
+    batch = AwardBatch.objects.get(pk=read.pk)
     assert (batch.status, batch.done) == (BatchStatus.DONE, 2)
     assert outbox.deliver_due() == 2
     assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
@@ -174,14 +181,12 @@ def test_batch_of_a_dead_worker_is_resumed_at_once(
     world: Any, published: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     content = b"Nom;Courriel\r\nAna;ana@example.org\r\n"
-    checked = batches.batch_check(
-        badge=published, actor=world.admin, content=content, source_name="l.csv"
-    )
+    read = checked(world, published, content)
     WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now())
-    AwardBatch.objects.filter(pk=checked.batch.pk).update(
+    AwardBatch.objects.filter(pk=read.pk).update(
         status=BatchStatus.RUNNING, runner="w1", started_at=timezone.now()
     )
-    batch = AwardBatch.objects.get(pk=checked.batch.pk)
+    batch = AwardBatch.objects.get(pk=read.pk)
     assert not batches.can_resume(batch)  # its worker is alive
     assert client.get("/healthz").json()["work"]["batches"]["stuck"] == 0
     WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(seconds=31))
@@ -218,12 +223,10 @@ def test_a_confirmed_batch_whose_task_was_lost_is_queued_again(
     """A worker that could not reach the database took the task and failed it: the batch
     stayed queued. A minute later it can be resumed, and a worker's round queues it again."""
     content = b"Nom;Courriel\r\nAna;ana@example.org\r\n"
-    checked = batches.batch_check(
-        badge=published, actor=world.admin, content=content, source_name="l.csv"
-    )
+    read = checked(world, published, content)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
-        batch = batches.batch_confirm(batch=checked.batch, actor=world.admin)
+        batch = batches.batch_confirm(batch=read, actor=world.admin)
     assert not batches.can_resume(batch)  # just queued: a worker will take it
     assert batches.recover_batches(set()) == 0
     long_ago = (timezone.now() - timedelta(minutes=2)).isoformat()

@@ -1,8 +1,9 @@
 """Claire awards a badge to a few hundred people from a spreadsheet, in a real browser: she sends
-a French Excel CSV with a few bad lines, sees them before anything is issued, chooses to award
-the others, watches the progress bar (polled by htmx while a real database-queue worker awards
-in the background) reach 100 %, and downloads the claim codes. Every page is checked with
-axe-core."""
+a French Excel CSV with a few bad lines, waits while a real database-queue worker reads it (the
+page polls with htmx and shows the check when it is ready), sees the bad lines before anything
+is issued, chooses to award the others, watches the progress bar (polled while the worker
+awards in the background) reach 100 %, and downloads the claim codes. Every page is checked
+with axe-core."""
 
 from __future__ import annotations
 
@@ -109,10 +110,20 @@ def test_award_a_few_hundred_people_from_a_spreadsheet(
     page.locator("#id_file").wait_for()
     assert_accessible(page)
 
-    # Send the file: nothing is awarded, the bad lines are listed with what is wrong.
+    # Send the file: the page waits while a worker reads it, polling.
     page.set_input_files("#id_file", str(spreadsheet(tmp_path / "participants.csv")))
     page.locator("main form button[type=submit]").first.click()
-    page.locator("#problems").wait_for()
+    page.locator("#batch-reading-bar").wait_for()
+    assert AwardBatch.objects.get().status == BatchStatus.READING
+    assert "attend d'être lu" in page.locator("#batch-reading-text").inner_text()  # French
+    assert_accessible(page)
+    with page.expect_response(lambda response: "/progress/" in response.url):
+        pass  # the page polls while the file waits
+    run_worker()  # reads the file
+    assert AwardBatch.objects.get().status == BatchStatus.CHECKED
+
+    # The page reloaded itself: nothing is awarded, the bad lines are listed with what is wrong.
+    page.locator("#problems").wait_for(timeout=30_000)
     assert page.locator(".count-ok strong").inner_text() == "300"
     assert page.locator(".count-error strong").inner_text() == "4"
     problems = page.locator("#problems tbody tr")

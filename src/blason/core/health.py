@@ -1,5 +1,5 @@
 """Operator health checks: is the database answering, is the task queue being consumed, is any
-work stuck or failed (e-mail in the outbox, tasks not handed to the queue, dead workers,
+work stuck or failed (e-mail and SMS in the outbox, tasks not handed to the queue, dead workers,
 batches nobody is awarding)?"""
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def work_status() -> dict[str, Any]:
     """Stuck and failed work, with counts; ``ok`` is false when any is stuck or failed."""
     from django.utils.module_loading import import_string
 
-    from blason.core import outbox, worker
+    from blason.core import outbox, sms, worker
     from blason.core.models import PendingTask, WorkerHeartbeat
 
     stale = timedelta(seconds=settings.HEALTHZ_QUEUE_STALE_SECONDS)
@@ -100,12 +100,14 @@ def work_status() -> dict[str, Any]:
     try:
         now = timezone.now()
         emails = outbox.status(stale)
+        texts = outbox.status(stale, kind="sms")
         live = worker.live_worker_ids()
         beats = WorkerHeartbeat.objects
         dead = beats.filter(beat_at__lt=now - worker.dead_after()).count()
         unqueued = PendingTask.objects.filter(created_at__lt=now - stale).count()
         body: dict[str, Any] = {
             "emails": emails,
+            "sms": {"enabled": sms.enabled(), **texts},
             "workers": {"alive": len(live), "dead": dead},
             "tasks_not_queued": unqueued,
         }
@@ -120,6 +122,10 @@ def work_status() -> dict[str, Any]:
         problems.append(f"{emails['stuck']} e-mail(s) waiting for more than {stale}")
     if emails["failed_last_day"]:
         problems.append(f"{emails['failed_last_day']} e-mail(s) failed in the last day")
+    if texts["stuck"]:
+        problems.append(f"{texts['stuck']} SMS waiting for more than {stale}")
+    if texts["failed_last_day"]:
+        problems.append(f"{texts['failed_last_day']} SMS failed in the last day")
     if unqueued:
         problems.append(f"{unqueued} task(s) not handed to the queue (is Redis up?)")
     if dead and not live:

@@ -148,10 +148,12 @@ class OutboxState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("No longer needed")
+    REFUSED = "refused", _("Not sent: too many messages")
 
 
 class OutboxMessage(models.Model):
-    """One message to deliver (an e-mail), written in the same transaction as what it tells.
+    """One message to deliver (an e-mail or, ``kind`` "sms", an SMS), written in the same
+    transaction as what it tells.
 
     Delivered at least once by the workers (``blason.core.outbox``): retried until the mail
     server accepts it, marked sent right after. ``key`` names the message once and for all
@@ -180,12 +182,21 @@ class OutboxMessage(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # SMS: who is counted for the rate limit ("issuer:<uuid>"), and whether it may be sent
+    # in the quiet hours (a code a person is waiting for).
+    scope = models.CharField(max_length=80, blank=True)
+    urgent = models.BooleanField(default=False)
+    # What the message belongs to, for pages that count them ("batch:<uuid>": a bulk award).
+    topic = models.CharField(max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due"),
+            models.Index(fields=["kind", "to", "created_at"], name="core_outbox_kind_to"),
+            models.Index(fields=["kind", "scope", "created_at"], name="core_outbox_kind_scope"),
+            models.Index(fields=["topic", "state"], name="core_outbox_topic"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
-"""Durable e-mail: every message is a row written with the change it tells about, delivered by
-the workers at least once, never lost to a crash or to the queue being down.
+"""Durable e-mail and SMS: every message is a row written with the change it tells about,
+delivered by the workers at least once, never lost to a crash or to the queue being down.
+Delivery dispatches on the row's ``kind``: "email" here, "sms" through ``blason.core.sms``
+(its backend, rate limits and quiet hours); states, retries and recovery are shared.
 
 The life of an ``OutboxMessage``: PENDING (due at ``next_attempt_at``) → SENDING (claimed by
 one sender, with a lease) → SENT once the mail server has accepted it; a refused or failing
@@ -31,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -49,7 +51,8 @@ LONGEST_RETRY = timedelta(hours=1)
 
 def lease() -> timedelta:
     """How long a sender may hold a message before others may take it back."""
-    return timedelta(seconds=2 * int(settings.EMAIL_TIMEOUT or 20) + 30)
+    slowest = max(int(settings.EMAIL_TIMEOUT or 20), int(getattr(settings, "SMS_TIMEOUT", 10)))
+    return timedelta(seconds=2 * slowest + 30)
 
 
 def message_id(key: str) -> str:
@@ -190,20 +193,34 @@ def _failed(row: OutboxMessage, worker_id: str, error: str, *, final: bool) -> N
         next_attempt_at=now if final else now + _retry_delay(row.attempts),
     )
     log = logger.error if final else logger.warning
-    log("e-mail %s to %s not delivered (attempt %d): %s", row.key, row.to, row.attempts, error)
+    what = "SMS" if row.kind == "sms" else "e-mail"
+    log("%s %s to %s not delivered (attempt %d): %s", what, row.key, row.to, row.attempts, error)
 
 
 def deliver_due(*, worker_id: str = "", limit: int | None = None) -> int:
     """Send the due messages one by one until none is due (or ``limit`` were handled); each
     is marked sent as soon as the mail server accepts it. Returns how many were sent."""
+    from blason.core import sms
+
     sent = handled = 0
     connection: Any = None
+    sms_backend: Any = None
     try:
         while limit is None or handled < limit:
             row = _claim(worker_id, timezone.now())
             if row is None:
                 break
             handled += 1
+            if row.kind == sms.KIND:
+                if sms_backend is None and sms.enabled():
+                    try:
+                        sms_backend = sms.get_backend()
+                    except Exception as exc:  # a backend that cannot be built: tried later
+                        logger.exception("the SMS backend (SMS_BACKEND) cannot be built")
+                        _failed(row, worker_id, f"{exc.__class__.__name__}: {exc}", final=False)
+                        continue
+                sent += sms.deliver(row, worker_id=worker_id, backend=sms_backend)
+                continue
             try:
                 message = _build(row)
             except Exception as exc:
@@ -257,18 +274,38 @@ def recover(live_workers: set[str]) -> int:
     return count
 
 
-def status(stuck_after: timedelta) -> dict[str, Any]:
-    """Counts for ``/healthz``: waiting, stuck (waiting longer than ``stuck_after``) and
-    failed in the last day."""
+def status(stuck_after: timedelta, kind: str = "email") -> dict[str, Any]:
+    """Counts of one ``kind`` for ``/healthz`` (one query): waiting, stuck (waiting longer
+    than ``stuck_after``) and failed in the last day. An SMS held back by the quiet hours is
+    waiting ("deferred") but not stuck: it counts from when it was due (08:00 for one
+    recorded at night)."""
     now = timezone.now()
-    rows = OutboxMessage.objects
-    waiting = rows.filter(state__in=(OutboxState.PENDING, OutboxState.SENDING))
-    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    waiting = Q(state__in=(OutboxState.PENDING, OutboxState.SENDING))
+    late, extra = waiting, {}
+    since: Any = F("created_at")
+    if kind == "sms":
+        deferred = Q(state=OutboxState.PENDING, attempts=0, next_attempt_at__gt=now)
+        late = waiting & ~deferred
+        since = Case(When(attempts=0, then=F("next_attempt_at")), default=F("created_at"))
+        extra = {"deferred": Count("pk", filter=deferred)}
+    rows = OutboxMessage.objects.filter(
+        kind=kind, state__in=(OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED)
+    ).annotate(since=since)
+    counts = rows.aggregate(
+        waiting=Count("pk", filter=waiting),
+        oldest=Min("since", filter=late),
+        stuck=Count("pk", filter=late & Q(since__lt=now - stuck_after)),
+        failed=Count(
+            "pk",
+            filter=Q(state=OutboxState.FAILED, next_attempt_at__gte=now - timedelta(days=1)),
+        ),
+        **extra,
+    )
+    oldest = counts["oldest"]
     return {
-        "waiting": waiting.count(),
+        "waiting": counts["waiting"],
+        **({"deferred": counts["deferred"]} if kind == "sms" else {}),
         "oldest_waiting_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0.0,
-        "stuck": waiting.filter(created_at__lt=now - stuck_after).count(),
-        "failed_last_day": rows.filter(
-            state=OutboxState.FAILED, next_attempt_at__gte=now - timedelta(days=1)
-        ).count(),
+        "stuck": counts["stuck"],
+        "failed_last_day": counts["failed"],
     }

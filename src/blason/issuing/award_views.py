@@ -19,11 +19,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blason.core import sms
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
-from blason.issuing import awards, share_images
+from blason.issuing import award_sms, awards, share_images
 from blason.issuing.images import ImageRejected, render_png
 from blason.issuing.keys import KeyMissing
 from blason.issuing.local_fetch import LocalFetcher
@@ -57,7 +58,9 @@ class AwardForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     language = forms.ChoiceField(
-        label=gettext_lazy("Language of the e-mail"), choices=settings.LANGUAGES, required=False
+        label=gettext_lazy("Language of the e-mail or SMS"),
+        choices=settings.LANGUAGES,
+        required=False,
     )
     narrative = forms.CharField(
         label=gettext_lazy("Why this badge (optional)"),
@@ -95,6 +98,16 @@ class AwardForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if sms.enabled():
+            self.fields["phone"].help_text = _(
+                "With a phone number (and no e-mail address), they receive an SMS with a link "
+                "to collect the badge; a claim code is also shown for you to hand over."
+            )
+        else:
+            self.fields["phone"].help_text = _(
+                "This site sends no SMS: with a phone number or only a name, a claim code is "
+                "shown for you to hand over (on paper or as a QR code)."
+            )
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
 
@@ -173,9 +186,16 @@ def award_new(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse:
     except ActionRefused as exc:
         form.add_error(None, str(exc))
         return badge_page(request, access, badge, award_form=form, status=400)
+    told = award_sms.delivery(award)
     if award.recipient_email:
         messages.success(request, _("The badge is awarded; the recipient receives an e-mail."))
-    else:
+    elif told is not None and not told.hand_code:
+        messages.success(
+            request,
+            _("The badge is awarded; %(name)s receives an SMS with the link to collect it.")
+            % {"name": award.recipient_display},
+        )
+    else:  # the award page says why no SMS was sent, next to the code
         messages.success(
             request,
             _("The badge is awarded. Give %(name)s this claim code: %(code)s")
@@ -245,6 +265,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "preview_url": absolute_url("award_preview", award.uuid),
             "image_is_svg": str(award.badge.image.name).endswith(".svg"),
             "evidence": list(award.evidence.all()),
+            "sms_delivery": award_sms.delivery(award) if can_revoke else None,
         },
     )
     response["Vary"] = "Accept"

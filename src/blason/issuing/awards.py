@@ -31,7 +31,7 @@ from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
-from blason.issuing import documents, hooks, keys
+from blason.issuing import award_sms, documents, hooks, keys
 from blason.issuing.content import criteria_markdown
 from blason.issuing.models import (
     Award,
@@ -373,8 +373,9 @@ def award_issue(
     Everything happens in one transaction: the award, its evidence and the audit entry are
     written together or not at all. With an ``idempotency_key`` (a spreadsheet row, a claim),
     awarding again returns the existing award instead of a second one. A recipient with an
-    e-mail address is told by e-mail, in ``language``; the others get their claim code from
-    the awarder. ``issued_at`` records a badge earned earlier (never in the future).
+    e-mail address is told by e-mail, in ``language``; one known by a phone number only, by
+    SMS (``award_sms``) when SMS is on; the others get their claim code from the awarder.
+    ``issued_at`` records a badge earned earlier (never in the future).
     ``award_uuid`` gives the award an address chosen beforehand, and ``endorsements`` are
     signed EndorsementCredentials embedded verbatim (``blason.peers``: each validator's,
     which names that address).
@@ -449,6 +450,8 @@ def award_issue(
             origin=Origin(actor=actor, issuer=issuer),
             key=email_key(award),
         )
+    if notify:
+        award_sms.record([award], issuer=issuer, batch=batch)
     return award
 
 
@@ -704,6 +707,9 @@ def award_many(
             ),
             renderer=AWARD_EMAIL,
         )
+        # People known only by a phone number are told by SMS, recorded the same way (the
+        # workers send them; the space's SMS limit may leave some out: the report says so).
+        award_sms.record(made, issuer=issuer, batch=batch)
     return made
 
 
@@ -765,6 +771,7 @@ def award_revoke(*, award: Award, actor: Any, reason: str) -> Award:
         target=award,
         data={"reason": award.revocation_reason},
     )
+    award_sms.cancel(award)  # an SMS not yet sent is not sent
     # A new revision of the list, committed with the revocation itself: a list built from an
     # earlier revision is never served again (see status_list_credential). Last, so the
     # list's row is locked only for the commit.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -23,7 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing import batches
+from blason.issuing import award_sms, batch_reading, batches
 from blason.issuing.award_list import _safe_cell
 from blason.issuing.awards import award_url, claim_url
 from blason.issuing.batch_forms import (
@@ -65,6 +66,13 @@ def _progress(batch: AwardBatch) -> dict[str, Any]:
     }
 
 
+def _reading(batch: AwardBatch) -> dict[str, Any]:
+    return {
+        "stalled": batches.is_stalled(batch),
+        "started": batches.reading_started_at(batch) is not None,
+    }
+
+
 def _csv_response(rows: Iterator[list[str]], filename: str) -> StreamingHttpResponse:
     class Echo:
         def write(self, value: str) -> str:
@@ -93,11 +101,12 @@ def batch_upload(request: HttpRequest, slug: str, badge_uuid: str) -> HttpRespon
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = batches.batch_check(
+            result = batch_reading.batch_upload(
                 badge=badge,
                 actor=request.user,
                 content=form.content,
                 source_name=form.cleaned_data["file"].name,
+                language=get_language() or "",
             )
         except ActionRefused as exc:
             form.add_error("file", str(exc))
@@ -208,13 +217,25 @@ def _detail(
             confirm_form=confirm_form or ConfirmForm(counts=counts),
             field_labels=FIELD_LABELS,
         )
+    elif batch.status == BatchStatus.READING:
+        context.update(_reading(batch))
+    elif batch.status == BatchStatus.REFUSED:
+        context["refusal"] = batch_reading.refusal(batch)
     else:
         context.update(_progress(batch))
         context["can_resume"] = context["can_award"] and batches.can_resume(batch)
         if not context["active"]:
             awarded = Award.objects.filter(batch=batch).order_by("recipient_name", "pk")
-            context["page"] = Paginator(awarded, AWARDS_PAGE).get_page(request.GET.get("page"))
-            context["codes_count"] = awarded.filter(recipient_kind__in=CODE_KINDS).count()
+            page = Paginator(awarded, AWARDS_PAGE).get_page(request.GET.get("page"))
+            context["page"] = page
+            kinds = awarded.aggregate(
+                codes=Count("pk", filter=Q(recipient_kind__in=CODE_KINDS)),
+                phones=Count("pk", filter=Q(recipient_kind=Kind.PHONE)),
+            )
+            context["codes_count"] = kinds["codes"]
+            context["sms_report"] = award_sms.report(batch, phones=kinds["phones"])
+            told = award_sms.deliveries(list(page.object_list))
+            context["rows"] = [(award, told.get(award.pk)) for award in page.object_list]
     return render(request, "issuing/batch_detail.html", context, status=status)
 
 
@@ -228,9 +249,13 @@ def batch_detail(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespon
 @login_required
 @require_GET
 def batch_progress(request: HttpRequest, slug: str, batch_uuid: str) -> HttpResponse:
-    """The progress, polled by the batch page; once finished, the page reloads itself."""
+    """The progress of reading or awarding, polled by the batch page; once the file is read or
+    the awarding finished, the page reloads itself."""
     access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
     batch = get_object_or_404(AwardBatch, issuer=access.issuer, uuid=batch_uuid)
+    if batch.status == BatchStatus.READING:
+        context = {"batch": batch, "oob": True, **_reading(batch)}
+        return render(request, "issuing/_batch_reading_progress.html", context)
     if batch.status not in batches.ACTIVE and getattr(request, "htmx", False):
         return HttpResponseClientRefresh()
     context = {"batch": batch, "oob": True, "can_award": access.can(Role.AWARDER)}
@@ -244,7 +269,10 @@ def batch_columns(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespo
     batch = _batch(access, batch_uuid)
     if batch.status != BatchStatus.CHECKED:
         messages.error(
-            request, _("This file is already confirmed: its columns can no longer change.")
+            request,
+            batches.not_checked_message(batch)
+            if batch.status in batches.UNCONFIRMED
+            else _("This file is already confirmed: its columns can no longer change."),
         )
         return redirect("issuing:batch_detail", slug, batch.uuid)
     form = ColumnsForm(request.POST, header=batch.mapping.get("header", []))
@@ -267,7 +295,7 @@ def batch_confirm(request: HttpRequest, slug: str, batch_uuid: str) -> HttpRespo
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
     batch = _batch(access, batch_uuid)
     if batch.status != BatchStatus.CHECKED:
-        messages.error(request, _("This file is already confirmed."))
+        messages.error(request, batches.not_checked_message(batch))
         return redirect("issuing:batch_detail", slug, batch.uuid)
     form = ConfirmForm(request.POST, counts=summary(batch.rows))
     if not form.is_valid():

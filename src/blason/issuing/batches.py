@@ -1,18 +1,26 @@
-"""Awarding from a spreadsheet: check a file, adjust its columns, confirm, then award in the
-background with progress that the batch page shows.
+"""Awarding from a spreadsheet: adjust the columns of a checked file, confirm, then award in
+the background with progress that the batch page shows. (Uploading and reading the file:
+``batch_reading``.)
 
-The life of an ``AwardBatch``: CHECKED (every row checked, nothing issued; the columns can be
-changed) → QUEUED (confirmed; only the rows to award are kept) → RUNNING → DONE, FAILED or
-CANCELLED; FAILED and CANCELLED batches, and RUNNING ones whose worker died, can be resumed.
+The life of an ``AwardBatch``: READING (uploaded; a background task reads the file) → CHECKED
+(every row checked, nothing issued; the columns can be changed) or REFUSED (the file cannot be
+read: ``mapping["refusal"]`` says why) → QUEUED (confirmed; only the rows to award are kept) →
+RUNNING → DONE, FAILED or CANCELLED; FAILED and CANCELLED batches, and RUNNING ones whose
+worker died, can be resumed. READING, REFUSED and CHECKED batches are not confirmed: they can
+be discarded, and a newer file from the same person for the same badge replaces them.
 
-While CHECKED, ``mapping`` holds {"columns", "header", "table"}: the file's cells, so that a new
-choice of columns can be checked again without uploading the file again. Confirming drops the
+While READING, ``mapping`` holds {"queued_at", "uploader_language"} and, once a task has taken
+the file, {"attempts", "reading_started_at"}; ``done`` counts the lines read so far. While
+REFUSED it holds {"refusal": {"code", "params"}}. While CHECKED, ``mapping`` holds {"columns",
+"header", "table"}: the file's cells, so that a new choice of columns can be checked again
+without uploading the file again. Confirming drops the
 table and records {"excluded", "queued_at"}.
 
-A batch is never left stuck: ``runner`` names the worker awarding it, and when that worker stops
-beating (``blason.core.worker``), another worker queues the batch again within
-``WORKER_DEAD_SECONDS`` (``recover_batches``); a confirmed batch whose task was lost (a worker
-that could not reach the database took it) is queued again too, and can be resumed by hand.
+A batch is never left stuck: ``runner`` names the worker reading or awarding it, and when that
+worker stops beating (``blason.core.worker``), another worker queues the batch again within
+``WORKER_DEAD_SECONDS`` (``recover_batches``); an uploaded or confirmed batch whose task was
+lost (a worker that could not reach the database took it) is queued again too, and a confirmed
+one can be resumed by hand.
 
 Awarding is idempotent and resumable: each row is awarded with an idempotency key made of the
 file's SHA-256 and the person (``batch_rows.idempotency_key``), and ``done + skipped`` — written
@@ -23,16 +31,15 @@ same batch take turns on the locked batch row instead of awarding anything twice
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -46,11 +53,10 @@ from blason.issuing.models import (
     AwardBatch,
     BadgeClass,
     BadgeStatus,
-    BatchRows,
     BatchStatus,
     RecipientKind,
 )
-from blason.issuing.spreadsheets import FIELDS, SpreadsheetError, Table, guess_columns, read_table
+from blason.issuing.spreadsheets import FIELDS, Table
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +67,15 @@ STATISTICS_EVERY = 20
 # A batch run outside any worker (no heartbeat to tell) with no progress for this long has lost
 # its process and may be resumed.
 STALLED_AFTER = timedelta(minutes=5)
+# A file read for this long, even by a live worker, has stopped being read (a real file of
+# BATCH_MAX_ROWS lines is read and checked in seconds).
+READING_STALLED_AFTER = timedelta(minutes=15)
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+# Not confirmed: nothing was awarded from these; they can be discarded or replaced.
+UNCONFIRMED = (BatchStatus.READING, BatchStatus.REFUSED, BatchStatus.CHECKED)
+# A background task is (or should be) working on these.
+WORKING = (BatchStatus.READING, *ACTIVE)
 _ROW_KEYS = ("line", "email", "phone", "name", "language", "narrative", "evidence")
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    batch: AwardBatch
-    existing: bool  # the same file was already sent for this badge: this is that batch
 
 
 class RowRefused(Exception):
@@ -93,66 +100,39 @@ def holders_of(badge: BadgeClass) -> Holders:
     return Holders(frozenset(emails), frozenset(phones), frozenset(names))
 
 
-def _actor(actor: Any) -> Any:
+def actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def batch_check(*, badge: BadgeClass, actor: Any, content: bytes, source_name: str) -> CheckResult:
-    """Read and check an uploaded file for ``badge``; nothing is awarded.
+def forget_source(file: FieldFile) -> None:
+    """Delete an uploaded file once the current transaction commits (its batch no longer
+    needs it: read, refused or discarded)."""
+    name, storage = file.name, file.storage
+    if not name:
+        return
 
-    The same file sent again for the same badge gives back the batch made the first time (so
-    it can never be awarded twice). A newer file replaces the one the same person checked for
-    this badge and did not confirm. Raises ``ActionRefused`` when the file cannot be read.
-    """
-    if badge.status != BadgeStatus.PUBLISHED:
-        raise ActionRefused(_("Only a published badge can be awarded."))
-    digest = hashlib.sha256(content).hexdigest()
-    existing = (
-        AwardBatch.objects.filter(badge=badge, source_sha256=digest)
-        .only("pk", "uuid", "status", "created_at")
-        .order_by("created_at")
-        .first()
-    )
-    if existing is not None:
-        return CheckResult(existing, existing=True)
-    try:
-        table = read_table(content, max_rows=settings.BATCH_MAX_ROWS)
-    except SpreadsheetError as exc:
-        raise ActionRefused(str(exc)) from exc
-    columns = guess_columns(table.header)
-    rows = clean_rows(table, columns, holders_of(badge))  # outside the transaction: no lock
-    counts = summary(rows)
-    with transaction.atomic():
-        AwardBatch.objects.filter(
-            badge=badge, created_by=_actor(actor), status=BatchStatus.CHECKED
-        ).delete()
-        batch = AwardBatch.objects.create(
-            issuer=badge.issuer,
-            badge=badge,
-            created_by=_actor(actor),
-            source_name=source_name[:255],
-            source_sha256=digest,
-            mapping={
-                "columns": columns,
-                "header": table.header,
-                "table": {"rows": table.rows, "lines": table.lines},
-            },
-            total=counts["valid"],
-        )
-        BatchRows.objects.create(batch=batch, rows=rows)
-        audit.record(
-            action="issuing.batch.checked",
-            actor=actor,
-            issuer=badge.issuer,
-            target=batch,
-            data={"badge": str(badge.uuid), "file": batch.source_name, **counts},
-        )
-    return CheckResult(batch, existing=False)
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except Exception:  # storage unreachable: an orphan file, nothing refers to it
+            logger.warning("could not delete the uploaded file %s", name, exc_info=True)
+
+    transaction.on_commit(delete)
 
 
-def _locked(batch: AwardBatch) -> AwardBatch:
-    locked = AwardBatch.objects.select_for_update(of=("self",))
-    return locked.select_related("badge", "issuer", "content").get(pk=batch.pk)
+def not_checked_message(batch: AwardBatch) -> str:
+    """Why the columns or the confirmation of ``batch`` cannot change now."""
+    if batch.status == BatchStatus.READING:
+        return _("This file is still being read: wait until it is checked.")
+    if batch.status == BatchStatus.REFUSED:
+        return _("This file could not be read: send another file.")
+    return _("This file is already confirmed.")
+
+
+def locked(batch: AwardBatch) -> AwardBatch:
+    """``batch`` read again and locked until the end of the current transaction."""
+    query = AwardBatch.objects.select_for_update(of=("self",))
+    return query.select_related("badge", "issuer", "content", "created_by").get(pk=batch.pk)
 
 
 @transaction.atomic
@@ -160,7 +140,9 @@ def batch_set_columns(
     *, batch: AwardBatch, actor: Any, columns: dict[str, int | None]
 ) -> AwardBatch:
     """Check the file again with another choice of columns."""
-    batch = _locked(batch)
+    batch = locked(batch)
+    if batch.status in (BatchStatus.READING, BatchStatus.REFUSED):
+        raise ActionRefused(not_checked_message(batch))
     if batch.status != BatchStatus.CHECKED:
         raise ActionRefused(_("This file is already confirmed: its columns can no longer change."))
     header = batch.mapping["header"]
@@ -199,9 +181,9 @@ def batch_confirm(
     Lines with errors stop everything unless ``skip_invalid`` says, explicitly, to award only
     the others. People who already hold the badge are left out unless ``include_holders``.
     """
-    batch = _locked(batch)
+    batch = locked(batch)
     if batch.status != BatchStatus.CHECKED:
-        raise ActionRefused(_("This file is already confirmed."))
+        raise ActionRefused(not_checked_message(batch))
     if batch.badge.status != BadgeStatus.PUBLISHED:
         raise ActionRefused(_("Only a published badge can be awarded."))
     counts = summary(batch.rows)
@@ -260,7 +242,7 @@ def _enqueue(batch: AwardBatch) -> None:
 @transaction.atomic
 def batch_cancel(*, batch: AwardBatch, actor: Any) -> AwardBatch:
     """Stop awarding after the chunk in progress; what is awarded stays awarded."""
-    batch = _locked(batch)
+    batch = locked(batch)
     if batch.status not in ACTIVE:
         raise ActionRefused(_("This awarding is not in progress."))
     batch.status, batch.finished_at = BatchStatus.CANCELLED, timezone.now()
@@ -293,10 +275,24 @@ def _queued_at(batch: AwardBatch) -> datetime | None:
     return parse_datetime(str(batch.mapping.get("queued_at") or ""))
 
 
+def reading_started_at(batch: AwardBatch) -> datetime | None:
+    """When a task started reading the file (None: it waits for a worker)."""
+    return parse_datetime(str(batch.mapping.get("reading_started_at") or ""))
+
+
 def is_stalled(batch: AwardBatch, now: datetime | None = None) -> bool:
-    """Nobody is awarding this active batch any more: its worker stopped beating, or (run
-    outside a worker) nothing moved for ``STALLED_AFTER``, or its task was lost."""
+    """Nobody is reading or awarding this batch any more: its worker stopped beating, or (run
+    outside a worker) nothing moved for ``STALLED_AFTER`` (``READING_STALLED_AFTER`` for a
+    read), or its task was lost."""
     now = now or timezone.now()
+    if batch.status == BatchStatus.READING:
+        started = reading_started_at(batch)
+        if started is None:
+            queued = _queued_at(batch)
+            return queued is not None and now - queued > queued_too_long()
+        if batch.runner and not worker.is_alive(batch.runner):
+            return True
+        return now - started > READING_STALLED_AFTER
     if batch.status == BatchStatus.QUEUED:
         queued = _queued_at(batch)
         return queued is not None and now - queued > queued_too_long()
@@ -309,58 +305,91 @@ def is_stalled(batch: AwardBatch, now: datetime | None = None) -> bool:
 
 
 def can_resume(batch: AwardBatch) -> bool:
+    """Awarding can be resumed by hand (a stopped read is queued again by the workers)."""
     if batch.status in (BatchStatus.FAILED, BatchStatus.CANCELLED):
         return True
-    return is_stalled(batch)
+    return batch.status in ACTIVE and is_stalled(batch)
 
 
 def recover_batches(live: set[str]) -> int:
-    """Queue again the batches nobody is awarding (a worker's round, ``blason.core.worker``):
-    those whose worker is dead, and — when no live worker is busy with a batch — those
-    confirmed long ago and never started (their task was lost). Safe to run twice."""
-    running = AwardBatch.objects.filter(status=BatchStatus.RUNNING)
-    # Every running batch is looked at: a live worker whose run broke while the database was
+    """Queue again the batches nobody is reading or awarding (a worker's round,
+    ``blason.core.worker``): those whose worker is dead or whose read has lasted too long, and
+    — when no live worker is busy with a batch — those uploaded or confirmed long ago and never
+    started (their task was lost, or waits behind nothing). Safe to run twice."""
+    started = AwardBatch.objects.filter(
+        Q(status=BatchStatus.RUNNING)
+        | Q(status=BatchStatus.READING, mapping__has_key="reading_started_at")
+    )
+    # Every started batch is looked at: a live worker whose run broke while the database was
     # down leaves its batch running with no progress (``is_stalled`` tells after a while).
-    orphans = list(running.exclude(runner="").values_list("pk", flat=True))
-    if not running.filter(runner__in=live).exists():
+    orphans = list(started.values_list("pk", flat=True))
+    if not started.filter(runner__in=live).exists():
         limit = timezone.now() - queued_too_long()
-        for pk, mapping in AwardBatch.objects.filter(status=BatchStatus.QUEUED).values_list(
-            "pk", "mapping"
-        ):
+        waiting = AwardBatch.objects.filter(status__in=(BatchStatus.QUEUED, BatchStatus.READING))
+        for pk, mapping in waiting.exclude(pk__in=orphans).values_list("pk", "mapping"):
             queued = parse_datetime(str((mapping or {}).get("queued_at") or ""))
             if queued is None or queued < limit:
                 orphans.append(pk)
     recovered = 0
     for pk in orphans:
         with transaction.atomic():
-            batch = _locked(AwardBatch(pk=pk))
-            if not is_stalled(batch):
+            batch = AwardBatch.objects.filter(pk=pk).first()
+            if batch is None:
+                continue  # discarded meanwhile
+            batch = locked(batch)
+            if batch.status not in WORKING or not is_stalled(batch):
                 continue
-            logger.warning("award batch %s had no worker: queued again", batch.uuid)
+            logger.warning("batch %s (%s) had no worker: queued again", batch.uuid, batch.status)
             audit.record(
                 action="issuing.batch.recovered",
                 actor=None,
                 issuer=batch.issuer,
                 target=batch,
-                data={"done": batch.done, "total": batch.total, "worker": batch.runner},
+                data={
+                    "status": batch.status,
+                    "done": batch.done,
+                    "total": batch.total,
+                    "worker": batch.runner,
+                },
             )
-            _requeue(batch)
+            if batch.status == BatchStatus.READING:
+                requeue_reading(batch)
+            else:
+                _requeue(batch)
             recovered += 1
     return recovered
 
 
 def health_report() -> tuple[str, dict[str, int], str]:
-    """For ``/healthz``: batches nobody is awarding (stuck) and batches failed in the last day."""
-    active = list(
-        AwardBatch.objects.filter(status__in=ACTIVE).only(
+    """For ``/healthz``: batches being read or awarded, those nobody is working on (stuck),
+    and batches failed in the last day."""
+    working = list(
+        AwardBatch.objects.filter(status__in=WORKING).only(
             "pk", "status", "runner", "mapping", "started_at"
         )
     )
-    stuck = sum(1 for batch in active if is_stalled(batch))
+    stuck = sum(1 for batch in working if is_stalled(batch))
+    reading = sum(1 for batch in working if batch.status == BatchStatus.READING)
     since = timezone.now() - timedelta(days=1)
     failed = AwardBatch.objects.filter(status=BatchStatus.FAILED, finished_at__gte=since).count()
-    counts = {"active": len(active), "stuck": stuck, "failed_last_day": failed}
-    return "batches", counts, (f"{stuck} award batch(es) stuck" if stuck else "")
+    counts = {
+        "active": len(working) - reading,
+        "reading": reading,
+        "stuck": stuck,
+        "failed_last_day": failed,
+    }
+    return "batches", counts, (f"{stuck} batch(es) stuck" if stuck else "")
+
+
+def requeue_reading(batch: AwardBatch) -> None:
+    """Queue the reading of an uploaded file again (its worker died, or its task was lost)."""
+    from blason.core.tasks import enqueue_on_commit
+    from blason.issuing.tasks import read_batch
+
+    mapping = {key: value for key, value in batch.mapping.items() if key != "reading_started_at"}
+    batch.runner, batch.mapping = "", {**mapping, "queued_at": timezone.now().isoformat()}
+    batch.save(update_fields=["runner", "mapping"])
+    enqueue_on_commit(read_batch, str(batch.uuid))
 
 
 def _requeue(batch: AwardBatch) -> None:
@@ -373,7 +402,7 @@ def _requeue(batch: AwardBatch) -> None:
 @transaction.atomic
 def batch_resume(*, batch: AwardBatch, actor: Any) -> AwardBatch:
     """Award the rows not yet awarded (after an error, a cancellation or a lost worker)."""
-    batch = _locked(batch)
+    batch = locked(batch)
     if not can_resume(batch):
         raise ActionRefused(_("This awarding cannot be resumed."))
     audit.record(
@@ -389,9 +418,10 @@ def batch_resume(*, batch: AwardBatch, actor: Any) -> AwardBatch:
 
 @transaction.atomic
 def batch_discard(*, batch: AwardBatch, actor: Any) -> None:
-    """Forget a checked file that was never confirmed (nothing was awarded from it)."""
-    batch = _locked(batch)
-    if batch.status != BatchStatus.CHECKED:
+    """Forget a file that was never confirmed (nothing was awarded from it): being read,
+    refused or checked."""
+    batch = locked(batch)
+    if batch.status not in UNCONFIRMED:
         raise ActionRefused(_("Only a file not yet confirmed can be discarded."))
     audit.record(
         action="issuing.batch.discarded",
@@ -400,6 +430,7 @@ def batch_discard(*, batch: AwardBatch, actor: Any) -> None:
         target=batch,
         data={"file": batch.source_name},
     )
+    forget_source(batch.source_file)
     batch.delete()
 
 

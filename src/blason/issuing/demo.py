@@ -117,6 +117,7 @@ def load(demo: Demo) -> None:
         name="Inès Haddad",
         narrative="Accueil des visiteurs au forum de l'emploi.",
         language="fr",
+        notify=False,  # a made-up number that may be someone's: never sent an SMS
     )
     award_issue(badge=created[1], actor=claire, name="Yanis Moreau", language="fr")
     mistaken = award_issue(badge=created[0], actor=claire, name="Yanis Moreau", language="fr")

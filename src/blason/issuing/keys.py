@@ -2,7 +2,7 @@
 
 Every issuer has its keys from the moment it exists: ``issuer_keys_create`` runs inside the
 transaction that creates it (registered in ``core.hooks.ISSUER_CREATED`` by the app's
-``ready()``), and migration ``0008_issuer_keys`` gave them to the issuers made before. Signing
+``ready()``), and migration ``0009_issuer_keys`` gave them to the issuers made before. Signing
 reads the active key with ``active_key``, which never writes: a page or a download never
 creates a key, and a missing one is reported (:class:`KeyMissing`), not made on the way.
 Rotation (``signing_key_rotate``) retires the active key and makes a new one;

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blason.core.models import Issuer
+from blason.core.storage import private_storage
 
 
 class BadgeStatus(models.TextChoices):
@@ -268,6 +269,8 @@ class Evidence(models.Model):
 
 
 class BatchStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
+    REFUSED = "refused", _("File not readable")
     CHECKED = "checked", _("Checked, waiting for confirmation")
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Awarding")
@@ -276,12 +279,18 @@ class BatchStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class AwardBatch(models.Model):
-    """Awarding from a spreadsheet: uploaded, checked row by row (nothing issued while any row
-    is wrong), then confirmed and awarded by a background task that reports its progress.
+def batch_source_path(instance: AwardBatch, filename: str) -> str:
+    return f"batches/{instance.uuid}"
 
-    The cleaned rows are kept apart, in ``BatchRows`` (``batch.rows`` reads them);
-    ``source_sha256`` recognises a file submitted again for the same badge.
+
+class AwardBatch(models.Model):
+    """Awarding from a spreadsheet: uploaded, read and checked row by row by a background task
+    (nothing issued while any row is wrong), then confirmed and awarded by a background task
+    that reports its progress.
+
+    The uploaded file waits in private storage (``source_file``) until it is read; the cleaned
+    rows are kept apart, in ``BatchRows`` (``batch.rows`` reads them); ``source_sha256``
+    recognises a file submitted again for the same badge.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -293,6 +302,8 @@ class AwardBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     source_name = models.CharField(max_length=255)
     source_sha256 = models.CharField(max_length=64)
+    # The file as sent, while READING only: deleted once read (its cells are then in mapping).
+    source_file = models.FileField(upload_to=batch_source_path, storage=private_storage, blank=True)
     mapping = models.JSONField(default=dict)
     narrative = models.TextField(blank=True)
     language = models.CharField(max_length=10, blank=True)
@@ -305,8 +316,8 @@ class AwardBatch(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The worker (``WorkerHeartbeat.worker_id``) awarding it while RUNNING: when that worker
-    # stops beating, another one takes the batch back.
+    # The worker (``WorkerHeartbeat.worker_id``) reading it while READING, awarding it while
+    # RUNNING: when that worker stops beating, another one takes the batch back.
     runner = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -320,8 +331,11 @@ class AwardBatch(models.Model):
 
     @property
     def rows(self) -> list[dict[str, Any]]:
-        """The cleaned rows of the file (``BatchRows.rows``)."""
-        rows: list[dict[str, Any]] = self.content.rows
+        """The cleaned rows of the file (``BatchRows.rows``); none before it is read."""
+        try:
+            rows: list[dict[str, Any]] = self.content.rows
+        except BatchRows.DoesNotExist:
+            return []
         return rows
 
 

@@ -4,7 +4,12 @@ Files come from office software in many shapes: UTF-8 with or without a byte-ord
 Windows code page French Excel still writes (cp1252), UTF-16 "Unicode text"; commas, semicolons
 or tabs between cells; numbers where phone numbers were typed. Everything here is read
 defensively: whatever the bytes, the result is a ``Table`` or a ``SpreadsheetError`` whose
-message can be shown to the person as is (no other exception escapes ``read_table``).
+code and values say why (no other exception escapes ``read_table``); ``refusal_message`` gives
+the reason in the reader's language, now or when the person opens the page later.
+
+Reading runs in a background task (``batch_reading``), never in a web request, since an
+``.xlsx`` is a zip archive that can take seconds to unpack and parse. A request may only call
+``sniff``, which looks at the first bytes and parses nothing.
 
 ``guess_columns`` then recognises the column names in French and in English.
 """
@@ -17,7 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -28,8 +33,10 @@ from django.utils.translation import gettext as _
 MAX_COLUMNS = 100
 # An .xlsx is a zip archive: refuse archives that would unpack to much more than any real list
 # of people (a "zip bomb"), before any XML is parsed: the sizes its directory declares (Python's
-# zipfile never unpacks a member past its declared size). Parsing happens in the request, so the
-# bound is strict: 2 KiB a row of BATCH_MAX_ROWS (40 MiB for 20,000 rows), at least 20 MiB.
+# zipfile never unpacks a member past its declared size: a member that inflates to more fails
+# its check and the file is refused). Parsing happens in a worker, whose memory and time every
+# other task shares, so the bound stays strict: 2 KiB a row of BATCH_MAX_ROWS (40 MiB for
+# 20,000 rows), at least 20 MiB.
 UNZIPPED_BYTES_PER_ROW = 2048
 MIN_UNZIPPED_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
@@ -39,13 +46,76 @@ MAX_BLANK_RUN = 1_000
 # Title lines above the column names are looked for among this many first non-empty rows.
 TITLE_LOOKAHEAD = 5
 DELIMITERS = (";", ",", "\t")
+PROGRESS_EVERY = 1_000
 
 # The fields a column can hold, in the order the mapping form shows them.
 FIELDS = ("email", "phone", "name", "first_name", "last_name", "language", "narrative", "evidence")
 
 
 class SpreadsheetError(Exception):
-    """The file cannot be read; ``str(exc)`` is a translated message for the person."""
+    """The file cannot be read: ``code`` and ``params`` (JSON values) say why, and ``str(exc)``
+    is the reason in the active language (``refusal_message``)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def __str__(self) -> str:
+        return refusal_message(self.code, self.params)
+
+
+def refusal_message(code: str, params: dict[str, Any] | None = None) -> str:
+    """Why a file cannot be read, in the active language."""
+    values = dict(params or {})
+    if code == "too_many_rows" and isinstance(values.get("max"), int):
+        values["max"] = number_format(values["max"], force_grouping=True)
+    messages = {
+        "empty": _("The file is empty."),
+        "old_excel": _(
+            "This is an old Excel file (.xls). Open it and save it as “Excel workbook "
+            "(.xlsx)” or “CSV”, then send it again."
+        ),
+        "not_spreadsheet": _("This file is not a spreadsheet: send a CSV or .xlsx file."),
+        "csv_line": _("Line %(line)s of the file cannot be read: is it really a CSV file?"),
+        "damaged": _("This .xlsx file is damaged: open it and save it again, or send a CSV file."),
+        "unpacked_too_large": _("This file is too large once unpacked: it cannot be read."),
+        "opendocument": _(
+            "This is an OpenDocument file (.ods). Save it as “Excel workbook (.xlsx)” "
+            "or “CSV”, then send it again."
+        ),
+        "unreadable": _(
+            "This .xlsx file cannot be read: open it and save it again, or send a CSV file."
+        ),
+        "no_sheet": _("This workbook has no sheet."),
+        "too_many_rows": _("This file has more than %(max)s rows: split it into several files."),
+        "too_many_columns": _(
+            "This file has more than %(max)s columns: keep only the columns about the "
+            "people to award."
+        ),
+        "header_is_data": _(
+            "The first line must give the names of the columns (for example: name, e-mail, "
+            "phone), but it holds a person's details (“%(value)s”). Add a first line with "
+            "the column names, or start from the template."
+        ),
+        "nobody": _(
+            "The file has a line of column names but nobody below it: add one person per line."
+        ),
+        # Reasons of the reading task itself (``batch_reading``), not of the file's content.
+        "file_missing": _("The file sent could not be found any more: send it again."),
+        "reading_stopped": _(
+            "Reading this file stopped the server %(attempts)s times: it cannot be read. Save "
+            "it as CSV and send it again."
+        ),
+        "unexpected": _(
+            "An unexpected error stopped the reading of this file. Send it again, and tell "
+            "the administrator if it happens again."
+        ),
+    }
+    template = messages.get(code, messages["not_spreadsheet"])
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):  # a reason stored by another version
+        return messages["not_spreadsheet"]
 
 
 @dataclass
@@ -61,28 +131,32 @@ class Table:
     lines: list[int] = field(default_factory=list)
 
 
-def read_table(content: bytes, *, max_rows: int) -> Table:
-    """The table in ``content`` (CSV or .xlsx, recognised from the bytes, not the file name)."""
-    if not content.strip():
-        raise SpreadsheetError(_("The file is empty."))
+def sniff(content: bytes) -> None:
+    """Refuse what the first bytes already tell (an empty file, an old .xls, a PDF or an
+    image); parses nothing, so a web request may call it on any file."""
+    if not content or content.isspace():
+        raise SpreadsheetError("empty")
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetError("old_excel")
+    if content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        raise _not_a_spreadsheet()
+
+
+def read_table(
+    content: bytes, *, max_rows: int, progress: Callable[[int], object] | None = None
+) -> Table:
+    """The table in ``content`` (CSV or .xlsx, recognised from the bytes, not the file name).
+    ``progress`` is told how many non-empty rows were read, every ``PROGRESS_EVERY``."""
+    sniff(content)
     if content.startswith(b"PK\x03\x04"):
         rows: Iterable[tuple[int, list[str]]] = _xlsx_rows(content)
-    elif content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetError(
-            _(
-                "This is an old Excel file (.xls). Open it and save it as “Excel workbook "
-                "(.xlsx)” or “CSV”, then send it again."
-            )
-        )
-    elif content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise SpreadsheetError(_("This file is not a spreadsheet: send a CSV or .xlsx file."))
     else:
         rows = _csv_rows(_decode(content))
-    return _table(rows, max_rows=max_rows)
+    return _table(rows, max_rows=max_rows, progress=progress)
 
 
 def _not_a_spreadsheet() -> SpreadsheetError:
-    return SpreadsheetError(_("This file is not a spreadsheet: send a CSV or .xlsx file."))
+    return SpreadsheetError("not_spreadsheet")
 
 
 def _decode(content: bytes) -> str:
@@ -137,9 +211,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             yield line, row
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise SpreadsheetError(
-            _("Line %(line)s of the file cannot be read: is it really a CSV file?") % {"line": line}
-        ) from exc
+        raise SpreadsheetError("csv_line", line=line) from exc
 
 
 def max_unzipped_bytes() -> int:
@@ -153,9 +225,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise SpreadsheetError(
-            _("This .xlsx file is damaged: open it and save it again, or send a CSV file.")
-        ) from exc
+        raise SpreadsheetError("damaged") from exc
     names = {entry.filename for entry in entries}
     unzipped = sum(entry.file_size for entry in entries)
     if (
@@ -167,27 +237,20 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
             for entry in entries
         )
     ):
-        raise SpreadsheetError(_("This file is too large once unpacked: it cannot be read."))
+        raise SpreadsheetError("unpacked_too_large")
     if "xl/workbook.xml" not in names:
         if "mimetype" in names or "content.xml" in names:
-            raise SpreadsheetError(
-                _(
-                    "This is an OpenDocument file (.ods). Save it as “Excel workbook (.xlsx)” "
-                    "or “CSV”, then send it again."
-                )
-            )
+            raise SpreadsheetError("opendocument")
         raise _not_a_spreadsheet()
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise SpreadsheetError(
-            _("This .xlsx file cannot be read: open it and save it again, or send a CSV file.")
-        ) from exc
+        raise SpreadsheetError("unreadable") from exc
     try:
         if not book.worksheets:
-            raise SpreadsheetError(_("This workbook has no sheet."))
+            raise SpreadsheetError("no_sheet")
         sheet = book.worksheets[0]
         blank_run = 0
         for number, values in enumerate(
@@ -204,9 +267,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     except SpreadsheetError:
         raise
     except Exception as exc:
-        raise SpreadsheetError(
-            _("This .xlsx file cannot be read: open it and save it again, or send a CSV file.")
-        ) from exc
+        raise SpreadsheetError("unreadable") from exc
     finally:
         book.close()
 
@@ -246,10 +307,7 @@ def _extent(cells: list[str]) -> int:
 
 
 def _too_many_rows(max_rows: int) -> SpreadsheetError:
-    return SpreadsheetError(
-        _("This file has more than %(max)s rows: split it into several files.")
-        % {"max": number_format(max_rows, force_grouping=True)}
-    )
+    return SpreadsheetError("too_many_rows", max=max_rows)
 
 
 def _header_at(first_rows: list[tuple[int, list[str]]]) -> int:
@@ -267,34 +325,30 @@ def _header_at(first_rows: list[tuple[int, list[str]]]) -> int:
 def _header(cells: list[str]) -> list[str]:
     header = cells[: _extent(cells)]
     if len(header) > MAX_COLUMNS:
-        raise SpreadsheetError(
-            _(
-                "This file has more than %(max)s columns: keep only the columns about the "
-                "people to award."
-            )
-            % {"max": MAX_COLUMNS}
-        )
+        raise SpreadsheetError("too_many_columns", max=MAX_COLUMNS)
     data = next((cell for cell in header if _looks_like_data(cell)), None)
     if data is not None:
-        raise SpreadsheetError(
-            _(
-                "The first line must give the names of the columns (for example: name, e-mail, "
-                "phone), but it holds a person's details (“%(value)s”). Add a first line with "
-                "the column names, or start from the template."
-            )
-            % {"value": data[:60]}
-        )
+        raise SpreadsheetError("header_is_data", value=data[:60])
     return header
 
 
-def _table(rows: Iterable[tuple[int, list[str]]], *, max_rows: int) -> Table:
+def _table(
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    max_rows: int,
+    progress: Callable[[int], object] | None = None,
+) -> Table:
     first_rows: list[tuple[int, list[str]]] = []  # read ahead to find the column names
     body: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
+    read = 0
     for line, raw in rows:
         cells = [" ".join(cell.split()) for cell in raw[: MAX_COLUMNS + 1]]
         if not any(cells):
             continue
+        read += 1
+        if progress is not None and read % PROGRESS_EVERY == 0:
+            progress(read)
         if header is None:
             first_rows.append((line, cells))
             if len(first_rows) < TITLE_LOOKAHEAD:
@@ -307,15 +361,13 @@ def _table(rows: Iterable[tuple[int, list[str]]], *, max_rows: int) -> Table:
             raise _too_many_rows(max_rows)
     if header is None:
         if not first_rows:
-            raise SpreadsheetError(_("The file is empty."))
+            raise SpreadsheetError("empty")
         at = _header_at(first_rows)
         header, body = _header(first_rows[at][1]), first_rows[at + 1 :]
         if len(body) > max_rows:
             raise _too_many_rows(max_rows)
     if not body:
-        raise SpreadsheetError(
-            _("The file has a line of column names but nobody below it: add one person per line.")
-        )
+        raise SpreadsheetError("nobody")
     # Cells right of the last named column keep a column of their own ("Column F").
     widest = max(_extent(cells) for _line, cells in body)
     width = min(MAX_COLUMNS, max(len(header), widest))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from blason.issuing import awards, batches
+from blason.issuing import awards, batch_reading, batches
+
+
+@task(queue_name="default")
+def read_batch(batch_uuid: str) -> str:
+    """Read and check an uploaded spreadsheet (``batch_reading.batch_read``); safe to run
+    twice."""
+    return batch_reading.batch_read(batch_uuid)
 
 
 @task(queue_name="default")

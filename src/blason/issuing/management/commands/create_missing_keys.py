@@ -10,7 +10,7 @@ from blason.issuing.keys import missing_keys_create
 class Command(BaseCommand):
     help = (
         "Make the signing keys that issuers lack (each with an audit entry). Keys are made with "
-        "each issuer, and migration issuing 0008 made those of older issuers: this is for an "
+        "each issuer, and migration issuing 0009 made those of older issuers: this is for an "
         "issuer created another way (a shell, a database import)."
     )
 

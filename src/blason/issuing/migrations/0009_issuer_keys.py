@@ -48,15 +48,15 @@ def make_missing_keys(apps, schema_editor):
                 data={
                     "algorithm": algorithm,
                     "fragment": key.fragment,
-                    "migration": "issuing.0008_issuer_keys",
+                    "migration": "issuing.0009_issuer_keys",
                 },
             )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_outbox_pending_tasks_worker_heartbeats"),
-        ("issuing", "0007_status_list_revision"),
+        ("core", "0006_outbox_topic"),
+        ("issuing", "0008_batch_reading"),
     ]
 
     operations = [
