@@ -83,6 +83,56 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
+class _RsaKeys:
+    """RSA-2048 keys made once per test process and handed out again in each test.
+
+    Every issuer gets an RSA key when it is created (``blason.issuing.keys``); making one costs
+    40-90 ms and the tests make thousands of issuers. Each test draws from the first key on,
+    making a new one when it has used all the others: two issuers of one test never share a
+    key, and a key is handed out again only in another test (whose database starts afresh).
+    """
+
+    def __init__(self) -> None:
+        self._keys: list[Any] = []
+        self._next = 0
+        self._lock = threading.Lock()  # the live server's threads make issuers too
+
+    def restart(self) -> None:
+        with self._lock:
+            self._next = 0
+
+    def take(self, generate: Any) -> Any:
+        with self._lock:
+            if self._next == len(self._keys):
+                self._keys.append(generate("RSA"))
+            self._next += 1
+            return self._keys[self._next - 1]
+
+
+_RSA_KEYS = _RsaKeys()
+_DATABASE_FIXTURES = {"_django_db_helper", "db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _rsa_keys_made_once(request: pytest.FixtureRequest, monkeypatch: Any) -> None:
+    """Issuers made in a test (which uses the database) get their RSA key from ``_RSA_KEYS``;
+    the tests of key generation itself (``tests/obcore``) use no database and are unchanged.
+    Fixtures broader than a test (a module's world) are made before this and get new keys."""
+    if not _DATABASE_FIXTURES & set(request.fixturenames):
+        return
+    from obcore import keys
+
+    generate = keys.generate_key
+    _RSA_KEYS.restart()
+
+    def generate_key(algorithm: Any = "Ed25519", *, rsa_bits: int = 2048) -> Any:
+        if algorithm == "RSA" and rsa_bits == 2048:
+            return _RSA_KEYS.take(generate)
+        return generate(algorithm, rsa_bits=rsa_bits)
+
+    monkeypatch.setattr(keys, "generate_key", generate_key)
+
+
 @dataclass
 class World:
     """Two organisations. ``admin`` owns A, ``member`` is a viewer in A, ``outsider`` is in B."""

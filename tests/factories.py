@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from blason.accounts.models import User
+from blason.core import hooks
 from blason.core.models import Issuer, IssuerKind, Membership, Role
 from blason.issuing.models import BadgeClass, BadgeStatus
 
@@ -26,8 +27,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class IssuerFactory(factory.django.DjangoModelFactory):
+    """An issuer as the site makes one: with what the apps add to every new issuer (its
+    signing keys) through the hook ``services.issuer_create`` runs (``core.hooks``)."""
+
     class Meta:
         model = Issuer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Issuer {n}")
     slug = factory.Sequence(lambda n: f"issuer-{n}")
@@ -35,6 +40,11 @@ class IssuerFactory(factory.django.DjangoModelFactory):
     # The spaces of the test world are established ones an operator trusts; spaces made
     # through the site start untrusted (tests/blason/test_mail_quotas.py).
     mail_trusted = True
+
+    @factory.post_generation
+    def created(obj: Issuer, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            hooks.issuer_created(issuer=obj, actor=None)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

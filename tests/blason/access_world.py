@@ -157,8 +157,8 @@ def build() -> AccessWorld:
         badge=badge, actor=awarder, phone="+33612345678", name=earner.display_name
     )
     backpack_claims.claim_award(user=earner, code=by_phone.claim_code or "")
-    ed25519 = keys.signing_key_for(space)
-    rsa = keys.signing_key_for(space, KeyAlgorithm.RSA)
+    ed25519 = keys.active_key(space)
+    rsa = keys.active_key(space, KeyAlgorithm.RSA)
     world.values.update(
         badge_uuid=str(badge.uuid),
         issuer_uuid=str(space.uuid),

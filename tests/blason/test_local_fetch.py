@@ -26,8 +26,8 @@ def award(world: Any, published: Any) -> Award:
 
 def document_paths(award: Award) -> list[str]:
     issuer = award.issuer
-    ed25519 = keys.signing_key_for(issuer)
-    rsa = keys.signing_key_for(issuer, KeyAlgorithm.RSA)
+    ed25519 = keys.active_key(issuer)
+    rsa = keys.active_key(issuer, KeyAlgorithm.RSA)
     return [
         reverse("issuer_profile", args=[issuer.uuid]),
         reverse("issuer_did", args=[issuer.uuid]),

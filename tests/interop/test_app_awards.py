@@ -22,7 +22,7 @@ def served(client: Any, url: str) -> Any:
 def site_documents(client: Any, award: Any) -> dict[str, Any]:
     """What a verifier fetches for this award, taken from the site's own answers."""
     issuer = award.issuer
-    method_id = documents.verification_method_id(issuer, keys.signing_key_for(issuer))
+    method_id = documents.verification_method_id(issuer, keys.active_key(issuer))
     list_url = awards.status_list_url(issuer, award.status_list)
     return {
         documents.issuer_url(issuer): served(client, documents.issuer_url(issuer)),

@@ -202,7 +202,7 @@ def test_blason_issuer_documents_satisfy_digitalbazaar(digitalbazaar: Any, clien
     from tests.factories import IssuerFactory
 
     issuer = IssuerFactory()
-    key = keys.signing_key_for(issuer)
+    key = keys.active_key(issuer)
     issuer_url = documents.issuer_url(issuer)
     method_id = documents.verification_method_id(issuer, key)
     signed = sign(credential(issuer_url), keys.private_key(key), verification_method=method_id)

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def endorser_documents(client: Any, endorsement: dict[str, Any], validator: Any) -> dict[str, Any]:
     personal = personal_issuer_for(validator)
-    method = documents.verification_method_id(personal, keys.signing_key_for(personal))
+    method = documents.verification_method_id(personal, keys.active_key(personal))
     assert endorsement["proof"][0]["verificationMethod"] == method
     profile = documents.issuer_url(personal)
     return {profile: served(client, profile), method: served(client, method)}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.core import audit, quotas, selectors
+from blason.core import audit, hooks, quotas, selectors
 from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
@@ -38,7 +38,9 @@ def issuer_create(
     email: str = "",
     slug: str | None = None,
 ) -> Issuer:
-    """Create an issuer profile and make ``owner`` its first owner."""
+    """Create an issuer profile and make ``owner`` its first owner. Every issuer comes to exist
+    here: the apps add their part in the same transaction (``hooks.ISSUER_CREATED``; issuing
+    makes the issuer's signing keys)."""
     if kind not in IssuerKind.values:
         raise ValueError(f"Unknown issuer kind {kind!r}")
     issuer = Issuer.objects.create(
@@ -51,6 +53,7 @@ def issuer_create(
     )
     Membership.objects.create(issuer=issuer, user=owner, role=Role.OWNER)
     audit.record(action="core.issuer.created", actor=owner, issuer=issuer, target=issuer)
+    hooks.issuer_created(issuer=issuer, actor=owner)
     return issuer
 
 

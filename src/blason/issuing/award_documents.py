@@ -136,10 +136,11 @@ def revoked_assertion(award: Award) -> dict[str, Any]:
 
 
 def signed_assertion(award: Award) -> str:
-    """The OB 2.0 signed assertion: a compact JWS, RS256, by the issuer's active RSA key
-    (made on first use), whose OB 2.0 key document the issuer profile lists."""
+    """The OB 2.0 signed assertion: a compact JWS, RS256, by the issuer's active RSA key (made
+    with the issuer; ``keys.KeyMissing`` if it has none), whose OB 2.0 key document the issuer
+    profile lists. Reads only."""
     issuer = award.issuer
-    key = keys.signing_key_for(issuer, KeyAlgorithm.RSA)
+    key = keys.active_key(issuer, KeyAlgorithm.RSA)
     creator = documents.ob2_key_url(issuer, key)
     assertion = _assertion(
         award,
@@ -151,10 +152,11 @@ def signed_assertion(award: Award) -> str:
 
 def vc_jwt(award: Award) -> str:
     """The OB 3.0 credential as a VC-JWT (RS256). The ``kid`` is the RSA key's verification
-    method id, under the issuer's address, which serves the public JWK."""
+    method id, under the issuer's address, which serves the public JWK. Reads only; raises
+    ``keys.KeyMissing`` when the issuer has no active RSA key."""
     credential = json.loads(award.credential)
     credential.pop("proof", None)  # the JWS is the proof of this form
-    key = keys.signing_key_for(award.issuer, KeyAlgorithm.RSA)
+    key = keys.active_key(award.issuer, KeyAlgorithm.RSA)
     return sign_vc_jwt(
         credential,
         keys.private_key(key),

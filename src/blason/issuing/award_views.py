@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -25,13 +26,17 @@ from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
 from blason.issuing import award_sms, awards, share_images
 from blason.issuing.images import ImageRejected, render_png
+from blason.issuing.keys import KeyMissing
 from blason.issuing.local_fetch import LocalFetcher
 from blason.issuing.models import Award, BadgeClass, BadgeStatus, Evidence
 from blason.issuing.public_views import json_ld, wants_json
+from blason.issuing.published import KEY_MISSING
 from blason.issuing.rendering import RenderFailed
 from obcore import baking
 from obcore.errors import BakingError
 from obcore.verify import verify_credential
+
+logger = logging.getLogger(__name__)
 
 
 class AwardForm(forms.Form):
@@ -344,7 +349,13 @@ def issuer_status_list(request: HttpRequest, issuer_uuid: str, number: int) -> H
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
     if number != 1 and not Award.objects.filter(issuer=issuer, status_list=number).exists():
         raise Http404
-    credential = awards.status_list_credential(issuer, number)
+    try:
+        credential = awards.status_list_credential(issuer, number)
+    except KeyMissing:
+        logger.error("issuer %s has no Ed25519 key: `blason create_missing_keys`", issuer.uuid)
+        response = json_ld(KEY_MISSING, "application/json")
+        response.status_code = 503
+        return response
     return json_ld(json.loads(credential), "application/vc+ld+json")
 
 

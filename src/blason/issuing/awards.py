@@ -422,7 +422,7 @@ def award_issue(
     )
     _recipient(award, email=email, phone=phone, name=name)
     evidence_rows = _evidence(award, evidence)
-    key = keys.signing_key_for(issuer)
+    key = keys.active_key(issuer)
     signed = sign(
         _credential(award, evidence_rows, endorsements=endorsements),
         keys.private_key(key),
@@ -627,7 +627,7 @@ def award_many(
     Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # one index at a time
     issued = timezone.now().replace(microsecond=0)
     valid_until = _valid_until(badge, issued)
-    key = keys.signing_key_for(issuer)
+    key = keys.active_key(issuer)
     private_key = keys.private_key(key)
     method = documents.verification_method_id(issuer, key)
     shared = _Shared(badge)
@@ -801,7 +801,7 @@ def status_list_credential(issuer: Issuer, number: int = 1) -> str:
     revoked = Award.objects.filter(issuer=issuer, status_list=number, revoked_at__isnull=False)
     for index in revoked.values_list("status_index", flat=True):
         bits.set(index)
-    key = keys.signing_key_for(issuer)
+    key = keys.active_key(issuer)
     document = status.build_status_list_credential(
         credential_id=status_list_url(issuer, number),
         issuer=documents.issuer_url(issuer),

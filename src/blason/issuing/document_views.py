@@ -2,13 +2,15 @@
 
 Machine documents answer JSON-LD (``application/json`` when only that is accepted) with CORS
 open to every origin; a browser asking for them is sent to the matching human page. Downloads
-are made from the stored credential on each request and never stored. Nothing here writes,
-except the issuer's RSA key, made once the first time one of its badges is asked for in an
-RS256 form (``keys.signing_key_for``).
+are made from the stored credential on each request and never stored. Nothing here writes:
+the RS256 forms are signed with the issuer's RSA key, made with the issuer
+(``keys.issuer_keys_create``) and only read here (``keys.active_key``); an issuer without one
+gets a 503 page saying so, never a key made on the way.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,9 +24,12 @@ from blason.core.models import Issuer
 from blason.issuing import award_documents
 from blason.issuing.award_documents import NoOb2Form
 from blason.issuing.images import ImageRejected
+from blason.issuing.keys import KeyMissing
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.issuing.public_views import JSON_LD, json_ld, wants_json
 from obcore.errors import BakingError
+
+logger = logging.getLogger(__name__)
 
 NAME_ONLY = gettext_lazy(
     "This badge was given to a name only. Open Badges 2.0 needs an e-mail address or a phone "
@@ -120,6 +125,17 @@ def _signed(request: HttpRequest, award_uuid: str, ob2_form: bool) -> HttpRespon
             request,
             award,
             _("The issuer's signing key cannot be used right now. Please try again later."),
+            503,
+        )
+    except KeyMissing:
+        logger.error("issuer %s has no RSA key: `blason create_missing_keys`", award.issuer.uuid)
+        return _unavailable(
+            request,
+            award,
+            _(
+                "The issuer's signing key for this form is missing, so no signed copy can be "
+                "made right now. Please try again later or tell the site's team."
+            ),
             503,
         )
     name = f"badge-{award.uuid}-ob2.jws" if ob2_form else f"badge-{award.uuid}.jwt"

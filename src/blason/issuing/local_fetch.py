@@ -38,6 +38,8 @@ class LocalFetcher:
             raise FetchError(url, "not_found", "no such document on this site") from None
         if document.status == 410:
             raise FetchError(url, "gone", "removed (410)")
+        if document.status >= 400:  # as a remote server's answer would be read (obcore.fetch)
+            raise FetchError(url, "http_error", f"answered HTTP {document.status}")
         return Fetched(
             url=url, final_url=url, content_type=document.content_type, body=document.body
         )

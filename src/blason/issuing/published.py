@@ -6,7 +6,10 @@ network round trip and without running the site's views.
 URL gave: the same bytes its view serves to a client asking for JSON-LD. A route that publishes
 no such document, or an object that does not exist (or is not public), raises ``NotPublished``;
 a hosted OB 2.0 assertion of a revoked award is ``Published`` with status 410 (what OB 2.0
-verifiers look for) and says so in its body.
+verifiers look for) and says so in its body; a status list whose issuer has no signing key
+(``keys.KeyMissing``, which should not happen: keys are made with the issuer) is ``Published``
+with status 503 and :data:`KEY_MISSING` as its body. Nothing here writes but the status list's
+own cache (``awards.status_list_credential``).
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ from typing import Any
 from blason.core.models import Issuer
 from blason.issuing import award_documents, awards, documents
 from blason.issuing.award_documents import NoOb2Form
+from blason.issuing.keys import KeyMissing
 from blason.issuing.models import Award, BadgeClass, BadgeStatus, KeyAlgorithm, SigningKey
 
 JSON_LD = "application/ld+json"
+# What a signed document whose key is missing answers, with HTTP 503 (its view serves the same).
+KEY_MISSING = {
+    "error": "signing_key_missing",
+    "message": "The issuer has no active signing key: this document cannot be signed now.",
+}
 
 
 class NotPublished(Exception):
@@ -96,7 +105,10 @@ def issuer_status_list(issuer_uuid: Any, number: int) -> Published:
     issuer = _issuer(issuer_uuid)
     if number != 1 and not Award.objects.filter(issuer=issuer, status_list=number).exists():
         raise NotPublished
-    credential = awards.status_list_credential(issuer, number)
+    try:
+        credential = awards.status_list_credential(issuer, number)
+    except KeyMissing:
+        return _json(KEY_MISSING, "application/json", status=503)
     return _json(json.loads(credential), "application/vc+ld+json")
 
 

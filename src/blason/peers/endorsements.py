@@ -53,7 +53,7 @@ def sign_endorsement(validation: Validation, personal: Issuer) -> str:
     JSON text to keep."""
     request = validation.request
     badge = request.badge
-    key = keys.signing_key_for(personal)
+    key = keys.active_key(personal)
     now = timezone.now().replace(microsecond=0)
     with translation.override(badge.language or None):
         credential = ob3.EndorsementCredential(
