@@ -61,7 +61,6 @@ class LoginForm(allauth_forms.LoginForm):  # type: ignore[misc]  # allauth is un
         _relabel(self)
         login = self.fields["login"]
         login.label = _("E-mail address or phone number")
-        login.widget.attrs.pop("placeholder", None)
         login.widget.attrs["autocomplete"] = "username"
         for field in self.fields.values():  # labels say it; placeholders would repeat them
             field.widget.attrs.pop("placeholder", None)
