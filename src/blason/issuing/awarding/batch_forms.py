@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from blason.issuing.spreadsheets import FIELDS, column_label
+from blason.issuing.awarding.spreadsheets import FIELDS, column_label
 
 FIELD_LABELS = {
     "email": gettext_lazy("E-mail address"),

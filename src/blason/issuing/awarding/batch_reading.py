@@ -32,22 +32,24 @@ from django.utils.translation import gettext as _
 
 from blason.core import audit, worker
 from blason.core.exceptions import ActionRefused
-from blason.issuing.batch_rows import clean_rows, summary
-from blason.issuing.batches import (
+from blason.issuing.awarding.batch_rows import clean_rows, summary
+from blason.issuing.awarding.batches import (
+    READ_BATCH,
     UNCONFIRMED,
     actor_or_none,
     forget_source,
     holders_of,
     is_stalled,
 )
-from blason.issuing.models import AwardBatch, BadgeClass, BadgeStatus, BatchRows, BatchStatus
-from blason.issuing.spreadsheets import (
+from blason.issuing.awarding.models import AwardBatch, BatchRows, BatchStatus
+from blason.issuing.awarding.spreadsheets import (
     SpreadsheetError,
     guess_columns,
     read_table,
     refusal_message,
     sniff,
 )
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +130,8 @@ def batch_upload(
 
 def _enqueue(batch: AwardBatch) -> None:
     from blason.core.tasks import enqueue_on_commit
-    from blason.issuing.tasks import read_batch
 
-    enqueue_on_commit(read_batch, str(batch.uuid))
+    enqueue_on_commit(READ_BATCH, str(batch.uuid))
 
 
 def batch_read(batch_uuid: str) -> str:

@@ -23,8 +23,8 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
 from blason.core.exceptions import ActionRefused
-from blason.issuing.awards import normalise_phone
-from blason.issuing.spreadsheets import Table, normal_text
+from blason.issuing.awarding.services import normalise_phone
+from blason.issuing.awarding.spreadsheets import Table, normal_text
 
 NAME_MAX = 200
 NARRATIVE_MAX = 2_000

@@ -1,5 +1,10 @@
 """Awarding from a spreadsheet (awarders): upload, check, confirm, follow the progress, hand out
-the claim codes; and the space's list of these batches."""
+the claim codes; and the space's list of these batches.
+
+Why one module of over 400 lines: the pages of one batch follow each other in an awarder's visit
+(upload, check, columns, confirm, progress, codes) and share the helpers that find the batch and
+build its page.
+"""
 
 from __future__ import annotations
 
@@ -24,19 +29,22 @@ from django_htmx.http import HttpResponseClientRefresh
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing import award_sms, batch_reading, batches
-from blason.issuing.award_list import _safe_cell
-from blason.issuing.awards import award_url, claim_url
-from blason.issuing.batch_forms import (
+from blason.issuing.awarding import batch_reading, batches
+from blason.issuing.awarding import sms as award_sms
+from blason.issuing.awarding.batch_forms import (
     FIELD_LABELS,
     ColumnsForm,
     ConfirmForm,
     UploadForm,
     upload_limit,
 )
-from blason.issuing.batch_rows import problem_message, summary
-from blason.issuing.models import Award, AwardBatch, BadgeClass, BadgeStatus, BatchStatus
-from blason.issuing.models import RecipientKind as Kind
+from blason.issuing.awarding.batch_rows import problem_message, summary
+from blason.issuing.awarding.claim_codes import claim_url
+from blason.issuing.awarding.credentials import award_url
+from blason.issuing.awarding.list_views import _safe_cell
+from blason.issuing.awarding.models import Award, AwardBatch, BatchStatus
+from blason.issuing.awarding.models import RecipientKind as Kind
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
 
 PREVIEW_ROWS = 8
 PROBLEMS_SHOWN = 200

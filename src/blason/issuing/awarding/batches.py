@@ -2,6 +2,10 @@
 the background with progress that the batch page shows. (Uploading and reading the file:
 ``batch_reading``.)
 
+Why one module of over 400 lines: the life of a batch is one state machine. Confirming, the
+background run, cancelling, resuming and recovering stalled batches all read and write the same
+states under the same row lock, and each part is only right with the others in view.
+
 The life of an ``AwardBatch``: READING (uploaded; a background task reads the file) → CHECKED
 (every row checked, nothing issued; the columns can be changed) or REFUSED (the file cannot be
 read: ``mapping["refusal"]`` says why) → QUEUED (confirmed; only the rows to award are kept) →
@@ -46,21 +50,18 @@ from django.utils.translation import gettext as _
 
 from blason.core import audit, quotas, worker
 from blason.core.exceptions import ActionRefused
-from blason.issuing import awards
-from blason.issuing.batch_rows import Holders, clean_rows, idempotency_key, summary
-from blason.issuing.models import (
-    Award,
-    AwardBatch,
-    BadgeClass,
-    BadgeStatus,
-    BatchStatus,
-    RecipientKind,
-)
-from blason.issuing.spreadsheets import FIELDS, Table
+from blason.issuing.awarding import bulk, status_lists
+from blason.issuing.awarding.batch_rows import Holders, clean_rows, idempotency_key, summary
+from blason.issuing.awarding.models import Award, AwardBatch, BatchStatus, RecipientKind
+from blason.issuing.awarding.spreadsheets import FIELDS, Table
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
 
 logger = logging.getLogger(__name__)
 
 # Rows awarded per transaction: progress moves by this much, and a crash loses at most this.
+# The tasks, queued by name: ``tasks`` calls this module, which does not import it back.
+READ_BATCH = "blason.issuing.awarding.tasks.read_batch"
+AWARD_BATCH = "blason.issuing.awarding.tasks.award_batch"
 CHUNK_SIZE = 500
 # Chunks between two refreshes of the database's statistics on awards (see awards).
 STATISTICS_EVERY = 20
@@ -234,9 +235,8 @@ def batch_confirm(
 
 def _enqueue(batch: AwardBatch) -> None:
     from blason.core.tasks import enqueue_on_commit
-    from blason.issuing.tasks import award_batch
 
-    enqueue_on_commit(award_batch, str(batch.uuid))
+    enqueue_on_commit(AWARD_BATCH, str(batch.uuid))
 
 
 @transaction.atomic
@@ -384,12 +384,11 @@ def health_report() -> tuple[str, dict[str, int], str]:
 def requeue_reading(batch: AwardBatch) -> None:
     """Queue the reading of an uploaded file again (its worker died, or its task was lost)."""
     from blason.core.tasks import enqueue_on_commit
-    from blason.issuing.tasks import read_batch
 
     mapping = {key: value for key, value in batch.mapping.items() if key != "reading_started_at"}
     batch.runner, batch.mapping = "", {**mapping, "queued_at": timezone.now().isoformat()}
     batch.save(update_fields=["runner", "mapping"])
-    enqueue_on_commit(read_batch, str(batch.uuid))
+    enqueue_on_commit(READ_BATCH, str(batch.uuid))
 
 
 def _requeue(batch: AwardBatch) -> None:
@@ -461,7 +460,7 @@ def batch_run(batch_uuid: str) -> str:
         chunks = itertools.count()
         while True:
             if next(chunks) % STATISTICS_EVERY == 0:
-                awards.refresh_statistics()
+                status_lists.refresh_statistics()
             try:
                 outcome = _award_chunk(batch)
             except RowRefused as exc:
@@ -513,7 +512,7 @@ def _award_chunk(batch: AwardBatch) -> str | None:
             return BatchStatus.DONE
         badge.refresh_from_db(fields=["status"])  # archived while awarding: stop
         people = [
-            awards.Recipient(
+            bulk.Recipient(
                 email=row["email"],
                 phone=row["phone"],
                 name=row["name"],
@@ -526,11 +525,9 @@ def _award_chunk(batch: AwardBatch) -> str | None:
         ]
         try:
             done = len(
-                awards.award_many(
-                    badge=badge, actor=batch.created_by, recipients=people, batch=batch
-                )
+                bulk.award_many(badge=badge, actor=batch.created_by, recipients=people, batch=batch)
             )
-        except awards.RecipientRefused as exc:
+        except bulk.RecipientRefused as exc:
             raise RowRefused(rows[exc.position]["line"], str(exc)) from exc
         AwardBatch.objects.filter(pk=batch.pk).update(
             done=F("done") + done, skipped=F("skipped") + (len(rows) - done)

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET
 
 from blason.core.access import issuer_for_member
 from blason.core.models import Issuer, Role
-from blason.issuing import awards
-from blason.issuing.models import Award, BadgeClass
+from blason.issuing.awarding import claim_codes, credentials
+from blason.issuing.awarding.models import Award
+from blason.issuing.badges.models import BadgeClass
 
 PAGE_SIZE = 50
 STATES = [
@@ -54,7 +55,7 @@ class AwardFilter(forms.Form):
         data = self.cleaned_data
         text = data["q"].strip()
         if text:
-            code = awards.normalise_claim_code(text)
+            code = claim_codes.normalise_claim_code(text)
             phone = "".join(ch for ch in text if ch.isdigit() or ch == "+")
             match = (
                 Q(recipient_name__icontains=text)
@@ -151,7 +152,7 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
                     award.issued_at.date().isoformat(),
                     _state(award, now),
                     _("yes") if award.claimed_at else _("no"),
-                    awards.award_url(award),
+                    credentials.award_url(award),
                 ]
             )
 

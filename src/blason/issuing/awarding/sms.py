@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from blason.core import sms
 from blason.core.models import Issuer, OutboxMessage, OutboxState
 from blason.core.site import absolute_url
-from blason.issuing import content
-from blason.issuing.models import Award, AwardBatch, RecipientKind
+from blason.issuing.awarding.models import Award, AwardBatch, RecipientKind
+from blason.issuing.badges import content
 
 RENDERER = "issuing.award_sms"
 MAX_SEGMENTS = 2

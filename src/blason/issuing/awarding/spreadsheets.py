@@ -1,5 +1,9 @@
 """Reading the spreadsheet an awarder uploads: a CSV file or an Excel workbook (.xlsx).
 
+Why one module of over 400 lines: reading one untrusted file is one pipeline (sniff, decode,
+rows, header, table, guessed columns) whose steps share their limits and refusal codes; it is
+read from top to bottom.
+
 Files come from office software in many shapes: UTF-8 with or without a byte-order mark, the
 Windows code page French Excel still writes (cp1252), UTF-16 "Unicode text"; commas, semicolons
 or tabs between cells; numbers where phone numbers were typed. Everything here is read

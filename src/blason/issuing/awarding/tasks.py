@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from blason.issuing import awards, batch_reading, batches
+from blason.issuing.awarding import batch_reading, batches, emails
 
 
 @task(queue_name="default")
@@ -22,6 +22,6 @@ def award_batch(batch_uuid: str) -> str:
 
 @task(queue_name="default")
 def send_award_emails(award_uuids: list[str]) -> int:
-    """Tell the recipients of a bulk award by e-mail (``awards.send_award_emails``): kept for
+    """Tell the recipients of a bulk award by e-mail (``emails.send_award_emails``): kept for
     tasks queued before the outbox; bulk awards now record their e-mails in the outbox."""
-    return awards.send_award_emails(award_uuids)
+    return emails.send_award_emails(award_uuids)

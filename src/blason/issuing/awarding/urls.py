@@ -1,12 +1,25 @@
-"""Addresses of awarding from a spreadsheet (included in ``blason.issuing.urls``)."""
+"""Addresses of awarding: one person from the badge's page, the list of awards, and awarding from
+a spreadsheet (included in ``blason.issuing.urls``)."""
 
 from django.urls import path
 
-from blason.issuing import batch_views
+from blason.issuing.awarding import batch_views, list_views, views
 
 BATCH = "spaces/<slug:slug>/batches/<uuid:batch_uuid>/"
 
 urlpatterns = [
+    path(
+        "spaces/<slug:slug>/badges/<uuid:badge_uuid>/award/",
+        views.award_new,
+        name="award_new",
+    ),
+    path("spaces/<slug:slug>/badges/<uuid:badge_uuid>/", views.badge_detail, name="badge"),
+    path("spaces/<slug:slug>/awards/", list_views.award_list, name="award_list"),
+    path(
+        "spaces/<slug:slug>/awards/<uuid:award_uuid>/revoke/",
+        views.award_revoke,
+        name="award_revoke",
+    ),
     path(
         "spaces/<slug:slug>/badges/<uuid:badge_uuid>/award-many/",
         batch_views.batch_upload,

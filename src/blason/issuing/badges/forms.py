@@ -10,10 +10,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blason.issuing import content
-from blason.issuing.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
-from blason.issuing.images import CleanImage, ImageRejected, build_svg, clean_upload
-from blason.issuing.models import AchievementType, Validity
+from blason.issuing.badges import content
+from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
+from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
+from blason.issuing.badges.models import AchievementType, Validity
 
 MAX_CRITERIA = 20
 IMAGE_SOURCES = [

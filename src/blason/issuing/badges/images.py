@@ -1,5 +1,9 @@
 """Badge images: validate and clean uploads (PNG, SVG), build simple ones, render SVG to PNG.
 
+Why one module of over 400 lines: it is the boundary where untrusted bytes become an image
+Blason stores or draws; keeping every check in one file lets a security review read it in one
+place.
+
 Uploads are hostile until proven otherwise. A PNG is decoded within pixel and byte limits and
 re-encoded, which drops every ancillary chunk (metadata, an old baked credential, exploits in
 chunks). An SVG is parsed without DTDs or entities, checked against limits of size (elements,
@@ -334,7 +338,7 @@ def _svg_size(svg: Element) -> tuple[int, int]:
 def render_png(svg: bytes, *, size: int = PNG_SIZE) -> bytes:
     """A cleaned SVG as a square PNG (for platforms that only show PNG): drawn once, in a
     limited process, then read from the file storage (``rendering``)."""
-    from blason.issuing import rendering
+    from blason.issuing.badges import rendering
 
     try:
         return rendering.stored_png(svg, width=size, height=size)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from blason.core.models import Issuer
-from blason.issuing.models import BadgeClass
+from blason.issuing.badges.models import BadgeClass
 
 
 def badges_of(issuer: Issuer) -> QuerySet[BadgeClass]:

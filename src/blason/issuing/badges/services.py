@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.issuing import content
-from blason.issuing.alignments import AlignmentError, clean_list
-from blason.issuing.images import CleanImage, clean_upload
-from blason.issuing.models import BadgeClass, BadgeStatus, Validity
+from blason.issuing.badges import content
+from blason.issuing.badges.alignments import AlignmentError, clean_list
+from blason.issuing.badges.images import CleanImage, clean_upload
+from blason.issuing.badges.models import BadgeClass, BadgeStatus, Validity
 
 DESIGN_FIELDS = (
     "name",
@@ -112,7 +112,7 @@ def badge_create(
     ``language`` is the language the texts are written in (the site's default when not given);
     ``translations`` gives them in the other language (``{"en": {"name", "description",
     "criteria_items", "criteria"}}``); ``alignments`` are checked and normalised
-    (``blason.issuing.alignments``). Refused with ``ActionRefused`` when they are wrong."""
+    (``blason.issuing.badges.alignments``). Refused with ``ActionRefused`` when they are wrong."""
     badge = BadgeClass(issuer=issuer, status=status)
     if image is None and image_svg is not None:
         image = clean_upload(image_svg.encode())

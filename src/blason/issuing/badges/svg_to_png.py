@@ -1,4 +1,4 @@
-"""Draw one SVG as PNG with resvg: the child process of ``blason.issuing.rendering``.
+"""Draw one SVG as PNG with resvg: the child process of ``blason.issuing.badges.rendering``.
 
 Run as a script (``python -I svg_to_png.py WIDTH HEIGHT MEMORY_BYTES CPU_SECONDS``): the SVG
 comes on standard input, the PNG goes to standard output. The limits are set first, in this

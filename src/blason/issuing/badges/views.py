@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing import alignments, content, services
-from blason.issuing.alignments import MAX_ALIGNMENTS
-from blason.issuing.forms import (
+from blason.issuing.badges import alignments, content, services
+from blason.issuing.badges.alignments import MAX_ALIGNMENTS
+from blason.issuing.badges.forms import (
     ALIGNMENTS_PREFIX,
     MARKDOWN_FIELDS,
     TRANSLATION_TITLES,
@@ -27,9 +27,9 @@ from blason.issuing.forms import (
     BadgeForm,
     BaseAlignmentFormSet,
 )
-from blason.issuing.images import ImageRejected, build_svg
-from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.issuing.selectors import badges_of
+from blason.issuing.badges.images import ImageRejected, build_svg
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
+from blason.issuing.badges.selectors import badges_of
 
 # The fields of the form stored as they are; translations and alignments come apart.
 FORM_FIELDS = tuple(

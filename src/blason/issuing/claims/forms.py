@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blason.core.exceptions import ActionRefused
-from blason.issuing import awards, claims
-from blason.issuing.models import ClaimLink
+from blason.issuing.awarding import services as awards
+from blason.issuing.claims import services as claims
+from blason.issuing.claims.models import ClaimLink
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 # A person needs more than this to read the page and write a name; robots post at once.

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from blason.issuing import claims, content
-from blason.issuing.images import png_data_uri, stored_png
-from blason.issuing.models import ClaimLink
+from blason.issuing.badges import content
+from blason.issuing.badges.images import png_data_uri, stored_png
+from blason.issuing.claims import selectors as claim_selectors
+from blason.issuing.claims.models import ClaimLink
 
 # Quartile error correction: a poster may be creased, taped over or photographed at an angle.
 QR_ERROR = "q"
@@ -25,7 +26,7 @@ INK = "#1c2330"
 
 
 def qr_code(link: ClaimLink) -> segno.QRCode:
-    return segno.make(claims.link_url(link), error=QR_ERROR, boost_error=False)
+    return segno.make(claim_selectors.link_url(link), error=QR_ERROR, boost_error=False)
 
 
 def qr_svg(link: ClaimLink, *, scale: int = 10) -> bytes:
@@ -48,7 +49,7 @@ def qr_png(link: ClaimLink, *, scale: int = 16) -> bytes:
 
 def short_address(link: ClaimLink) -> str:
     """The address as people type it: without ``https://``."""
-    return claims.link_url(link).split("://", 1)[-1]
+    return claim_selectors.link_url(link).split("://", 1)[-1]
 
 
 def poster_html(link: ClaimLink, language: str) -> str:
@@ -60,7 +61,7 @@ def poster_html(link: ClaimLink, language: str) -> str:
             "badge_name": text.name,
             "badge_language": text.language,
             "issuer": link.issuer,
-            "window": claims.window_text(link),
+            "window": claim_selectors.window_text(link),
             "address": short_address(link),
             "qr": qr_code(link).svg_data_uri(border=2, dark=INK),  # the page is the rest
             "image": png_data_uri(stored_png(link.badge.image, size=600)),

@@ -19,10 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blason.core.exceptions import ActionRefused
-from blason.issuing import claims, content
-from blason.issuing.claim_forms import ClaimForm
-from blason.issuing.claims import LinkState
-from blason.issuing.models import Claim, ClaimLink
+from blason.issuing.badges import content
+from blason.issuing.claims import selectors as claim_selectors
+from blason.issuing.claims import services as claims
+from blason.issuing.claims.forms import ClaimForm
+from blason.issuing.claims.models import Claim, ClaimLink
+from blason.issuing.claims.selectors import LinkState
 
 SESSION_KEY = "issuing_claims"
 REMEMBERED = 50  # claims a browser remembers (a phone passed around a family, a kiosk)
@@ -58,7 +60,7 @@ def _link(request: HttpRequest, token: str) -> ClaimLink | HttpResponse:
     nothing to find by trying addresses."""
     link = (
         ClaimLink.objects.select_related("badge", "issuer")
-        .filter(token=claims.normalise_token(token))
+        .filter(token=claim_selectors.normalise_token(token))
         .first()
     )
     if link is None:
@@ -89,7 +91,7 @@ def _page_context(link: ClaimLink | None) -> dict[str, Any]:
         "badge": link.badge,
         "issuer": link.issuer,
         "text": content.badge_text(link.badge),
-        "window": claims.window_text(link),
+        "window": claim_selectors.window_text(link),
     }
 
 
@@ -127,12 +129,12 @@ def claim_page(request: HttpRequest, token: str) -> HttpResponse:
         return found
     link = found
     if request.method == "GET":
-        state = claims.link_state(link, taken=claims.places_taken(link))
+        state = claim_selectors.link_state(link, taken=claim_selectors.places_taken(link))
         if state != LinkState.OPEN:
             return _message(
                 request,
                 link,
-                claims.state_message(link, state),
+                claim_selectors.state_message(link, state),
                 STATE_STATUS[state],
                 previous=_mine_on(request, link),
             )
@@ -184,7 +186,7 @@ def claim_status(request: HttpRequest, token: str, claim_uuid: str) -> HttpRespo
     claim = get_object_or_404(
         Claim.objects.select_related("link__badge", "link__issuer", "award"),
         uuid=claim_uuid,
-        link__token=claims.normalise_token(token),
+        link__token=claim_selectors.normalise_token(token),
     )
     _remember(request, claim)
     link = claim.link

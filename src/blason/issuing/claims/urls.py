@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from blason.issuing import claim_public, claim_views
+from blason.issuing.claims import public_views as claim_public
+from blason.issuing.claims import views as claim_views
 
 LINK = "spaces/<slug:slug>/claim-links/<uuid:link_uuid>/"
 CLAIM = LINK + "claims/<uuid:claim_uuid>/"

@@ -24,9 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing import awards, claim_posters, claims, content
-from blason.issuing.claim_forms import ClaimLinkForm, RefuseForm
-from blason.issuing.models import BadgeClass, BadgeStatus, Claim, ClaimLink, ClaimStatus
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges import content
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
+from blason.issuing.claims import posters as claim_posters
+from blason.issuing.claims import selectors as claim_selectors
+from blason.issuing.claims import services as claims
+from blason.issuing.claims.forms import ClaimLinkForm, RefuseForm
+from blason.issuing.claims.models import Claim, ClaimLink, ClaimStatus
 
 LINKS_PAGE = 25
 CLAIMS_PAGE = 50
@@ -35,8 +40,10 @@ STATUS_FILTERS = {"pending", "issued", "refused"}
 
 
 def _link(access: IssuerAccess, link_uuid: str) -> ClaimLink:
-    links = claims.with_counts(ClaimLink.objects.select_related("badge", "issuer", "created_by"))
-    return claims.describe(get_object_or_404(links, issuer=access.issuer, uuid=link_uuid))
+    links = claim_selectors.with_counts(
+        ClaimLink.objects.select_related("badge", "issuer", "created_by")
+    )
+    return claim_selectors.describe(get_object_or_404(links, issuer=access.issuer, uuid=link_uuid))
 
 
 def _claim(link: ClaimLink, claim_uuid: str) -> Claim:
@@ -131,7 +138,7 @@ def link_active(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
 @require_GET
 def link_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
-    links = claims.with_counts(
+    links = claim_selectors.with_counts(
         ClaimLink.objects.filter(issuer=access.issuer).select_related("badge", "issuer")
     ).order_by("-created_at")
     page = Paginator(links, LINKS_PAGE).get_page(request.GET.get("page"))
@@ -142,7 +149,7 @@ def link_list(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "issuer": access.issuer,
             "page": page,
-            "links": [claims.describe(link) for link in page.object_list],
+            "links": [claim_selectors.describe(link) for link in page.object_list],
         },
     )
 
@@ -178,7 +185,7 @@ def link_detail(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
             "issuer": access.issuer,
             "badge": link.badge,
             "link": link,
-            "address": claims.link_url(link),
+            "address": claim_selectors.link_url(link),
             "short_address": claim_posters.short_address(link),
             "qr": claim_posters.qr_code(link).svg_inline(
                 scale=5, dark=claim_posters.INK, svgclass="claim-link-qr"

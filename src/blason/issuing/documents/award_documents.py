@@ -2,7 +2,7 @@
 
 * OB 2.0 hosted ``Assertion`` (``/awards/<uuid>/ob2``), the OB 2.0 ``BadgeClass`` of the badge
   and the issuer's OB 2.0 ``RevocationList``: live documents, like the OB 2.0 issuer profile
-  in :mod:`blason.issuing.documents`.
+  in :mod:`blason.issuing.signing.issuer_documents`.
 * OB 2.0 signed assertion: a compact JWS (RS256) made with the issuer's active RSA key.
 * OB 2.0 baked PNG: the hosted Assertion baked into the badge image (badgecheck and OB 2.0
   backpacks re-fetch it from its ``id``, so revocation is seen).
@@ -24,9 +24,12 @@ from uuid import UUID
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
-from blason.issuing import awards, documents, keys
-from blason.issuing.images import render_png
-from blason.issuing.models import Award, BadgeClass, KeyAlgorithm, RecipientKind
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding.models import Award, RecipientKind
+from blason.issuing.badges.images import render_png
+from blason.issuing.badges.models import BadgeClass
+from blason.issuing.signing import issuer_documents, keys
+from blason.issuing.signing.models import KeyAlgorithm
 from obcore import baking, ob2, status
 from obcore.jose import sign_ob2_assertion, sign_vc_jwt
 from obcore.ob3 import parse_datetime
@@ -60,7 +63,7 @@ def badge_class_url(badge: BadgeClass) -> str:
     return absolute_url("badge_ob2", badge.uuid)
 
 
-badge_image_url = awards.badge_image_url
+badge_image_url = credentials.badge_image_url
 
 
 def has_ob2_form(award: Award) -> bool:
@@ -141,7 +144,7 @@ def signed_assertion(award: Award) -> str:
     profile lists. Reads only."""
     issuer = award.issuer
     key = keys.active_key(issuer, KeyAlgorithm.RSA)
-    creator = documents.ob2_key_url(issuer, key)
+    creator = issuer_documents.ob2_key_url(issuer, key)
     assertion = _assertion(
         award,
         assertion_id=signed_assertion_id(award.uuid),
@@ -160,7 +163,7 @@ def vc_jwt(award: Award) -> str:
     return sign_vc_jwt(
         credential,
         keys.private_key(key),
-        kid=documents.verification_method_id(award.issuer, key),
+        kid=issuer_documents.verification_method_id(award.issuer, key),
     )
 
 
@@ -180,14 +183,14 @@ def baked_png(award: Award) -> bytes:
 
 def badge_class_document(badge: BadgeClass) -> dict[str, Any]:
     """The badge as an OB 2.0 BadgeClass, with the texts the OB 3.0 credentials carry."""
-    achievement = awards.achievement(badge)
+    achievement = credentials.achievement(badge)
     return ob2.BadgeClass(
         id=badge_class_url(badge),
         name=achievement.name,
         description=achievement.description,
         image=badge_image_url(badge),
         criteria=ob2.Criteria(id=achievement.criteria.id, narrative=achievement.criteria.narrative),
-        issuer=documents.ob2_issuer_url(badge.issuer),
+        issuer=issuer_documents.ob2_issuer_url(badge.issuer),
         alignment=tuple(
             ob2.AlignmentObject(
                 target_name=item.target_name,
@@ -217,7 +220,7 @@ def revocation_list_document(issuer: Issuer) -> dict[str, Any]:
         for assertion_id in (assertion_url(award_uuid), signed_assertion_id(award_uuid))
     ]
     return status.build_ob2_revocation_list(
-        list_id=documents.ob2_revocation_list_url(issuer),
-        issuer=documents.ob2_issuer_url(issuer),
+        list_id=issuer_documents.ob2_revocation_list_url(issuer),
+        issuer=issuer_documents.ob2_issuer_url(issuer),
         revoked=entries,
     )

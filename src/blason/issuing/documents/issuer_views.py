@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from blason.core.models import Issuer
-from blason.issuing import documents
-from blason.issuing.models import BadgeClass, BadgeStatus, KeyAlgorithm, SigningKey
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
+from blason.issuing.signing import issuer_documents
+from blason.issuing.signing.models import KeyAlgorithm, SigningKey
 
 JSON_LD = "application/ld+json"
 
@@ -37,12 +38,12 @@ def json_ld(document: dict[str, Any], content_type: str = JSON_LD) -> HttpRespon
 def issuer_profile(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
     if wants_json(request):
-        return json_ld(documents.profile_document(issuer))
+        return json_ld(issuer_documents.profile_document(issuer))
     badges = BadgeClass.objects.filter(issuer=issuer, status=BadgeStatus.PUBLISHED)
     response = render(
         request,
         "issuing/issuer_public.html",
-        {"issuer": issuer, "badges": badges, "profile_url": documents.issuer_url(issuer)},
+        {"issuer": issuer, "badges": badges, "profile_url": issuer_documents.issuer_url(issuer)},
     )
     response["Vary"] = "Accept"
     return response
@@ -53,20 +54,20 @@ def issuer_key(request: HttpRequest, issuer_uuid: str, fragment: str) -> HttpRes
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
     key = get_object_or_404(SigningKey, issuer=issuer, fragment=fragment)
     if not key.public_multikey:  # RSA, P-256: the VC-JWT kid resolves to a bare public JWK
-        return json_ld(documents.jwk_document(issuer, key), "application/jwk+json")
-    return json_ld(documents.key_document(issuer, key))
+        return json_ld(issuer_documents.jwk_document(issuer, key), "application/jwk+json")
+    return json_ld(issuer_documents.key_document(issuer, key))
 
 
 @require_GET
 def issuer_did(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
-    return json_ld(documents.did_document(issuer), "application/did+ld+json")
+    return json_ld(issuer_documents.did_document(issuer), "application/did+ld+json")
 
 
 @require_GET
 def issuer_jwks(request: HttpRequest, issuer_uuid: str) -> JsonResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
-    response = JsonResponse(documents.jwks_document(issuer))
+    response = JsonResponse(issuer_documents.jwks_document(issuer))
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -74,7 +75,7 @@ def issuer_jwks(request: HttpRequest, issuer_uuid: str) -> JsonResponse:
 @require_GET
 def issuer_ob2(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
-    return json_ld(documents.ob2_issuer_document(issuer), "application/json")
+    return json_ld(issuer_documents.ob2_issuer_document(issuer), "application/json")
 
 
 @require_GET
@@ -83,4 +84,4 @@ def issuer_ob2_key(request: HttpRequest, issuer_uuid: str, fragment: str) -> Htt
     key = get_object_or_404(
         SigningKey, issuer=issuer, fragment=fragment, algorithm=KeyAlgorithm.RSA
     )
-    return json_ld(documents.ob2_key_document(issuer, key), "application/json")
+    return json_ld(issuer_documents.ob2_key_document(issuer, key), "application/json")

@@ -3,7 +3,7 @@
 Verifying one of our own badges needs the issuer's profile, key and status list; fetching them
 over HTTP from the server itself would need the server to reach its own public address (often
 impossible behind a proxy, and refused by the private-address guard). A URL of this site is
-matched to its route and read from what is stored (``blason.issuing.published``), never by
+matched to its route and read from what is stored (``blason.issuing.documents.published``), never by
 running a view; anything else goes to the next fetcher.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.urls import Resolver404, resolve
 
 from blason.core.site import local_path
-from blason.issuing.published import NotPublished, published
+from blason.issuing.documents.published import NotPublished, published
 from obcore.fetch import Fetched, Fetcher, FetchError
 
 

@@ -9,7 +9,7 @@ a hosted OB 2.0 assertion of a revoked award is ``Published`` with status 410 (w
 verifiers look for) and says so in its body; a status list whose issuer has no signing key
 (``keys.KeyMissing``, which should not happen: keys are made with the issuer) is ``Published``
 with status 503 and :data:`KEY_MISSING` as its body. Nothing here writes but the status list's
-own cache (``awards.status_list_credential``).
+own cache (``status_lists.status_list_credential``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from blason.core.models import Issuer
-from blason.issuing import award_documents, awards, documents
-from blason.issuing.award_documents import NoOb2Form
-from blason.issuing.keys import KeyMissing
-from blason.issuing.models import Award, BadgeClass, BadgeStatus, KeyAlgorithm, SigningKey
+from blason.issuing.awarding import status_lists
+from blason.issuing.awarding.models import Award
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
+from blason.issuing.documents import award_documents
+from blason.issuing.documents.award_documents import NoOb2Form
+from blason.issuing.signing import issuer_documents
+from blason.issuing.signing.keys import KeyMissing
+from blason.issuing.signing.models import KeyAlgorithm, SigningKey
 
 JSON_LD = "application/ld+json"
 # What a signed document whose key is missing answers, with HTTP 503 (its view serves the same).
@@ -71,34 +75,36 @@ def _award(award_uuid: Any) -> Award:
 
 
 def issuer_profile(issuer_uuid: Any) -> Published:
-    return _json(documents.profile_document(_issuer(issuer_uuid)))
+    return _json(issuer_documents.profile_document(_issuer(issuer_uuid)))
 
 
 def issuer_did(issuer_uuid: Any) -> Published:
-    return _json(documents.did_document(_issuer(issuer_uuid)), "application/did+ld+json")
+    return _json(issuer_documents.did_document(_issuer(issuer_uuid)), "application/did+ld+json")
 
 
 def issuer_key(issuer_uuid: Any, fragment: str) -> Published:
     issuer = _issuer(issuer_uuid)
     key = _key(issuer, fragment)
     if not key.public_multikey:  # RSA, P-256: a bare public JWK
-        return _json(documents.jwk_document(issuer, key), "application/jwk+json")
-    return _json(documents.key_document(issuer, key))
+        return _json(issuer_documents.jwk_document(issuer, key), "application/jwk+json")
+    return _json(issuer_documents.key_document(issuer, key))
 
 
 def issuer_jwks(issuer_uuid: Any) -> Published:
-    body = json.dumps(documents.jwks_document(_issuer(issuer_uuid))).encode()  # as JsonResponse
+    body = json.dumps(
+        issuer_documents.jwks_document(_issuer(issuer_uuid))
+    ).encode()  # as JsonResponse
     return Published("application/json", body)
 
 
 def issuer_ob2(issuer_uuid: Any) -> Published:
-    return _json(documents.ob2_issuer_document(_issuer(issuer_uuid)), "application/json")
+    return _json(issuer_documents.ob2_issuer_document(_issuer(issuer_uuid)), "application/json")
 
 
 def issuer_ob2_key(issuer_uuid: Any, fragment: str) -> Published:
     issuer = _issuer(issuer_uuid)
     key = _key(issuer, fragment, algorithm=KeyAlgorithm.RSA)
-    return _json(documents.ob2_key_document(issuer, key), "application/json")
+    return _json(issuer_documents.ob2_key_document(issuer, key), "application/json")
 
 
 def issuer_status_list(issuer_uuid: Any, number: int) -> Published:
@@ -106,7 +112,7 @@ def issuer_status_list(issuer_uuid: Any, number: int) -> Published:
     if number != 1 and not Award.objects.filter(issuer=issuer, status_list=number).exists():
         raise NotPublished
     try:
-        credential = awards.status_list_credential(issuer, number)
+        credential = status_lists.status_list_credential(issuer, number)
     except KeyMissing:
         return _json(KEY_MISSING, "application/json", status=503)
     return _json(json.loads(credential), "application/vc+ld+json")

@@ -17,9 +17,9 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from blason.issuing import content, rendering
-from blason.issuing.images import png_data_uri, stored_png
-from blason.issuing.models import Award
+from blason.issuing.awarding.models import Award
+from blason.issuing.badges import content, rendering
+from blason.issuing.badges.images import png_data_uri, stored_png
 
 WIDTH, HEIGHT = 1200, 630
 NAME_LINE = 18  # characters per line of the badge's name (3 lines at most; 56 px bold)

@@ -21,12 +21,13 @@ from django.views.decorators.http import require_safe
 
 from blason.core.keystore import KeyStoreError
 from blason.core.models import Issuer
-from blason.issuing import award_documents
-from blason.issuing.award_documents import NoOb2Form
-from blason.issuing.images import ImageRejected
-from blason.issuing.keys import KeyMissing
-from blason.issuing.models import Award, BadgeClass, BadgeStatus
-from blason.issuing.public_views import JSON_LD, json_ld, wants_json
+from blason.issuing.awarding.models import Award
+from blason.issuing.badges.images import ImageRejected
+from blason.issuing.badges.models import BadgeClass, BadgeStatus
+from blason.issuing.documents import award_documents
+from blason.issuing.documents.award_documents import NoOb2Form
+from blason.issuing.documents.issuer_views import JSON_LD, json_ld, wants_json
+from blason.issuing.signing.keys import KeyMissing
 from obcore.errors import BakingError
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from blason.core import audit, keystore
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.issuing.models import KeyAlgorithm, SigningKey
+from blason.issuing.signing.models import KeyAlgorithm, SigningKey
 
 if TYPE_CHECKING:
     from obcore.keys import Algorithm, KeyPair

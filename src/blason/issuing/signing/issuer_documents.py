@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
-from blason.issuing.keys import public_keys
-from blason.issuing.models import KeyAlgorithm, SigningKey
+from blason.issuing.signing.keys import public_keys
+from blason.issuing.signing.models import KeyAlgorithm, SigningKey
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
