@@ -18,7 +18,7 @@ from blason.accounts.models import User
 from blason.accounts.services import phone_verify
 from blason.core import sms
 from blason.core.models import OutboxMessage, OutboxState
-from blason.issuing.services import badge_set_status
+from blason.issuing.badges.services import badge_set_status
 from blason.peers import request_sms, validation
 from blason.peers.models import BadgeRequest, Validators
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401

@@ -15,9 +15,9 @@ from blason.accounts.models import User
 from blason.accounts.services import phone_verify
 from blason.backpack import claims
 from blason.backpack.models import Answer, AwardQuestion
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_set_status
 from blason.issuing.models import Award
-from blason.issuing.services import badge_set_status
 from blason.peers import selectors, validation
 from blason.peers.models import Validators
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401

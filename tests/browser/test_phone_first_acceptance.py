@@ -144,10 +144,11 @@ def test_phone_first_acceptance(
     from blason.accounts.models import User
     from blason.backpack.models import AwardQuestion, Item
     from blason.core.models import Membership
-    from blason.issuing import awards
-    from blason.issuing.local_fetch import LocalFetcher
+    from blason.issuing.awarding import credentials
+    from blason.issuing.awarding import services as awards
+    from blason.issuing.badges.services import badge_create
+    from blason.issuing.documents.local_fetch import LocalFetcher
     from blason.issuing.models import Award
-    from blason.issuing.services import badge_create
     from obcore import baking
     from obcore.verify import State, verify_credential
     from tests.conftest import BADGE_SVG
@@ -226,7 +227,7 @@ def test_phone_first_acceptance(
     share = ines_phone.locator("section[aria-labelledby=share-title]")
     assert share.get_by_role("link", name="Envoyer sur WhatsApp").is_visible()
     address = share.locator("#share-address").input_value()
-    assert address == awards.award_url(first)
+    assert address == credentials.award_url(first)
     ines_phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
     share.get_by_role("button", name="Copier l\u2019adresse").click()
     share.get_by_role("status").get_by_text("Adresse copiée.").wait_for()
