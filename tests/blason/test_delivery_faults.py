@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.blason.test_worker import process_env, redis_url, run, worker_database
+from tests.blason.test_worker import process_env, redis_url, run, stop, worker_database
 
 __all__ = ["redis_url", "worker_database"]  # fixtures used by name
 
@@ -180,10 +180,7 @@ def _kill_mid_work(tmp_path: Path, smtp: Any, database: str, **extra: str) -> No
         sys.stderr.write((tmp_path / "workers.log").read_text(errors="replace")[-6000:])
         raise
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+        stop(first, second)  # SIGTERM, SIGKILL if it has to, always reaped
         log.close()
     # A clean stop leaves nothing behind either.
     deadline = time.monotonic() + 10
