@@ -80,7 +80,15 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="Unique name of this worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
         _on_stop(_exit)
+        try:
+            self._handle(options)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         kind = type(backend).__module__
         queues = list(getattr(backend, "queues", None) or ["default"])
