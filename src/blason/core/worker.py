@@ -126,10 +126,17 @@ class Supervisor:
             connection.close()
 
     def unregister(self) -> None:
-        try:
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        except Exception:
-            logger.warning("could not remove the heartbeat of %s", self.worker_id, exc_info=True)
+        # A stop signal may have cut a query short: on failure, once more on a new connection.
+        for last in (False, True):
+            try:
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+                return
+            except Exception:
+                connection.close()
+                if last:
+                    logger.warning(
+                        "could not remove the heartbeat of %s", self.worker_id, exc_info=True
+                    )
 
     def start(self) -> None:
         """Register, then beat and deliver in two threads until ``stop``."""
