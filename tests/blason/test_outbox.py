@@ -310,3 +310,23 @@ def test_a_stopping_worker_sends_nothing_more_and_pauses_its_batch(
     assert batches.batch_run(str(read.uuid)) == BatchStatus.DONE
     assert Award.objects.count() == 1
     assert len(smtp_server.wait_for(2)) >= 2
+
+
+def test_a_worker_never_takes_back_its_own_messages(monkeypatch: Any) -> None:
+    """Its heartbeat may look old when written after a long wait for the database (SQLite
+    locked by a chunk of awards): the worker sweeping is alive all the same."""
+    message = record()
+    WorkerHeartbeat.objects.create(worker_id="me", beat_at=timezone.now() - timedelta(minutes=5))
+    OutboxMessage.objects.update(
+        state=OutboxState.SENDING,
+        claimed_by="me",
+        lease_until=timezone.now() + timedelta(minutes=1),
+    )
+    monkeypatch.setattr(worker, "_current", "me")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.SENDING
+    monkeypatch.setattr(worker, "_current", "another")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.PENDING

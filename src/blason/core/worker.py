@@ -87,6 +87,11 @@ def sweep() -> None:
     from blason.core.tasks import relay_pending
 
     live = live_worker_ids()
+    if _current:
+        # This worker is alive while it sweeps, even when its last heartbeat looks old (written
+        # after a long wait for the database, e.g. SQLite locked by a chunk of awards): it
+        # never takes back its own senders' e-mails (they would go out twice) or its batches.
+        live.add(_current)
     outbox.recover(live)
     relay_pending()
     for path in SWEEPS:
