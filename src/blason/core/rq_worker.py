@@ -83,12 +83,13 @@ class Worker(RQWorker):
         super().handle_warm_shutdown_request()  # type: ignore[no-untyped-call]
         supervision.request_stop()
         self._stop_asked_at = time.monotonic()
+        # RQ looks at its horse every ``job_monitoring_interval`` (30 s): every second from now
+        # on (a horse forked after this signal starts with the stop already asked).
+        self.job_monitoring_interval = 1
         if self.horse_pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.horse_pid, signal.SIGTERM)  # the horse only, not its helpers
-            # RQ looks at its horse every ``job_monitoring_interval`` (30 s): every second from
-            # now on, this wait included (its alarm is RQ's, when one is set).
-            self.job_monitoring_interval = 1
+            # The wait under way too (its alarm is RQ's, when one is set).
             if signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
                 signal.alarm(1)
 
