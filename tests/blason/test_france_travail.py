@@ -109,7 +109,7 @@ def api(settings: Any) -> Iterator[FakeFranceTravail]:
             with lock:
                 token = f"token-{len(fake.issued) + 1}"
                 fake.issued.append(token)
-            self.send(
+            return self.send(
                 200,
                 {
                     "scope": "api_offresdemploiv2 o2dsoffre",
@@ -140,7 +140,7 @@ def api(settings: Any) -> Iterator[FakeFranceTravail]:
                 status, body, headers = fake.answers.pop(0)
             else:
                 status, body, headers = 200, {"resultats": [offer(1)]}, {}
-            self.send(status, body, headers)
+            return self.send(status, body, headers)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -219,7 +219,8 @@ def test_token_then_search_with_the_documented_parameters(api: Any, clock: Clock
         False,
     )
     assert found.contract_type == "Contrat à durée déterminée - 6 Mois"
-    assert found.published_on is not None and found.published_on.isoformat() == "2026-11-28"
+    assert found.published_on is not None
+    assert found.published_on.isoformat() == "2026-11-28"
     assert found.url == "https://candidat.francetravail.fr/offres/recherche/detail/1800001"
 
 
@@ -246,7 +247,8 @@ def test_206_gives_the_total_and_pages(api: Any, clock: Clock) -> None:
         ),
     ]
     offers, total = provider(clock).search(query(limit=200))
-    assert total == 1234 and len(offers) == 200
+    assert total == 1234
+    assert len(offers) == 200
     assert [search["query"]["range"] for search in api.searches] == [["0-149"], ["150-199"]]
     assert len(api.issued) == 1  # one token for both pages
 
@@ -267,8 +269,9 @@ def test_204_is_no_offer(api: Any, clock: Clock) -> None:
 
 def test_429_waits_as_told_then_succeeds(api: Any, clock: Clock) -> None:
     api.answers = [(429, {"message": "Too many requests"}, {"Retry-After": "2"})]
-    offers, total = provider(clock).search(query())
-    assert total == 1 and len(api.searches) == 2
+    _offers, total = provider(clock).search(query())
+    assert total == 1
+    assert len(api.searches) == 2
     assert 2.0 in clock.slept
 
 
@@ -370,7 +373,8 @@ def test_local_offers_through_france_travail_are_cached(api: Any, settings: Any)
     first = selectors.local_offers(rome_codes=["M1601", "G1703"], place=LILLE, distance_km=10)
     again = selectors.local_offers(rome_codes=["G1703", "M1601"], place=LILLE, distance_km=10)
     assert (first.state, first.total, first.provider) == ("ok", 42, "france_travail")
-    assert again == first and len(api.searches) == 1
+    assert again == first
+    assert len(api.searches) == 1
     api.answers = [(500, None, {})] * 4
     failed = selectors.local_offers(rome_codes=["K1205"], place=LILLE, distance_km=10)
     assert failed.state == "error"

@@ -18,12 +18,18 @@ from blason.backpack import claims as backpack_claims
 from blason.issuing import awards
 from blason.issuing.services import badge_update
 from blason.jobs import offers, places, rome, selectors
-from blason.jobs.forms import OccupationsField, OffersSearchForm, PlaceField
+from blason.jobs.forms import OccupationsField, PlaceField
 from blason.jobs.models import Occupation
 from blason.jobs.offers import Offer, OffersResult, Search
 from tests.factories import UserFactory
 
 LILLE = places.get("commune", "59350")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
 
 
 # --- The referential -------------------------------------------------------------------------
@@ -191,7 +197,8 @@ def test_occupations_field_without_javascript_offers_the_matches() -> None:
     assert not form.is_valid()
     assert "tick the one you mean" in str(form.errors["jobs"])
     html = str(form["jobs"])
-    assert 'value="M1601"' in html and "Which one do you mean?" in html
+    assert 'value="M1601"' in html
+    assert "Which one do you mean?" in html
     again = PickForm({"jobs": ["M1601"], "jobs_add": "", "place": "Lille"})
     assert again.is_valid(), again.errors
     assert again.cleaned_data["jobs"] == ["M1601"]
@@ -214,9 +221,11 @@ def test_occupations_field_refuses_unknown_codes_and_nothing() -> None:
 def test_occupations_field_renders_an_accessible_picker() -> None:
     form = PickForm(initial={"jobs": ["M1601"]})
     html = str(form["jobs"])
-    assert 'list="id_jobs_options"' in html and '<datalist id="id_jobs_options">' in html
+    assert 'list="id_jobs_options"' in html
+    assert '<datalist id="id_jobs_options">' in html
     assert reverse("jobs:occupation_options") in html
-    assert "checked" in html and "Chargé / Chargée d&#x27;accueil" in html
+    assert "checked" in html
+    assert "Chargé / Chargée d&#x27;accueil" in html
     label = form["jobs"].label_tag()
     assert 'for="id_jobs"' in label
 
@@ -259,7 +268,8 @@ def fixtures_provider(settings: Any) -> None:
 def test_fixture_offers_near_lille() -> None:
     assert LILLE is not None
     result = selectors.local_offers(rome_codes=["M1601", "G1703"], place=LILLE, distance_km=20)
-    assert result.state == "ok" and result.provider == "fixtures"
+    assert result.state == "ok"
+    assert result.provider == "fixtures"
     assert (result.total, len(result.offers), result.more) == (11, 10, 1)
     assert all(isinstance(offer, Offer) for offer in result.offers)
     dates = [offer.published_on for offer in result.offers]
@@ -295,7 +305,8 @@ def test_offers_are_cached_per_codes_and_place(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(offers.FixturesProvider, "search", counting)
     first = selectors.local_offers(rome_codes=["M1601", "G1703"], place=LILLE, distance_km=10)
     again = selectors.local_offers(rome_codes=["g1703", "M1601"], place=LILLE, distance_km=10)
-    assert first == again and len(calls) == 1  # the same codes in another order
+    assert first == again
+    assert len(calls) == 1
     assert calls[0].rome_codes == ("G1703", "M1601")
     selectors.local_offers(rome_codes=["M1601", "G1703"], place=LILLE, distance_km=30)
     assert len(calls) == 2  # another distance
@@ -363,8 +374,8 @@ def test_offers_block_in_french_and_english() -> None:
     with translation.override("fr"):
         html = render_to_string("jobs/_offers.html", {"offers": _result()})
         assert "Offres près de chez vous" in html
-        assert "12\u00a0offres près de Lille, Nord (59350)" in html or "12 offres" in html
-        assert "Apprentissage" in html
+        assert "12 offres près de Lille, Nord (59350)" in html
+        assert "Alternance" in html
         assert 'href="https://offres.example.org/demo/1"' in html
         assert 'rel="noopener noreferrer external"' in html
     with translation.override("en"):
@@ -413,7 +424,8 @@ def test_held_occupations_and_offers_for_a_person(
         found = selectors.offers_for_person(samir, LILLE, issuer=world.org_a, distance_km=20)
     assert [item.occupation.code for item in found.occupations] == ["M1601", "G1703"]
     assert found.occupations[0].badges == ["Accueil du public"]
-    assert found.result is not None and found.result.total == 11
+    assert found.result is not None
+    assert found.result.total == 11
     # Organisation B awarded him nothing: nothing of his is seen from there.
     assert selectors.held_occupations(samir, issuer=world.org_b) == []
     assert selectors.person_awarded_by(world.org_b, samir.uuid) is None
@@ -429,15 +441,18 @@ def test_counsellor_page(world: Any, samir: Any, client: Any, settings: Any) -> 
     page = client.get(url, headers={"accept-language": "en"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Samir Benali" in text and "Réceptionniste" in text
+    assert "Samir Benali" in text
+    assert "Réceptionniste" in text
     assert "Job offers near you" not in text  # no place chosen yet
-    page = client.get(url, {"place": "Lille, Nord (59350)", "distance": "20"})
-    text = page.content.decode()
-    assert "Réceptionniste de nuit" in text and "11 offers near Lille" in text
-    bad = client.get(url, {"place": "Atlantide", "distance": "20"})
-    assert bad.status_code == 200 and "No town, département or région matches" in (
-        bad.content.decode()
+    page = client.get(
+        url, {"place": "Lille, Nord (59350)", "distance": "20"}, headers={"accept-language": "en"}
     )
+    text = page.content.decode()
+    assert "Réceptionniste de nuit" in text
+    assert "11 offers near Lille" in text
+    bad = client.get(url, {"place": "Atlantide", "distance": "20"})
+    assert bad.status_code == 200
+    assert "Aucune commune, aucun département" in bad.content.decode()
     odd = client.get(url, {"place": "Lille", "distance": "abc"})
     assert odd.status_code == 200
 

@@ -297,6 +297,11 @@ def _date(value: Any) -> date | None:
         return None
 
 
+def _part(item: dict[str, Any], name: str) -> dict[str, Any]:
+    value = item.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def _offer(item: Any) -> Offer | None:
     """An offer as listed from one of the API's ``resultats``; None when it has no title."""
     if not isinstance(item, dict):
@@ -304,9 +309,9 @@ def _offer(item: Any) -> Offer | None:
     title = _text(item.get("intitule"))
     if not title:
         return None
-    employer = item.get("entreprise") if isinstance(item.get("entreprise"), dict) else {}
-    place = item.get("lieuTravail") if isinstance(item.get("lieuTravail"), dict) else {}
-    origin = item.get("origineOffre") if isinstance(item.get("origineOffre"), dict) else {}
+    employer = _part(item, "entreprise")
+    place = _part(item, "lieuTravail")
+    origin = _part(item, "origineOffre")
     url = _text(origin.get("urlOrigine"))
     if not url.startswith("https://") and item.get("id"):
         url = OFFER_PAGE.format(id=_text(item["id"]))

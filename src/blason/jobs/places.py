@@ -19,12 +19,12 @@ import gzip
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from blason.jobs.text import fold, words
@@ -199,10 +199,6 @@ def search_places(text: str, limit: int = 10) -> list[Place]:
     return search(text, limit)
 
 
-def describe(place: Place) -> str:
-    return _("%(name)s (%(kind)s)") % {"name": place.name, "kind": place.kind_label}
-
-
 # --- Importing from @etalab/decoupage-administratif ----------------------------------------------
 
 
@@ -241,7 +237,7 @@ def import_etalab(folder: Path, target: Path = DATA) -> dict[str, int]:
             )
         )
 
-    def text(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    def text(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)

@@ -21,9 +21,9 @@ MAX_QUERY = 100
 def _typed(request: HttpRequest) -> str:
     """What the person typed: ``q``, or the picker's own input (``<field>`` or
     ``<field>_add``), which htmx sends under its name."""
-    text = request.GET.get("q", "")
+    text = str(request.GET.get("q", ""))
     if not text:
-        text = next((value for value in request.GET.values() if value), "")
+        text = next((str(value) for value in request.GET.values() if value), "")
     return " ".join(text.split())[:MAX_QUERY]
 
 

@@ -53,6 +53,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {count} occupations to {options['output']}.")
         if not options["no_load"] and options["output"] == rome.CSV_PATH:
             counts = services.occupations_load()
-            self.stdout.write(
-                f"Loaded: {counts['created']} new, {counts['updated']} changed."
-            )
+            self.stdout.write(f"Loaded: {counts['created']} new, {counts['updated']} changed.")
