@@ -468,3 +468,26 @@ def test_counsellor_page_is_only_for_the_space_that_awarded(
     client.force_login(world.admin)
     someone = reverse("jobs:person_offers", args=[world.org_a.slug, world.outsider.uuid])
     assert client.get(someone).status_code == 404
+
+
+# --- The badge designer's links ---------------------------------------------------------------
+
+
+def test_a_rome_link_takes_its_label_from_the_referential() -> None:
+    from blason.issuing.forms import AlignmentFormSet
+
+    data = {
+        "alignments-TOTAL_FORMS": "3",
+        "alignments-INITIAL_FORMS": "0",
+        "alignments-0-code": "g1703",
+        "alignments-1-code": "Chargé / Chargée d'accueil (M1601)",  # picked from a list
+        "alignments-2-code": "M1607",
+        "alignments-2-name": "Secrétariat",  # a name given is kept
+    }
+    links = AlignmentFormSet(data, prefix="alignments")
+    assert links.is_valid(), links.errors
+    assert [(entry["code"], entry["name"]) for entry in links.entries()] == [
+        ("G1703", "Réceptionniste"),
+        ("M1601", "Chargé / Chargée d'accueil"),
+        ("M1607", "Secrétariat"),
+    ]

@@ -24,6 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,13 @@ def read_csv(path: Path = CSV_PATH) -> list[Row]:
         return [
             Row(**{name: record[name] for name in COLUMNS}) for record in csv.DictReader(handle)
         ]
+
+
+@cache
+def labels() -> dict[str, str]:
+    """``{code: label}`` of the bundled file, read once (for code that must not query the
+    database, e.g. a form's clean without a database in a test)."""
+    return {row.code: row.label for row in read_csv()}
 
 
 def write_csv(rows: Iterable[Row], path: Path = CSV_PATH) -> int:

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from blason.backpack.models import Item, ItemRecipient, ItemStatus
 from blason.issuing.models import Award
-from blason.jobs import places
+from blason.jobs import places, rome
 from blason.jobs.models import Occupation
 from blason.jobs.offers import Offer, OffersResult
 from blason.jobs.offers import local_offers as _local_offers
@@ -25,6 +25,7 @@ __all__ = [
     "OffersResult",
     "Place",
     "local_offers",
+    "occupation_labels",
     "occupations",
     "offers_for_person",
     "search_occupations",
@@ -47,6 +48,11 @@ def occupations(codes: Iterable[str]) -> list[Occupation]:
             seen.add(code)
             ordered.append(found[code])
     return ordered
+
+
+def occupation_labels() -> dict[str, str]:
+    """``{code: label}`` of the ROME 4.0 list shipped with Blason, without a query."""
+    return rome.labels()
 
 
 def search_occupations(text: str, limit: int = 20) -> list[Occupation]:
