@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from blason.backpack import claims as backpack_claims
-from blason.issuing import awards
-from blason.issuing.services import badge_update
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_update
 from blason.jobs import offers, places, rome, selectors
 from blason.jobs.forms import OccupationsField, PlaceField
 from blason.jobs.models import Occupation
@@ -474,7 +474,7 @@ def test_counsellor_page_is_only_for_the_space_that_awarded(
 
 
 def test_a_rome_link_takes_its_label_from_the_referential() -> None:
-    from blason.issuing.forms import AlignmentFormSet
+    from blason.issuing.badges.forms import AlignmentFormSet
 
     data = {
         "alignments-TOTAL_FORMS": "3",

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
-# What a badge's alignment must say to name a ROME occupation (``issuing.alignments``).
+# What a badge's alignment must say to name a ROME occupation (``issuing.badges.alignments``).
 _ROME_URL = re.compile(r"francetravail\.fr/.*fiche-metier/([A-N]\d{4})\b", re.I)
 
 
@@ -96,7 +96,7 @@ def local_offers(
 
 
 def rome_codes_of(alignments: Any) -> list[str]:
-    """The ROME codes among a badge's alignments (as stored by ``issuing.alignments``, or as
+    """The ROME codes among a badge's alignments (as stored by ``issuing.badges.alignments``, or as
     found in an OB 3.0 / 2.0 credential: ``targetCode``, ``targetFramework``, ``targetUrl``)."""
     found: list[str] = []
     for entry in alignments if isinstance(alignments, list) else []:
