@@ -260,6 +260,12 @@ def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
     return resolve
 
 
+def document_resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
+    """Keys and controller documents for ``data_integrity.verify``, through ``fetcher``
+    (``did:key`` decoded, ``did:web`` read at its HTTPS address)."""
+    return _resolver(fetcher)
+
+
 def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | None) -> None:
     result = data_integrity.verify(document, _resolver(fetcher))
     count = len(result.proofs)

@@ -283,7 +283,24 @@ def build() -> AccessWorld:
     world.secrets["credential"] = award.credential
     _oauth(world, earner)
     _children(world)
+    _network(world, space)
     return world
+
+
+def _network(world: AccessWorld, space: Any) -> None:
+    """A network whose coordinators are the people of each role, with the space invited."""
+    from blason.networks import services as networks
+
+    network = networks.network_create(name="Réseau A", owner=world.people[Role.OWNER])
+    for role in ROLES[1:]:
+        MembershipFactory(issuer=network.issuer, user=world.people[role], role=role)
+    member = networks.member_invite(network=network, issuer=space, actor=world.people[Role.OWNER])
+    world.objects["network_member"] = member
+    world.values.update(
+        network_slug=network.issuer.slug,
+        network_uuid=str(network.issuer.uuid),
+        member_uuid=str(member.uuid),
+    )
 
 
 def _children(world: AccessWorld) -> None:

@@ -57,6 +57,8 @@ from tests.blason.access_rules import (
     EDITOR,
     INVITATION,
     LOGIN,
+    NETWORK,
+    NETWORK_AREA,
     OWNER,
     PEER_RULE,
     PUBLIC_PAGE,
@@ -80,7 +82,9 @@ from tests.blason.access_rules import (
     errors_told,
     expected,
     explain,
+    join_network,
     login_link,
+    network_invite,
     oauth,
     own,
     person,
@@ -286,6 +290,20 @@ RULES: dict[str, Rule] = {
     "issuing:claims_approve": space(AWARDER, post={"everyone": "1"}),
     "issuing:claim_approve": space(AWARDER, post={}),
     "issuing:claim_refuse": space(AWARDER, post={"reason": "Absente ce jour-là"}),
+    # networks: the public page and signed lists; coordinators (the network's space, editors
+    # act) and member spaces (owners answer)
+    "networks:create": signed_in(submit=NETWORK),
+    "networks:public": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:list": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:registry": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:coordinate": space(VIEWER, args={"slug": "network_slug"}),
+    "networks:invite": space(EDITOR, post=network_invite, args={"slug": "network_slug"}),
+    "networks:area": space(EDITOR, post=NETWORK_AREA, args={"slug": "network_slug"}),
+    "networks:remove": space(EDITOR, post={}, args={"slug": "network_slug"}),
+    "networks:memberships": space(VIEWER),
+    "networks:accept": space(OWNER, post={}),
+    "networks:decline": space(OWNER, post={"comment": "Pas maintenant"}),
+    "networks:leave": space(OWNER, post={}, prepare=join_network),
 }
 # fmt: on
 

@@ -276,7 +276,9 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes."""
     award = _award(award_uuid)
+    from blason.verification.fetching import site_fetcher
     from blason.verification.messages import check_text, state_summary
+    from blason.verification.trust import recognitions
 
     report = verify_credential(award.credential, fetcher=LocalFetcher())
     headline, explanation = state_summary(report.state)
@@ -288,6 +290,7 @@ def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "headline": headline,
             "explanation": explanation,
             "checks": [(c.outcome.value, check_text(c)) for c in report.checks],
+            "recognitions": recognitions(report.credential or {}, site_fetcher()),
         },
     )
 

@@ -31,6 +31,7 @@ from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
+from blason.core.territory import profile_extras
 from blason.issuing import award_sms, documents, hooks, keys
 from blason.issuing.content import criteria_markdown
 from blason.issuing.models import (
@@ -264,6 +265,7 @@ class _Shared:
             name=issuer.name,
             url=issuer.url or None,
             email=issuer.email or None,
+            extra=profile_extras(issuer),
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
         self._award_url = absolute_url("award_public", self._PLACEHOLDER)

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    """Networks of issuers on a territory: members, signed lists of recognised issuers."""
+
+    name = "blason.networks"
+    label = "networks"
+    verbose_name = _("Networks of issuers")
+
+    def ready(self) -> None:
+        from blason.core import worker
+        from blason.verification import trust
+
+        # The signed lists are renewed before they expire, on a worker's round.
+        if "blason.networks.tasks.sweep" not in worker.SWEEPS:
+            worker.SWEEPS.append("blason.networks.tasks.sweep")
+        # Verifiers on this site read the lists of its networks from the database.
+        from blason.networks.trust import local_lists
+
+        if local_lists not in trust.LOCAL_LISTS:
+            trust.LOCAL_LISTS.append(local_lists)

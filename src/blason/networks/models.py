@@ -1,0 +1,103 @@
+"""Networks of issuers on a territory, their members and the signed lists they publish.
+
+A network is an issuer of its own kind (``IssuerKind.NETWORK``): it has a profile, keys and a
+``did:web`` like every issuer, and its coordinators are the people with a role on it (editors
+and owners coordinate). Other issuers join it by invitation and acceptance; the network
+publishes the issuers it recognises (its active members) as a signed list, re-issued on every
+change and renewed before it expires (``RecognitionList``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blason.core.models import Issuer
+from blason.core.territory import validate_region
+
+
+class Network(models.Model):
+    issuer = models.OneToOneField(Issuer, on_delete=models.CASCADE, related_name="network")
+    charter_url = models.URLField(_("charter"), blank=True)
+    region_code = models.CharField(
+        _("région"), max_length=2, blank=True, validators=[validate_region]
+    )
+    # INSEE codes of the départements the network covers.
+    departements = models.JSONField(_("départements"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.issuer.name
+
+    @property
+    def uuid(self) -> uuid.UUID:
+        return self.issuer.uuid
+
+    @property
+    def name(self) -> str:
+        return self.issuer.name
+
+
+class MemberState(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Declined")
+    LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed")
+
+
+class NetworkMember(models.Model):
+    """An issuer's place in a network, from the invitation on. One row per pair: inviting an
+    issuer that declined or left opens the same row again."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members")
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="network_memberships")
+    state = models.CharField(max_length=10, choices=MemberState.choices)
+    message = models.TextField(_("message"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    joined_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("network member")
+        verbose_name_plural = _("network members")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "issuer"], name="networks_member_unique")
+        ]
+        indexes = [models.Index(fields=["issuer", "state"], name="networks_member_issuer")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} in {self.network} ({self.state})"
+
+
+class RecognitionList(models.Model):
+    """One issue of a network's signed list of recognised issuers, kept exactly as signed,
+    with the same list in the DCC registry format. The newest revision is the one served."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="lists")
+    revision = models.PositiveIntegerField()
+    credential = models.TextField()
+    registry = models.TextField()
+    member_count = models.PositiveIntegerField(default=0)
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "revision"], name="networks_list_unique")
+        ]
+        ordering = ["-revision"]
+
+    def __str__(self) -> str:
+        return f"{self.network} list #{self.revision}"

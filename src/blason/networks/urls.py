@@ -1,0 +1,27 @@
+from django.urls import path
+
+from blason.networks import views
+
+app_name = "networks"
+
+PUBLIC = "networks/<uuid:issuer_uuid>/"
+
+urlpatterns = [
+    path("networks/new/", views.network_create, name="create"),
+    path(PUBLIC, views.public, name="public"),
+    # Stable addresses that verifiers read: change them never.
+    path(PUBLIC + "recognized-issuers", views.recognized_issuers, name="list"),
+    path(PUBLIC + "registry.json", views.registry, name="registry"),
+    path("spaces/<slug:slug>/network/", views.coordinate, name="coordinate"),
+    path("spaces/<slug:slug>/network/invite/", views.invite, name="invite"),
+    path("spaces/<slug:slug>/network/area/", views.area, name="area"),
+    path(
+        "spaces/<slug:slug>/network/members/<uuid:member_uuid>/remove/",
+        views.remove,
+        name="remove",
+    ),
+    path("spaces/<slug:slug>/networks/", views.memberships, name="memberships"),
+    path("spaces/<slug:slug>/networks/<uuid:member_uuid>/accept/", views.accept, name="accept"),
+    path("spaces/<slug:slug>/networks/<uuid:member_uuid>/decline/", views.decline, name="decline"),
+    path("spaces/<slug:slug>/networks/<uuid:member_uuid>/leave/", views.leave, name="leave"),
+]
