@@ -265,12 +265,12 @@ def check_list(
     for subject in _list(document.get("credentialSubject")):
         if not isinstance(subject, dict) or not _recognised_to_issue(subject, now):
             continue
-        name = subject.get("name") if isinstance(subject.get("name"), str) else ""
+        name = subject["name"] if isinstance(subject.get("name"), str) else ""
         for identifier in [subject.get("id"), *_list(subject.get("sameAs"))]:
             if isinstance(identifier, str):
                 entities[identifier] = name
     raw_issuer = document.get("issuer")
-    issuer_name = raw_issuer.get("name") if isinstance(raw_issuer, dict) else None
+    issuer_name: Any = raw_issuer.get("name") if isinstance(raw_issuer, dict) else None
     return CheckedList(
         True,
         issuer=issuer[0],

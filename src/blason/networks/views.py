@@ -4,6 +4,7 @@ decline, leave), the public page and the signed documents at their stable addres
 from __future__ import annotations
 
 from django.contrib import messages
+from django.forms import Form
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,12 @@ def _network(request: HttpRequest, slug: str, minimum: str) -> tuple[IssuerAcces
     if network is None:
         raise Http404
     return access, network
+
+
+def _tell_errors(request: HttpRequest, form: Form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
 
 
 @login_required
@@ -72,9 +79,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     _access, network = _network(request, slug, Role.EDITOR)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _tell_errors(request, form)
         return redirect("networks:coordinate", slug)
     try:
         member = services.member_invite(
@@ -103,9 +108,7 @@ def area(request: HttpRequest, slug: str) -> HttpResponse:
         services.network_update(network=network, actor=current_user(request), **form.cleaned_data)
         messages.success(request, _("The network's area is saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _tell_errors(request, form)
     return redirect("networks:coordinate", slug)
 
 
