@@ -4,8 +4,8 @@ decline, leave), the public page and the signed documents at their stable addres
 from __future__ import annotations
 
 from django.contrib import messages
-from django.forms import Form
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
