@@ -296,7 +296,24 @@ def _network(world: AccessWorld, space: Any) -> None:
         MembershipFactory(issuer=network.issuer, user=world.people[role], role=role)
     member = networks.member_invite(network=network, issuer=space, actor=world.people[Role.OWNER])
     world.objects["network_member"] = member
+    from blason.networks import sharing
+
+    designs = [
+        badge_create(
+            issuer=network.issuer,
+            actor=world.people[Role.OWNER],
+            name=name,
+            description="Un badge du réseau.",
+            criteria="Observé.",
+            image_svg=BADGE_SVG,
+            status="published",
+        )
+        for name in ("Accueil (réseau)", "Entraide (réseau)")
+    ]
+    shared = sharing.badge_share(network=network, badge=designs[0], actor=world.people[Role.OWNER])
     world.values.update(
+        shared_uuid=str(shared.uuid),
+        shareable_uuid=str(designs[1].uuid),
         network_slug=network.issuer.slug,
         network_uuid=str(network.issuer.uuid),
         member_uuid=str(member.uuid),

@@ -304,6 +304,11 @@ RULES: dict[str, Rule] = {
     "networks:accept": space(OWNER, post={}),
     "networks:decline": space(OWNER, post={"comment": "Pas maintenant"}),
     "networks:leave": space(OWNER, post={}, prepare=join_network),
+    "networks:catalogue": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:share": space(
+        EDITOR, post=lambda w: {"badge": w.values["shareable_uuid"]}, args={"slug": "network_slug"}
+    ),
+    "networks:take_up": space(EDITOR, post={}, prepare=join_network),
 }
 # fmt: on
 

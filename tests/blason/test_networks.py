@@ -196,7 +196,7 @@ def test_a_tampered_or_expired_list_is_not_checkable_and_the_badge_stays_valid(
     response = client.post(reverse("verification:verify"), {"text": credential})
     assert response.context["report"].valid
     assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_CHECKABLE]
-    assert "says nothing against the badge" in response.content.decode()
+    assert "Cela ne dit rien contre le badge" in response.content.decode()
 
     trust.clear_cache()
     expired = _document(current)
@@ -275,3 +275,58 @@ def test_the_member_list_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("networks:coordinate", args=[network.issuer.slug]))
     assert response.status_code == 200
+
+
+def test_shared_badges_are_awarded_by_members_in_their_own_name(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import sharing
+
+    design = badge_create(
+        issuer=network.issuer,
+        actor=coordinator,
+        name="Accueil",
+        description="Accueillir.",
+        criteria="Observé.",
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    shared = sharing.badge_share(network=network, badge=design, actor=coordinator)
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    with pytest.raises(ActionRefused):  # not a member yet
+        sharing.badge_take_up(shared=shared, issuer=x, actor=owner)
+    services.invitation_accept(member=member, actor=owner)
+    client.force_login(owner)
+    response = client.post(reverse("networks:take_up", args=[x.slug, shared.uuid]))
+    assert response.status_code == 302
+    copy = shared.copies.get()
+    assert copy.issuer == x
+    assert copy.badge.name == "Accueil"
+    assert copy.badge.status == "published"
+    award = awards.award_issue(badge=copy.badge, actor=owner, name="Samir")
+    credential = json.loads(award.credential)
+    assert credential["issuer"]["id"] == documents.issuer_url(x)
+    creator = credential["credentialSubject"]["achievement"]["creator"]
+    assert creator["id"] == documents.issuer_url(network.issuer)
+    # Taking it up twice gives the same copy; a non-member cannot.
+    assert sharing.badge_take_up(shared=shared, issuer=x, actor=owner) == copy
+    with pytest.raises(ActionRefused):
+        sharing.badge_take_up(shared=shared, issuer=y, actor=_owner_of(y))
+    page = client.get(reverse("networks:catalogue", args=[network.issuer.uuid]))
+    assert page.status_code == 200
+    assert "Mission Locale" in page.content.decode()
+    # A member's design adopted by the network.
+    own = badge_create(
+        issuer=x,
+        actor=owner,
+        name="Entraide",
+        description="Aide.",
+        criteria="Vu.",
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    adopted = sharing.badge_adopt(network=network, badge=own, actor=coordinator)
+    assert adopted.badge.issuer == network.issuer
+    assert adopted.adopted_from == own

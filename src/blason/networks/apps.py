@@ -21,3 +21,9 @@ class NetworksConfig(AppConfig):
 
         if local_lists not in trust.LOCAL_LISTS:
             trust.LOCAL_LISTS.append(local_lists)
+        # A member's copy of a shared badge names the network as its creator.
+        from blason.issuing import hooks
+        from blason.networks.sharing import network_creator
+
+        if network_creator not in hooks.ACHIEVEMENT_CREATORS:
+            hooks.ACHIEVEMENT_CREATORS.append(network_creator)

@@ -101,3 +101,50 @@ class RecognitionList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} list #{self.revision}"
+
+
+class SharedBadge(models.Model):
+    """A badge the network designed (or adopted from a member) for its members to award.
+
+    The design lives in the network's own space (``badge``); each member that awards it gets
+    its own copy (``SharedBadgeCopy``), awarded in the member's name: the credentials name the
+    member as ``issuer`` and the network as the Achievement's ``creator``."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="shared_badges")
+    badge = models.OneToOneField(
+        "issuing.BadgeClass", on_delete=models.PROTECT, related_name="shared_design"
+    )
+    adopted_from = models.ForeignKey(
+        "issuing.BadgeClass",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adoptions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["badge__name"]
+
+    def __str__(self) -> str:
+        return f"{self.badge} ({self.network})"
+
+
+class SharedBadgeCopy(models.Model):
+    """A member's copy of a shared badge, which it awards in its own name."""
+
+    shared = models.ForeignKey(SharedBadge, on_delete=models.CASCADE, related_name="copies")
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="shared_copies")
+    badge = models.OneToOneField(
+        "issuing.BadgeClass", on_delete=models.PROTECT, related_name="network_copy"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shared", "issuer"], name="networks_copy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} by {self.issuer}"

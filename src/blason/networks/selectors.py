@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from blason.core.models import Issuer
-from blason.networks.models import MemberState, Network, NetworkMember, RecognitionList
+from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.networks.models import (
+    MemberState,
+    Network,
+    NetworkMember,
+    RecognitionList,
+    SharedBadge,
+    SharedBadgeCopy,
+)
 
 
 def network_of(issuer: Issuer) -> Network | None:
@@ -33,6 +41,12 @@ def memberships_of(issuer: Issuer) -> QuerySet[NetworkMember]:
             issuer=issuer, state__in=(MemberState.ACTIVE, MemberState.INVITED)
         )
         .select_related("network__issuer", "invited_by")
+        .prefetch_related(
+            Prefetch(
+                "network__shared_badges",
+                queryset=SharedBadge.objects.select_related("badge").order_by("badge__name"),
+            )
+        )
         .order_by("state", "network__issuer__name")
     )
 
@@ -55,3 +69,44 @@ def current_lists() -> list[RecognitionList]:
 
 def public_networks() -> QuerySet[Network]:
     return Network.objects.select_related("issuer").order_by("issuer__name")
+
+
+def shared_badges_of(network: Network) -> QuerySet[SharedBadge]:
+    """The network's shared badges, each with the members that award it (published copies)."""
+    copies = (
+        SharedBadgeCopy.objects.filter(badge__status=BadgeStatus.PUBLISHED)
+        .select_related("issuer", "badge")
+        .order_by("issuer__name")
+    )
+    return (
+        network.shared_badges.select_related("badge", "adopted_from__issuer")
+        .prefetch_related(Prefetch("copies", queryset=copies))
+        .order_by("badge__name")
+    )
+
+
+def shareable_badges(network: Network) -> QuerySet[BadgeClass]:
+    """The network's own published badges it has not shared yet."""
+    return BadgeClass.objects.filter(
+        issuer=network.issuer, status=BadgeStatus.PUBLISHED, shared_design__isnull=True
+    ).order_by("name")
+
+
+def adoptable_badges(network: Network) -> QuerySet[BadgeClass]:
+    """Published badges of the active members (not copies of shared badges)."""
+    members = network.members.filter(state=MemberState.ACTIVE).values("issuer")
+    return (
+        BadgeClass.objects.filter(
+            issuer__in=members, status=BadgeStatus.PUBLISHED, network_copy__isnull=True
+        )
+        .select_related("issuer")
+        .order_by("issuer__name", "name")[:300]
+    )
+
+
+def copies_of(issuer: Issuer) -> dict[int, SharedBadgeCopy]:
+    """The issuer's copies of shared badges, by shared badge."""
+    return {
+        copy.shared_id: copy
+        for copy in SharedBadgeCopy.objects.filter(issuer=issuer).select_related("badge")
+    }

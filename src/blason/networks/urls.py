@@ -14,7 +14,14 @@ urlpatterns = [
     path(PUBLIC + "registry.json", views.registry, name="registry"),
     path("spaces/<slug:slug>/network/", views.coordinate, name="coordinate"),
     path("spaces/<slug:slug>/network/invite/", views.invite, name="invite"),
+    path(PUBLIC + "badges/", views.catalogue, name="catalogue"),
     path("spaces/<slug:slug>/network/area/", views.area, name="area"),
+    path("spaces/<slug:slug>/network/share/", views.share, name="share"),
+    path(
+        "spaces/<slug:slug>/networks/badges/<uuid:shared_uuid>/take-up/",
+        views.take_up,
+        name="take_up",
+    ),
     path(
         "spaces/<slug:slug>/network/members/<uuid:member_uuid>/remove/",
         views.remove,

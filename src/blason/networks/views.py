@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import IssuerAccess, current_user, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.networks import lists, selectors, services
+from blason.networks import lists, selectors, services, sharing
 from blason.networks.forms import CommentForm, InviteForm, NetworkAreaForm, NetworkCreateForm
-from blason.networks.models import Network, NetworkMember, RecognitionList
+from blason.networks.models import Network, NetworkMember, RecognitionList, SharedBadge
 
 JSON_LD = "application/ld+json"
 
@@ -69,6 +69,9 @@ def coordinate(request: HttpRequest, slug: str) -> HttpResponse:
         "current": current,
         "list_url": lists.list_url(network),
         "registry_url": lists.registry_url(network),
+        "shared_badges": selectors.shared_badges_of(network),
+        "shareable": selectors.shareable_badges(network),
+        "adoptable": selectors.adoptable_badges(network),
     }
     return render(request, "networks/coordinate.html", context)
 
@@ -128,6 +131,32 @@ def remove(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     return redirect("networks:coordinate", slug)
 
 
+@login_required
+@require_POST
+def share(request: HttpRequest, slug: str) -> HttpResponse:
+    """Share one of the network's badges with its members, or adopt a member's design."""
+    access, network = _network(request, slug, Role.EDITOR)
+    adopt = request.POST.get("adopt") == "1"
+    wanted = request.POST.get("badge", "")
+    badges = selectors.adoptable_badges(network) if adopt else selectors.shareable_badges(network)
+    badge = next((item for item in badges if str(item.uuid) == wanted), None)
+    if badge is None:
+        messages.error(request, _("Choose a badge from the list."))
+        return redirect("networks:coordinate", slug)
+    try:
+        if adopt:
+            sharing.badge_adopt(network=network, badge=badge, actor=current_user(request))
+        else:
+            sharing.badge_share(network=network, badge=badge, actor=current_user(request))
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("“%(name)s” is shared: the members can award it.") % {"name": badge.name}
+        )
+    return redirect("networks:coordinate", slug)
+
+
 # The member issuer's side --------------------------------------------------------------------
 
 
@@ -135,11 +164,19 @@ def remove(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
 @require_GET
 def memberships(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.VIEWER)
+    copies = selectors.copies_of(access.issuer)
+    memberships = list(selectors.memberships_of(access.issuer))
+    for membership in memberships:
+        # Each shared badge of the network, with this space's copy when it took it up.
+        membership.offered = [  # type: ignore[attr-defined]
+            (shared, copies.get(shared.pk)) for shared in membership.network.shared_badges.all()
+        ]
     context = {
         "access": access,
         "issuer": access.issuer,
-        "memberships": selectors.memberships_of(access.issuer),
+        "memberships": memberships,
         "can_answer": access.can(Role.OWNER),
+        "can_take_up": access.can(Role.EDITOR),
         "comment_form": CommentForm(),
     }
     return render(request, "networks/memberships.html", context)
@@ -195,6 +232,26 @@ def leave(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     return redirect("networks:memberships", slug)
 
 
+@login_required
+@require_POST
+def take_up(request: HttpRequest, slug: str, shared_uuid: str) -> HttpResponse:
+    access = issuer_for_member(request, slug, minimum=Role.EDITOR)
+    shared = get_object_or_404(
+        SharedBadge.objects.select_related("badge", "network"),
+        uuid=shared_uuid,
+        network__members__issuer=access.issuer,
+    )
+    try:
+        copy = sharing.badge_take_up(
+            shared=shared, issuer=access.issuer, actor=current_user(request)
+        )
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("networks:memberships", slug)
+    messages.success(request, _("The badge is in your space: award it as any other."))
+    return redirect("issuing:badge", slug, copy.badge.uuid)
+
+
 # Public pages and documents ------------------------------------------------------------------
 
 
@@ -227,6 +284,18 @@ def public(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
         "registry_url": lists.registry_url(network),
     }
     return render(request, "networks/public.html", context)
+
+
+@require_GET
+def catalogue(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
+    """The network's shared badges, with the members that award each."""
+    network = _public_network(issuer_uuid)
+    context = {
+        "network": network,
+        "issuer": network.issuer,
+        "shared_badges": selectors.shared_badges_of(network),
+    }
+    return render(request, "networks/catalogue.html", context)
 
 
 @require_GET
