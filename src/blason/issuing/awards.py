@@ -248,6 +248,7 @@ def achievement(badge: BadgeClass) -> ob3.Achievement:
         ),
         in_language=badge.language or None,
         creator=_creator(badge),
+        endorsement=hooks.achievement_endorsements(badge),
     )
 
 
@@ -265,7 +266,7 @@ class _Shared:
             name=issuer.name,
             url=issuer.url or None,
             email=issuer.email or None,
-            extra=profile_extras(issuer),
+            extra=profile_extras(issuer) | hooks.profile_endorsements(issuer),
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
         self._award_url = absolute_url("award_public", self._PLACEHOLDER)

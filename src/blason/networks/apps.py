@@ -27,3 +27,10 @@ class NetworksConfig(AppConfig):
 
         if network_creator not in hooks.ACHIEVEMENT_CREATORS:
             hooks.ACHIEVEMENT_CREATORS.append(network_creator)
+        # Given endorsements of a badge or an issuer go into new awards and its profile.
+        from blason.networks.endorsements import badge_endorsements, issuer_endorsements
+
+        if badge_endorsements not in hooks.ACHIEVEMENT_ENDORSEMENTS:
+            hooks.ACHIEVEMENT_ENDORSEMENTS.append(badge_endorsements)
+        if issuer_endorsements not in hooks.PROFILE_ENDORSEMENTS:
+            hooks.PROFILE_ENDORSEMENTS.append(issuer_endorsements)

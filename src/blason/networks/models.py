@@ -148,3 +148,68 @@ class SharedBadgeCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge} by {self.issuer}"
+
+
+class EndorsementState(models.TextChoices):
+    REQUESTED = "requested", _("Asked")
+    ACCEPTED = "accepted", _("Given")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Endorsement(models.Model):
+    """An issuer (an organisation, a network, a person's own profile) vouching for an issuer,
+    a badge design or an award, as an OB 3.0 EndorsementCredential signed with its own key.
+
+    Asked for by the endorsed side (``REQUESTED``) or given directly; once given,
+    ``credential`` holds it exactly as signed, and it goes into new awards of the badge (or of
+    the issuer) and on the public pages until it is withdrawn."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    endorser = models.ForeignKey(
+        Issuer, on_delete=models.CASCADE, related_name="endorsements_given"
+    )
+    subject_issuer = models.ForeignKey(
+        Issuer, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    subject_badge = models.ForeignKey(
+        "issuing.BadgeClass",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+    )
+    subject_award = models.ForeignKey(
+        "issuing.Award",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+    )
+    state = models.CharField(max_length=10, choices=EndorsementState.choices)
+    request_comment = models.TextField(blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    credential = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["subject_badge", "state"], name="networks_endorse_badge"),
+            models.Index(fields=["subject_issuer", "state"], name="networks_endorse_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser} endorses {self.subject} ({self.state})"
+
+    @property
+    def subject(self) -> object:
+        return self.subject_badge or self.subject_issuer or self.subject_award

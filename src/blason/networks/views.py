@@ -135,7 +135,7 @@ def remove(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
 @require_POST
 def share(request: HttpRequest, slug: str) -> HttpResponse:
     """Share one of the network's badges with its members, or adopt a member's design."""
-    access, network = _network(request, slug, Role.EDITOR)
+    _access, network = _network(request, slug, Role.EDITOR)
     adopt = request.POST.get("adopt") == "1"
     wanted = request.POST.get("badge", "")
     badges = selectors.adoptable_badges(network) if adopt else selectors.shareable_badges(network)
