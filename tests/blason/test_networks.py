@@ -330,3 +330,23 @@ def test_shared_badges_are_awarded_by_members_in_their_own_name(
     adopted = sharing.badge_adopt(network=network, badge=own, actor=coordinator)
     assert adopted.badge.issuer == network.issuer
     assert adopted.adopted_from == own
+
+
+def test_the_verify_page_says_the_network_recognises_the_badge(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import endorsements
+
+    x = IssuerFactory(name="Mission Locale")
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=owner)
+    award = _award(x)
+    endorsements.endorsement_give(
+        endorser=network.issuer, subject=award.badge, actor=coordinator, comment="Reconnu."
+    )
+    later = awards.award_issue(badge=award.badge, actor=owner, name="Samir")
+    response = client.post(reverse("verification:verify"), {"text": later.credential})
+    lines = [(line.kind, line.state) for line in response.context["recognitions"]]
+    assert lines == [("issuer", Recognition.RECOGNISED), ("badge", Recognition.RECOGNISED)]
+    assert "Badge reconnu par Badgeons les Hauts-de-France" in response.content.decode()

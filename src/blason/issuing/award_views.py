@@ -290,7 +290,11 @@ def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "headline": headline,
             "explanation": explanation,
             "checks": [(c.outcome.value, check_text(c)) for c in report.checks],
-            "recognitions": recognitions(report.credential or {}, site_fetcher()),
+            "recognitions": recognitions(
+                report.credential or {},
+                site_fetcher(),
+                [item.credential for item in report.endorsements if item.valid],
+            ),
         },
     )
 

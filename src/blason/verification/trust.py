@@ -58,12 +58,14 @@ LOCAL_LISTS: list[Callable[[], list[LocalList]]] = []
 
 @dataclass(frozen=True)
 class Line:
-    """What one list says about a badge's issuer."""
+    """What one list says about a badge's issuer (``kind`` "issuer"), or that the network
+    publishing a list endorsed the badge itself (``kind`` "badge")."""
 
     name: str
     url: str
     state: Recognition
     valid_until: datetime | None = None
+    kind: str = "issuer"
 
 
 _cache: dict[str, tuple[float, CheckedList]] = {}
@@ -129,21 +131,47 @@ def _read_local(item: LocalList, fetcher: Fetcher) -> CheckedList:
     return _remember(key, check_list(document, accepted_issuers=[item.issuer], fetcher=fetcher))
 
 
-def recognitions(credential: dict[str, Any], fetcher: Fetcher) -> list[Line]:
+def _achievement_id(credential: dict[str, Any]) -> str | None:
+    subject = credential.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    found = achievement.get("id") if isinstance(achievement, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _badge_endorsers(credential: dict[str, Any], endorsements: list[Any]) -> set[str]:
+    """Who endorsed the badge itself, among the endorsements that verified."""
+    badge = _achievement_id(credential)
+    found = set()
+    for endorsement in endorsements:
+        subject = endorsement.get("credentialSubject") if isinstance(endorsement, dict) else None
+        if badge and isinstance(subject, dict) and subject.get("id") == badge:
+            found.update(issuer_ids(endorsement))
+    return found
+
+
+def recognitions(
+    credential: dict[str, Any], fetcher: Fetcher, endorsements: list[Any] | None = None
+) -> list[Line]:
     """What every list this site reads says about the credential's issuer: recognised lines
-    first, then lists that could not be checked, then those that do not list it."""
+    first, then lists that could not be checked, then those that do not list it. Then, for
+    each list whose (checked) issuer endorsed the badge itself among ``endorsements`` (the
+    embedded endorsements that verified), a "badge recognised by" line."""
     ids = issuer_ids(credential)
     if not ids:
         return []
+    endorsers = _badge_endorsers(credential, endorsements or [])
     lines: list[Line] = []
+    badges: list[Line] = []
+
+    def add(name: str, url: str, checked: CheckedList) -> None:
+        lines.append(Line(name, url, checked.recognition(ids), checked.valid_until))
+        if checked.checkable and checked.issuer in endorsers:
+            badges.append(Line(name, url, Recognition.RECOGNISED, kind="badge"))
+
     for source in LOCAL_LISTS:
         for item in source():
-            checked = _read_local(item, fetcher)
-            lines.append(Line(item.name, item.url, checked.recognition(ids), checked.valid_until))
+            add(item.name, item.url, _read_local(item, fetcher))
     for trust_list in configured_lists():
-        checked = _read_remote(trust_list, fetcher)
-        lines.append(
-            Line(trust_list.name, trust_list.url, checked.recognition(ids), checked.valid_until)
-        )
+        add(trust_list.name, trust_list.url, _read_remote(trust_list, fetcher))
     order = {Recognition.RECOGNISED: 0, Recognition.NOT_CHECKABLE: 1, Recognition.NOT_LISTED: 2}
-    return sorted(lines, key=lambda line: order[line.state])
+    return sorted(lines, key=lambda line: order[line.state]) + badges

@@ -57,7 +57,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             checks=[(c.outcome.value, check_text(c)) for c in report.checks],
             details=_details(report.credential or {}),
             # Beside the signature's result: what the lists of recognised issuers say.
-            recognitions=recognitions(report.credential or {}, fetcher),
+            recognitions=recognitions(
+                report.credential or {},
+                fetcher,
+                [item.credential for item in report.endorsements if item.valid],
+            ),
         )
     return render(request, "verification/verify.html", context)
 
