@@ -6,7 +6,7 @@ pulls in the task queue, whose backend must not be chosen before the settings ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ ACHIEVEMENT_CREATORS: list[Callable[[BadgeClass], ob3.Profile | None]] = []
 # Signed EndorsementCredentials of a badge (its Achievement's ``endorsement``) and of an issuer
 # (its Profile's ``endorsement``), put into new awards and the issuer's profile document
 # (``blason.networks``: endorsements by issuers, networks and people).
-ACHIEVEMENT_ENDORSEMENTS: list[Callable[[BadgeClass], list[Mapping[str, Any]]]] = []
-PROFILE_ENDORSEMENTS: list[Callable[[Issuer], list[Mapping[str, Any]]]] = []
+ACHIEVEMENT_ENDORSEMENTS: list[Callable[[BadgeClass], Sequence[Mapping[str, Any]]]] = []
+PROFILE_ENDORSEMENTS: list[Callable[[Issuer], Sequence[Mapping[str, Any]]]] = []
 
 
 def achievement_endorsements(badge: BadgeClass) -> tuple[Mapping[str, Any], ...]:

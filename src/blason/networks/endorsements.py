@@ -53,8 +53,12 @@ def subject_name(endorsement: Endorsement) -> str:
 
 def owner_of(endorsement: Endorsement) -> Issuer:
     """The endorsed side: the issuer itself, or the issuer of the badge or award."""
-    subject = endorsement.subject
-    return subject if isinstance(subject, Issuer) else subject.issuer  # type: ignore[union-attr]
+    if endorsement.subject_badge is not None:
+        return endorsement.subject_badge.issuer
+    if endorsement.subject_award is not None:
+        return endorsement.subject_award.issuer
+    assert endorsement.subject_issuer is not None
+    return endorsement.subject_issuer
 
 
 def _fields(subject: Subject) -> dict[str, Any]:
