@@ -311,7 +311,13 @@ def _network(world: AccessWorld, space: Any) -> None:
         for name in ("Accueil (réseau)", "Entraide (réseau)")
     ]
     shared = sharing.badge_share(network=network, badge=designs[0], actor=world.people[Role.OWNER])
+    from blason.networks import endorsements
+
+    asked = endorsements.endorsement_request(
+        endorser=space, subject=designs[1], actor=world.people[Role.OWNER], comment="Merci"
+    )
     world.values.update(
+        endorsement_uuid=str(asked.uuid),
         shared_uuid=str(shared.uuid),
         shareable_uuid=str(designs[1].uuid),
         network_slug=network.issuer.slug,

@@ -309,6 +309,17 @@ RULES: dict[str, Rule] = {
         EDITOR, post=lambda w: {"badge": w.values["shareable_uuid"]}, args={"slug": "network_slug"}
     ),
     "networks:take_up": space(EDITOR, post={}, prepare=join_network),
+    "networks:endorsements": space(VIEWER),
+    "networks:endorsement_ask": space(
+        EDITOR, post=lambda w: {"what": "issuer", "endorser": w.values["network_uuid"]}
+    ),
+    "networks:endorse": space(
+        EDITOR,
+        post=lambda w: {"subject": f"/issuers/{w.values['other_issuer_uuid']}", "comment": "Oui"},
+    ),
+    "networks:endorsement_accept": space(EDITOR, post={"comment": "Conforme."}),
+    "networks:endorsement_decline": space(EDITOR, post={}),
+    "networks:endorsement_withdraw": space(EDITOR, post={}),
 }
 # fmt: on
 

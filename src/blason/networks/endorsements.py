@@ -43,12 +43,7 @@ def subject_url(endorsement: Endorsement) -> str:
 
 
 def subject_name(endorsement: Endorsement) -> str:
-    if endorsement.subject_badge is not None:
-        return endorsement.subject_badge.name
-    if endorsement.subject_award is not None:
-        return endorsement.subject_award.badge.name
-    assert endorsement.subject_issuer is not None
-    return endorsement.subject_issuer.name
+    return endorsement.subject_label
 
 
 def owner_of(endorsement: Endorsement) -> Issuer:

@@ -78,3 +78,84 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+ADDRESS_KINDS = {
+    "issuer_profile": "issuer_uuid",
+    "badge_public": "badge_uuid",
+    "award_public": "award_uuid",
+}
+
+
+def subject_at(text: str) -> object | None:
+    """The issuer, badge or award whose public page is at ``text`` (an address of this site)."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from blason.issuing.models import Award, BadgeClass
+
+    try:
+        match = resolve(urlsplit(text.strip()).path)
+    except Resolver404:
+        return None
+    parameter = ADDRESS_KINDS.get(match.url_name or "")
+    if parameter is None or match.namespace:
+        return None
+    value = match.kwargs[parameter]
+    if parameter == "issuer_uuid":
+        return Issuer.objects.filter(uuid=value).first()
+    if parameter == "badge_uuid":
+        return BadgeClass.objects.select_related("issuer").filter(uuid=value).first()
+    return Award.objects.select_related("issuer", "badge").filter(uuid=value).first()
+
+
+class EndorseForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Address of the page of what you endorse"),
+        help_text=_("The public page of an issuer, a badge or an awarded badge, on this site."),
+        max_length=500,
+    )
+    comment = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you vouch for it: it goes into the signed endorsement."),
+    )
+
+    def clean_subject(self) -> object:
+        found = subject_at(self.cleaned_data["subject"])
+        if found is None:
+            raise forms.ValidationError(
+                _("This is not the address of an issuer, a badge or an award on this site.")
+            )
+        return found
+
+
+class AskForm(forms.Form):
+    what = forms.ChoiceField(label=_("What should be endorsed"))
+    endorser = forms.CharField(
+        label=_("Address of the endorser's public page"),
+        help_text=_("The network, organisation or person you ask, on this site."),
+        max_length=500,
+    )
+    comment = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: object, issuer: Issuer, badges: list[object], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.subjects: dict[str, object] = {"issuer": issuer}
+        choices = [("issuer", _("This space (%(name)s)") % {"name": issuer.name})]
+        for badge in badges:
+            key = str(badge.uuid)  # type: ignore[attr-defined]
+            self.subjects[key] = badge
+            choices.append((key, _("The badge “%(name)s”") % {"name": badge.name}))  # type: ignore[attr-defined]
+        self.fields["what"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_endorser(self) -> Issuer:
+        text = self.cleaned_data["endorser"].strip()
+        found = UUID_IN.search(text)
+        issuer = Issuer.objects.filter(uuid=uuid.UUID(found.group(0))).first() if found else None
+        if issuer is None:
+            raise forms.ValidationError(_("No issuer on this site has this address."))
+        return issuer

@@ -213,3 +213,12 @@ class Endorsement(models.Model):
     @property
     def subject(self) -> object:
         return self.subject_badge or self.subject_issuer or self.subject_award
+
+    @property
+    def subject_label(self) -> str:
+        """The endorsed badge's or issuer's name (an award: its badge's)."""
+        if self.subject_badge is not None:
+            return self.subject_badge.name
+        if self.subject_award is not None:
+            return self.subject_award.badge.name
+        return self.subject_issuer.name if self.subject_issuer is not None else ""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from blason.core.models import Issuer
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.networks.models import (
+    Endorsement,
+    EndorsementState,
     MemberState,
     Network,
     NetworkMember,
@@ -110,3 +112,35 @@ def copies_of(issuer: Issuer) -> dict[int, SharedBadgeCopy]:
         copy.shared_id: copy
         for copy in SharedBadgeCopy.objects.filter(issuer=issuer).select_related("badge")
     }
+
+
+def _endorsements() -> QuerySet[Endorsement]:
+    return Endorsement.objects.select_related(
+        "endorser", "subject_issuer", "subject_badge__issuer", "subject_award__badge"
+    )
+
+
+def endorsements_asked_of(issuer: Issuer) -> QuerySet[Endorsement]:
+    """Requests waiting for the issuer's answer."""
+    return _endorsements().filter(endorser=issuer, state=EndorsementState.REQUESTED)
+
+
+def endorsements_given_by(issuer: Issuer) -> QuerySet[Endorsement]:
+    return _endorsements().filter(endorser=issuer, state=EndorsementState.ACCEPTED)
+
+
+def endorsements_about(issuer: Issuer) -> QuerySet[Endorsement]:
+    """Endorsements asked for or received by the issuer, for itself, its badges or awards."""
+    return (
+        _endorsements()
+        .filter(
+            Q(subject_issuer=issuer)
+            | Q(subject_badge__issuer=issuer)
+            | Q(subject_award__issuer=issuer)
+        )
+        .exclude(state=EndorsementState.WITHDRAWN)
+    )
+
+
+def published_badges_of(issuer: Issuer) -> QuerySet[BadgeClass]:
+    return BadgeClass.objects.filter(issuer=issuer, status=BadgeStatus.PUBLISHED).order_by("name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.networks import views
+from blason.networks import endorsement_views, views
 
 app_name = "networks"
 
@@ -31,4 +31,26 @@ urlpatterns = [
     path("spaces/<slug:slug>/networks/<uuid:member_uuid>/accept/", views.accept, name="accept"),
     path("spaces/<slug:slug>/networks/<uuid:member_uuid>/decline/", views.decline, name="decline"),
     path("spaces/<slug:slug>/networks/<uuid:member_uuid>/leave/", views.leave, name="leave"),
+    path(
+        "spaces/<slug:slug>/endorsements/",
+        endorsement_views.endorsement_list,
+        name="endorsements",
+    ),
+    path("spaces/<slug:slug>/endorsements/ask/", endorsement_views.ask, name="endorsement_ask"),
+    path("spaces/<slug:slug>/endorsements/give/", endorsement_views.give, name="endorse"),
+    path(
+        "spaces/<slug:slug>/endorsements/<uuid:endorsement_uuid>/accept/",
+        endorsement_views.accept,
+        name="endorsement_accept",
+    ),
+    path(
+        "spaces/<slug:slug>/endorsements/<uuid:endorsement_uuid>/decline/",
+        endorsement_views.decline,
+        name="endorsement_decline",
+    ),
+    path(
+        "spaces/<slug:slug>/endorsements/<uuid:endorsement_uuid>/withdraw/",
+        endorsement_views.withdraw,
+        name="endorsement_withdraw",
+    ),
 ]
