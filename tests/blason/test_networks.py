@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blason.core.exceptions import ActionRefused
-from blason.core.models import AuditEntry, IssuerKind, Role
+from blason.core.models import AuditEntry, Issuer, IssuerKind, Role
 from blason.issuing import awards, documents
 from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.models import Award
 from blason.issuing.services import badge_create
 from blason.networks import lists, selectors, services
 from blason.networks.models import MemberState, RecognitionList
 from blason.verification import trust
 from obcore.recognition import Recognition, check_list
+from obcore.verify import verify_credential
 from tests.conftest import BADGE_SVG
 from tests.factories import IssuerFactory, MembershipFactory, UserFactory
 
@@ -350,3 +352,24 @@ def test_the_verify_page_says_the_network_recognises_the_badge(
     lines = [(line.kind, line.state) for line in response.context["recognitions"]]
     assert lines == [("issuer", Recognition.RECOGNISED), ("badge", Recognition.RECOGNISED)]
     assert "Badge reconnu par Badgeons les Hauts-de-France" in response.content.decode()
+
+
+def test_the_demo_network(client: Any) -> None:
+    from blason.core.demo import load_demo
+    from blason.networks.demo import NETWORK
+
+    load_demo()
+    network = selectors.network_of(Issuer.objects.get(slug=NETWORK))
+    assert network is not None
+    names = sorted(member.issuer.name for member in selectors.active_members_of(network))
+    assert names == ["Les Ateliers du Lien", "Mission Locale de Lille (démo)"]
+    (shared,) = selectors.shared_badges_of(network)
+    assert sorted(copy.issuer.name for copy in shared.copies.all()) == names
+    for copy in shared.copies.all():
+        award = copy.badge.awards.get()
+        assert verify_credential(award.credential, fetcher=LocalFetcher()).valid
+    endorsed = Award.objects.filter(badge__name="Accueil du public").order_by("-issued_at")[0]
+    credential = json.loads(endorsed.credential)
+    assert credential["credentialSubject"]["achievement"]["endorsement"]
+    response = client.post(reverse("verification:verify"), {"text": endorsed.credential})
+    assert "Badge reconnu par Badgeons les Hauts-de-France (démo)" in response.content.decode()

@@ -44,6 +44,7 @@ def network_create(
     charter_url: str = "",
     region_code: str = "",
     departements: Sequence[str] = (),
+    slug: str | None = None,
 ) -> Network:
     """Create a network: an issuer of kind ``network`` (with its keys, made by the
     ``ISSUER_CREATED`` hooks), ``owner`` its first coordinator, and its first (empty) list."""
