@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 
 from blason.core.territory import siret_is_valid
-from blason.issuing import awards, documents
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.signing import issuer_documents as documents
 from obcore.verify import verify_credential
 
 pytestmark = pytest.mark.django_db

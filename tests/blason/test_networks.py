@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Issuer, IssuerKind, Role
-from blason.issuing import awards, documents
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award
-from blason.issuing.services import badge_create
+from blason.issuing.signing import issuer_documents as documents
 from blason.networks import lists, selectors, services
 from blason.networks.models import MemberState, RecognitionList
 from blason.verification import trust

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from blason.core.models import Role
-from blason.issuing import award_documents, awards, documents
-from blason.issuing.local_fetch import LocalFetcher
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
+from blason.issuing.documents import award_documents
+from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.signing import issuer_documents as documents
 from blason.networks import services, sharing
 from obcore.verify import verify_credential
 from tests.conftest import BADGE_SVG, require_or_skip

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from blason.core.models import Role
-from blason.issuing import awards, documents, keys
-from blason.issuing.local_fetch import LocalFetcher
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
+from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.networks import endorsements, services
 from obcore.verify import verify_credential
 from tests.conftest import BADGE_SVG

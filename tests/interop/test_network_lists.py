@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from blason.core.models import Role
-from blason.issuing import documents, keys
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.networks import selectors, services
 from obcore.jsonld import canonicalize
 from tests.factories import IssuerFactory, MembershipFactory, UserFactory

@@ -9,9 +9,9 @@ from __future__ import annotations
 from blason.core.demo import ASSOCIATION, Demo, badge_svg
 from blason.core.models import Issuer, IssuerKind
 from blason.core.services import issuer_create
-from blason.issuing.awards import award_issue
+from blason.issuing.awarding.services import award_issue
+from blason.issuing.badges.services import badge_create
 from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.issuing.services import badge_create
 from blason.networks import endorsements, services, sharing
 from blason.networks.models import Network
 

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.issuing import awards, documents, keys
+from blason.issuing.awarding import credentials as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.networks.models import Endorsement, EndorsementState
 from obcore import ob3
 from obcore.proofs.data_integrity import sign

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from blason.core.site import absolute_url
-from blason.issuing import documents, keys
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.networks.models import MemberState, Network, RecognitionList
 from obcore.proofs.data_integrity import sign
 from obcore.recognition import Entity, dcc_registry, recognized_entity_credential

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.issuing import documents
-from blason.issuing.images import clean_upload
+from blason.issuing.badges.images import clean_upload
+from blason.issuing.badges.services import badge_create
 from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.issuing.services import badge_create
+from blason.issuing.signing import issuer_documents as documents
 from blason.networks.models import MemberState, Network, SharedBadge, SharedBadgeCopy
 from obcore import ob3
 

@@ -3,7 +3,7 @@ read from the database as stored, never through a view."""
 
 from __future__ import annotations
 
-from blason.issuing import documents
+from blason.issuing.signing import issuer_documents as documents
 from blason.networks import lists, selectors
 from blason.verification.trust import LocalList
 
