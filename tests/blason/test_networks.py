@@ -374,3 +374,30 @@ def test_the_demo_network(client: Any) -> None:
     assert credential["credentialSubject"]["achievement"]["endorsement"]
     response = client.post(reverse("verification:verify"), {"text": endorsed.credential})
     assert "Badge reconnu par Badgeons les Hauts-de-France (démo)" in response.content.decode()
+
+
+def test_blason_verify_reads_trust_lists(
+    tmp_path: Any, client: Any, network: Any, coordinator: Any, capsys: Any, monkeypatch: Any
+) -> None:
+    from obcore.cli import main as cli
+
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    award = _award(x)
+    badge = tmp_path / "badge.json"
+    badge.write_text(award.credential)
+    served = []
+    issuer = network.issuer
+    key = documents.verification_method_id(issuer, issuer.signing_keys.get(algorithm="Ed25519"))
+    for number, url in enumerate((lists.list_url(network), documents.issuer_url(issuer), key)):
+        path = tmp_path / f"document-{number}.json"
+        path.write_bytes(client.get(url, HTTP_ACCEPT="application/ld+json").content)
+        served += ["--document", f"{url}={path}"]
+    monkeypatch.setenv("TRUST_LISTS", "")
+    trust_list = f"Badgeons={lists.list_url(network)}={documents.issuer_url(issuer)}"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list])
+    assert "[recognised] list Badgeons" in capsys.readouterr().out
+    wrong = f"Badgeons={lists.list_url(network)}=https://autre.example/issuers/1"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", wrong])
+    assert "[not_checkable] list Badgeons" in capsys.readouterr().out
