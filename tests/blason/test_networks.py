@@ -401,3 +401,58 @@ def test_blason_verify_reads_trust_lists(
     wrong = f"Badgeons={lists.list_url(network)}=https://autre.example/issuers/1"
     cli(["verify", str(badge), "--offline", *served, "--trust-list", wrong])
     assert "[not_checkable] list Badgeons" in capsys.readouterr().out
+
+
+def test_configured_trust_lists_are_fetched_and_cached(
+    client: Any, network: Any, coordinator: Any, settings: Any
+) -> None:
+    """A list another site publishes (``TRUST_LISTS``), served by a loopback HTTP server and
+    fetched with the guarded fetcher; an unreachable one is "not checkable"."""
+    import http.server
+    import threading
+
+    from obcore.recognition import TrustList
+
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    body = selectors.current_list(network).credential.encode()
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        settings.FETCH_ALLOW_PRIVATE = True
+        issuer = documents.issuer_url(network.issuer)
+        settings.TRUST_LISTS = [
+            TrustList("Réseau régional", f"http://127.0.0.1:{port}/list.json", (issuer,)),
+            TrustList("Réseau injoignable", "http://127.0.0.1:9/list.json", (issuer,)),
+        ]
+        credential = _award(x).credential
+        for _time in range(2):
+            response = client.post(reverse("verification:verify"), {"text": credential})
+            lines = {line.name: line.state for line in response.context["recognitions"]}
+            assert lines == {
+                "Badgeons les Hauts-de-France": Recognition.RECOGNISED,
+                "Réseau régional": Recognition.RECOGNISED,
+                "Réseau injoignable": Recognition.NOT_CHECKABLE,
+            }
+            assert response.context["report"].valid
+        assert hits == ["/list.json"]  # read once, then kept until its validUntil
+    finally:
+        server.shutdown()
+        server.server_close()
