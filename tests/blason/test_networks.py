@@ -374,6 +374,11 @@ def test_the_demo_network(client: Any) -> None:
     assert credential["credentialSubject"]["achievement"]["endorsement"]
     response = client.post(reverse("verification:verify"), {"text": endorsed.credential})
     assert "Badge reconnu par Badgeons les Hauts-de-France (démo)" in response.content.decode()
+    page = client.get(reverse("badge_public", args=[endorsed.badge.uuid])).content.decode()
+    assert "Recommandé par Badgeons les Hauts-de-France (démo)" in page
+    copy = shared.copies.all()[0].badge
+    page = client.get(reverse("badge_public", args=[copy.uuid])).content.decode()
+    assert "Conçu par le réseau Badgeons les Hauts-de-France (démo)" in page
 
 
 def test_blason_verify_reads_trust_lists(

@@ -33,3 +33,12 @@ def profile_endorsements(issuer: Issuer) -> dict[str, Any]:
     """``{"endorsement": [...]}`` for a Profile when the issuer is endorsed, else ``{}``."""
     found = [dict(item) for find in PROFILE_ENDORSEMENTS for item in find(issuer)]
     return {"endorsement": found} if found else {}
+
+
+# Parts of a badge's public page that other apps add (``blason.networks``: the network that
+# designed it, its endorsements): each returns HTML it made safe, or "".
+BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []
+
+
+def badge_page_parts(badge: BadgeClass) -> list[str]:
+    return [part for render in BADGE_PAGE_PARTS if (part := render(badge))]

@@ -34,3 +34,8 @@ class NetworksConfig(AppConfig):
             hooks.ACHIEVEMENT_ENDORSEMENTS.append(badge_endorsements)
         if issuer_endorsements not in hooks.PROFILE_ENDORSEMENTS:
             hooks.PROFILE_ENDORSEMENTS.append(issuer_endorsements)
+        # A badge's public page says which network designed it and who endorsed it.
+        from blason.networks.pages import badge_part
+
+        if badge_part not in hooks.BADGE_PAGE_PARTS:
+            hooks.BADGE_PAGE_PARTS.append(badge_part)

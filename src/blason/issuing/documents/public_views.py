@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
+from blason.issuing import hooks
 from blason.issuing.awarding import credentials, status_lists
 from blason.issuing.awarding import sms as award_sms
 from blason.issuing.awarding.forms import RevokeForm
@@ -186,4 +187,9 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
         uuid=badge_uuid,
         status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED],
     )
-    return render(request, "issuing/badge_public.html", {"badge": badge, "issuer": badge.issuer})
+    parts = hooks.badge_page_parts(badge)
+    return render(
+        request,
+        "issuing/badge_public.html",
+        {"badge": badge, "issuer": badge.issuer, "parts": parts},
+    )
