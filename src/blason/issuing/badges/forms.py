@@ -15,7 +15,7 @@ from blason.issuing.badges import content
 from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
 from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
 from blason.issuing.badges.models import AchievementType, Validity
-from blason.jobs.selectors import occupation_labels  # the bundled ROME 4.0 list, no query
+from blason.jobs.rome import labels as occupation_labels  # the bundled ROME 4.0 list, no query
 
 MAX_CRITERIA = 20
 IMAGE_SOURCES = [
