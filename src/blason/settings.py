@@ -32,6 +32,7 @@ from blason.env import (
     env_networks,
     env_rates,
     env_str,
+    env_trust_lists,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "blason.api",
     "blason.guardians",
     "blason.jobs",
+    "blason.networks",
     "allauth",
     "allauth.account",
     "oauth2_provider",
@@ -536,6 +538,9 @@ FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", 10, minimum=1)
 FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 4, minimum=1)
 FETCH_MAX_PER_CLIENT = env_int("FETCH_MAX_PER_CLIENT", 2, minimum=1)
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Lists of recognised issuers (signed W3C RecognizedEntityCredentials) the verifiers of this
+# site read, besides those of its own networks: a JSON array of {"name", "url", "issuers"}.
+TRUST_LISTS = env_trust_lists("TRUST_LISTS")
 
 BLASON_VERSION = "0.1.0"
 HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimum=10)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
     path("", include("blason.peers.urls")),
+    path("", include("blason.networks.urls")),
     path("", include("blason.core.urls")),
     path("", include("blason.issuing.urls")),
 ]
