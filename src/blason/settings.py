@@ -1,5 +1,9 @@
 """Blason settings: one module, every deploy-time value from the environment.
 
+Why one module of over 400 lines: Django reads its settings from one module, and having every
+deploy-time value in one place is the point (``tests/blason/test_settings.py`` checks them
+against ``.env.example``).
+
 Each variable is documented in ``.env.example`` at the root of the checkout and in the
 README. A ``.env`` file in ``BLASON_HOME`` (the checkout when running from source) is read
 first; real environment variables win over it.
