@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from blason.backpack import selectors
 from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 
 MAX_COLLECTIONS = 100
@@ -48,6 +48,7 @@ def item_remove(*, item: Item) -> None:
         data={"name": item.name, "key": item.credential_key},
     )
     item.delete()
+    hooks.holdings_changed(user_id=item.owner_id)
 
 
 @transaction.atomic
@@ -64,6 +65,7 @@ def item_mark_recipient(*, item: Item, owner: bool) -> Item:
         target=item,
         data={"recipient": item.recipient},
     )
+    hooks.holdings_changed(user_id=item.owner_id)
     return item
 
 

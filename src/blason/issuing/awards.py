@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit, outbox, quotas
+from blason.core import hooks as core_hooks
 from blason.core.abuse import Origin
 from blason.core.emails import render_templated, send_templated
 from blason.core.exceptions import ActionRefused
@@ -452,6 +453,7 @@ def award_issue(
         )
     if notify:
         award_sms.record([award], issuer=issuer, batch=batch)
+    core_hooks.awards_changed(badge=badge, awards=[award])  # pathways: progress after commit
     return award
 
 
@@ -710,6 +712,7 @@ def award_many(
         # People known only by a phone number are told by SMS, recorded the same way (the
         # workers send them; the space's SMS limit may leave some out: the report says so).
         award_sms.record(made, issuer=issuer, batch=batch)
+    core_hooks.awards_changed(badge=badge, awards=made)
     return made
 
 
@@ -772,6 +775,7 @@ def award_revoke(*, award: Award, actor: Any, reason: str) -> Award:
         data={"reason": award.revocation_reason},
     )
     award_sms.cancel(award)  # an SMS not yet sent is not sent
+    core_hooks.awards_changed(badge=award.badge, awards=[award])
     # A new revision of the list, committed with the revocation itself: a list built from an
     # earlier revision is never served again (see status_list_credential). Last, so the
     # list's row is locked only for the commit.
