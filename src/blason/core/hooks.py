@@ -46,3 +46,15 @@ def holdings_changed(*, user_id: int) -> None:
     """Tell the apps that the badges of the account ``user_id`` may have changed."""
     for hook in HOLDINGS_CHANGED:
         hook(user_id=user_id)
+
+
+# Parts of a page that an app above adds to another app's page (a page's template says
+# ``{% load blason_slots %}{% slot "name" %}``): the place's name → functions taking the
+# template's context and returning HTML made by ``render_to_string`` (escaped), or "".
+# ``blason.pathways``: "backpack.list" (the person's pathways), "backpack.public_profile" and
+# "issuing.badge_public" (the pathways a badge belongs to).
+SLOTS: dict[str, list[Callable[[Any], str]]] = {}
+
+
+def slot_register(name: str, render: Callable[[Any], str]) -> None:
+    SLOTS.setdefault(name, []).append(render)
