@@ -22,8 +22,10 @@ def test_demo_is_idempotent_and_its_awards_verify(
         people = load_demo()
     counts = (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count())
     # Peer recognition adds two community badges awarded by peer validation (three awards) and
-    # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
-    assert counts == (6, 7, 9)
+    # the personal profiles of the three validators who signed endorsements (blason.peers.demo);
+    # the Mission Locale's pathway adds its space, four badges and Samir's first step
+    # (blason.pathways.demo).
+    assert counts == (7, 11, 10)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",

@@ -61,11 +61,14 @@ def _site_badge_id(badge_uuid: Any) -> str:
     return absolute_url("badge_public", badge_uuid)
 
 
-def held_by(user_id: int) -> list[Held]:
-    """Every badge ``user_id`` holds, in one query."""
+def held_by(user_id: int, *, public_only: bool = False) -> list[Held]:
+    """Every badge ``user_id`` holds (only those shown on their public page: ``public_only``),
+    in one query."""
+    items = Item.objects.filter(owner_id=user_id, recipient=ItemRecipient.OWNER, status__in=COUNTED)
+    if public_only:
+        items = items.filter(public=True, hidden=False)
     items = (
-        Item.objects.filter(owner_id=user_id, recipient=ItemRecipient.OWNER, status__in=COUNTED)
-        .select_related("award__badge")
+        items.select_related("award__badge")
         .only(
             "uuid",
             "name",
