@@ -7,10 +7,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from blason.pathways import selectors
-
 
 def backpack_list(context: Any) -> str:
+    from blason.pathways import selectors
+
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -27,6 +27,8 @@ def backpack_list(context: Any) -> str:
 def public_profile(context: Any) -> str:
     """On the person's public page: the pathways they follow, counted over the badges they
     made public only (and only those where one of them counts)."""
+    from blason.pathways import selectors
+
     profile = context.get("profile")
     if profile is None:
         return ""
@@ -41,6 +43,7 @@ def public_profile(context: Any) -> str:
 
 def badge_public(context: Any) -> str:
     from blason.issuing.awards import badge_url
+    from blason.pathways import selectors
 
     badge = context.get("badge")
     if badge is None:

@@ -1,11 +1,13 @@
 """What pathways does when issuing or the backpack tells core that badges changed
-(``blason.core.hooks``): queue the engine for after the commit, when a pathway is concerned."""
+(``blason.core.hooks``): queue the engine for after the commit, when a pathway is concerned.
+
+Registered at start-up: the task queue is imported only when used, so that its backend is
+chosen once the settings are final (as ``blason.issuing.hooks`` explains)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from blason.core.tasks import enqueue_on_commit
 from blason.pathways.models import Pathway, PathwayStatus, Requirement
 
 # Award ids per queued task (a spreadsheet of 100,000 awards makes 100 tasks).
@@ -28,6 +30,7 @@ def _in_a_pathway(badge: Any) -> bool:
 def awards_changed(*, badge: Any, awards: list[Any]) -> None:
     """Awards of ``badge`` were issued or revoked: their holders' progress, after the commit
     (nothing queued when no published pathway asks for the badge)."""
+    from blason.core.tasks import enqueue_on_commit
     from blason.pathways import tasks
 
     if not _in_a_pathway(badge):
@@ -40,6 +43,7 @@ def awards_changed(*, badge: Any, awards: list[Any]) -> None:
 def holdings_changed(*, user_id: int) -> None:
     """The badges of account ``user_id`` may have changed: their progress, after the commit (nothing
     queued while no pathway is published)."""
+    from blason.core.tasks import enqueue_on_commit
     from blason.pathways import tasks
 
     if Pathway.objects.filter(status=PathwayStatus.PUBLISHED).exists():
