@@ -203,7 +203,9 @@ def milestone_issue(
             evidence=_evidence(result),
             language=language,
             idempotency_key=f"pathway-step:{step.uuid}:{user.uuid}",
-            **recipient,
+            email=recipient["email"],
+            phone=recipient["phone"],
+            name=recipient["name"],
         )
         milestone.award = award
         milestone.save(update_fields=["award"])
