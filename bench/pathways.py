@@ -89,14 +89,14 @@ def run(holders: int) -> list[Result]:
         measure(
             f"pathways: one person, {PATHWAYS} pathways, {holders} holders",
             lambda: engine.progress_recompute(user_id=person.pk),
-            target_ms=1500,
+            target_ms=2500,
             max_queries=10,
             repeat=5,
         ),
         measure(
             "pathways: the task after an award",
             lambda: tasks.awards_changed.call(award_ids=[first.pk, second.pk]),
-            target_ms=2000,
+            target_ms=3000,
             max_queries=24,
             repeat=5,
         ),

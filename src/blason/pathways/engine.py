@@ -43,6 +43,9 @@ from blason.pathways.models import (
 logger = logging.getLogger(__name__)
 
 
+_COMPARED = ("done", "needed", "held", "badges", "steps_done", "completed_at")
+
+
 def _concerned(user_id: int, held: list[Held]) -> set[int]:
     """The pathways where the person holds a badge or already has a progress (two queries)."""
     badge_ids = {h.badge_id for h in held if h.badge_id is not None}
@@ -98,19 +101,19 @@ def progress_recompute(*, user_id: int) -> list[Progress]:
         completed_at = (before.completed_at if before else None) or (now if root.complete else None)
         if not root.complete:
             completed_at = None
-        rows.append(
-            Progress(
-                pathway_id=pathway_id,
-                user_id=user_id,
-                done=min(root.done, root.needed),
-                needed=root.needed,
-                held=result.held_badges,
-                badges=result.badges,
-                steps_done=[str(s.step.uuid) for s in result.steps.values() if s.complete],
-                completed_at=completed_at,
-                followed=before.followed if before else False,
-            )
+        row = Progress(
+            pathway_id=pathway_id,
+            user_id=user_id,
+            done=min(root.done, root.needed),
+            needed=root.needed,
+            held=result.held_badges,
+            badges=result.badges,
+            steps_done=[str(s.step.uuid) for s in result.steps.values() if s.complete],
+            completed_at=completed_at,
+            followed=before.followed if before else False,
         )
+        if before is None or any(getattr(row, name) != getattr(before, name) for name in _COMPARED):
+            rows.append(row)  # written only when it changed
         for step_result in result.steps.values():
             milestone = reached.get(step_result.step.pk)
             if step_result.complete and milestone is None:

@@ -20,7 +20,9 @@ class Shape:
     requirements: dict[int, list[Requirement]]  # step id → its requirements, in order
 
     def badge_requirements(self) -> list[Requirement]:
-        return [r for rows in self.requirements.values() for r in rows if not r.is_step]
+        """The badges asked for anywhere in this pathway (``requirements`` may hold other
+        pathways' steps too: it is shared by the pathways loaded together)."""
+        return [r for pk in self.steps for r in self.requirements.get(pk, []) if not r.is_step]
 
     def walk(self, step: Step | None = None) -> Iterable[Step]:
         """The steps, parents before children, in the order shown."""
