@@ -21,7 +21,8 @@ def run(holders: int) -> list[Result]:
     from blason.backpack.models import Item, credential_identity
     from blason.core import hooks
     from blason.core.models import Issuer
-    from blason.issuing.awards import award_issue, badge_url
+    from blason.issuing.awarding.credentials import badge_url
+    from blason.issuing.awarding.services import award_issue
     from blason.issuing.models import BadgeClass
     from blason.pathways import engine, tasks
     from blason.pathways.models import Pathway, Progress, Requirement, Step

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from blason.core.models import OutboxMessage
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from blason.issuing.models import AchievementType, Award
 from blason.pathways import services
 from blason.pathways.models import Pathway

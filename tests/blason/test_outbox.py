@@ -15,7 +15,7 @@ from django.utils import timezone
 from blason.core import outbox, worker
 from blason.core.models import OutboxMessage, OutboxState, PendingTask, WorkerHeartbeat
 from blason.core.tasks import relay_pending
-from blason.issuing import batch_reading, batches
+from blason.issuing.awarding import batch_reading, batches, bulk
 from blason.issuing.models import Award, AwardBatch, BatchStatus
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_batch_confirmed_with_redis_down_is_handed_over_later(
     read = checked(world, published, content)
     with django_capture_on_commit_callbacks(execute=True):
         batches.batch_confirm(batch=read, actor=world.admin)
-    (pending,) = PendingTask.objects.filter(task="blason.issuing.tasks.award_batch")
+    (pending,) = PendingTask.objects.filter(task="blason.issuing.awarding.tasks.award_batch")
     assert pending.attempts == 1
     assert "Error" in pending.last_error
     # Redis is back: a worker's round hands the tasks over (here the queue runs them at once):
@@ -166,10 +166,10 @@ def test_messages_of_a_dead_sender_are_taken_back(smtp_server: Any) -> None:
 def test_revoked_before_sending_is_not_sent(
     world: Any, published: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
-    (made,) = awards.award_many(
-        badge=published, actor=world.admin, recipients=[awards.Recipient(email="x@example.org")]
+    (made,) = bulk.award_many(
+        badge=published, actor=world.admin, recipients=[bulk.Recipient(email="x@example.org")]
     )
     awards.award_revoke(award=made, actor=world.admin, reason="erreur")
     assert outbox.deliver_due() == 0
@@ -249,7 +249,7 @@ def test_the_same_award_asked_twice_at_once_awards_once(world: Any, published: A
 
     from django.db import connection, connections
 
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
         pytest.skip("needs a database server or an SQLite file (runs on PostgreSQL in CI)")
@@ -288,3 +288,45 @@ def test_the_same_award_asked_twice_at_once_awards_once(world: Any, published: A
         assert len(made) == 2
         assert made[0] == made[1]
         assert Award.objects.filter(idempotency_key=f"form-{round_number}").count() == 1
+
+
+def test_a_stopping_worker_sends_nothing_more_and_pauses_its_batch(
+    monkeypatch: Any, smtp_server: Any, world: Any, published: Any
+) -> None:
+    """SIGTERM (``worker.request_stop``): the long work returns at its next step, leaving the
+    rest for the next worker; nothing is lost (the real processes: test_worker_stop.py)."""
+    record("a")
+    record("b")
+    read = checked(world, published, b"Nom;Courriel\r\nAna;ana@example.org\r\n")
+    AwardBatch.objects.filter(pk=read.pk).update(status=BatchStatus.QUEUED)
+    monkeypatch.setattr(worker, "_stopping", True)
+    assert worker.stop_requested()
+    assert outbox.deliver_due() == 0
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
+    assert batches.batch_run(str(read.uuid)) == BatchStatus.RUNNING
+    assert Award.objects.count() == 0
+    monkeypatch.setattr(worker, "_stopping", False)  # the next worker
+    assert outbox.deliver_due() == 2
+    assert batches.batch_run(str(read.uuid)) == BatchStatus.DONE
+    assert Award.objects.count() == 1
+    assert len(smtp_server.wait_for(2)) >= 2
+
+
+def test_a_worker_never_takes_back_its_own_messages(monkeypatch: Any) -> None:
+    """Its heartbeat may look old when written after a long wait for the database (SQLite
+    locked by a chunk of awards): the worker sweeping is alive all the same."""
+    message = record()
+    WorkerHeartbeat.objects.create(worker_id="me", beat_at=timezone.now() - timedelta(minutes=5))
+    OutboxMessage.objects.update(
+        state=OutboxState.SENDING,
+        claimed_by="me",
+        lease_until=timezone.now() + timedelta(minutes=1),
+    )
+    monkeypatch.setattr(worker, "_current", "me")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.SENDING
+    monkeypatch.setattr(worker, "_current", "another")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.PENDING

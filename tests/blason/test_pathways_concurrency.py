@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from blason.backpack import claims
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award
 from blason.pathways import engine
 from blason.pathways.models import Milestone, Pathway, PathwayStatus

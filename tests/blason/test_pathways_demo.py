@@ -20,7 +20,8 @@ def test_samir_is_half_way(client: Any, django_capture_on_commit_callbacks: Any)
     assert pathway.occupations == ["M1601", "M1607"]
     progress = Progress.objects.get(pathway=pathway, user__email="samir@demo.blason.test")
     assert (progress.done, progress.needed, progress.held, progress.badges) == (1, 2, 1, 3)
-    assert progress.followed and progress.completed_at is None
+    assert progress.followed
+    assert progress.completed_at is None
     assert client.login(email="samir@demo.blason.test", password="badges-demo-2026")
     page = client.get("/backpack/", HTTP_ACCEPT_LANGUAGE="fr").text
     assert PATHWAY.replace("'", "&#x27;") in page

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import awards
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award
 from blason.pathways import engine, services
 from blason.pathways.models import Milestone, Progress, Rule
@@ -62,7 +63,7 @@ def test_completion_credential(world: Any, django_capture_on_commit_callbacks: A
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "LearningProgram"
     named = {entry.get("id") for entry in credential["evidence"]}
-    assert named == {awards.award_url(award) for award in step_awards}
+    assert named == {credentials.award_url(award) for award in step_awards}
     report = verify_credential(completion.credential, fetcher=LocalFetcher())
     assert report.state is State.VALID, report.checks
 
@@ -148,7 +149,7 @@ def test_an_imported_badge_of_another_issuer_counts(
     services.requirement_add_badge(
         step=p.pathway.steps.get(),
         actor=world.admin,
-        achievement_id=awards.badge_url(elsewhere),
+        achievement_id=credentials.badge_url(elsewhere),
         name="Badge d'ailleurs",
     )
     services.pathway_publish(pathway=p.pathway, actor=world.admin)

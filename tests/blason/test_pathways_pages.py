@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
 from blason.pathways import services
 from tests.blason.pathways_fixtures import (  # noqa: F401 - the fixture
     award_to,
@@ -47,14 +47,14 @@ def test_json_document(client: Any, world: Any) -> None:
         client.get(reverse("pathways:public_json", args=[p.pathway.uuid])).content
     )
     assert document["type"] == "Pathway"
-    assert document["completionBadge"]["id"] == awards.badge_url(p.done)
+    assert document["completionBadge"]["id"] == credentials.badge_url(p.done)
     assert document["occupations"][0]["code"] == "M1601"
     (root,) = document["elements"]
     assert root["id"] == document["rootElement"]
     junction = root["completionRequirements"]["junctionConfig"]
     assert junction == {"type": "Disjunction", "requiredNumber": 2}
     ids = [r["id"] for r in root["completionRequirements"]["requirements"]]
-    assert ids == [awards.badge_url(b) for b in (p.a, p.b, p.c)]
+    assert ids == [credentials.badge_url(b) for b in (p.a, p.b, p.c)]
 
 
 def test_funnel_hides_small_groups(

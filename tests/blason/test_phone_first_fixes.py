@@ -19,8 +19,8 @@ from django.utils import translation
 
 from blason.backpack import claims, sharing
 from blason.core.emails import render_templated
-from blason.issuing import awards
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
 from blason.peers import validation
 from blason.peers.models import BadgeRequest, Validators
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401
@@ -205,7 +205,7 @@ def test_private_says_what_it_means(client: Any, world: Any, published: Any) -> 
 
 
 def with_rule(community: Community) -> Any:
-    from blason.issuing.services import badge_set_status
+    from blason.issuing.badges.services import badge_set_status
 
     badge_set_status(badge=community.badge, actor=community.owner, status="published")
     community.badge.refresh_from_db()
@@ -323,3 +323,30 @@ def test_the_digest_subject_is_french_for_a_french_validator(community: Communit
             context={"requests": [object()], "link": "https://x", "site_name": "Blason"},
         )
     assert message.subject == "1 nouvelle demande de badge attend votre réponse"
+
+
+# The guides in French ---------------------------------------------------------------------------
+
+# The guides for people using Blason (facilitators, awarders, earners); the others are for
+# operators and developers.
+GUIDES = ("awarding", "backpack", "claim-links", "designing-badges", "peer-recognition")
+
+
+@pytest.mark.parametrize("guide", GUIDES)
+def test_each_guide_exists_in_french_and_is_linked(guide: str) -> None:
+    english = ROOT / "docs" / f"{guide}.md"
+    french = ROOT / "docs" / "fr" / f"{guide}.md"
+    assert english.exists()
+    assert french.exists(), f"docs/fr/{guide}.md is missing"
+    text = french.read_text(encoding="utf-8")
+    assert re.search(r"\b(les|des|la|le|une?)\b", text), "written in French"
+    # Its headings are as many as the English guide's, give or take a few.
+    headings = len(re.findall(r"^#{1,3} ", text, flags=re.MULTILINE))
+    english_headings = len(
+        re.findall(r"^#{1,3} ", english.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
+    assert headings >= english_headings // 2
+    assert f"docs/fr/{guide}.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    # Its links to other pages of the docs lead somewhere.
+    for target in re.findall(r"\]\((?!https?://)([^)#\s]+\.md)", text):
+        assert (french.parent / target).resolve().exists(), f"{guide}: broken link {target}"

@@ -8,9 +8,9 @@ from blason.backpack import claims
 from blason.core.demo import Demo, badge_svg
 from blason.core.models import IssuerKind, Role
 from blason.core.services import issuer_create, membership_add
-from blason.issuing.awards import award_issue
+from blason.issuing.awarding.services import award_issue
+from blason.issuing.badges.services import badge_create
 from blason.issuing.models import AchievementType, BadgeStatus
-from blason.issuing.services import badge_create
 from blason.pathways import engine, services
 
 MISSION_LOCALE = "mission-locale-lille"

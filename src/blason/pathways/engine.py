@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
-from blason.issuing.awards import EvidenceInput, award_issue
+from blason.issuing.awarding.services import EvidenceInput, award_issue
 from blason.issuing.models import BadgeClass
 from blason.pathways import tree
 from blason.pathways.holdings import Held, held_by
@@ -227,7 +227,7 @@ def milestone_issue(
 @transaction.atomic
 def milestone_decide(*, milestone: Milestone, actor: Any, keep: bool, reason: str = "") -> None:
     """The issuer's answer about a flagged milestone: keep it, or revoke its badge."""
-    from blason.issuing.awards import award_revoke
+    from blason.issuing.awarding.services import award_revoke
 
     locked = Milestone.objects.select_for_update().select_related("award", "step__pathway")
     milestone = locked.get(pk=milestone.pk)

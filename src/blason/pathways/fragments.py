@@ -42,7 +42,7 @@ def public_profile(context: Any) -> str:
 
 
 def badge_public(context: Any) -> str:
-    from blason.issuing.awards import badge_url
+    from blason.issuing.awarding.credentials import badge_url
     from blason.pathways import selectors
 
     badge = context.get("badge")
