@@ -229,7 +229,9 @@ def milestone_decide(*, milestone: Milestone, actor: Any, keep: bool, reason: st
     """The issuer's answer about a flagged milestone: keep it, or revoke its badge."""
     from blason.issuing.awarding.services import award_revoke
 
-    locked = Milestone.objects.select_for_update().select_related("award", "step__pathway")
+    locked = Milestone.objects.select_for_update(of=("self",)).select_related(
+        "award", "step__pathway"
+    )
     milestone = locked.get(pk=milestone.pk)
     if milestone.flagged_at is None or milestone.decision:
         raise ActionRefused(_("This milestone was already decided."))
