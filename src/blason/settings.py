@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "blason.guardians",
     "blason.jobs",
     "blason.networks",
+    "blason.pathways",
     "allauth",
     "allauth.account",
     "oauth2_provider",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.guardians.urls")),
     path("", include("blason.jobs.urls")),
+    path("", include("blason.pathways.urls")),
     path("", include("blason.api.urls")),
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),

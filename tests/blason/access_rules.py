@@ -206,6 +206,24 @@ def spreadsheet(world: AccessWorld) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("liste.csv", content, "text/csv")}
 
 
+def pathway_badge_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"b{world.values['step_pk']}"
+    return {
+        f"{prefix}-achievement_id": "https://badges.example.org/achievements/7",
+        f"{prefix}-name": "Premiers secours",
+    }
+
+
+def pathway_sub_step_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"n{world.values['step_pk']}"
+    return {f"{prefix}-name": "Premiers pas", f"{prefix}-rule": "all"}
+
+
+def pathway_step_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"s{world.values['step_pk']}"
+    return {f"{prefix}-name": "Vers l'accueil", f"{prefix}-rule": "n_of", f"{prefix}-required": "1"}
+
+
 DESIGN = {
     "name": "Entraide",
     "description": "Aide les autres membres.",

@@ -24,8 +24,9 @@ def test_demo_is_idempotent_and_its_awards_verify(
     # Peer recognition adds two community badges awarded by peer validation (three awards) and
     # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
     # The network (blason.networks.demo) adds itself and the Mission Locale, its shared badge
-    # and the two members' copies, an award of each copy and one of the badge it endorsed.
-    assert counts == (8, 10, 12)
+    # and the two members' copies, an award of each copy and one of the badge it endorsed; the
+    # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's first step.
+    assert counts == (8, 14, 13)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",

@@ -39,7 +39,7 @@ from blason.backpack.models import (
     ReceivedFormat,
     credential_identity,
 )
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.tasks import enqueue_on_commit
 from blason.issuing.awarding import selectors as awarding
@@ -177,6 +177,7 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
             target=award,
             data={"item": str(item.uuid), "again": not created},
         )
+        hooks.holdings_changed(user_id=user.pk)
     if created or item.checked_at is None:
         item = imports.recheck_item(item=item)
     return ClaimResult(
@@ -253,6 +254,7 @@ def _collect(user: Any, candidates: list[Award], *, action: str) -> list[Item]:
     audit.record(
         action=action, actor=user, target=user, data={"awards": [str(a.uuid) for a in candidates]}
     )
+    hooks.holdings_changed(user_id=user.pk)
     if items:
         from blason.backpack.tasks import recheck_items
 

@@ -33,7 +33,7 @@ from blason.backpack.models import (
     ReceivedFormat,
     credential_identity,
 )
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.site import local_path
 from blason.issuing.models import Award
@@ -297,6 +297,7 @@ def import_badge(
                     "state": item.status,
                 },
             )
+            hooks.holdings_changed(user_id=user.pk)
     except IntegrityError:  # the same badge, imported twice at the same moment
         existing = Item.objects.filter(owner=user, identity=identity).first()
         if existing is None:
@@ -419,6 +420,7 @@ def upsert_badge(
             with transaction.atomic():
                 item.save()
                 audit.record(action="backpack.item.imported", actor=user, target=item, data=data)
+                hooks.holdings_changed(user_id=user.pk)
         except IntegrityError:
             raise ImportRefused(_("This badge is already in your backpack.")) from None
         return item, True
@@ -428,6 +430,7 @@ def upsert_badge(
     with transaction.atomic():
         existing.save(update_fields=list(_REPLACED_FIELDS))
         audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
+        hooks.holdings_changed(user_id=user.pk)
     return existing, False
 
 
@@ -468,6 +471,8 @@ def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
                 target=item,
                 data={"from": item.status, "to": status},
             )
+        if updated and status != item.status:
+            hooks.holdings_changed(user_id=item.owner_id)
     item.status, item.checked_at, item.report = status, now, report
     item.last_valid_at = last_valid_at
     return item

@@ -21,7 +21,7 @@ from blason.backpack import selectors
 from blason.backpack.imports import ImportRefused as ImportRefused
 from blason.backpack.imports import upsert_badge as upsert_badge
 from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 
 MAX_COLLECTIONS = 100
@@ -53,6 +53,7 @@ def item_remove(*, item: Item) -> None:
         data={"name": item.name, "key": item.credential_key},
     )
     item.delete()
+    hooks.holdings_changed(user_id=item.owner_id)
 
 
 @transaction.atomic
@@ -69,6 +70,7 @@ def item_mark_recipient(*, item: Item, owner: bool) -> Item:
         target=item,
         data={"recipient": item.recipient},
     )
+    hooks.holdings_changed(user_id=item.owner_id)
     return item
 
 

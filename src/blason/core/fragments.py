@@ -22,6 +22,8 @@ The slots, by the page that names them:
   awarded;
 * ``award_page.claim_code`` (``award``): the same page, below the claim code its awarders see;
 * ``badge_page.aside`` (``badge``, ``access``): the members' page of a badge;
+* ``backpack.list``: a person's backpack ("Mes badges");
+* ``backpack.public_profile`` (``profile``): a person's public page;
 * ``badge_public.aside`` (``badge``): the public page of a badge;
 * ``claim_status.keep`` (``award``): the page of a claim made through a claim link, once
   awarded and not yet collected;
