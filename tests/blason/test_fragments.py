@@ -54,6 +54,7 @@ def test_render_renders_an_app_template_in_the_page_s_context(slots: dict[str, A
 
 def test_the_apps_fill_the_slots_the_pages_name() -> None:
     from blason.backpack import fragments as backpack_fragments
+    from blason.pathways import fragments as pathway_fragments
     from blason.peers import fragments as peer_fragments
 
     registered = fragments.SLOTS
@@ -64,7 +65,10 @@ def test_the_apps_fill_the_slots_the_pages_name() -> None:
     assert registered["badge_public.aside"] == [
         peer_fragments.ask_for_badge,
         peer_fragments.co_designers,
+        pathway_fragments.badge_public,
     ]
+    assert registered["backpack.list"] == [pathway_fragments.backpack_list]
+    assert registered["backpack.public_profile"] == [pathway_fragments.public_profile]
     assert registered["award_page.after_narrative"] == [peer_fragments.peer_endorsements]
     assert registered["dashboard.top"] == [peer_fragments.waiting_requests]
     assert registered["claim_status.keep"] == [backpack_fragments.keep_badge]
