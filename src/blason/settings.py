@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "blason.peers",
     "blason.api",
     "blason.guardians",
+    "blason.records",
     "allauth",
     "allauth.account",
     "oauth2_provider",
