@@ -29,7 +29,8 @@ def exported(world: Any) -> str:
 def test_each_credential_becomes_a_badge_kept_as_it_was_written(world: Any) -> None:
     text = exported(world)
     done = record_import(user=world.outsider, content=text.encode(), fetcher=LocalFetcher())
-    assert len(done.added) == 3 and done.already == 0
+    assert len(done.added) == 3
+    assert done.already == 0
     originals = set(Item.objects.filter(owner=world.member).values_list("credential", flat=True))
     for item in Item.objects.filter(owner=world.outsider):
         assert item.credential in originals  # the very text, not re-serialised
@@ -40,7 +41,10 @@ def test_each_credential_becomes_a_badge_kept_as_it_was_written(world: Any) -> N
 
 
 def test_inner_texts_are_found_as_written() -> None:
-    text = '{"a": [1, {"b": "}"}], "credentialSubject" : {"x": 1, "verifiableCredential": [ {"id": "u:1", "s": "]"} ,{"id":"u:2"}]}}'
+    text = (
+        '{"a": [1, {"b": "}"}], "credentialSubject" : {"x": 1, '
+        '"verifiableCredential": [ {"id": "u:1", "s": "]"} ,{"id":"u:2"}]}}'
+    )
     assert inner_texts(text) == ['{"id": "u:1", "s": "]"}', '{"id":"u:2"}']
 
 
@@ -134,6 +138,6 @@ def test_the_import_page(client: Any, world: Any) -> None:
             HTTP_ACCEPT_LANGUAGE="fr",
         )
         assert response.status_code == 400
-        assert "role=\"alert\"" in response.content.decode()
+        assert 'role="alert"' in response.content.decode()
         assert "CLR" in response.content.decode()
     assert Item.objects.filter(owner=world.outsider).count() == 3
