@@ -283,7 +283,22 @@ def build() -> AccessWorld:
     world.secrets["credential"] = award.credential
     _oauth(world, earner)
     _children(world)
+    _records(world, earner)
     return world
+
+
+def _records(world: AccessWorld, earner: Any) -> None:
+    """The earner's VAE file, with a counsellor's link."""
+    from blason.records import selectors as records_selectors
+    from blason.records import services as records
+
+    dossier = records.dossier_create(user=earner, rncp_code="RNCP34826", title="Accueil")
+    link = records.link_create(dossier=dossier, label="Mission Locale", days=30)
+    world.values.update(
+        dossier_uuid=str(dossier.uuid),
+        link_uuid=str(link.uuid),
+        counsellor_token=records_selectors.link_token(link),
+    )
 
 
 def _children(world: AccessWorld) -> None:

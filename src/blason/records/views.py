@@ -32,18 +32,23 @@ def attachment(content: bytes | str, *, content_type: str, name: str) -> HttpRes
     return response
 
 
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """What the record holds, the buttons to download it, and the person's VAE files."""
+def _home(request: HttpRequest, notice: str = "") -> HttpResponse:
     user = current_user(request)
     held, annexed = record.split(list(selectors.own_items(user)))
     context = {
         "held": [item for item, _document in held],
         "annexed": annexed,
         "dossiers": list(selectors.dossiers_of(user)),
+        "notice": notice,
     }
     return render(request, "records/home.html", context)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What the record holds, the buttons to download it, and the person's VAE files."""
+    return _home(request)
 
 
 @login_required
@@ -56,9 +61,8 @@ def record_download(request: HttpRequest) -> HttpResponse:
     except (record.NoSigner, KeyMissing) as exc:
         messages.error(request, str(exc))
         return redirect("records:home")
-    if not made.text:
-        messages.error(request, _("None of your badges can go in a record yet."))
-        return redirect("records:home")
+    if not made.text:  # the page says so (the button is shown only when there is a record)
+        return _home(request, _("None of your badges can go in a record yet."))
     audit.record(action="records.record.exported", actor=user, data={"badges": len(made.held)})
     return attachment(
         made.text,
@@ -74,8 +78,7 @@ def annex_download(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _held, annexed = record.split(list(selectors.own_items(user)))
     if not annexed:
-        messages.error(request, _("All your badges fit in the record: there is no annex."))
-        return redirect("records:home")
+        return _home(request, _("All your badges fit in the record: there is no annex."))
     pdf = record.annex_pdf(annexed, user.display_name, language())
     return attachment(
         pdf,
