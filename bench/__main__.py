@@ -1,9 +1,11 @@
 """Run every benchmark and compare it with its target; exit 1 when one misses.
 
-Usage: ``python -m bench [--only NAME] [--awards N] [--postgres URL]``. Each benchmark prints
-its median and p95 time and the number of SQL queries per call. Benchmarks run on a throw-away
-SQLite database unless ``BENCH_DATABASE_URL`` points elsewhere (for example a scratch PostgreSQL
-database), or ``--postgres`` names a server on which a throw-away database is made.
+Usage: ``python -m bench [--only NAME] [--awards N] [--postgres URL] [--seconds S]``.
+Each benchmark prints its median and p95 time and the number of SQL queries per call.
+Benchmarks run on a throw-away SQLite database unless ``BENCH_DATABASE_URL`` points elsewhere
+(for example a scratch PostgreSQL database), or ``--postgres`` names a server on which a
+throw-away database is made. ``--only http`` runs the HTTP load benchmark alone
+(``bench/http_load.py``: ``blason serve`` under ``wrk``), which otherwise runs last.
 """
 
 from __future__ import annotations
@@ -132,6 +134,15 @@ def main() -> int:
         metavar="URL",
         help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
     )
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=30,
+        help="seconds of load per page in the HTTP benchmark (default 30)",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=50, help="concurrent connections of the HTTP benchmark"
+    )
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="blason-bench-"))
@@ -140,28 +151,37 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import awarding, pages
+        from bench import awarding, http_load, pages
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
             "awarding": lambda: awarding.run(args.awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
-        chosen = [name for name in modules if args.only and args.only in name] or list(modules)
+        chosen = [name for name in modules if args.only and args.only in name]
+        if not args.only:
+            chosen = list(modules)
         results = [
             r
             for name in chosen
             for r in modules[name]()
             if not args.only or args.only in name or args.only in r.name
         ]
-    print(f"{'benchmark':<44} {'median':>9} {'p95':>9} {'target':>9} {'queries':>8}  result")
+        # The HTTP load runs last (it serves the database the others filled, plus the demo).
+        loads: list[http_load.HttpResult] = []
+        if not args.only or args.only == "http":
+            loads = http_load.run(seconds=args.seconds, clients=args.clients)
+    if results:
+        print(f"{'benchmark':<44} {'median':>9} {'p95':>9} {'target':>9} {'queries':>8}  result")
     for r in results:
         limit = f"<={r.max_queries}" if r.max_queries is not None else ""
         print(
             f"{r.name:<44} {r.median_ms:>7.1f}ms {r.p95_ms:>7.1f}ms {r.target_ms:>7.0f}ms "
             f"{r.queries:>3}{limit:>5}  {'ok' if r.ok else 'MISSED'}"
         )
-    return 0 if all(r.ok for r in results) else 1
+    if loads:
+        http_load.report(loads)
+    return 0 if all(r.ok for r in [*results, *loads]) else 1
 
 
 if __name__ == "__main__":
