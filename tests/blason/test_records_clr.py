@@ -137,3 +137,30 @@ def test_the_record_pages_are_the_person_s_own(client: Any) -> None:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+
+
+def test_the_site_signer_is_made_once_with_its_keys_and_never_by_a_read(
+    client: Any, world: Any
+) -> None:
+    from blason.issuing.models import SigningKey
+    from blason.records.models import SiteSigner
+    from blason.records.services import site_signer_ensure
+
+    signer = selectors.site_signer()  # made after ``migrate``
+    assert signer is not None
+    assert not signer.memberships.exists()  # nobody's space
+    assert set(SigningKey.objects.filter(issuer=signer).values_list("algorithm", flat=True)) == {
+        "Ed25519",
+        "RSA",
+    }
+    assert site_signer_ensure() == signer  # found, not made again
+    SiteSigner.objects.all().delete()
+    earner_with_badges(world, ob2=False)
+    client.force_login(world.member)
+    before = (SiteSigner.objects.count(), AuditEntry.objects.count())
+    response = client.get(reverse("records:record"), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "cannot sign records yet" in response.content.decode()
+    assert (SiteSigner.objects.count(), AuditEntry.objects.count()) == before
+    made = site_signer_ensure()
+    assert made != signer
+    assert AuditEntry.objects.filter(action="records.signer.created").exists()

@@ -226,3 +226,22 @@ def test_the_file_page_runs_a_bounded_number_of_queries(
         assert client.get(reverse("records:dossier", args=[dossier.uuid])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("records:home")).status_code == 200
+
+
+def test_the_counsellor_s_pages_write_nothing(client: Any, world: Any) -> None:
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    earner_with_badges(world, ob2=False)
+    client.force_login(world.member)
+    start(client)
+    link = services.link_create(dossier=VaeDossier.objects.get(), label="A", days=3)
+    token = selectors.link_token(link)
+    client.logout()
+    write = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+    for name in ("records:counsellor", "records:counsellor_pdf"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=[token])).status_code == 200
+        assert not [q["sql"] for q in queries if write.search(q["sql"])], name
