@@ -21,7 +21,7 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from obcore import _json
@@ -37,10 +37,12 @@ __all__ = [
     "ClrRefused",
     "Program",
     "associations",
+    "check_clr",
     "clr_document",
     "clr_text",
     "embeddable",
     "read_clr",
+    "verify_jwt",
     "verify_outer",
 ]
 
@@ -185,6 +187,11 @@ def read_clr(text: str | bytes) -> dict[str, Any]:
         document = _json.loads(text)
     except InputError as exc:
         raise ClrRefused(f"not JSON: {exc}") from exc
+    return check_clr(document)
+
+
+def check_clr(document: Any) -> dict[str, Any]:
+    """``document`` if it has the shape ``read_clr`` asks for; raises :class:`ClrRefused`."""
     if not isinstance(document, dict):
         raise ClrRefused("not a JSON object")
     types = document.get("type")
@@ -205,6 +212,26 @@ def read_clr(text: str | bytes) -> dict[str, Any]:
     if not all(isinstance(entry, dict) for entry in inner):
         raise ClrRefused("an inner credential is not a JSON object")
     return document
+
+
+def verify_jwt(token: str, fetcher: Fetcher | None) -> tuple[dict[str, Any], str]:
+    """A record given as a VC-JWT: its signature checked with a key of its issuer (as for any
+    VC-JWT credential). Returns the credential and the JSON text of the payload it was signed
+    as (the inner credentials are read from that text). Raises ``ObcoreError``."""
+    from obcore.jose import _b64decode
+    from obcore.verify import Report, State, _resolver
+    from obcore.verify_ob2 import vc_jwt
+
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ClrRefused("not a compact JWS")
+    resolve = _resolver(fetcher)
+    credential = vc_jwt(token, Report(State.VALID), resolve, datetime.now(UTC))
+    try:
+        payload = _b64decode(parts[1], "payload").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ClrRefused("the payload is not text") from exc
+    return credential, payload
 
 
 def verify_outer(

@@ -4,11 +4,13 @@ the record's own proof verified too, and nothing kept when anything fails."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from blason.backpack.models import Item
 from blason.core.models import AuditEntry
@@ -19,6 +21,12 @@ from tests.blason import other_platforms as op
 from tests.blason.records_fixtures import earner_with_badges
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def exported(world: Any) -> str:
@@ -141,3 +149,33 @@ def test_the_import_page(client: Any, world: Any) -> None:
         assert 'role="alert"' in response.content.decode()
         assert "CLR" in response.content.decode()
     assert Item.objects.filter(owner=world.outsider).count() == 3
+
+
+def test_a_record_given_as_a_vc_jwt_is_verified_and_kept(world: Any) -> None:
+    """The backpack imports VC-JWTs, so a record can come as one: its signature is checked with
+    a key of its issuer, and each credential is kept as written in the signed payload."""
+    from blason.issuing import documents, keys
+    from blason.issuing.models import KeyAlgorithm
+    from blason.records import selectors
+    from obcore.jose import sign_vc_jwt
+
+    document = json.loads(exported(world))
+    del document["proof"]
+    signer = selectors.site_signer()
+    assert signer is not None
+    key = keys.active_key(signer, KeyAlgorithm.RSA)
+    token = sign_vc_jwt(
+        document, keys.private_key(key), kid=documents.verification_method_id(signer, key)
+    )
+    done = record_import(user=world.outsider, content=token.encode(), fetcher=LocalFetcher())
+    assert len(done.added) == 3
+    originals = set(Item.objects.filter(owner=world.member).values_list("credential", flat=True))
+    kept = Item.objects.filter(owner=world.outsider).values_list("credential", flat=True)
+    assert {json.dumps(json.loads(text)) for text in kept} == {
+        json.dumps(json.loads(text)) for text in originals
+    }
+    head, payload, signature = token.split(".")
+    forged = f"{head}.{payload}.{signature[:-4]}AAAA"
+    with pytest.raises(RecordRefused, match="own signature does not hold"):
+        record_import(user=world.admin, content=forged.encode(), fetcher=LocalFetcher())
+    assert not Item.objects.filter(owner=world.admin).exists()

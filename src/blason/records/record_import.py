@@ -10,6 +10,7 @@ finds where each one starts and ends), never re-serialised.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,11 @@ from blason.backpack.models import Item
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from obcore import clr
-from obcore.fetch import Fetcher
+from obcore.errors import KeyUnavailableError, ObcoreError
+from obcore.fetch import Fetcher, FetchError
 
 _DECODER = json.JSONDecoder()
+JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 _SPACE = " \t\r\n"
 
 
@@ -73,8 +76,10 @@ def _elements(text: str, at: int) -> list[str]:
 def inner_texts(text: str) -> list[str]:
     """The text of each credential in ``credentialSubject.verifiableCredential``, as written
     (``text`` is known to be valid JSON of that shape)."""
-    start = _skip(text, 0)
-    subject = _members(text, start)["credentialSubject"][0]
+    top = _members(text, _skip(text, 0))
+    if "credentialSubject" not in top and "vc" in top:  # a VC-JWT's VCDM 1.1 ``vc`` claim
+        top = _members(text, top["vc"][0])
+    subject = top["credentialSubject"][0]
     array = _members(text, subject)["verifiableCredential"][0]
     return _elements(text, array)
 
@@ -86,27 +91,48 @@ def _text_of(content: bytes) -> str:
         text = content.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
         raise RecordRefused(_("This file is not a learner record (CLR): it is not text.")) from None
-    if not text.startswith("{"):
+    if not text.startswith("{") and not JWS.match(text):
         raise RecordRefused(
             _("This file is not a learner record (CLR): give the record's JSON file.")
         )
     return text
 
 
+def _from_jwt(token: str, fetcher: Fetcher) -> tuple[dict[str, Any], str]:
+    """A record given as a VC-JWT: its signature verified; the credential and its payload."""
+    try:
+        credential, payload = clr.verify_jwt(token, fetcher)
+    except (FetchError, KeyUnavailableError):
+        raise RecordRefused(_unreachable()) from None
+    except ObcoreError:
+        raise RecordRefused(_not_holding()) from None
+    document = credential.get("vc", credential) if isinstance(credential, dict) else credential
+    try:
+        return clr.check_clr(document), payload
+    except clr.ClrRefused:
+        raise RecordRefused(_unreadable()) from None
+
+
+def _unreachable() -> str:  # said in the language of the request
+    return _(
+        "The record's own signature could not be checked now (its signer's key could "
+        "not be fetched): try again later."
+    )
+
+
+def _not_holding() -> str:
+    return _("The record's own signature does not hold: it was altered, or it is not signed.")
+
+
+def _unreadable() -> str:
+    return _("This file is not a learner record (CLR 2.0) that can be read.")
+
+
 def _outer(document: dict[str, Any], fetcher: Fetcher) -> None:
     result = clr.verify_outer(document, fetcher)
     if result.verified:
         return
-    if result.unverifiable:
-        raise RecordRefused(
-            _(
-                "The record's own signature could not be checked now (its signer's key could "
-                "not be fetched): try again later."
-            )
-        )
-    raise RecordRefused(
-        _("The record's own signature does not hold: it was altered, or it is not signed.")
-    )
+    raise RecordRefused(_unreachable() if result.unverifiable else _not_holding())
 
 
 def record_import(
@@ -115,14 +141,15 @@ def record_import(
     """Keep each credential of the CLR in ``content`` as a badge of the person's backpack.
     Raises :class:`RecordRefused` (nothing kept)."""
     text = _text_of(content)
-    try:
-        document = clr.read_clr(text)
-    except clr.ClrRefused:
-        raise RecordRefused(
-            _("This file is not a learner record (CLR 2.0) that can be read.")
-        ) from None
     fetcher = fetcher or checking.make_fetcher()
-    _outer(document, fetcher)
+    if text.startswith("{"):
+        try:
+            clr.read_clr(text)
+        except clr.ClrRefused:
+            raise RecordRefused(_unreadable()) from None
+        _outer(json.loads(text), fetcher)
+    else:
+        _document, text = _from_jwt(text, fetcher)
     verified = []
     for number, inner in enumerate(inner_texts(text), start=1):
         try:
