@@ -11,8 +11,8 @@ from jsonschema import Draft4Validator, FormatChecker
 
 from blason.accounts.services import phone_verify
 from blason.backpack import claims, imports
-from blason.issuing import awards
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
 from tests.blason import other_platforms as op
 from tests.conftest import BADGE_SVG
 from tests.reference_files import load

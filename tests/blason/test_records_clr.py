@@ -12,7 +12,7 @@ from django.urls import reverse
 from blason.backpack.models import ItemStatus
 from blason.core.models import AuditEntry
 from blason.issuing import documents
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.records import record, selectors
 from obcore import clr
 from tests.blason.records_fixtures import (

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from blason.backpack.models import Item
 from blason.core.models import AuditEntry
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.records import record
 from blason.records.record_import import RecordRefused, inner_texts, record_import
 from tests.blason import other_platforms as op
@@ -89,7 +89,8 @@ def test_hostile_records_are_refused_and_nothing_is_kept(
 def test_a_forged_inner_credential_under_a_valid_outer_proof_keeps_nothing(world: Any) -> None:
     """A record signed by someone (here: re-signed by the site) holding a forged badge: the
     outer proof holds, the badge does not, and nothing is kept."""
-    from blason.issuing import documents, keys
+    from blason.issuing.signing import issuer_documents as documents
+    from blason.issuing.signing import keys
     from blason.records import selectors
     from obcore.proofs.data_integrity import sign
 
@@ -154,8 +155,9 @@ def test_the_import_page(client: Any, world: Any) -> None:
 def test_a_record_given_as_a_vc_jwt_is_verified_and_kept(world: Any) -> None:
     """The backpack imports VC-JWTs, so a record can come as one: its signature is checked with
     a key of its issuer, and each credential is kept as written in the signed payload."""
-    from blason.issuing import documents, keys
     from blason.issuing.models import KeyAlgorithm
+    from blason.issuing.signing import issuer_documents as documents
+    from blason.issuing.signing import keys
     from blason.records import selectors
     from obcore.jose import sign_vc_jwt
 

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def earner(world: Any, settings: Any, live_server: Any) -> Any:
     from blason.backpack import claims
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
     from tests.blason.records_fixtures import aligned_badge
     from tests.factories import UserFactory
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import documents, keys
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.records import record, selectors
 from obcore.clr import CLR_CONTEXT
 from tests import reference_files

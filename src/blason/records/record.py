@@ -29,7 +29,8 @@ from blason.backpack.models import Item, ItemStatus
 from blason.backpack.selectors import phone_numbers, verified_emails
 from blason.core.exceptions import ActionRefused
 from blason.core.site import absolute_url
-from blason.issuing import documents, keys
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
 from blason.records import selectors
 from obcore import clr
 from obcore.ob3.identity import salted_identity
