@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from blason.backpack.models import ItemStatus
 from blason.core.models import AuditEntry
-from blason.issuing import documents
 from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.signing import issuer_documents as documents
 from blason.records import record, selectors
 from obcore import clr
 from tests.blason.records_fixtures import (
