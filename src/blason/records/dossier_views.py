@@ -77,9 +77,8 @@ def _rows(form: EntriesForm, dossier: VaeDossier) -> list[dict[str, Any]]:
 def _entries_form(request: HttpRequest, dossier: VaeDossier) -> EntriesForm:
     entries = sorted(dossier.entries.all(), key=lambda entry: (entry.position, entry.pk))
     chosen = [entry.item for entry in entries]
-    others = [
-        item for item in selectors.own_items(dossier.owner) if item.pk not in {i.pk for i in chosen}
-    ]
+    taken = {item.pk for item in chosen}
+    others = [item for item in selectors.own_items(dossier.owner) if item.pk not in taken]
     initial: dict[str, object] = {}
     for position, entry in enumerate(entries, start=1):
         key = entry.item.uuid.hex
