@@ -229,6 +229,7 @@ def build() -> AccessWorld:
         collection_uuid=str(collection.uuid),
         question_uuid=str(question.uuid),
         profile_slug="ines-haddad",
+        earner_uuid=str(earner.uuid),
     )
 
     # The earner asks for the badge; reviewers validate.

@@ -12,8 +12,13 @@ class PeersConfig(AppConfig):
 
     def ready(self) -> None:
         # A badge designed in a workshop names its co-designers in the credentials it is in.
+        from blason.core import sms
         from blason.issuing import hooks
+        from blason.peers import request_sms
         from blason.peers.credentials import co_design_creator
+
+        # The daily digest of badge requests, by SMS, is written when it is sent.
+        sms.RENDERERS[request_sms.RENDERER] = "blason.peers.request_sms.render"
 
         if co_design_creator not in hooks.ACHIEVEMENT_CREATORS:
             hooks.ACHIEVEMENT_CREATORS.append(co_design_creator)
