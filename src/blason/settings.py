@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "blason.jobs",
     "blason.networks",
     "blason.pathways",
+    "blason.records",
     "allauth",
     "allauth.account",
     "oauth2_provider",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("blason.api.urls")),
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
+    path("", include("blason.records.urls")),
     path("", include("blason.peers.urls")),
     path("", include("blason.networks.urls")),
     path("", include("blason.core.urls")),

@@ -201,6 +201,14 @@ def badge_file(world: AccessWorld) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("badge.png", baked, "image/png")}
 
 
+def record_file(world: AccessWorld) -> dict[str, Any]:
+    """The earner's own learner record (CLR 2.0), as they would import it back."""
+    from blason.records import record
+
+    text = record.build(world.people["earner"]).text
+    return {"file": SimpleUploadedFile("releve.json", text.encode(), "application/json")}
+
+
 def spreadsheet(world: AccessWorld) -> dict[str, Any]:
     content = b"name,phone\nEva Rocha,\n"
     return {"file": SimpleUploadedFile("liste.csv", content, "text/csv")}
@@ -275,6 +283,7 @@ PEER_RULE = {"accepts_requests": "on", "validators": "members", "approvals_neede
 EARNER = "earner@example.org"
 REGISTRATION = Json(oauth_client.registration())
 INVITATION = {"token": "invitation_token"}
+VAE = {"rncp_code": "RNCP34826", "title": "Accueil", "blocs": "", "occupations": ""}
 
 
 # The URL configuration ----------------------------------------------------------------------

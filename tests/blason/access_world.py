@@ -289,6 +289,7 @@ def build() -> AccessWorld:
     _children(world)
     _network(world, space)
     _pathway(world, space, badge)
+    _records(world, earner)
     return world
 
 
@@ -328,6 +329,20 @@ def _network(world: AccessWorld, space: Any) -> None:
         network_slug=network.issuer.slug,
         network_uuid=str(network.issuer.uuid),
         member_uuid=str(member.uuid),
+    )
+
+
+def _records(world: AccessWorld, earner: Any) -> None:
+    """The earner's VAE file, with a counsellor's link."""
+    from blason.records import selectors as records_selectors
+    from blason.records import services as records
+
+    dossier = records.dossier_create(user=earner, rncp_code="RNCP34826", title="Accueil")
+    link = records.link_create(dossier=dossier, label="Mission Locale", days=30)
+    world.values.update(
+        dossier_uuid=str(dossier.uuid),
+        link_uuid=str(link.uuid),
+        counsellor_token=records_selectors.link_token(link),
     )
 
 

@@ -249,3 +249,13 @@ def _pdf(document: Any) -> bytes:
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def item_image(item: Item) -> str:
+    """The badge's image as an inline PNG ``data:`` address, for our printed pages."""
+    return _image_data_uri(item)
+
+
+def html_pdf(html: str) -> bytes:
+    """One of our printable pages (inline resources only) as PDF bytes."""
+    return _pdf(_document(html))
