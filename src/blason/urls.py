@@ -67,6 +67,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.guardians.urls")),
+    path("", include("blason.insights.urls")),
     path("", include("blason.api.urls")),
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),

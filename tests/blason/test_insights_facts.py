@@ -53,7 +53,8 @@ def test_a_refresh_replaces_the_facts(world: Any) -> None:
     services.facts_refresh()
     assert PeriodTotal.objects.count() == first
     state = Refresh.objects.get(pk=1)
-    assert state.finished_at is not None and state.awards == 13
+    assert state.finished_at is not None
+    assert state.awards == 13
 
 
 def test_the_sweep_asks_when_due(world: Any, settings: Any) -> None:

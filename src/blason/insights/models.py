@@ -40,6 +40,9 @@ class BadgeMonth(models.Model):
         ]
         indexes = [models.Index(fields=["issuer", "month"], name="insights_badgemonth_issuer")]
 
+    def __str__(self) -> str:
+        return f"{self.badge_id} {self.month:%Y-%m}: {self.awarded}"
+
 
 class PeriodTotal(models.Model):
     """The figures of a scope over a period, for one badge or (``badge`` null) all badges."""
@@ -57,6 +60,9 @@ class PeriodTotal(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "period"], name="insights_total_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period} {self.badge_id or '*'}: {self.awarded}"
 
 
 class SkillCell(models.Model):
@@ -76,6 +82,9 @@ class SkillCell(models.Model):
     class Meta:
         indexes = [models.Index(fields=["scope", "territory"], name="insights_skill_scope")]
 
+    def __str__(self) -> str:
+        return f"{self.scope} {self.territory or '*'} {self.code or '*'}: {self.holders}"
+
 
 class Refresh(models.Model):
     """The one row saying how fresh the facts are (pk 1)."""
@@ -85,6 +94,9 @@ class Refresh(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0)
     awards = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"facts of {self.finished_at}"
 
 
 class TerritoryOptOut(models.Model):
@@ -98,6 +110,9 @@ class TerritoryOptOut(models.Model):
     class Meta:
         verbose_name = _("territory statistics opt-out")
 
+    def __str__(self) -> str:
+        return f"opt-out of {self.user_id}"
+
 
 class AwardPlace(models.Model):
     """Where the activity an award recognises took place (optional): a département."""
@@ -105,3 +120,6 @@ class AwardPlace(models.Model):
     award = models.OneToOneField("issuing.Award", on_delete=models.CASCADE, related_name="+")
     territory = models.CharField(_("département"), max_length=3)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.award_id} in {self.territory}"

@@ -77,7 +77,7 @@ def monthly() -> Iterable[dict[str, Any]]:
         .values("issuer_id", "badge_id", "month")
         .annotate(**_counts(person=False))
     )
-    return rows.iterator(chunk_size=2000)
+    return rows.iterator(chunk_size=2000)  # type: ignore[return-value]
 
 
 def period(
@@ -91,7 +91,10 @@ def period(
         awards = awards.filter(issued_at__lt=until)
     if not group:
         return [awards.order_by().aggregate(**_counts())]
-    return awards.order_by().values(*group).annotate(**_counts()).iterator(chunk_size=2000)
+    rows: Iterable[dict[str, Any]] = (
+        awards.order_by().values(*group).annotate(**_counts()).iterator(chunk_size=2000)
+    )
+    return rows
 
 
 def yearly(group: tuple[str, ...]) -> Iterable[dict[str, Any]]:
@@ -103,7 +106,8 @@ def yearly(group: tuple[str, ...]) -> Iterable[dict[str, Any]]:
         .values(*group, "year")
         .annotate(**_counts())
     )
-    return rows.iterator(chunk_size=2000)
+    found: Iterable[dict[str, Any]] = rows.iterator(chunk_size=2000)
+    return found
 
 
 def pathways_completed(
