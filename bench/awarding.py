@@ -56,10 +56,10 @@ def run(people: int = 2_000) -> list[Result]:
 
     from blason.accounts.models import User
     from blason.core.models import Issuer, Membership
-    from blason.issuing import batch_reading, batches
-    from blason.issuing.local_fetch import LocalFetcher
+    from blason.issuing.awarding import batch_reading, batches
+    from blason.issuing.badges.services import badge_create
+    from blason.issuing.documents.local_fetch import LocalFetcher
     from blason.issuing.models import Award, BatchStatus
-    from blason.issuing.services import badge_create
     from obcore.verify import State, verify_credential
 
     settings.BATCH_MAX_ROWS = max(settings.BATCH_MAX_ROWS, people)

@@ -86,8 +86,8 @@ def _clear_cache() -> Iterator[None]:
 class _RsaKeys:
     """RSA-2048 keys made once per test process and handed out again in each test.
 
-    Every issuer gets an RSA key when it is created (``blason.issuing.keys``); making one costs
-    40-90 ms and the tests make thousands of issuers. Each test draws from the first key on,
+    Every issuer gets an RSA key when it is created (``blason.issuing.signing.keys``); making one
+    costs 40-90 ms and the tests make thousands of issuers. Each test draws from the first key on,
     making a new one when it has used all the others: two issuers of one test never share a
     key, and a key is handed out again only in another test (whose database starts afresh).
     """
@@ -237,7 +237,7 @@ BADGE_SVG = (
 @pytest.fixture
 def published(world: Any) -> Any:
     """A published badge of organisation A, with an SVG image."""
-    from blason.issuing.services import badge_create
+    from blason.issuing.badges.services import badge_create
 
     return badge_create(
         issuer=world.org_a,

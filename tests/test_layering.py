@@ -23,6 +23,7 @@ def test_every_view_module_is_forbidden_to_the_other_apps() -> None:
         for other in apps:
             if other == app:
                 continue
-            for module in (ROOT / "src/blason" / other).glob("*views.py"):
-                name = f"blason.{other}.{module.stem}"
+            for module in (ROOT / "src/blason" / other).rglob("*views.py"):
+                parts = module.relative_to(ROOT / "src").with_suffix("").parts
+                name = ".".join(parts)
                 assert name in forbidden, f"{name} is missing from the contract views-{app}"

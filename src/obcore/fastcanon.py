@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,8 @@ _KEPT_KEYS = {
     "@container",
     "@version",
 }
+_RECENT_SHAPES = 8  # shapes whose generated extractor is tried before walking a document
+_MAX_REMEMBERED = 4096  # first-degree hashes kept for the blank nodes that recur in a batch
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -60,6 +62,14 @@ Term = tuple[str, str | int, str]
 class _Template:
     quads: tuple[tuple[Term, Term, Term], ...]
     iri_slots: frozenset[int]
+    # The quads compiled to functions of a per-document list of fields: each slot's rendered
+    # forms (``<iri>`` at 2*i, ``"literal"`` at 2*i+1), then the blank nodes' canonical labels.
+    # ``first_degree``: per blank node, the function giving the set of its quads' lines (itself
+    # as ``_:a``, others as ``_:z``) and the slots they read; ``final``: every quad's line.
+    field_count: int = 0
+    literal_slots: tuple[int, ...] = ()
+    first_degree: tuple[tuple[str, Callable[[list[str]], set[str]], tuple[int, ...]], ...] = ()
+    final: Callable[[list[str]], set[str]] = set
 
 
 def _shape(document: Any, values: list[str], pinned: frozenset[int], depth: int = 0) -> Any:
@@ -118,7 +128,54 @@ def _template(shaped: dict[str, Any]) -> _Template | None:
     iri_slots = frozenset(
         term[1] for quad in quads for term in quad if term[0] == "iri" and isinstance(term[1], int)
     )
-    return _Template(tuple(quads), iri_slots)
+    return _compile(tuple(quads), iri_slots)
+
+
+def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[int]) -> _Template:
+    slot_count = 1 + max(
+        (term[1] for quad in quads for term in quad if isinstance(term[1], int)), default=-1
+    )
+    bnodes = sorted({str(term[1]) for quad in quads for term in quad if term[0] == "bnode"})
+    label_field = {bnode: 2 * slot_count + n for n, bnode in enumerate(bnodes)}
+
+    def part(term: Term, bnode: str | None) -> str:
+        """Python source of one term's text: a field of ``f`` or a constant."""
+        kind, value, suffix = term
+        if kind == "bnode":
+            if bnode is None:
+                return f"f[{label_field[str(value)]}]"
+            return repr("_:a" if value == bnode else "_:z")
+        if isinstance(value, int):
+            field = f"f[{2 * value if kind == 'iri' else 2 * value + 1}]"
+            return f"{field} + {suffix!r}" if suffix else field
+        return repr(_render(term, []))
+
+    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., set[str]]:
+        # Generated code: one set display of string concatenations (the constants are repr()
+        # literals), several times faster than formatting each quad term by term.
+        items = ", ".join(
+            " + ' ' + ".join(part(term, bnode) for term in quad) + r" + ' .\n'" for quad in chosen
+        )
+        namespace: dict[str, Any] = {}
+        exec(f"def render(f):\n    return {{{items}}}\n", namespace)  # noqa: S102
+        return namespace["render"]  # type: ignore[no-any-return]
+
+    first_degree = []
+    for bnode in bnodes:
+        own = [q for q in quads if bnode in {str(t[1]) for t in (q[0], q[2]) if t[0] == "bnode"}]
+        slots = sorted({t[1] for q in own for t in q if isinstance(t[1], int)})
+        first_degree.append((bnode, lines(own, bnode), tuple(slots)))
+    literal_slots = sorted(
+        {t[1] for q in quads for t in q if t[0] == "literal" and isinstance(t[1], int)}
+    )
+    return _Template(
+        quads,
+        iri_slots,
+        2 * slot_count,
+        tuple(literal_slots),
+        tuple(first_degree),
+        lines(list(quads), None) if quads else set,
+    )
 
 
 def _render(term: Term, values: list[str], bnode: str | None = None) -> str:
@@ -131,12 +188,86 @@ def _render(term: Term, values: list[str], bnode: str | None = None) -> str:
     return f'"{escape(text)}"{suffix}'
 
 
+def _extractor(shaped: dict[str, Any]) -> Callable[[Any], list[str] | None] | None:
+    """A function that, given a document, returns its slot values when the document has exactly
+    this shape (the same keys in the same order, the same kept values, the same non-string
+    scalars, a plain ``str`` in every slot) and None otherwise; None when the shape has pinned
+    values or kept values other than strings, lists and objects (``True == 1`` in Python).
+
+    Generated code: one flat function of checks and lookups instead of a walk over the document
+    and a JSON dump of its shape, for the documents of a batch, which share a few shapes.
+    """
+    constants: list[Any] = []
+    code = ["def extract(x0):", "    v = []"]
+    names = iter(range(1, 1 << 30))
+
+    def plain(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(type(k) is str and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return type(value) is str
+
+    def constant(value: Any) -> str:
+        constants.append(value)
+        return f"C[{len(constants) - 1}]"
+
+    def visit(value: Any, name: str) -> bool:
+        if isinstance(value, dict):
+            if not all(type(key) is str for key in value):
+                return False
+            code.append(f"    if type({name}) is not dict or tuple({name}) != {tuple(value)!r}:")
+            code.append("        return None")
+            for key, item in value.items():
+                if key in _KEPT_KEYS:
+                    if not plain(item):
+                        return False
+                    code.append(f"    if {name}[{key!r}] != {constant(item)}:")
+                    code.append("        return None")
+                    continue
+                child = f"x{next(names)}"
+                code.append(f"    {child} = {name}[{key!r}]")
+                if not visit(item, child):
+                    return False
+            return True
+        if isinstance(value, list):
+            code.append(f"    if type({name}) is not list or len({name}) != {len(value)}:")
+            code.append("        return None")
+            for index, item in enumerate(value):
+                child = f"x{next(names)}"
+                code.append(f"    {child} = {name}[{index}]")
+                if not visit(item, child):
+                    return False
+            return True
+        if isinstance(value, str):
+            if not _SLOT_RE.fullmatch(value):
+                return False  # a pinned value: such shapes take the general path
+            code.append(f"    if type({name}) is not str:")
+            code.append("        return None")
+            code.append(f"    v.append({name})")
+            return True
+        code.append(f"    if type({name}) is not {type(value).__name__} or {name} != {value!r}:")
+        code.append("        return None")
+        return value is None or type(value) in (int, float, bool)
+
+    if not visit(shaped, "x0"):
+        return None
+    code.append("    return v")
+    namespace: dict[str, Any] = {"C": constants, "NoneType": type(None)}
+    exec("\n".join(code), namespace)  # noqa: S102
+    return namespace["extract"]  # type: ignore[no-any-return]
+
+
 class ShapeCanonicalizer:
     """RDFC-1.0 N-Quads, fast for documents of a shape already seen. Not thread-safe."""
 
     def __init__(self, max_shapes: int = 256) -> None:
         self._templates: dict[str, _Template | None] = {}
         self._digests: dict[str, bytes] = {}
+        self._hashes: dict[Any, str] = {}
+        # The extractors of the shapes met last (most recent first), tried before the walk.
+        self._recent: list[tuple[Callable[[Any], list[str] | None], _Template]] = []
+        self._extractors: dict[str, Callable[[Any], list[str] | None] | None] = {}
         self._max_shapes = max_shapes
         self.fast = 0
         self.slow = 0
@@ -153,11 +284,29 @@ class ShapeCanonicalizer:
         if key not in self._templates:
             if len(self._templates) >= self._max_shapes:
                 self._templates.clear()
+                self._extractors.clear()
             self._templates[key] = _template(shaped)
-        return self._templates[key], values
+        template = self._templates[key]
+        if template is not None and not pinned:
+            if key not in self._extractors:
+                self._extractors[key] = _extractor(shaped)
+            extract = self._extractors[key]
+            if extract is not None:  # tried first from now on (most recent first)
+                others = [entry for entry in self._recent if entry[0] is not extract]
+                self._recent = [(extract, template), *others[: _RECENT_SHAPES - 1]]
+        return template, values
+
+    def _match(self, document: Mapping[str, Any]) -> tuple[_Template | None, list[str]]:
+        for position, (extract, template) in enumerate(self._recent):
+            values = extract(document)
+            if values is not None:
+                if position:  # most recent first: a batch alternates between a few shapes
+                    self._recent.insert(0, self._recent.pop(position))
+                return template, values
+        return self._lookup(document, frozenset())
 
     def canonicalize(self, document: Mapping[str, Any]) -> str:
-        template, values = self._lookup(document, frozenset())
+        template, values = self._match(document)
         if template is None:
             return self._slow(document)
         # Values in IRI positions that are terms or compact IRIs ("assertionMethod") change the
@@ -169,7 +318,7 @@ class ShapeCanonicalizer:
                 not _SAFE_IRI.fullmatch(values[i]) for i in template.iri_slots
             ):
                 return self._slow(document)
-        result = _first_degree(template, values)
+        result = _first_degree(template, values, self._hashes)
         if result is None:
             return self._slow(document)
         self.fast += 1
@@ -196,35 +345,38 @@ class ShapeCanonicalizer:
         return jsonld.canonicalize(document)
 
 
-def _first_degree(template: _Template, values: list[str]) -> str | None:
-    bnode_quads: dict[str, list[tuple[Term, Term, Term]]] = {}
-    for quad in template.quads:
-        for term in (quad[0], quad[2]):
-            if term[0] == "bnode":
-                bnode_quads.setdefault(str(term[1]), []).append(quad)
+def _first_degree(
+    template: _Template, values: list[str], hashes_seen: dict[Any, str]
+) -> str | None:
+    """RDFC-1.0 when every blank node has a distinct first-degree hash, else None.
+
+    ``hashes_seen`` remembers a blank node's hash by its pattern and the values it reads: in a
+    batch most blank nodes (the criteria, the subject pointing at its identifier) read the
+    same values in every credential.
+    """
+    fields: list[str] = [""] * template.field_count
+    for index in template.iri_slots:
+        fields[2 * index] = f"<{values[index]}>"
+    for index in template.literal_slots:
+        fields[2 * index + 1] = f'"{escape(values[index])}"'
     hashes: dict[str, str] = {}
-    for bnode, quads in bnode_quads.items():
-        # A set: two slots holding the same value make two template quads one RDF quad.
-        lines = sorted(
-            {
-                f"{_render(s, values, bnode)} {_render(p, values)} {_render(o, values, bnode)} .\n"
-                for s, p, o in quads
-            }
-        )
-        hashes[bnode] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    for bnode, render, slots in template.first_degree:
+        key = (render, tuple([values[index] for index in slots]))
+        digest = hashes_seen.get(key)
+        if digest is None:
+            # A set: two slots holding the same value make two template quads one RDF quad.
+            lines = sorted(render(fields))
+            digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+            if len(hashes_seen) >= _MAX_REMEMBERED:
+                hashes_seen.clear()
+            hashes_seen[key] = digest
+        hashes[bnode] = digest
     if len(set(hashes.values())) != len(hashes):
         return None  # blank nodes not told apart by their first-degree hash: full algorithm
-    labels = {
-        bnode: f"_:c14n{index}"
-        for index, bnode in enumerate(sorted(hashes, key=hashes.__getitem__))
-    }
-
-    def final(term: Term) -> str:
-        if term[0] == "bnode":
-            return labels[str(term[1])]
-        return _render(term, values)
-
+    # Canonical labels follow the sorted hashes; the label fields follow the slots' fields in
+    # the order of the template's sorted blank node names (the order of ``first_degree``).
+    order = {bnode: n for n, bnode in enumerate(sorted(hashes, key=hashes.__getitem__))}
+    fields.extend(f"_:c14n{order[bnode]}" for bnode, _lines, _slots in template.first_degree)
     # A dataset is a set of quads: the same IRI in two slots (a badge image that is also the
     # credential's image) yields the same quad twice, which RDFC-1.0 keeps once.
-    lines = sorted({f"{final(s)} {final(p)} {final(o)} .\n" for s, p, o in template.quads})
-    return "".join(lines)
+    return "".join(sorted(template.final(fields)))

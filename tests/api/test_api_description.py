@@ -187,7 +187,7 @@ def test_the_api_s_answers_validate_against_the_official_schemas(
     """A badge awarded here, as getCredentials serves it, the earner's profile and the error
     bodies, by 1EdTech's JSON Schemas (not only its OpenAPI document)."""
     from blason.backpack import claims
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
     from tests.api import oauth_client as oc
 
     awards.award_issue(badge=published, actor=world.admin, email=world.member.email)

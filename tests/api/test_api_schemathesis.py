@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from blason.backpack import checking, claims, imports
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from blason.verification.fetching import SiteFetcher
 from obcore.fetch import StaticFetcher
 from tests import reference_files

@@ -30,7 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from blason.core.access import ROLE_ORDER
-from blason.issuing import batches, claim_forms
+from blason.issuing.awarding import batches
+from blason.issuing.claims import forms as claim_forms
 from tests.api import oauth_client
 from tests.blason import other_platforms
 from tests.blason.access_world import AccessWorld

@@ -41,9 +41,12 @@ from blason.backpack import services as backpack_services
 from blason.backpack.models import AwardQuestion
 from blason.core import services as core_services
 from blason.core.models import IssuerKind, Role
-from blason.issuing import awards, batch_reading, batches, claims, keys
+from blason.issuing.awarding import batch_reading, batches
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
+from blason.issuing.claims import services as claims
 from blason.issuing.models import KeyAlgorithm
-from blason.issuing.services import badge_create
+from blason.issuing.signing import keys
 from blason.peers import services as peers_services
 from blason.peers import validation
 from tests.api import oauth_client

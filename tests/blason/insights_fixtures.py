@@ -15,8 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from blason.backpack.models import Item, credential_identity
-from blason.issuing import awards
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
 from tests.conftest import BADGE_SVG
 
 MARCH = timezone.make_aware(datetime(2025, 3, 10, 12))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from blason.core.models import IssuerKind
-from blason.issuing.services import badge_create
+from blason.issuing.badges.services import badge_create
 from blason.peers import services
 from blason.peers.models import Workshop
 from tests.conftest import BADGE_SVG

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from blason.issuing.alignments import (
+from blason.issuing.badges.alignments import (
     MAX_ALIGNMENTS,
     AlignmentError,
     as_input,
@@ -16,7 +16,7 @@ from blason.issuing.alignments import (
     label,
     normalise,
 )
-from blason.issuing.forms import AlignmentFormSet
+from blason.issuing.badges.forms import AlignmentFormSet
 
 ESCO_SKILL = "http://data.europa.eu/esco/skill/0fd7bc6b-9c2c-4a4b-9b11-5b8f0f0b0f4e"
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"

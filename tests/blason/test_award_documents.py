@@ -16,11 +16,14 @@ from django.apps import apps
 from django.conf import settings
 from PIL import Image
 
-from blason.issuing import award_documents, awards, documents, keys
-from blason.issuing.images import clean_upload
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.images import clean_upload
+from blason.issuing.badges.services import badge_create
+from blason.issuing.documents import award_documents
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, KeyAlgorithm
-from blason.issuing.services import badge_create
+from blason.issuing.signing import issuer_documents, keys
 from obcore import baking
 from obcore.jose import verify_ob2_jws, verify_vc_jwt
 from obcore.ob2 import IdentityObject
@@ -131,7 +134,7 @@ def test_badge_class_issuer_and_key_documents(client: Any, world: Any, award: Aw
     assert document["type"] == "BadgeClass"
     assert document["name"] == badge.name
     assert document["description"] == badge.description
-    assert document["criteria"]["id"] == awards.badge_url(badge)
+    assert document["criteria"]["id"] == credentials.badge_url(badge)
     assert "Accueille" in document["criteria"]["narrative"]
     assert "Observé trois fois." in document["criteria"]["narrative"]
     assert document["alignment"] == [
@@ -143,7 +146,7 @@ def test_badge_class_issuer_and_key_documents(client: Any, world: Any, award: Aw
         }
     ]
     assert document["tags"] == ["accueil"]
-    assert document["issuer"] == documents.ob2_issuer_url(world.org_a)
+    assert document["issuer"] == issuer_documents.ob2_issuer_url(world.org_a)
     image = client.get(path(document["image"]))
     assert image.status_code == 200
     assert image["Content-Type"] == "image/svg+xml"
@@ -152,9 +155,9 @@ def test_badge_class_issuer_and_key_documents(client: Any, world: Any, award: Aw
     assert client.get(f"/badges/{badge.uuid}/ob2", **HTML)["Location"] == f"/badges/{badge.uuid}"
 
     issuer = served(client, document["issuer"])
-    assert issuer["revocationList"] == documents.ob2_revocation_list_url(world.org_a)
+    assert issuer["revocationList"] == issuer_documents.ob2_revocation_list_url(world.org_a)
     rsa = keys.active_key(world.org_a, KeyAlgorithm.RSA)  # made with the issuer
-    assert issuer["publicKey"] == [documents.ob2_key_url(world.org_a, rsa)]
+    assert issuer["publicKey"] == [issuer_documents.ob2_key_url(world.org_a, rsa)]
     assert served(client, issuer["publicKey"][0])["owner"] == issuer["id"]
 
 
@@ -170,14 +173,14 @@ def test_signed_assertion_verifies_with_key_provenance(client: Any, award: Award
     assert payload["id"] == f"urn:uuid:{award.uuid}"
     assert payload["verification"] == {
         "type": "SignedBadge",
-        "creator": documents.ob2_key_url(award.issuer, rsa),
+        "creator": issuer_documents.ob2_key_url(award.issuer, rsa),
     }
     assert (
         payload["recipient"]
         == served(client, award_documents.assertion_url(award.uuid))["recipient"]
     )
     result = verify_ob2_jws(token, resolve(client))  # creator key owned by the badge's issuer
-    assert result.issuer.id == documents.ob2_issuer_url(award.issuer)
+    assert result.issuer.id == issuer_documents.ob2_issuer_url(award.issuer)
     report = verify_credential(token, fetcher=LocalFetcher(), recipient="samir@example.org")
     assert report.state is State.VALID, report.checks
     assert report.version == "2.0"
@@ -194,9 +197,9 @@ def test_vc_jwt_verifies_with_the_issuers_rsa_key(client: Any, world: Any, award
     assert response["Content-Disposition"] == f'attachment; filename="badge-{award.uuid}.jwt"'
     token = response.content.decode()
     rsa = keys.active_key(world.org_a, KeyAlgorithm.RSA)
-    kid = documents.verification_method_id(world.org_a, rsa)
+    kid = issuer_documents.verification_method_id(world.org_a, rsa)
     assert jws_header(token) == {"alg": "RS256", "typ": "JWT", "kid": kid}
-    assert kid.startswith(documents.issuer_url(world.org_a) + "/keys/")
+    assert kid.startswith(issuer_documents.issuer_url(world.org_a) + "/keys/")
     # The kid dereferences to the bare public JWK, as OB 3.0 and 1EdTech's validator expect.
     jwk = client.get(path(kid))
     assert jwk["Content-Type"] == "application/jwk+json"
@@ -209,14 +212,14 @@ def test_vc_jwt_verifies_with_the_issuers_rsa_key(client: Any, world: Any, award
     credential = json.loads(award.credential)
     result = verify_vc_jwt(token, lambda url: served(client, url))
     assert result.credential == {k: v for k, v in credential.items() if k != "proof"}
-    assert result.claims["iss"] == documents.issuer_url(world.org_a)
+    assert result.claims["iss"] == issuer_documents.issuer_url(world.org_a)
     assert result.claims["jti"] == credential["id"]
     report = verify_credential(token, fetcher=LocalFetcher(), recipient="samir@example.org")
     assert report.state is State.VALID, report.checks
     assert report.version == "3.0"
     # A key of another issuer cannot stand in: its address is not under this issuer's.
     other = keys.active_key(world.org_b, KeyAlgorithm.RSA)
-    other_kid = documents.verification_method_id(world.org_b, other)
+    other_kid = issuer_documents.verification_method_id(world.org_b, other)
     from obcore.jose import sign_vc_jwt
 
     impostor = sign_vc_jwt(
@@ -288,9 +291,9 @@ def test_revocation_shows_in_every_form(client: Any, world: Any, award: Award) -
     assert body["revocationReason"] == "Erreur de destinataire"
     assert "recipient" not in body
 
-    listed = served(client, documents.ob2_revocation_list_url(world.org_a))
+    listed = served(client, issuer_documents.ob2_revocation_list_url(world.org_a))
     assert listed["type"] == "RevocationList"
-    assert listed["issuer"] == documents.ob2_issuer_url(world.org_a)
+    assert listed["issuer"] == issuer_documents.ob2_issuer_url(world.org_a)
     assert listed["revokedAssertions"] == [
         {
             "id": award_documents.assertion_url(award.uuid),
@@ -334,9 +337,9 @@ def test_a_name_only_award_has_no_ob2_form(client: Any, world: Any, published: A
     assert "Open Badges 2.0 needs an e-mail address or a phone number" in page.text
     assert f"/awards/{award.uuid}/ob2" not in page.text
     assert f"/awards/{award.uuid}/credential.jwt" in page.text
-    listed = served(client, documents.ob2_revocation_list_url(world.org_a))
+    listed = served(client, issuer_documents.ob2_revocation_list_url(world.org_a))
     awards.award_revoke(award=award, actor=world.admin, reason="x")
-    assert served(client, documents.ob2_revocation_list_url(world.org_a)) == listed
+    assert served(client, issuer_documents.ob2_revocation_list_url(world.org_a)) == listed
 
 
 def test_award_page_offers_every_download(client: Any, award: Award) -> None:
@@ -406,7 +409,7 @@ def test_documents_run_a_bounded_number_of_queries(
         )
         awards.award_revoke(award=revoked, actor=world.admin, reason=f"raison {number}")
     with django_assert_max_num_queries(2):
-        listed = served(client, documents.ob2_revocation_list_url(world.org_a))
+        listed = served(client, issuer_documents.ob2_revocation_list_url(world.org_a))
     assert len(listed["revokedAssertions"]) == 60
     for url, most in (
         (f"/awards/{award.uuid}/ob2", 1),
@@ -449,6 +452,6 @@ def test_unknown_and_unpublished(client: Any, world: Any) -> None:
 
 
 def test_empty_revocation_list(client: Any, world: Any) -> None:
-    listed = served(client, documents.ob2_revocation_list_url(world.org_b))
+    listed = served(client, issuer_documents.ob2_revocation_list_url(world.org_b))
     assert listed["revokedAssertions"] == []
-    assert listed["id"] == documents.ob2_revocation_list_url(world.org_b)
+    assert listed["id"] == issuer_documents.ob2_revocation_list_url(world.org_b)

@@ -14,8 +14,9 @@ from django.utils import translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Membership
-from blason.issuing import awards
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import bulk, claim_codes, credentials, status_lists
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, Evidence, RecipientKind
 from obcore.verify import State, verify_credential
 
@@ -109,7 +110,7 @@ def test_evidence_link_text_and_file_are_signed_into_the_credential(
     assert b"".join(served.streaming_content) == PDF
     evidence = json.loads(award.credential)["evidence"]
     assert [item.get("id") for item in evidence] == [
-        awards.evidence_url(document),
+        credentials.evidence_url(document),
         "https://portfolio.example.org/samir",
     ]
     assert evidence[1]["narrative"] == observed.narrative
@@ -157,10 +158,10 @@ def test_evidence_file_size_is_limited(world: Any, published: Any, settings: Any
 
 
 def test_claim_codes_are_read_leniently() -> None:
-    assert awards.normalise_claim_code(" 7kq2 m9xd ") == "7KQ2-M9XD"
-    assert awards.normalise_claim_code("OIL0-1234") == "0110-1234"
-    code = awards.new_claim_code()
-    assert awards.normalise_claim_code(code.lower()) == code
+    assert claim_codes.normalise_claim_code(" 7kq2 m9xd ") == "7KQ2-M9XD"
+    assert claim_codes.normalise_claim_code("OIL0-1234") == "0110-1234"
+    code = claim_codes.new_claim_code()
+    assert claim_codes.normalise_claim_code(code.lower()) == code
 
 
 def test_backdated_awards_and_no_future_ones(world: Any, published: Any) -> None:
@@ -187,7 +188,7 @@ def test_idempotency_key_never_awards_twice(world: Any, published: Any) -> None:
 def test_a_second_status_list_when_the_first_is_nearly_full(
     client: Any, world: Any, published: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 16)
+    monkeypatch.setattr(status_lists, "STATUS_LIST_SIZE", 16)
     made = [awards.award_issue(badge=published, actor=world.admin, name=f"P{n}") for n in range(16)]
     assert {a.status_list for a in made[:8]} == {1}  # a new list once one is half full
     assert {a.status_list for a in made[8:]} == {2}
@@ -202,16 +203,16 @@ def test_a_second_status_list_when_the_first_is_nearly_full(
 
 class TestAwardMany:
     PEOPLE = [
-        awards.Recipient(email="Ines@Example.org", name="Inès", language="en", idempotency_key="1"),
-        awards.Recipient(phone="06 12 34 56 78", name="Samir", idempotency_key="2"),
-        awards.Recipient(name="Yanis Moreau", evidence_url="https://example.org/photo"),
+        bulk.Recipient(email="Ines@Example.org", name="Inès", language="en", idempotency_key="1"),
+        bulk.Recipient(phone="06 12 34 56 78", name="Samir", idempotency_key="2"),
+        bulk.Recipient(name="Yanis Moreau", evidence_url="https://example.org/photo"),
     ]
 
     def test_same_documents_as_one_by_one(
         self, world: Any, published: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            made = awards.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
+            made = bulk.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
         assert [a.recipient_kind for a in made] == ["email", "phone", "name"]
         assert made[1].recipient_phone == "+33612345678"
         assert len({a.claim_code for a in made}) == 3
@@ -231,18 +232,18 @@ class TestAwardMany:
         assert "You received the badge" in mail["Subject"]  # in her language
 
     def test_idempotency_keys_are_awarded_once(self, world: Any, published: Any) -> None:
-        first = awards.award_many(
+        first = bulk.award_many(
             badge=published, actor=world.admin, recipients=[*self.PEOPLE, self.PEOPLE[0]]
         )
         assert len(first) == 3  # the repeated key in one call too
-        again = awards.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
+        again = bulk.award_many(badge=published, actor=world.admin, recipients=self.PEOPLE)
         assert [a.recipient_name for a in again] == ["Yanis Moreau"]  # no key: awarded again
         assert Award.objects.count() == 4
 
     def test_a_refused_recipient_writes_nothing(self, world: Any, published: Any) -> None:
-        people = [*self.PEOPLE, awards.Recipient(phone="12")]
-        with pytest.raises(awards.RecipientRefused) as refused:
-            awards.award_many(badge=published, actor=world.admin, recipients=people)
+        people = [*self.PEOPLE, bulk.Recipient(phone="12")]
+        with pytest.raises(bulk.RecipientRefused) as refused:
+            bulk.award_many(badge=published, actor=world.admin, recipients=people)
         assert refused.value.position == 3
         assert not Award.objects.exists()
         assert not AuditEntry.objects.filter(action="issuing.award.issued_many").exists()
@@ -251,18 +252,18 @@ class TestAwardMany:
         self, world: Any, published: Any, django_assert_max_num_queries: Any
     ) -> None:
         # A dozen reads, then the bulk inserts (SQLite takes about 45 awards per INSERT).
-        people = [awards.Recipient(name=f"P{n}", idempotency_key=str(n)) for n in range(300)]
+        people = [bulk.Recipient(name=f"P{n}", idempotency_key=str(n)) for n in range(300)]
         with django_assert_max_num_queries(30):
-            made = awards.award_many(badge=published, actor=world.admin, recipients=people)
+            made = bulk.award_many(badge=published, actor=world.admin, recipients=people)
         assert len(made) == 300
 
     def test_status_lists_fill_to_half_then_a_new_one(
         self, world: Any, published: Any, monkeypatch: Any
     ) -> None:
-        monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 16)
+        monkeypatch.setattr(status_lists, "STATUS_LIST_SIZE", 16)
         awards.award_issue(badge=published, actor=world.admin, name="First")
-        people = [awards.Recipient(name=f"P{n}") for n in range(12)]
-        made = awards.award_many(badge=published, actor=world.admin, recipients=people)
+        people = [bulk.Recipient(name=f"P{n}") for n in range(12)]
+        made = bulk.award_many(badge=published, actor=world.admin, recipients=people)
         lists = [a.status_list for a in made]
         assert lists == [1] * 7 + [2] * 5
         assert len({(a.status_list, a.status_index) for a in made}) == 12
@@ -272,13 +273,13 @@ class TestAwardMany:
 def test_a_sample_tells_a_status_list_is_far_from_half_full(
     world: Any, published: Any, monkeypatch: Any, django_assert_num_queries: Any
 ) -> None:
-    people = [awards.Recipient(name=f"P{n}") for n in range(60)]
-    awards.award_many(badge=published, actor=world.admin, recipients=people)
+    people = [bulk.Recipient(name=f"P{n}") for n in range(60)]
+    bulk.award_many(badge=published, actor=world.admin, recipients=people)
     with django_assert_num_queries(1):  # 256 random indexes looked up, nothing counted
-        assert awards._entries_taken(world.org_a, 1, 100) < 1000
-    monkeypatch.setattr(awards, "STATUS_LIST_SIZE", 128)
+        assert status_lists._entries_taken(world.org_a, 1, 100) < 1000
+    monkeypatch.setattr(status_lists, "STATUS_LIST_SIZE", 128)
     with django_assert_num_queries(2):  # adding 60 may reach the half: counted exactly
-        assert awards._entries_taken(world.org_a, 1, 60) == 60
+        assert status_lists._entries_taken(world.org_a, 1, 60) == 60
 
 
 class TestAwardList:
@@ -347,11 +348,11 @@ class TestAwardList:
 def test_pages_of_the_awards_list_keep_the_search(
     client: Any, world: Any, published: Any, monkeypatch: Any
 ) -> None:
-    from blason.issuing import award_list
+    from blason.issuing.awarding import list_views as award_list
 
     monkeypatch.setattr(award_list, "PAGE_SIZE", 2)
-    people = [awards.Recipient(name=f"Inès {n}") for n in range(5)]
-    awards.award_many(badge=published, actor=world.admin, recipients=people)
+    people = [bulk.Recipient(name=f"Inès {n}") for n in range(5)]
+    bulk.award_many(badge=published, actor=world.admin, recipients=people)
     client.force_login(world.admin)
     url = reverse("issuing:award_list", args=[world.org_a.slug])
     page = client.get(url, {"q": "inès", "state": "valid"}, HTTP_ACCEPT_LANGUAGE="en")

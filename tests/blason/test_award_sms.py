@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from blason.core import outbox, sms
 from blason.core.models import OutboxMessage, OutboxState
 from blason.core.sms import SmsMessage, SmsRefused
-from blason.issuing import award_sms, awards, batch_reading, batches
+from blason.issuing.awarding import batch_reading, batches
+from blason.issuing.awarding import services as awards
+from blason.issuing.awarding import sms as award_sms
 from blason.issuing.models import Award, AwardBatch, BatchStatus
 
 pytestmark = pytest.mark.django_db

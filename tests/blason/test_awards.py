@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from blason.core.models import AuditEntry
-from blason.issuing import awards
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import bulk, credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award
 from obcore import baking
 from obcore.verify import State, verify_credential
@@ -43,7 +44,7 @@ def test_award_flow(
     (mail,) = smtp_server.wait_for(1)
     assert mail["To"] == "samir@example.org"
     assert "Accueil du public" in mail["Subject"]
-    assert awards.award_url(award) in message_text(mail)
+    assert credentials.award_url(award) in message_text(mail)
 
     served = client.get(f"/awards/{award.uuid}", HTTP_ACCEPT="application/ld+json")
     assert served.content.decode() == award.credential  # byte for byte, as signed
@@ -138,10 +139,10 @@ def test_awards_carry_their_proof_in_an_array(world: Any, published: Any) -> Non
     from obcore.schemas import schema_problems
 
     one = awards.award_issue(badge=published, actor=world.admin, email="lea@example.org")
-    many = awards.award_many(
+    many = bulk.award_many(
         badge=published,
         actor=world.admin,
-        recipients=[awards.Recipient(email=f"p{n}@example.org") for n in range(3)],
+        recipients=[bulk.Recipient(email=f"p{n}@example.org") for n in range(3)],
         notify=False,
     )
     for award in [one, *many]:

@@ -15,7 +15,8 @@ from blason.accounts.models import User
 from blason.backpack import claims
 from blason.backpack.models import Item
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award
 from tests.conftest import message_text
 from tests.factories import UserFactory
@@ -57,7 +58,7 @@ def test_the_award_email_leads_to_the_claim_page(
     body = message_text(mail)
     links = LINK.findall(body)
     assert links[0] == f"http://testserver/claim/{award.claim_code}"  # the main link
-    assert awards.award_url(award) in links  # the award page stays
+    assert credentials.award_url(award) in links  # the award page stays
     assert award.claim_code in body
     assert "Keep it in your free backpack" in body
     response = client.get(links[0].removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en")

@@ -14,7 +14,7 @@ from blason.accounts.services import phone_verify
 from blason.backpack import claims, imports, services
 from blason.backpack.models import Item
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from obcore import baking
 from tests.blason import other_platforms as op
 

@@ -21,7 +21,7 @@ from django.utils import translation
 from blason.backpack import checking, imports
 from blason.backpack.models import Item, ItemSource
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from tests.blason import other_platforms as op
 
 pytestmark = pytest.mark.django_db

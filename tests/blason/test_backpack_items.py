@@ -16,7 +16,7 @@ from django.utils import timezone
 from blason.backpack import claims, imports, services
 from blason.backpack.models import Collection, CollectionEntry, Item
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from tests.blason import other_platforms as op
 
 pytestmark = pytest.mark.django_db

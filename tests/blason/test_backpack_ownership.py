@@ -16,7 +16,8 @@ from django.urls import reverse
 from blason.backpack import imports, profiles, recipients, sharing
 from blason.backpack.models import Item, ItemRecipient
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from tests.blason import other_platforms as op
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_eve_cannot_present_alice_s_award_as_hers(
 ) -> None:
     eve = world.outsider
     profiles.profile_save(user=eve, enabled=True, name="Eve", slug="eve")
-    item = imports.import_badge(user=eve, text=awards.award_url(alice_award))
+    item = imports.import_badge(user=eve, text=credentials.award_url(alice_award))
     assert item.recipient == ItemRecipient.OTHER
     tried = _try_everything(client, eve, item)
 
@@ -66,12 +67,12 @@ def test_eve_cannot_present_alice_s_award_as_hers(
     assert client.get(reverse("backpack:shared", args=[item.uuid])).status_code == 404
     public_page = client.get(reverse("backpack:public_profile", args=["eve"]))
     assert alice_award.badge.name not in public_page.text
-    assert awards.award_url(alice_award) not in public_page.text
+    assert credentials.award_url(alice_award) not in public_page.text
 
 
 def test_alice_may_present_her_own_award(client: Any, world: Any, alice_award: Any) -> None:
     alice = world.member
-    item = imports.import_badge(user=alice, text=awards.award_url(alice_award))
+    item = imports.import_badge(user=alice, text=credentials.award_url(alice_award))
     assert item.award == alice_award  # recognised as this site's award, compared as such
     assert item.recipient == ItemRecipient.OWNER
     tried = _try_everything(client, alice, item)

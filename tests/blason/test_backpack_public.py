@@ -18,7 +18,8 @@ from blason.backpack.models import Collection, Item, PublicProfile
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry
 from blason.core.site import absolute
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from tests.blason import other_platforms as op
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_the_public_page_shows_only_what_was_made_public(
     assert "Cuisinier" in page.text
     assert "bob@example.org" not in page.text
     assert sharing.public_url(shown) in page.text
-    assert awards.award_url(award) in page.text  # a badge from here leads to its award page
+    assert credentials.award_url(award) in page.text  # a badge from here leads to its award page
     assert str(kept.uuid) not in page.text
     assert "Emploi" in page.text
     assert "Secret jardin" not in page.text
@@ -156,7 +157,7 @@ def test_a_badge_awarded_here_is_shared_by_its_award_page(
     profiles.item_set_public(item=item, public=True)
     response = client.get(reverse("backpack:shared", args=[item.uuid]))
     assert response.status_code == 302
-    assert response["Location"] == awards.award_url(award).replace(absolute(""), "")
+    assert response["Location"] == credentials.award_url(award).replace(absolute(""), "")
     assert client.get(reverse("backpack:shared_download", args=[item.uuid])).status_code == 404
 
 

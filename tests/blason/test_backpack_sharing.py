@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from blason.backpack import claims, imports, sharing
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from tests.blason import other_platforms as op
 from tests.blason.test_claim_posters import laid_out_text
 
@@ -38,7 +39,7 @@ def test_the_linkedin_link_carries_the_certification(item: Any) -> None:
     assert fields["issueYear"] == str(item.issued_at.year)
     assert fields["issueMonth"] == str(item.issued_at.month)
     assert fields["expirationYear"] == str(item.expires_at.year)
-    assert fields["certUrl"] == awards.award_url(item.award)
+    assert fields["certUrl"] == credentials.award_url(item.award)
     assert fields["certId"] == str(item.award.uuid)
 
 
@@ -46,7 +47,7 @@ def test_the_item_page_offers_sharing(client: Any, world: Any, item: Any) -> Non
     client.force_login(world.member)
     page = client.get(reverse("backpack:item", args=[item.uuid]), HTTP_ACCEPT_LANGUAGE="en")
     assert "Add to my LinkedIn profile" in page.text
-    assert awards.award_url(item.award) in page.text
+    assert credentials.award_url(item.award) in page.text
     assert reverse("backpack:item_certificate", args=[item.uuid]) in page.text
 
 
@@ -74,7 +75,7 @@ def test_the_certificate(
     assert "Inès Haddad" in text
     assert words in text
     assert item.name in text
-    assert awards.award_url(item.award).split("://", 1)[1] in text
+    assert credentials.award_url(item.award).split("://", 1)[1] in text
     client.force_login(world.member)
     url = reverse("backpack:item_certificate", args=[item.uuid])
     response = client.get(url, {"lang": language})
@@ -105,7 +106,7 @@ def test_cv_of_chosen_badges(client: Any, world: Any, item: Any) -> None:
     text = laid_out_text(document)
     for expected in ("Léa Martin", item.name, other.name):
         assert expected in text
-    assert awards.award_url(item.award).split("://", 1)[1] in text
+    assert credentials.award_url(item.award).split("://", 1)[1] in text
     assert "2 Open Badges" in text
 
 

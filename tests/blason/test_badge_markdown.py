@@ -11,7 +11,7 @@ from django.template import Context, Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blason.issuing.content import (
+from blason.issuing.badges.content import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     BadgeText,

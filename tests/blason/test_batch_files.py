@@ -15,7 +15,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blason.issuing.batch_rows import (
+from blason.issuing.awarding.batch_rows import (
     Holders,
     clean_row,
     clean_rows,
@@ -24,7 +24,7 @@ from blason.issuing.batch_rows import (
     problem_message,
     summary,
 )
-from blason.issuing.spreadsheets import (
+from blason.issuing.awarding.spreadsheets import (
     SpreadsheetError,
     Table,
     column_label,

@@ -19,7 +19,7 @@ from blason.core import worker
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, PendingTask, WorkerHeartbeat
 from blason.core.tasks import relay_pending
-from blason.issuing import batch_reading, batches, spreadsheets
+from blason.issuing.awarding import batch_reading, batches, spreadsheets
 from blason.issuing.models import AwardBatch, BatchRows, BatchStatus
 from tests.blason.hostile_spreadsheets import workbook
 
@@ -77,7 +77,7 @@ class TestUpload:
         assert Path(settings.PRIVATE_ROOT) in path.parents  # never under /media/
         assert str(batch.uuid) in path.name  # not the name the person gave
         (pending,) = PendingTask.objects.all()
-        assert pending.task == "blason.issuing.tasks.read_batch"
+        assert pending.task == "blason.issuing.awarding.tasks.read_batch"
         assert pending.kwargs == {"args": [str(batch.uuid)], "kwargs": {}}
         assert AuditEntry.objects.filter(action="issuing.batch.uploaded").count() == 1
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, AwardBatch, BatchStatus, RecipientKind
 from obcore.verify import State, verify_credential
 

@@ -20,8 +20,9 @@ from django.utils import timezone, translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Membership
-from blason.issuing import awards, batch_reading, batches
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import batch_reading, batches, bulk
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, AwardBatch, BadgeStatus, BatchStatus, RecipientKind
 from obcore.verify import State, verify_credential
 from tests.factories import MembershipFactory, UserFactory
@@ -235,7 +236,7 @@ class TestServices:
 def failing_after(monkeypatch: Any, calls: int, effect: Callable[[], None]) -> None:
     """award_many (one call per chunk) works ``calls`` times, then ``effect()`` happens before
     each next call."""
-    real = awards.award_many
+    real = bulk.award_many
     count = {"n": 0}
 
     def award_many(**kwargs: Any) -> Any:
@@ -244,7 +245,7 @@ def failing_after(monkeypatch: Any, calls: int, effect: Callable[[], None]) -> N
             effect()
         return real(**kwargs)
 
-    monkeypatch.setattr(awards, "award_many", award_many)
+    monkeypatch.setattr(bulk, "award_many", award_many)
 
 
 class TestBackgroundTask:
@@ -353,7 +354,7 @@ class TestBackgroundTask:
     def test_a_refused_line_is_named(self, queued: AwardBatch, monkeypatch: Any) -> None:
         def refuse() -> None:
             # The second person of the second chunk: the 7th of the file, on its line 8.
-            raise awards.RecipientRefused(1, "This phone number is not valid: 12")
+            raise bulk.RecipientRefused(1, "This phone number is not valid: 12")
 
         failing_after(monkeypatch, 1, refuse)
         assert batches.batch_run(str(queued.uuid)) == BatchStatus.FAILED
@@ -552,7 +553,7 @@ class TestPages:
         assert english == "\ufefffirst name,last name,e-mail,phone,language,comment,evidence\r\n"
         assert french.count(";") == 6
         for text in (french, english):
-            table = __import__("blason.issuing.spreadsheets", fromlist=["x"])
+            table = __import__("blason.issuing.awarding.spreadsheets", fromlist=["x"])
             header = table.read_table(
                 (text + "x;y;a@example.org;;;;\n").encode(), max_rows=5
             ).header

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from blason.backpack import sharing
 from blason.backpack.models import Item
-from blason.issuing import awards
-from blason.issuing import claims as link_claims
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.claims import services as link_claims
 from blason.issuing.models import Award
 from obcore import baking
 from tests.blason.test_claim_posters import laid_out_text
@@ -94,9 +95,9 @@ def test_the_page_of_a_valid_code_offers_every_way_to_keep_it(client: Any, by_ph
     fields = {key: values[0] for key, values in parse_qs(urlsplit(linkedin).query).items()}
     assert fields["name"] == "Accueil du public"
     assert fields["organizationName"] == "Organisation A"
-    assert fields["certUrl"] == awards.award_url(by_phone)
+    assert fields["certUrl"] == credentials.award_url(by_phone)
     assert fields["certId"] == str(by_phone.uuid)
-    assert f'value="{awards.award_url(by_phone)}"' in text  # the address to copy
+    assert f'value="{credentials.award_url(by_phone)}"' in text  # the address to copy
     # What "without an account" means, and that the code keeps working.
     assert "Blason keeps nothing for you" in text
     assert f"Keep your code, {by_phone.claim_code}: it stays good" in text
@@ -150,7 +151,7 @@ def test_downloads_without_an_account_are_the_real_badge(
         laid_out = laid_out_text(certificates[-1])
         for expected in ("Samir Benali", words, "Accueil du public", "Organisation A"):
             assert expected in laid_out
-        assert awards.award_url(by_phone).split("://", 1)[1] in laid_out  # where to check it
+        assert credentials.award_url(by_phone).split("://", 1)[1] in laid_out  # where to check it
     assert len(certificates) == 2
     assert unclaimed(by_phone)  # downloading keeps nothing and uses up nothing
 
@@ -373,7 +374,7 @@ def test_an_outsider_without_the_code_gets_nothing(
 def test_an_event_claim_offers_the_same_choices(
     client: Any, world: Any, published: Any, monkeypatch: Any
 ) -> None:
-    from blason.issuing import claim_forms
+    from blason.issuing.claims import forms as claim_forms
 
     monkeypatch.setattr(claim_forms, "MIN_FILL_SECONDS", -1)
     link = link_claims.link_create(

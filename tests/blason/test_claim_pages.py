@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blason.core.models import AuditEntry
-from blason.issuing import claim_forms, claims
+from blason.issuing.claims import forms as claim_forms
+from blason.issuing.claims import services as claims
 from blason.issuing.models import Award, BadgeStatus, Claim, ClaimLink, ClaimStatus
 from tests.factories import MembershipFactory, UserFactory
 

@@ -12,7 +12,8 @@ import segno
 from django.utils import timezone
 from PIL import Image
 
-from blason.issuing import claim_posters, claims
+from blason.issuing.claims import posters as claim_posters
+from blason.issuing.claims import services as claims
 from blason.issuing.models import ClaimLink
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_the_qr_code_carries_the_claim_address(link: ClaimLink) -> None:
 def test_making_a_poster_leaves_badge_images_clean(world: Any, link: ClaimLink) -> None:
     """WeasyPrint registers XML namespace prefixes when imported; badge images designed after a
     poster was made are still written as plain ``<svg>``."""
-    from blason.issuing.images import build_svg
+    from blason.issuing.badges.images import build_svg
 
     claim_posters.poster_pdf(link, "fr")
     svg = build_svg(shape="circle", colour="#1f4fb8", icon="star", text="Entraide")

@@ -16,8 +16,10 @@ from django.utils import timezone, translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry
-from blason.issuing import claims
-from blason.issuing.claims import ClaimRefused, LinkState
+from blason.issuing.claims import selectors as claim_selectors
+from blason.issuing.claims import services as claims
+from blason.issuing.claims.selectors import LinkState
+from blason.issuing.claims.services import ClaimRefused
 from blason.issuing.models import (
     Award,
     BadgeStatus,
@@ -77,7 +79,7 @@ class TestLinks:
         assert set(link.token) <= set(claims.TOKEN_ALPHABET)
         assert link.issuer == world.org_a
         assert link.created_by == awarder
-        assert claims.link_url(link) == f"http://testserver/c/{link.token}"
+        assert claim_selectors.link_url(link) == f"http://testserver/c/{link.token}"
         entry = AuditEntry.objects.get(action="issuing.claim_link.created")
         assert entry.actor == awarder
         assert entry.issuer == world.org_a
@@ -284,7 +286,7 @@ class TestClaims:
         assert again.reminded
         messages = smtp_server.wait_for(2)
         assert messages[1]["To"] == "ines@example.org"
-        assert claims.status_url(first.claim) in message_text(messages[1])
+        assert claim_selectors.status_url(first.claim) in message_text(messages[1])
         # Reminders are not a way to flood someone's inbox.
         with django_capture_on_commit_callbacks(execute=True):
             third = claims.claim_make(link=link, name="Inès", email="ines@example.org")
@@ -338,7 +340,7 @@ class TestApproval:
             received["Subject"].strip()
             == "We received your request for the badge “Accueil du public”"
         )
-        assert claims.status_url(claim) in message_text(received)
+        assert claim_selectors.status_url(claim) in message_text(received)
         with django_capture_on_commit_callbacks(execute=True):
             claims.claim_approve(claim=claim, actor=awarder)
         claim.refresh_from_db()

@@ -27,7 +27,8 @@ SETUP = textwrap.dedent(
     """
     import django, sys
     django.setup()
-    from blason.issuing import batch_reading, batches
+    from blason.issuing.awarding import batch_reading
+    from blason.issuing.awarding import batches
     from tests.factories import BadgeFactory
 
     badge = BadgeFactory()

@@ -8,7 +8,7 @@ import pytest
 
 from blason.core.demo import load_demo
 from blason.core.models import Issuer
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, BadgeClass, RecipientKind
 from obcore.verify import State, verify_credential
 

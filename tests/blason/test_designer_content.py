@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry
-from blason.issuing import awards, services
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges import services
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import BadgeClass
 from obcore.verify import State, verify_credential
 from tests.blason.test_badge_designer import DESIGN

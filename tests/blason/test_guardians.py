@@ -21,7 +21,7 @@ from blason.backpack import claims
 from blason.core.models import AuditEntry, OutboxMessage
 from blason.guardians import age, services, tasks
 from blason.guardians.models import Guardianship, GuardianshipState
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from blason.core.models import PendingTask
 from blason.core.tasks import relay_pending
-from blason.issuing import batch_reading
+from blason.issuing.awarding import batch_reading
 from blason.issuing.models import AwardBatch, BatchStatus
 from tests.blason.hostile_spreadsheets import HOSTILE, inflating_xlsx
 

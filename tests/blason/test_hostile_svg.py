@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blason.issuing import awards, rendering
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges import rendering
 from blason.issuing.models import BadgeClass
 from tests.blason.hostile_svgs import HOSTILE_SVGS, use_fan_out
 from tests.blason.test_badge_designer import DESIGN, urls

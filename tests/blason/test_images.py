@@ -11,8 +11,8 @@ import pytest
 from django.utils import translation
 from PIL import Image
 
-from blason.issuing import rendering
-from blason.issuing.images import ImageRejected, build_svg, clean_upload, render_png
+from blason.issuing.badges import rendering
+from blason.issuing.badges.images import ImageRejected, build_svg, clean_upload, render_png
 from tests.blason.hostile_svgs import HOSTILE_SVGS, deep_nesting, many_elements, use_fan_out
 
 

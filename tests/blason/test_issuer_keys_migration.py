@@ -14,8 +14,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from blason.core.models import AuditEntry, Issuer
-from blason.issuing import keys
 from blason.issuing.models import SigningKey
+from blason.issuing.signing import keys
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("issuing", "0008_batch_reading")]

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from blason.core.site import absolute
-from blason.issuing import awards, keys
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, KeyAlgorithm
+from blason.issuing.signing import keys
 from obcore.fetch import FetchError
 from obcore.verify import State, verify_credential
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from blason.core import quotas
 from blason.core.models import AbuseReport, Invitation, Issuer, MailCount
+from blason.issuing.badges.services import badge_create
 from blason.issuing.models import Award, AwardBatch
-from blason.issuing.services import badge_create
 from tests.conftest import BADGE_SVG, message_text
 from tests.factories import UserFactory
 

@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 
 from blason.core.services import personal_issuer_for
-from blason.issuing import award_documents, awards, documents
+from blason.issuing.awarding import bulk
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_set_status
+from blason.issuing.documents import award_documents
 from blason.issuing.models import BadgeStatus
-from blason.issuing.services import badge_set_status
+from blason.issuing.signing import issuer_documents
 from blason.peers import services, validation
 from blason.peers.models import RequestStatus
 from tests import reference_files
@@ -92,13 +95,13 @@ def test_a_badge_that_expires(world: Any, published: Any) -> None:
 
 
 def test_bulk_awards(world: Any, published: Any) -> None:
-    issued = awards.award_many(
+    issued = bulk.award_many(
         badge=published,
         actor=world.admin,
         recipients=[
-            awards.Recipient(email="a@example.org", narrative="Très bien."),
-            awards.Recipient(phone="+33 6 12 34 56 79", name="Bruno"),
-            awards.Recipient(name="Chloé", evidence_url="https://example.org/preuve"),
+            bulk.Recipient(email="a@example.org", narrative="Très bien."),
+            bulk.Recipient(phone="+33 6 12 34 56 79", name="Bruno"),
+            bulk.Recipient(name="Chloé", evidence_url="https://example.org/preuve"),
         ],
         notify=False,
     )
@@ -120,9 +123,9 @@ def test_issuer_profiles(world: Any, published: Any) -> None:
     world.org_a.description = "Une association."
     world.org_a.email = "contact@example.org"
     world.org_a.save()
-    assert_valid(documents.profile_document(world.org_a), "Profile")
-    assert_valid(documents.profile_document(world.org_b), "Profile")
-    assert_valid(documents.profile_document(personal_issuer_for(world.member)), "Profile")
+    assert_valid(issuer_documents.profile_document(world.org_a), "Profile")
+    assert_valid(issuer_documents.profile_document(world.org_b), "Profile")
+    assert_valid(issuer_documents.profile_document(personal_issuer_for(world.member)), "Profile")
 
 
 def test_a_co_designed_award(community: Community) -> None:
@@ -168,4 +171,4 @@ def test_a_peer_validated_award_and_its_endorsements(community: Community) -> No
     assert len(credential["endorsement"]) == 3
     assert_award_valid(request.award)
     for validator in community.members[:3]:
-        assert_valid(documents.profile_document(personal_issuer_for(validator)), "Profile")
+        assert_valid(issuer_documents.profile_document(personal_issuer_for(validator)), "Profile")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blason.core import outbox, worker
 from blason.core.models import OutboxMessage, OutboxState, PendingTask, WorkerHeartbeat
 from blason.core.tasks import relay_pending
-from blason.issuing import batch_reading, batches
+from blason.issuing.awarding import batch_reading, batches, bulk
 from blason.issuing.models import Award, AwardBatch, BatchStatus
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_batch_confirmed_with_redis_down_is_handed_over_later(
     read = checked(world, published, content)
     with django_capture_on_commit_callbacks(execute=True):
         batches.batch_confirm(batch=read, actor=world.admin)
-    (pending,) = PendingTask.objects.filter(task="blason.issuing.tasks.award_batch")
+    (pending,) = PendingTask.objects.filter(task="blason.issuing.awarding.tasks.award_batch")
     assert pending.attempts == 1
     assert "Error" in pending.last_error
     # Redis is back: a worker's round hands the tasks over (here the queue runs them at once):
@@ -166,10 +166,10 @@ def test_messages_of_a_dead_sender_are_taken_back(smtp_server: Any) -> None:
 def test_revoked_before_sending_is_not_sent(
     world: Any, published: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
-    (made,) = awards.award_many(
-        badge=published, actor=world.admin, recipients=[awards.Recipient(email="x@example.org")]
+    (made,) = bulk.award_many(
+        badge=published, actor=world.admin, recipients=[bulk.Recipient(email="x@example.org")]
     )
     awards.award_revoke(award=made, actor=world.admin, reason="erreur")
     assert outbox.deliver_due() == 0
@@ -249,7 +249,7 @@ def test_the_same_award_asked_twice_at_once_awards_once(world: Any, published: A
 
     from django.db import connection, connections
 
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
         pytest.skip("needs a database server or an SQLite file (runs on PostgreSQL in CI)")

@@ -21,7 +21,8 @@ from blason.accounts.services import phone_remove, phone_verify
 from blason.backpack import claims
 from blason.backpack.models import AwardQuestion, Item, ItemRecipient
 from blason.core.models import AuditEntry
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award
 from tests.factories import UserFactory
 
@@ -212,7 +213,7 @@ def test_numbers_proven_only_by_a_claim_code_are_not_verified(world: Any, publis
             received_format="site",
             received_sha256=hashlib.sha256(each.credential.encode()).hexdigest(),
             credential=each.credential,
-            credential_key=awards.award_url(each),
+            credential_key=credentials.award_url(each),
             identity=str(each.pk),
             name="Accueil du public",
             recipient="owner",

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from blason.issuing import awards, documents
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import BadgeClass
+from blason.issuing.signing import issuer_documents
 from blason.peers import services
 from obcore.verify import Outcome, State, verify_credential
 from tests.blason.peers_fixtures import Community, community_fixture, open_workshop  # noqa: F401
@@ -41,11 +43,11 @@ def test_the_creator_is_the_co_design_group(community: Community) -> None:
     with translation.override("en"):  # the awarder's language does not change the badge's
         credential = award(badge, community.owner)
     creator = credential["credentialSubject"]["achievement"]["creator"]
-    assert creator["id"] == awards.badge_url(badge) + "#co-designers"
+    assert creator["id"] == credentials.badge_url(badge) + "#co-designers"
     assert creator["type"] == ["Profile"]
     assert "Collectif du mardi" in creator["name"]
     assert creator["parentOrg"] == {
-        "id": documents.issuer_url(community.issuer),
+        "id": issuer_documents.issuer_url(community.issuer),
         "type": ["Profile"],
         "name": "Collectif du mardi",
     }

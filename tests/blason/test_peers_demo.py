@@ -46,7 +46,7 @@ def test_the_demo_has_a_badge_awarded_by_peer_validation(
 ) -> None:
     import json
 
-    from blason.issuing.local_fetch import LocalFetcher
+    from blason.issuing.documents.local_fetch import LocalFetcher
     from blason.peers.models import BadgeRequest, RequestStatus
     from obcore.verify import verify_credential
 

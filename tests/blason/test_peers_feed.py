@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from blason.issuing import awards
+from blason.issuing.awarding import bulk
+from blason.issuing.awarding import services as awards
 from blason.peers import services
 from blason.peers.models import JoinLink
 from tests.blason.peers_fixtures import Community, community_fixture, open_workshop  # noqa: F401
@@ -55,10 +56,10 @@ def test_members_read_what_the_group_recognised(client: Any, community: Communit
 
 def test_a_bulk_award_is_one_line(client: Any, community: Community) -> None:
     badge = with_rule(community)
-    awards.award_many(
+    bulk.award_many(
         badge=badge,
         actor=community.owner,
-        recipients=[awards.Recipient(name=f"Jeune {n}") for n in range(3)],
+        recipients=[bulk.Recipient(name=f"Jeune {n}") for n in range(3)],
         notify=False,
     )
     assert "3 people received the badge “Soigner les ânes”." in feed_text(

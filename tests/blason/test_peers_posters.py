@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from blason.issuing.badges.services import badge_set_status
 from blason.issuing.models import BadgeStatus
-from blason.issuing.services import badge_set_status
 from blason.peers import request_posters, selectors, validation
 from blason.peers.models import PeerRule
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from blason.issuing.badges.services import badge_set_status
 from blason.issuing.models import BadgeStatus
-from blason.issuing.services import badge_set_status
 from blason.peers import validation
 from blason.peers.models import BadgeRequest, PeerRule, RequestStatus, Validation
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401

@@ -10,8 +10,8 @@ from django.utils import translation
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, IssuerKind, Membership, Role
+from blason.issuing.badges.services import badge_create
 from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.issuing.services import badge_create
 from blason.peers import services
 from blason.peers.access import NotAllowed
 from blason.peers.models import (

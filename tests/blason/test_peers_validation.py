@@ -15,10 +15,12 @@ from django.utils import timezone, translation
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, IssuerKind
 from blason.core.services import personal_issuer_for
-from blason.issuing import awards, documents
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create, badge_set_status
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award, BadgeStatus
-from blason.issuing.services import badge_create, badge_set_status
+from blason.issuing.signing import issuer_documents
 from blason.peers import selectors, validation
 from blason.peers.access import NotAllowed, may_validate
 from blason.peers.models import BadgeRequest, RequestStatus, Validation, Validators
@@ -98,20 +100,20 @@ def test_three_approvals_award_the_badge_with_signed_endorsements(
     assert award.recipient_email == requester.email
     assert award.recipient_name == request.requester_name == "Philippe"
     credential = json.loads(award.credential)
-    assert credential["issuer"]["id"] == documents.issuer_url(community.issuer)
+    assert credential["issuer"]["id"] == issuer_documents.issuer_url(community.issuer)
     endorsements = credential["endorsement"]
     assert len(endorsements) == 3
     for endorsement, validator in zip(endorsements, validators, strict=True):
         assert endorsement["type"] == ["VerifiableCredential", "EndorsementCredential"]
         subject = endorsement["credentialSubject"]
         assert subject["type"] == ["EndorsementSubject"]
-        assert subject["id"] == credential["id"] == awards.award_url(award)
+        assert subject["id"] == credential["id"] == credentials.award_url(award)
         assert "Pré de Pernes" in subject["endorsementComment"]
         personal = personal_issuer_for(validator)
         assert personal.kind == IssuerKind.INDIVIDUAL
-        assert endorsement["issuer"]["id"] == documents.issuer_url(personal)
+        assert endorsement["issuer"]["id"] == issuer_documents.issuer_url(personal)
         method = endorsement["proof"][0]["verificationMethod"]
-        assert method.startswith(documents.issuer_url(personal))
+        assert method.startswith(issuer_documents.issuer_url(personal))
     # Stored as signed: the endorsement in the award is the one kept with the validation.
     kept = [json.loads(v.endorsement) for v in request.validations.order_by("id")]
     assert kept == endorsements
@@ -130,7 +132,7 @@ def test_three_approvals_award_the_badge_with_signed_endorsements(
     (message,) = mail.outbox
     assert message.to == [requester.email]
     assert "Soigner les ânes" in message.subject
-    assert awards.award_url(award) in message.body
+    assert credentials.award_url(award) in message.body
     codes = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         "peers.rule.created",

@@ -19,8 +19,8 @@ from django.utils import translation
 
 from blason.backpack import claims, sharing
 from blason.core.emails import render_templated
-from blason.issuing import awards
-from blason.issuing.services import badge_create
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
 from blason.peers import validation
 from blason.peers.models import BadgeRequest, Validators
 from tests.blason.peers_fixtures import Community, community_fixture  # noqa: F401
@@ -205,7 +205,7 @@ def test_private_says_what_it_means(client: Any, world: Any, published: Any) -> 
 
 
 def with_rule(community: Community) -> Any:
-    from blason.issuing.services import badge_set_status
+    from blason.issuing.badges.services import badge_set_status
 
     badge_set_status(badge=community.badge, actor=community.owner, status="published")
     community.badge.refresh_from_db()

@@ -24,10 +24,11 @@ from django.urls import reverse
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Issuer
-from blason.issuing import awards, keys
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.documents.published import ROUTES, NotPublished, published
 from blason.issuing.models import Award, KeyAlgorithm, SigningKey
-from blason.issuing.published import ROUTES, NotPublished, published
+from blason.issuing.signing import keys
 from blason.peers import endorsements
 from blason.peers.models import Validation
 from obcore.fetch import FetchError

@@ -10,7 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from blason.core.site import absolute
-from blason.issuing import awards, share_images
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents import share_images
 
 pytestmark = pytest.mark.django_db
 

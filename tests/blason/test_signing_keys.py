@@ -14,8 +14,8 @@ from django.urls import reverse
 from blason.core import hooks, keystore
 from blason.core.models import AuditEntry, Issuer, IssuerKind
 from blason.core.services import issuer_create, personal_issuer_for
-from blason.issuing import keys
 from blason.issuing.models import SigningKey
+from blason.issuing.signing import keys
 from tests.factories import IssuerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,9 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from blason.issuing import award_documents, awards
+from blason.issuing.awarding import bulk, status_lists
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents import award_documents
 from blason.issuing.models import Award
 from blason.verification.fetching import site_fetcher
 from obcore.status import BitstringStatusList
@@ -45,14 +47,14 @@ def test_no_revocation_goes_missing_from_the_status_list(world: Any) -> None:
         # time, so the race cannot happen there. It runs on PostgreSQL in CI.
         pytest.skip("needs a database server (runs on PostgreSQL in CI)")
     issuer = world.org_a
-    made = awards.award_many(
+    made = bulk.award_many(
         badge=world.badge_a,
         actor=world.admin,
-        recipients=[awards.Recipient(email=f"personne{n}@example.org") for n in range(REVOCATIONS)],
+        recipients=[bulk.Recipient(email=f"personne{n}@example.org") for n in range(REVOCATIONS)],
         notify=False,
     )
     assert {award.status_list for award in made} == {1}
-    awards.status_list_credential(issuer, 1)  # a cached list exists before the race
+    status_lists.status_list_credential(issuer, 1)  # a cached list exists before the race
     index_of = {award.pk: award.status_index for award in made}
 
     committed: set[int] = set()  # status indexes of revocations that have returned (committed)
@@ -80,7 +82,7 @@ def test_no_revocation_goes_missing_from_the_status_list(world: Any) -> None:
             while revoking.is_set():
                 with committed_lock:
                     before = set(committed)
-                bits = _revoked_indexes(awards.status_list_credential(issuer, 1))
+                bits = _revoked_indexes(status_lists.status_list_credential(issuer, 1))
                 lost = {index for index in before if not bits.get(index)}
                 with committed_lock:
                     missing.update(lost)
@@ -132,14 +134,14 @@ def test_a_revocation_during_a_rebuild_is_in_the_next_read(
     """The interleaving of the race, made deterministic (any database): a revocation commits
     while a read is signing a list built before it. That list may be served to that read, but
     never stored as current."""
-    first, second = awards.award_many(
+    first, second = bulk.award_many(
         badge=world.badge_a,
         actor=world.admin,
-        recipients=[awards.Recipient(email=f"p{n}@example.org") for n in range(2)],
+        recipients=[bulk.Recipient(email=f"p{n}@example.org") for n in range(2)],
         notify=False,
     )
     awards.award_revoke(award=first, actor=world.admin, reason="Erreur")
-    real_sign = awards.sign
+    real_sign = status_lists.sign
     interleaved = []
 
     def sign_while_revoking(*args: Any, **kwargs: Any) -> Any:
@@ -148,13 +150,13 @@ def test_a_revocation_during_a_rebuild_is_in_the_next_read(
             awards.award_revoke(award=second, actor=world.admin, reason="Erreur")
         return real_sign(*args, **kwargs)
 
-    monkeypatch.setattr(awards, "sign", sign_while_revoking)
-    during = _revoked_indexes(awards.status_list_credential(world.org_a, 1))
+    monkeypatch.setattr(status_lists, "sign", sign_while_revoking)
+    during = _revoked_indexes(status_lists.status_list_credential(world.org_a, 1))
     assert interleaved
     assert during.get(first.status_index)
     assert not during.get(second.status_index)
-    after = _revoked_indexes(awards.status_list_credential(world.org_a, 1))
+    after = _revoked_indexes(status_lists.status_list_credential(world.org_a, 1))
     assert after.get(first.status_index)
     assert after.get(second.status_index)
-    again = _revoked_indexes(awards.status_list_credential(world.org_a, 1))  # from the store
+    again = _revoked_indexes(status_lists.status_list_credential(world.org_a, 1))  # from the store
     assert again.get(second.status_index)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from blason.verification.fetching import site_fetcher
 from blason.verification.messages import CATALOGUE, check_text, message_text
 from obcore.fetch import ChainFetcher, StaticFetcher

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import awards
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from obcore import baking
 from obcore.verify import State, verify_credential
 

@@ -40,7 +40,7 @@ def test_claim_with_a_code_on_a_phone(
     phone_page: Any, world: Any, published: Any, smtp_server: Any, assert_accessible: Any
 ) -> None:
     from blason.backpack.models import Item
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
     award = awards.award_issue(
         badge=published, actor=world.admin, phone="06 12 34 56 78", name="Samir"

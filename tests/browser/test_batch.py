@@ -18,7 +18,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from blason.issuing import awards, batches
+from blason.issuing.awarding import batches, bulk
 from blason.issuing.models import Award, AwardBatch, BatchStatus, RecipientKind
 from tests.browser.helpers import sign_in
 
@@ -149,13 +149,13 @@ def test_award_a_few_hundred_people_from_a_spreadsheet(
 
     # The worker awards in small chunks, slowly enough for the page to see it move.
     monkeypatch.setattr(batches, "CHUNK_SIZE", 50)
-    real_award = awards.award_many
+    real_award = bulk.award_many
 
     def slow_award(**kwargs: Any) -> Any:
         time.sleep(0.5)  # each chunk of 50
         return real_award(**kwargs)
 
-    monkeypatch.setattr(awards, "award_many", slow_award)
+    monkeypatch.setattr(bulk, "award_many", slow_award)
     started = time.monotonic()
     run_worker()
     assert time.monotonic() - started > 3

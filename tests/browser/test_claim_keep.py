@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import awards
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import Award
 from obcore import baking
 from obcore.verify import State, verify_credential
@@ -68,7 +69,7 @@ def test_keep_a_badge_without_an_account_on_a_phone(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     keep.get_by_role("button", name="Copier l\u2019adresse").click()
     keep.get_by_role("status").get_by_text("Adresse copiée.").wait_for()
-    assert page.evaluate("() => navigator.clipboard.readText()") == awards.award_url(award)
+    assert page.evaluate("() => navigator.clipboard.readText()") == credentials.award_url(award)
     linkedin = keep.get_by_role("link", name="Ajouter à mon profil LinkedIn")
     href = linkedin.get_attribute("href") or ""
     assert href.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import claim_forms
+from blason.issuing.claims import forms as claim_forms
 from blason.issuing.models import Claim, ClaimLink, ClaimStatus
 from tests.browser.helpers import sign_in
 from tests.factories import MembershipFactory, UserFactory

@@ -33,7 +33,7 @@ def test_key_pages_report_no_csp_violation(
     page: Any, world: Any, published: Any, live_server: Any, settings: Any
 ) -> None:
     from blason.backpack import imports
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
     from blason.peers import validation
 
     settings.SITE_URL = live_server.url

@@ -182,7 +182,7 @@ def test_verify_a_badge_without_an_account(page: Any, assert_accessible: Any) ->
 def test_verify_a_revoked_badge_of_this_site(
     page: Any, world: Any, published: Any, assert_accessible: Any
 ) -> None:
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
     award = awards.award_issue(badge=published, actor=world.admin, email="lea@example.org")
     awards.award_revoke(award=award, actor=world.admin, reason="Attribué par erreur.")
@@ -197,7 +197,7 @@ def test_verify_a_revoked_badge_of_this_site(
 def test_award_a_badge_and_verify_it(
     page: Any, world: Any, smtp_server: Any, assert_accessible: Any
 ) -> None:
-    from blason.issuing.services import badge_create
+    from blason.issuing.badges.services import badge_create
 
     badge = badge_create(
         issuer=world.org_a,

@@ -278,7 +278,7 @@ def check_the_award(
 ) -> None:
     """Signed by the community, with one endorsement per peer signed with that peer's own key:
     all verify with obcore and with Digital Bazaar's stack (documents as the site serves them)."""
-    from blason.issuing.local_fetch import LocalFetcher
+    from blason.issuing.documents.local_fetch import LocalFetcher
     from obcore.verify import verify_credential
 
     award = request.award

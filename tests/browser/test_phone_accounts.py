@@ -44,7 +44,7 @@ def test_sign_up_and_sign_in_with_a_phone(
     phone_page: Any, world: Any, published: Any, assert_accessible: Any
 ) -> None:
     from blason.accounts.models import User
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
 
     award = awards.award_issue(
         badge=published, actor=world.admin, phone="06 12 34 56 78", name="Inès Haddad"

@@ -41,7 +41,7 @@ def header_fits_in_one_line(page: Any) -> None:
 @pytest.fixture
 def earner_badge(world: Any, published: Any, settings: Any, live_server: Any) -> Any:
     from blason.backpack import claims
-    from blason.issuing import awards
+    from blason.issuing.awarding import services as awards
     from tests.factories import UserFactory
 
     settings.SITE_URL = live_server.url

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import awards, documents, keys
+from blason.issuing.awarding import services as awards
+from blason.issuing.awarding import status_lists
+from blason.issuing.signing import issuer_documents, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +24,10 @@ def served(client: Any, url: str) -> Any:
 def site_documents(client: Any, award: Any) -> dict[str, Any]:
     """What a verifier fetches for this award, taken from the site's own answers."""
     issuer = award.issuer
-    method_id = documents.verification_method_id(issuer, keys.active_key(issuer))
-    list_url = awards.status_list_url(issuer, award.status_list)
+    method_id = issuer_documents.verification_method_id(issuer, keys.active_key(issuer))
+    list_url = status_lists.status_list_url(issuer, award.status_list)
     return {
-        documents.issuer_url(issuer): served(client, documents.issuer_url(issuer)),
+        issuer_documents.issuer_url(issuer): served(client, issuer_documents.issuer_url(issuer)),
         method_id: served(client, method_id),
         list_url: served(client, list_url),
     }

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from blason.issuing import award_documents, awards
+from blason.issuing.awarding import services as awards
+from blason.issuing.documents import award_documents
 from tests.conftest import require_or_skip
 from tests.interop.badgecheck_harness import BadgecheckUnavailable, ensure_venv, run_badgecheck
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from blason.issuing import awards
+from blason.issuing.awarding import services as awards
 from blason.peers import services
 from tests.blason.peers_fixtures import Community, community_fixture, open_workshop  # noqa: F401
 from tests.interop.test_app_awards import site_documents

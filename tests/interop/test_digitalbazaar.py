@@ -198,13 +198,13 @@ def test_undefined_terms_are_refused_by_both(digitalbazaar: Any) -> None:
 def test_blason_issuer_documents_satisfy_digitalbazaar(digitalbazaar: Any, client: Any) -> None:
     """What Blason serves at an issuer's and a key's URLs is what Digital Bazaar's verifier needs:
     the key document, and the issuer's profile listing it in ``assertionMethod``."""
-    from blason.issuing import documents, keys
+    from blason.issuing.signing import issuer_documents, keys
     from tests.factories import IssuerFactory
 
     issuer = IssuerFactory()
     key = keys.active_key(issuer)
-    issuer_url = documents.issuer_url(issuer)
-    method_id = documents.verification_method_id(issuer, key)
+    issuer_url = issuer_documents.issuer_url(issuer)
+    method_id = issuer_documents.verification_method_id(issuer, key)
     signed = sign(credential(issuer_url), keys.private_key(key), verification_method=method_id)
     response = client.get(issuer_url, HTTP_ACCEPT="application/ld+json")
     profile = json.loads(response.content)

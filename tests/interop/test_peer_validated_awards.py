@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from blason.core.services import personal_issuer_for
-from blason.issuing import documents, keys
-from blason.issuing.local_fetch import LocalFetcher
+from blason.issuing.badges.services import badge_set_status
+from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.models import BadgeStatus
-from blason.issuing.services import badge_set_status
+from blason.issuing.signing import issuer_documents, keys
 from blason.peers import validation
 from blason.peers.models import RequestStatus
 from obcore.verify import verify_credential
@@ -27,9 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def endorser_documents(client: Any, endorsement: dict[str, Any], validator: Any) -> dict[str, Any]:
     personal = personal_issuer_for(validator)
-    method = documents.verification_method_id(personal, keys.active_key(personal))
+    method = issuer_documents.verification_method_id(personal, keys.active_key(personal))
     assert endorsement["proof"][0]["verificationMethod"] == method
-    profile = documents.issuer_url(personal)
+    profile = issuer_documents.issuer_url(personal)
     return {profile: served(client, profile), method: served(client, method)}
 
 

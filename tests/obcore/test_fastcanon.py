@@ -93,6 +93,83 @@ def test_fast_path_is_taken_and_falls_back_when_needed() -> None:
     assert canon.slow == 1
 
 
+class Text(str):
+    """A string of another type (as frameworks make them): not taken for a plain one."""
+
+
+def test_a_learned_shape_takes_only_documents_of_exactly_that_shape() -> None:
+    """The generated extractor of a shape answers only for documents whose shape is the same:
+    the same keys in the same order, the same kept values (contexts, types), the same numbers
+    and booleans (``True == 1`` in Python, not in JSON-LD), plain strings in the slots."""
+    base = copy.deepcopy(BASE)
+    base["credentialSubject"].pop("id")
+    base["credentialSubject"]["identifier"] = [
+        {
+            "type": "IdentityObject",
+            "identityHash": identity_hash("a@example.org", "ab"),
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": "ab",
+        }
+    ]
+
+    def variant(change: Any) -> dict[str, Any]:
+        document = copy.deepcopy(base)
+        change(document)
+        return document
+
+    def identifier(document: dict[str, Any]) -> dict[str, Any]:
+        return document["credentialSubject"]["identifier"][0]  # type: ignore[no-any-return]
+
+    variants = [
+        base,
+        variant(lambda d: identifier(d).update(hashed=1)),
+        variant(lambda d: identifier(d).update(hashed=1.0)),
+        variant(lambda d: identifier(d).update(hashed=False)),
+        variant(lambda d: identifier(d).update(hashed="true")),
+        variant(lambda d: d.update(name=Text("Une autre chaîne"))),
+        variant(lambda d: d.update(type=list(reversed(d["type"])))),
+        variant(
+            lambda d: d.update(credentialSubject=dict(reversed(d["credentialSubject"].items())))
+        ),
+        variant(lambda d: d.update(evidence=[{"type": ["Evidence"], "narrative": "x"}])),
+        variant(lambda d: d["credentialSubject"]["identifier"].append(identifier(d))),
+    ]
+    canon = ShapeCanonicalizer()
+    for _ in range(3):  # learnt the first time, then met again in turn
+        for document in variants:
+            assert canon.canonicalize(document) == canonicalize(document)
+    # Only the repeated identifier (twin blank nodes) takes the full algorithm.
+    assert (canon.fast, canon.slow) == (27, 3)
+
+
+def test_a_batch_alternating_between_shapes_stays_on_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from obcore import fastcanon
+
+    walks = []
+    walk = fastcanon._shape
+
+    def counted(document: Any, values: list[str], pinned: frozenset[int], depth: int = 0) -> Any:
+        walks.extend([1] if depth == 0 else [])
+        return walk(document, values, pinned, depth)
+
+    monkeypatch.setattr(fastcanon, "_shape", counted)
+    canon = ShapeCanonicalizer()
+    shapes = [
+        {},
+        {"evidence": [{"type": ["Evidence"], "narrative": "x"}]},
+        {"description": "Une description"},
+    ]
+    for number in range(30):
+        document = {**copy.deepcopy(BASE), **shapes[number % 3]}
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-{number:012d}"
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow, len(canon._templates)) == (30, 0, 3)
+    assert len(walks) == 3  # each shape walked once; its extractor took the others
+
+
 def test_the_same_iri_in_two_slots_gives_one_quad() -> None:
     canon = ShapeCanonicalizer()
     document = copy.deepcopy(BASE)

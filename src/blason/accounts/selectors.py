@@ -11,7 +11,7 @@ from blason.core.exceptions import ActionRefused
 def normalise_phone(text: str) -> str:
     """The E.164 form of a phone number as people write it ("06 12 34 56 78" in France), read
     the way awarding reads it (``issuing.awards.normalise_phone``). Raises ``ActionRefused``."""
-    from blason.issuing.awards import normalise_phone as normalise
+    from blason.issuing.awarding.services import normalise_phone as normalise
 
     if not text.strip():
         raise ActionRefused(_("Type a phone number."))

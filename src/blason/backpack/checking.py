@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from blason.issuing.images import MAX_PIXELS, ImageRejected, clean_upload
+from blason.issuing.badges.images import MAX_PIXELS, ImageRejected, clean_upload
 from blason.verification.fetching import RecordingFetcher, site_fetcher
 from blason.verification.messages import check_text, state_summary
 from obcore.fetch import Fetcher, FetchError

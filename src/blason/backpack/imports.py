@@ -215,9 +215,9 @@ def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
     info = reading.details(verified.document, _lookup(checked))
     award = _local_award(verified.key)
     if award is not None and award.issuer_id is not None:
-        from blason.issuing import documents
+        from blason.issuing.signing import issuer_documents
 
-        if not _same_id(documents.issuer_url(award.issuer), verified.issuer_id):
+        if not _same_id(issuer_documents.issuer_url(award.issuer), verified.issuer_id):
             award = None  # another issuer's credential that reuses an id of this site
     image = None
     if award is None:

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.backpack import sharing
-from blason.issuing import awards
-from blason.issuing.content import badge_text
+from blason.issuing.awarding import credentials
+from blason.issuing.badges.content import badge_text
 from blason.issuing.models import Award, RecipientKind
 
 MASK = "•••"
@@ -98,7 +98,7 @@ def keeping(award: Award) -> Keeping:
     return Keeping(
         code=code,
         claim_path=reverse("backpack:claim", args=[code]),
-        share_url=awards.award_url(award),
+        share_url=credentials.award_url(award),
         share_title=badge_text(award.badge).name,
         linkedin_url=sharing.award_linkedin_url(award),
         image_png=reverse("award_image", args=[award.uuid, "png"]) if has_image else "",

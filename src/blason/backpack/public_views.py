@@ -24,9 +24,9 @@ from blason.backpack.views import too_many
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.site import absolute
-from blason.issuing import share_images
-from blason.issuing.images import as_png
-from blason.issuing.rendering import RenderFailed
+from blason.issuing.badges.images import as_png
+from blason.issuing.badges.rendering import RenderFailed
+from blason.issuing.documents import share_images
 
 
 @login_required

@@ -21,9 +21,9 @@ from django.utils import translation
 
 from blason.backpack.models import Item
 from blason.core.site import absolute_url
-from blason.issuing import awards
-from blason.issuing.content import badge_text, criteria_markdown, short_language
-from blason.issuing.images import as_png, png_data_uri, stored_png
+from blason.issuing.awarding import credentials
+from blason.issuing.badges.content import badge_text, criteria_markdown, short_language
+from blason.issuing.badges.images import as_png, png_data_uri, stored_png
 from blason.issuing.models import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -36,7 +36,7 @@ def public_url(item: Item) -> str | None:
     if not item.is_owners:
         return None
     if item.award is not None:
-        return awards.award_url(item.award)
+        return credentials.award_url(item.award)
     if item.public:
         return absolute_url("backpack:shared", item.uuid)
     return None
@@ -47,7 +47,7 @@ def embed_image_url(item: Item) -> str | None:
     if not item.is_owners:
         return None
     if item.award is not None:
-        return awards.badge_image_url(item.award.badge) if item.award.badge.image else None
+        return credentials.badge_image_url(item.award.badge) if item.award.badge.image else None
     if item.public and item.image_type:
         return absolute_url("backpack:shared_image", item.uuid)
     return None
@@ -100,7 +100,7 @@ def award_linkedin_url(award: Award) -> str:
         organisation=award.issuer.name,
         issued_at=award.issued_at,
         expires_at=award.valid_until,
-        cert_url=awards.award_url(award),
+        cert_url=credentials.award_url(award),
         cert_id=str(award.uuid),
     )
 
@@ -151,7 +151,7 @@ def _certified_award(award: Award, language: str) -> Certified:
         issued_at=award.issued_at,
         expires_at=award.valid_until,
         criteria=criteria_markdown(text.criteria_items, text.criteria),
-        check_at=awards.award_url(award),
+        check_at=credentials.award_url(award),
         image=png_data_uri(stored_png(award.badge.image, size=600)),
     )
 

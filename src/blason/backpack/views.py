@@ -22,9 +22,10 @@ from blason.backpack.forms import ClaimCodeForm, ImportForm
 from blason.backpack.models import Item, credential_identity
 from blason.core import sms
 from blason.core.access import current_user
-from blason.issuing import awards, documents
-from blason.issuing.content import badge_text
+from blason.issuing.awarding import credentials
+from blason.issuing.badges.content import badge_text
 from blason.issuing.models import Award
+from blason.issuing.signing import issuer_documents
 
 # The code someone was collecting when they went to sign in or create an account.
 PENDING_CODE = "backpack_claim_code"
@@ -137,7 +138,9 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
             return redirect_to_login(request.get_full_path())
         return _collect(request, code)
     if user is not None and award.claimed_by_id == user.pk:
-        identity = credential_identity(awards.award_url(award), documents.issuer_url(award.issuer))
+        identity = credential_identity(
+            credentials.award_url(award), issuer_documents.issuer_url(award.issuer)
+        )
         item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:
             return redirect("backpack:item", item.uuid)

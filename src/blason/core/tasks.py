@@ -29,10 +29,12 @@ RELAY_AFTER = timedelta(seconds=10)
 
 
 def enqueue_on_commit(task_obj: Any, /, *args: Any, **kwargs: Any) -> None:
-    """Queue ``task_obj(*args, **kwargs)`` once the current transaction commits, durably."""
-    pending = PendingTask.objects.create(
-        task=task_obj.module_path, kwargs={"args": list(args), "kwargs": kwargs}
-    )
+    """Queue ``task_obj(*args, **kwargs)`` once the current transaction commits, durably.
+
+    ``task_obj`` is a task or its dotted path (a module that a task calls back queues it by
+    name, without importing the tasks module: no import cycle)."""
+    path = task_obj if isinstance(task_obj, str) else task_obj.module_path
+    pending = PendingTask.objects.create(task=path, kwargs={"args": list(args), "kwargs": kwargs})
     transaction.on_commit(lambda: _hand_over(pending.pk))
 
 

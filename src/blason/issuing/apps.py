@@ -9,13 +9,13 @@ class IssuingConfig(AppConfig):
 
     def ready(self) -> None:
         from blason.core import health, hooks, outbox, sms, worker
-        from blason.issuing.keys import issuer_keys_create
+        from blason.issuing.signing.keys import issuer_keys_create
 
-        # By name: importing ``awards`` here would choose the task backend too early.
-        outbox.RENDERERS["issuing.award"] = "blason.issuing.awards.render_award_email"
-        sms.RENDERERS["issuing.award_sms"] = "blason.issuing.award_sms.render"
-        worker.SWEEPS.append("blason.issuing.batches.recover_batches")
-        health.WORK_REPORTS.append("blason.issuing.batches.health_report")
+        # By name: importing ``awarding`` here would choose the task backend too early.
+        outbox.RENDERERS["issuing.award"] = "blason.issuing.awarding.emails.render_award_email"
+        sms.RENDERERS["issuing.award_sms"] = "blason.issuing.awarding.sms.render"
+        worker.SWEEPS.append("blason.issuing.awarding.batches.recover_batches")
+        health.WORK_REPORTS.append("blason.issuing.awarding.batches.health_report")
         # Every issuer gets its signing keys in the transaction that creates it.
         if issuer_keys_create not in hooks.ISSUER_CREATED:
             hooks.ISSUER_CREATED.append(issuer_keys_create)

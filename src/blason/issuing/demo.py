@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from blason.core.demo import ASSOCIATION, COMMUNITY, PERSONAL, Demo, badge_svg
-from blason.issuing.awards import award_issue, award_revoke
+from blason.issuing.awarding.services import award_issue, award_revoke
+from blason.issuing.badges.services import badge_create, badge_update
 from blason.issuing.models import BadgeStatus, Validity
-from blason.issuing.services import badge_create, badge_update
 
 FIRST_AID = "Gestes de premiers secours"  # renewed every year: the demo has an expired one
 

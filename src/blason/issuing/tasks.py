@@ -1,27 +1,10 @@
-"""Background work of the issuing app. Tasks are thin: they take ids and call a service."""
+"""The old address of the issuing app's tasks, kept for tasks queued before the split.
 
-from __future__ import annotations
+A queued task is stored under the dotted path of its function; tasks queued by an earlier
+release name ``blason.issuing.tasks.<name>``, and still run when a worker finds them here.
+The tasks themselves are ``blason.issuing.awarding.tasks``.
+"""
 
-from django_tasks import task
+from blason.issuing.awarding.tasks import award_batch, read_batch, send_award_emails
 
-from blason.issuing import awards, batch_reading, batches
-
-
-@task(queue_name="default")
-def read_batch(batch_uuid: str) -> str:
-    """Read and check an uploaded spreadsheet (``batch_reading.batch_read``); safe to run
-    twice."""
-    return batch_reading.batch_read(batch_uuid)
-
-
-@task(queue_name="default")
-def award_batch(batch_uuid: str) -> str:
-    """Award the rows of a confirmed spreadsheet (``batches.batch_run``); safe to run twice."""
-    return batches.batch_run(batch_uuid)
-
-
-@task(queue_name="default")
-def send_award_emails(award_uuids: list[str]) -> int:
-    """Tell the recipients of a bulk award by e-mail (``awards.send_award_emails``): kept for
-    tasks queued before the outbox; bulk awards now record their e-mails in the outbox."""
-    return awards.send_award_emails(award_uuids)
+__all__ = ["award_batch", "read_batch", "send_award_emails"]

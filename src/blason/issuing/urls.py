@@ -1,40 +1,12 @@
-from django.urls import path
+"""The members' addresses of the issuing app (namespace ``issuing``), one list per sub-package.
 
-from blason.issuing import award_list, award_views, views
-from blason.issuing.batch_urls import urlpatterns as batch_urlpatterns
-from blason.issuing.claim_urls import urlpatterns as claim_urlpatterns
+The public addresses that go into issued badges are ``blason.issuing.documents.urls`` (no
+namespace: they never change)."""
+
+from blason.issuing.awarding.urls import urlpatterns as awarding
+from blason.issuing.badges.urls import urlpatterns as badges
+from blason.issuing.claims.urls import urlpatterns as claims
 
 app_name = "issuing"
 
-urlpatterns = [
-    # Included after core's URLs, whose "spaces/new/" and "spaces/mine/" come first.
-    path("spaces/<slug:slug>/", views.issuer_detail, name="space"),
-    path("spaces/<slug:slug>/badges/new/", views.badge_new, name="badge_new"),
-    path("spaces/<slug:slug>/badges/image-preview/", views.image_preview, name="image_preview"),
-    path(
-        "spaces/<slug:slug>/badges/text-preview/",
-        views.markdown_preview,
-        name="markdown_preview",
-    ),
-    path("spaces/<slug:slug>/badges/<uuid:badge_uuid>/edit/", views.badge_edit, name="badge_edit"),
-    path(
-        "spaces/<slug:slug>/badges/<uuid:badge_uuid>/award/",
-        award_views.award_new,
-        name="award_new",
-    ),
-    path("spaces/<slug:slug>/badges/<uuid:badge_uuid>/", award_views.badge_detail, name="badge"),
-    path("spaces/<slug:slug>/awards/", award_list.award_list, name="award_list"),
-    path(
-        "spaces/<slug:slug>/awards/<uuid:award_uuid>/revoke/",
-        award_views.award_revoke,
-        name="award_revoke",
-    ),
-    path(
-        "spaces/<slug:slug>/badges/<uuid:badge_uuid>/status/",
-        views.badge_status,
-        name="badge_status",
-    ),
-]
-
-urlpatterns += batch_urlpatterns
-urlpatterns += claim_urlpatterns
+urlpatterns = badges + awarding + claims

@@ -16,8 +16,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from blason.issuing import documents
 from blason.issuing.models import BadgeClass
+from blason.issuing.signing import issuer_documents
 from blason.peers import selectors
 from obcore import ob3
 
@@ -26,7 +26,7 @@ _CACHE = "_peers_creator"
 
 
 def creator_id(badge: BadgeClass) -> str:
-    from blason.issuing.awards import badge_url
+    from blason.issuing.awarding.credentials import badge_url
 
     return f"{badge_url(badge)}#{CREATOR_FRAGMENT}"
 
@@ -78,7 +78,7 @@ def co_design_creator(badge: BadgeClass) -> ob3.Profile | None:
                 description=co_design_text(view, issuer.name),
                 extra={
                     "parentOrg": ob3.Profile(
-                        id=documents.issuer_url(issuer), name=issuer.name
+                        id=issuer_documents.issuer_url(issuer), name=issuer.name
                     ).to_json()
                 },
             )

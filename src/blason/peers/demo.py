@@ -17,7 +17,7 @@ from blason.accounts.models import User
 from blason.core.demo import Demo, badge_svg, demo_user
 from blason.core.models import Issuer, Membership, Role
 from blason.core.services import membership_add
-from blason.issuing import services as badge_services
+from blason.issuing.badges import services as badge_services
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import services
 from blason.peers import validation as peer_validation
@@ -144,7 +144,7 @@ def _observe(request: BadgeRequest, validator: User, days_ago: int, **answer: st
 @transaction.atomic
 def load_validation_demo(password: str) -> BadgeClass | None:
     """The community's badges awarded by peer validation (see the module's docstring)."""
-    from blason.issuing.awards import award_issue
+    from blason.issuing.awarding.services import award_issue
 
     community = Issuer.objects.filter(slug=COMMUNITY).first()
     if community is None or BadgeClass.objects.filter(issuer=community, name=ITERASINIER).exists():

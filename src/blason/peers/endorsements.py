@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
-from blason.issuing import awards, documents, keys
+from blason.issuing.awarding import services as awards
+from blason.issuing.signing import issuer_documents, keys
 from blason.peers import selectors as peer_selectors
 from blason.peers.models import BadgeRequest, Validation
 from obcore import ob3
@@ -59,7 +60,7 @@ def sign_endorsement(validation: Validation, personal: Issuer) -> str:
         credential = ob3.EndorsementCredential(
             id=f"urn:uuid:{validation.uuid}",
             name=_("Peer validation: %(badge)s") % {"badge": badge.name},
-            issuer=ob3.Profile(id=documents.issuer_url(personal), name=personal.name),
+            issuer=ob3.Profile(id=issuer_documents.issuer_url(personal), name=personal.name),
             valid_from=now,
             credential_subject=ob3.EndorsementSubject(
                 id=award_address(request), endorsement_comment=observation_text(validation)
@@ -68,7 +69,7 @@ def sign_endorsement(validation: Validation, personal: Issuer) -> str:
     signed = sign(
         credential.to_json(),
         keys.private_key(key),
-        verification_method=documents.verification_method_id(personal, key),
+        verification_method=issuer_documents.verification_method_id(personal, key),
         created=now,
         proof_list=True,
     )

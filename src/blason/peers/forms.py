@@ -209,7 +209,7 @@ class RequestForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         from blason.core.exceptions import ActionRefused
-        from blason.issuing.awards import evidence_file_type
+        from blason.issuing.awarding.services import evidence_file_type
 
         data = super().clean() or {}
         upload = data.get("evidence_file")

@@ -1,7 +1,7 @@
 """The printable A4 poster of a badge that takes requests: "You can do it? Ask for the badge",
 the badge, its rule in plain words, three steps and a large QR code of the request page.
 
-Laid out by WeasyPrint like the claim posters (``blason.issuing.claim_posters``): everything
+Laid out by WeasyPrint like the claim posters (``blason.issuing.claims.posters``): everything
 on it is inline (``data:`` addresses), so making it never reaches the network nor the files of
 the server. The web page ``request_poster`` shows the same on a screen or a projector.
 """
@@ -16,9 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from blason.core.site import absolute_url
-from blason.issuing import content
-from blason.issuing.claim_posters import INK, QR_ERROR
-from blason.issuing.images import png_data_uri, stored_png
+from blason.issuing.badges import content
+from blason.issuing.badges.images import png_data_uri, stored_png
+from blason.issuing.claims.posters import INK, QR_ERROR
 from blason.issuing.models import BadgeClass
 from blason.peers.models import PeerRule
 

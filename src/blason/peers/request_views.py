@@ -35,7 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.storage import private_file_response
-from blason.issuing import content
+from blason.issuing.badges import content
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import request_posters, selectors, validation
 from blason.peers.access import group_space, is_facilitator_role, may_validate

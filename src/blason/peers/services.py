@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, Membership
-from blason.issuing import services as badge_services
+from blason.issuing.badges import services as badge_services
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import selectors
 from blason.peers.access import (

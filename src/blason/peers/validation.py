@@ -40,7 +40,8 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.services import personal_issuer_for
 from blason.core.site import absolute_url
-from blason.issuing import awards
+from blason.issuing.awarding import credentials
+from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.peers import endorsements, selectors
 from blason.peers.access import (
@@ -399,7 +400,7 @@ def _tell_requester(
             "issuer": request.issuer,
             "award": award,
             "answers": answers,
-            "award_link": awards.award_url(award) if award else "",
+            "award_link": credentials.award_url(award) if award else "",
             "link": absolute_url("peers:my_request", request.uuid),
             "site_name": settings.SITE_NAME,
         },

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from blason.core.exceptions import ActionRefused
-from blason.issuing.awards import normalise_phone
+from blason.issuing.awarding.services import normalise_phone
 
 # What a person may type for a phone number: digits, spaces, dots, dashes, brackets, a leading +.
 PHONE_LIKE = re.compile(r"\+?[\d\s().\-]{6,}")

@@ -17,6 +17,7 @@ a set or a chain when asked to.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -95,6 +96,11 @@ def _timestamp(value: datetime | str | None, name: str = "created") -> str:
         value = parsed
     if value.tzinfo is None:
         raise ProofError(f"the proof's {name} time needs a time zone")
+    return _utc_seconds(value)
+
+
+@functools.lru_cache(maxsize=64)  # a batch signs every credential with one time
+def _utc_seconds(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from blason.backpack import keeping
-from blason.issuing import awards
+from blason.issuing.awarding import claim_codes
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def claim_url(code: str | None) -> str:
     request's host, so a forged Host header cannot end up in an e-mail)."""
     if not code:
         return ""
-    return awards.claim_url(code)
+    return claim_codes.claim_url(code)
 
 
 @register.simple_tag

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django import template
 
-from blason.issuing import award_documents
-from blason.issuing.models import Award
+from blason.issuing.awarding.models import Award
+from blason.issuing.documents import award_documents
 
 register = template.Library()
 

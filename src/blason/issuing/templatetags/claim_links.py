@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 
-from blason.issuing import claims
-from blason.issuing.models import BadgeClass, ClaimLink
+from blason.issuing.badges.models import BadgeClass
+from blason.issuing.claims import selectors as claim_selectors
+from blason.issuing.claims.models import ClaimLink
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ SHOWN = 5
 @register.inclusion_tag("issuing/_claim_links_section.html", takes_context=True)
 def claim_links_section(context: template.Context, badge: BadgeClass) -> dict[str, Any]:
     links = list(
-        claims.with_counts(ClaimLink.objects.filter(badge=badge)).order_by("-created_at")[
+        claim_selectors.with_counts(ClaimLink.objects.filter(badge=badge)).order_by("-created_at")[
             : SHOWN + 1
         ]
     )
@@ -27,6 +28,6 @@ def claim_links_section(context: template.Context, badge: BadgeClass) -> dict[st
     return {
         "issuer": context.get("issuer") or badge.issuer,
         "badge": badge,
-        "links": [claims.describe(link) for link in links[:SHOWN]],
+        "links": [claim_selectors.describe(link) for link in links[:SHOWN]],
         "more": len(links) > SHOWN,
     }

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from blason.issuing.keys import missing_keys_create
+from blason.issuing.signing.keys import missing_keys_create
 
 
 class Command(BaseCommand):

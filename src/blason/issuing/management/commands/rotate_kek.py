@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from blason.issuing.keys import reseal_all
+from blason.issuing.signing.keys import reseal_all
 
 
 class Command(BaseCommand):

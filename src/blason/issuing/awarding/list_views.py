@@ -1,0 +1,166 @@
+"""The awards of a space: search, filters, pages and a spreadsheet export."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from blason.core.access import issuer_for_member
+from blason.core.models import Issuer, Role
+from blason.issuing.awarding import claim_codes, credentials
+from blason.issuing.awarding.models import Award
+from blason.issuing.badges.models import BadgeClass
+
+PAGE_SIZE = 50
+STATES = [
+    ("", gettext_lazy("All")),
+    ("valid", gettext_lazy("Valid")),
+    ("expired", gettext_lazy("Expired")),
+    ("revoked", gettext_lazy("Revoked")),
+    ("unclaimed", gettext_lazy("Not collected yet")),
+]
+
+
+class AwardFilter(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Name, e-mail address, phone number or claim code."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    badge = forms.ChoiceField(label=gettext_lazy("Badge"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=STATES)
+
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        badges = BadgeClass.objects.filter(issuer=issuer).order_by("name")
+        choices = [("", _("All badges")), *((str(b.uuid), b.name) for b in badges)]
+        self.fields["badge"].choices = choices  # type: ignore[attr-defined]
+
+    def apply(self, queryset: QuerySet[Award]) -> QuerySet[Award]:
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        text = data["q"].strip()
+        if text:
+            code = claim_codes.normalise_claim_code(text)
+            phone = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+            match = (
+                Q(recipient_name__icontains=text)
+                | Q(recipient_email__icontains=text)
+                | Q(claim_code=code)
+            )
+            if len(phone) >= 4:
+                match |= Q(recipient_phone__contains=phone.lstrip("0"))
+            queryset = queryset.filter(match)
+        if data["badge"]:
+            queryset = queryset.filter(badge__uuid=data["badge"])
+        now = timezone.now()
+        state = data["state"]
+        if state == "revoked":
+            queryset = queryset.filter(revoked_at__isnull=False)
+        elif state == "expired":
+            queryset = queryset.filter(revoked_at__isnull=True, valid_until__lt=now)
+        elif state == "valid":
+            queryset = queryset.filter(revoked_at__isnull=True).filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gte=now)
+            )
+        elif state == "unclaimed":
+            queryset = queryset.filter(claimed_at__isnull=True)
+        return queryset
+
+
+def _state(award: Award, now: Any) -> str:
+    if award.revoked_at:
+        return _("Revoked")
+    if award.valid_until and award.valid_until < now:
+        return _("Expired")
+    return _("Valid")
+
+
+@login_required
+@require_GET
+def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
+    access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
+    form = AwardFilter(request.GET or None, issuer=access.issuer)
+    awarded = form.apply(
+        Award.objects.filter(issuer=access.issuer).select_related("badge").order_by("-issued_at")
+    )
+    if request.GET.get("format") == "csv" and access.can(Role.AWARDER):
+        return _export(awarded, access.issuer)
+    page = Paginator(awarded, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "issuing/award_list.html",
+        {
+            "access": access,
+            "issuer": access.issuer,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "can_export": access.can(Role.AWARDER),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
+    """The filtered awards as CSV, streamed (a large space does not load into memory)."""
+    writer = csv.writer(_Echo())
+    now = timezone.now()
+    header = [
+        _("Badge"),
+        _("Name"),
+        _("E-mail address"),
+        _("Phone number"),
+        _("Claim code"),
+        _("Awarded on"),
+        _("Status"),
+        _("Collected"),
+        _("Address of the badge"),
+    ]
+
+    def rows() -> Any:
+        yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets read it as UTF-8
+        for award in awarded.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    _safe_cell(award.badge.name),
+                    _safe_cell(award.recipient_name),
+                    _safe_cell(award.recipient_email),
+                    award.recipient_phone,
+                    award.claim_code or "",
+                    award.issued_at.date().isoformat(),
+                    _state(award, now),
+                    _("yes") if award.claimed_at else _("no"),
+                    credentials.award_url(award),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="awards-{issuer.slug}.csv"'
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """No formula injection when the file is opened in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
