@@ -130,6 +130,12 @@ def main() -> int:
         help="people in the awarding benchmark's spreadsheet (100000 for the full run)",
     )
     parser.add_argument(
+        "--insights-awards",
+        type=int,
+        default=1_000_000,
+        help="awards behind the dashboards of the insights benchmark (default 1000000)",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
@@ -151,11 +157,12 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import awarding, http_load, pages
+        from bench import awarding, http_load, insights, pages
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
             "awarding": lambda: awarding.run(args.awards),
+            "insights": lambda: insights.run(args.insights_awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
         chosen = [name for name in modules if args.only and args.only in name]

@@ -4,6 +4,7 @@ and a person's choice about territory statistics. Pages read the facts only."""
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -44,20 +46,35 @@ def _board(request: HttpRequest, scope: selectors.Scope) -> tuple[selectors.Dash
 
 
 def _charts(board: selectors.Dashboard) -> dict[str, str]:
-    drawn: dict[str, str] = {}
-    if board.monthly.months and board.monthly.series:
-        series = board.monthly.series
-        if board.scope.masked:  # a bar under five people would tell what the table hides
-            series = [(t, [0 if privacy.is_hidden(v) else v for v in vs]) for t, vs in series]
-        drawn["monthly"] = charts.stacked_months(
-            "chart-monthly", _("Awards per month"), board.monthly.months, series
-        )
-    if board.top:
-        items = [(badge.name, n) for badge, n, _e in board.top]
-        if board.scope.masked:
-            items = [(title, 0 if privacy.is_hidden(n) else n) for title, n in items]
-        drawn["top"] = charts.ranked_bars("chart-top", _("Awards per badge"), items)
-    return drawn
+    """The charts of a dashboard, drawn once per set of facts in each process (drawing takes
+    longer than reading the facts; kept in memory, so a page writes nothing)."""
+    monthly = tuple((title, tuple(values)) for title, values in board.monthly.series)
+    top = tuple((badge.name, n) for badge, n, _e in board.top)
+    return dict(
+        _drawn(board.scope.masked, tuple(board.monthly.months), monthly, top, get_language())
+    )
+
+
+@lru_cache(maxsize=256)
+def _drawn(
+    masked: bool,
+    months: tuple[Any, ...],
+    monthly: tuple[tuple[str, tuple[int, ...]], ...],
+    top: tuple[tuple[str, int], ...],
+    language: str,
+) -> tuple[tuple[str, str], ...]:
+    def shown(value: int) -> int:  # a bar under five people would tell what the table hides
+        return 0 if masked and privacy.is_hidden(value) else value
+
+    drawn = []
+    if months and monthly:
+        series = [(title, [shown(v) for v in values]) for title, values in monthly]
+        svg = charts.stacked_months("chart-monthly", _("Awards per month"), months, series)
+        drawn.append(("monthly", svg))
+    if top:
+        items = [(title, shown(n)) for title, n in top]
+        drawn.append(("top", charts.ranked_bars("chart-top", _("Awards per badge"), items)))
+    return tuple(drawn)
 
 
 def _page(
