@@ -461,3 +461,9 @@ def test_a_slow_name_lookup_counts_against_the_deadline() -> None:
     with pytest.raises(FetchError, match="took too long"):
         fetcher("http://slow-dns.example/")
     assert time.monotonic() - started < 1.0
+
+
+def test_fetchers_share_one_tls_context() -> None:
+    """Loading the certificate authorities costs ~20 ms of CPU: once per process, not per
+    fetcher (the verify page makes a fetcher per request)."""
+    assert HttpFetcher().ssl_context is HttpFetcher().ssl_context

@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from django.conf import settings
 
 from blason.core.sms import SmsError, SmsMessage, SmsRefused, is_gsm7
 from blason.core.sms.backends import BaseSmsBackend
+from obcore.fetch import default_ssl_context
 
 PATH = "/transactionalSMS/send"
 # A 400 whose message or code names the recipient: that number cannot be sent to.
@@ -70,7 +70,7 @@ class SmsBackend(BaseSmsBackend):
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
-                host, parts.port, timeout=self.timeout, context=ssl.create_default_context()
+                host, parts.port, timeout=self.timeout, context=default_ssl_context()
             )
         else:
             connection = http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
