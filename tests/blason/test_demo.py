@@ -23,7 +23,8 @@ def test_demo_is_idempotent_and_its_awards_verify(
     counts = (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count())
     # Peer recognition adds two community badges awarded by peer validation (three awards) and
     # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
-    assert counts == (6, 7, 9)
+    # The association's year of awards for its dashboard adds 33 (blason.insights.demo).
+    assert counts == (6, 7, 42)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
@@ -43,6 +44,8 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert states[RecipientKind.EMAIL, "Coup de main"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
+    figures = client.get("/spaces/les-ateliers-du-lien/insights/")
+    assert figures.context["board"].figures.awarded >= 33
     samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
     assert "Coup de main" in samir_page.text
