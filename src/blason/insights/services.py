@@ -11,7 +11,8 @@ from django.utils import timezone
 from blason.core import audit
 from blason.core.tasks import enqueue_on_commit
 from blason.insights import refresh
-from blason.insights.models import Refresh, TerritoryOptOut
+from blason.insights.models import AwardPlace, Refresh, TerritoryOptOut
+from blason.insights.territories import clean_departement
 
 
 @transaction.atomic
@@ -44,3 +45,25 @@ def territory_opt_out_set(*, user: Any, opted_out: bool) -> bool:
         action = "insights.territory.opted_out" if opted_out else "insights.territory.opted_in"
         audit.record(action=action, actor=user, target=user)
     return changed
+
+
+@transaction.atomic
+def award_place_set(*, award: Any, territory: str, actor: Any) -> AwardPlace | None:
+    """Say in which département the activity an award recognises took place ("" forgets it).
+    Raises ``ValueError`` with a message for a code that names no département."""
+    if not territory.strip():
+        AwardPlace.objects.filter(award=award).delete()
+        place = None
+    else:
+        code = clean_departement(territory)
+        place, _created = AwardPlace.objects.update_or_create(
+            award=award, defaults={"territory": code}
+        )
+    audit.record(
+        action="insights.award_place.set",
+        actor=actor,
+        issuer=award.issuer,
+        target=award,
+        data={"territory": place.territory if place else ""},
+    )
+    return place
