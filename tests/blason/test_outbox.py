@@ -288,3 +288,45 @@ def test_the_same_award_asked_twice_at_once_awards_once(world: Any, published: A
         assert len(made) == 2
         assert made[0] == made[1]
         assert Award.objects.filter(idempotency_key=f"form-{round_number}").count() == 1
+
+
+def test_a_stopping_worker_sends_nothing_more_and_pauses_its_batch(
+    monkeypatch: Any, smtp_server: Any, world: Any, published: Any
+) -> None:
+    """SIGTERM (``worker.request_stop``): the long work returns at its next step, leaving the
+    rest for the next worker; nothing is lost (the real processes: test_worker_stop.py)."""
+    record("a")
+    record("b")
+    read = checked(world, published, b"Nom;Courriel\r\nAna;ana@example.org\r\n")
+    AwardBatch.objects.filter(pk=read.pk).update(status=BatchStatus.QUEUED)
+    monkeypatch.setattr(worker, "_stopping", True)
+    assert worker.stop_requested()
+    assert outbox.deliver_due() == 0
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
+    assert batches.batch_run(str(read.uuid)) == BatchStatus.RUNNING
+    assert Award.objects.count() == 0
+    monkeypatch.setattr(worker, "_stopping", False)  # the next worker
+    assert outbox.deliver_due() == 2
+    assert batches.batch_run(str(read.uuid)) == BatchStatus.DONE
+    assert Award.objects.count() == 1
+    assert len(smtp_server.wait_for(2)) >= 2
+
+
+def test_a_worker_never_takes_back_its_own_messages(monkeypatch: Any) -> None:
+    """Its heartbeat may look old when written after a long wait for the database (SQLite
+    locked by a chunk of awards): the worker sweeping is alive all the same."""
+    message = record()
+    WorkerHeartbeat.objects.create(worker_id="me", beat_at=timezone.now() - timedelta(minutes=5))
+    OutboxMessage.objects.update(
+        state=OutboxState.SENDING,
+        claimed_by="me",
+        lease_until=timezone.now() + timedelta(minutes=1),
+    )
+    monkeypatch.setattr(worker, "_current", "me")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.SENDING
+    monkeypatch.setattr(worker, "_current", "another")
+    worker.sweep()
+    message.refresh_from_db()
+    assert message.state == OutboxState.PENDING

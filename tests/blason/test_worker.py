@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -71,6 +73,31 @@ def run(args: list[str], env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def stop(*processes: subprocess.Popen[bytes] | None, grace: float = 15.0) -> None:
+    """Stop what a test started, whatever happened: SIGTERM, then SIGKILL after ``grace``
+    seconds, and always reap it (no leftover process, no ResourceWarning in a later test).
+    A process started in a session of its own takes its whole process group with it (a job
+    or signing helper it left)."""
+    started = [process for process in processes if process is not None]
+    groups = []
+    for process in started:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                if os.getpgid(process.pid) == process.pid:
+                    groups.append(process.pid)  # known while unreaped: no other owner
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in started:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+
+
 def test_database_worker_sends_queued_email(
     tmp_path: Path, smtp_server: Any, worker_database: str
 ) -> None:
@@ -109,6 +136,7 @@ def test_redis_workers_share_one_queue(
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "blason", "worker", "--worker-id", f"machine-{n}"],
+            start_new_session=True,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -128,10 +156,7 @@ def test_redis_workers_share_one_queue(
         time.sleep(0.5)
         assert len(smtp_server.messages) == 12
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+        stop(*workers)
         log.close()
 
 

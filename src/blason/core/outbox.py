@@ -37,6 +37,7 @@ from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from blason.core import worker
 from blason.core.models import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ def deliver_due(*, worker_id: str = "", limit: int | None = None) -> int:
     connection: Any = None
     sms_backend: Any = None
     try:
-        while limit is None or handled < limit:
+        while (limit is None or handled < limit) and not worker.stop_requested():
             row = _claim(worker_id, timezone.now())
             if row is None:
                 break

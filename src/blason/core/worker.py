@@ -11,6 +11,13 @@ Each worker process writes a ``WorkerHeartbeat`` row when it starts and updates 
 
 A second thread delivers the outbox's due e-mails every second, so e-mail goes out even when
 no task reaches the worker. A worker silent for ``WORKER_DEAD_SECONDS`` is dead.
+
+Stopping (SIGTERM or SIGINT): ``request_stop`` is called in the worker process and in the job
+process it may run. Long work asks ``stop_requested()`` between two steps (one e-mail, one
+chunk of awards) and returns early, leaving the rest as a crash would, which the next round of
+another worker takes back; what has not returned after ``STOP_GRACE_SECONDS`` is killed. The
+worker then removes its heartbeat (and its Redis registration) and exits: within seconds, in
+any state.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -36,6 +44,21 @@ logger = logging.getLogger(__name__)
 # (registered by apps in ``AppConfig.ready()``).
 SWEEPS: list[str] = []
 _current = ""
+# A plain flag (not an Event): set from signal handlers, read in forked job processes.
+_stopping = False
+# How long a job may go on after the stop was requested before its process is killed.
+STOP_GRACE_SECONDS = 5.0
+
+
+def request_stop() -> None:
+    """This process is stopping: long work returns at its next step (safe in a signal handler)."""
+    global _stopping
+    _stopping = True
+
+
+def stop_requested() -> bool:
+    """Whether this process is stopping; long work checks it between two steps."""
+    return _stopping
 
 
 def current_worker_id() -> str:
@@ -64,6 +87,11 @@ def sweep() -> None:
     from blason.core.tasks import relay_pending
 
     live = live_worker_ids()
+    if _current:
+        # This worker is alive while it sweeps, even when its last heartbeat looks old (written
+        # after a long wait for the database, e.g. SQLite locked by a chunk of awards): it
+        # never takes back its own senders' e-mails (they would go out twice) or its batches.
+        live.add(_current)
     outbox.recover(live)
     relay_pending()
     for path in SWEEPS:
@@ -103,10 +131,17 @@ class Supervisor:
             connection.close()
 
     def unregister(self) -> None:
-        try:
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        except Exception:
-            logger.warning("could not remove the heartbeat of %s", self.worker_id, exc_info=True)
+        # A stop signal may have cut a query short: on failure, once more on a new connection.
+        for last in (False, True):
+            try:
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+                return
+            except Exception:
+                connection.close()
+                if last:
+                    logger.warning(
+                        "could not remove the heartbeat of %s", self.worker_id, exc_info=True
+                    )
 
     def start(self) -> None:
         """Register, then beat and deliver in two threads until ``stop``."""
@@ -118,9 +153,14 @@ class Supervisor:
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop beating and delivering (the courier ends after the e-mail in hand), then remove
+        the heartbeat. A thread still busy after ``STOP_GRACE_SECONDS`` dies with the process;
+        its claims are taken back as a dead worker's."""
+        request_stop()
         self._stop.set()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
         for thread in self._threads:
-            thread.join(timeout=30)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self.unregister()
 
     def _round(self, step: Callable[[], object]) -> None:

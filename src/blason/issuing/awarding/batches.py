@@ -459,6 +459,11 @@ def batch_run(batch_uuid: str) -> str:
     with translation.override(batch.language or settings.LANGUAGE_CODE):
         chunks = itertools.count()
         while True:
+            if worker.stop_requested():
+                # The worker is stopping: the rest is taken back, from the last committed
+                # chunk, by another worker once this one's heartbeat is gone.
+                logger.info("award batch %s paused: the worker is stopping", batch.uuid)
+                return BatchStatus.RUNNING
             if next(chunks) % STATISTICS_EVERY == 0:
                 status_lists.refresh_statistics()
             try:
