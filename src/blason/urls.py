@@ -12,10 +12,12 @@ urlpatterns = [
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.guardians.urls")),
     path("", include("blason.insights.urls")),
+    path("", include("blason.jobs.urls")),
     path("", include("blason.api.urls")),
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
     path("", include("blason.peers.urls")),
+    path("", include("blason.networks.urls")),
     path("", include("blason.core.urls")),
     path("", include("blason.issuing.urls")),
 ]

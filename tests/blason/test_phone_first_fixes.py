@@ -323,3 +323,30 @@ def test_the_digest_subject_is_french_for_a_french_validator(community: Communit
             context={"requests": [object()], "link": "https://x", "site_name": "Blason"},
         )
     assert message.subject == "1 nouvelle demande de badge attend votre réponse"
+
+
+# The guides in French ---------------------------------------------------------------------------
+
+# The guides for people using Blason (facilitators, awarders, earners); the others are for
+# operators and developers.
+GUIDES = ("awarding", "backpack", "claim-links", "designing-badges", "peer-recognition")
+
+
+@pytest.mark.parametrize("guide", GUIDES)
+def test_each_guide_exists_in_french_and_is_linked(guide: str) -> None:
+    english = ROOT / "docs" / f"{guide}.md"
+    french = ROOT / "docs" / "fr" / f"{guide}.md"
+    assert english.exists()
+    assert french.exists(), f"docs/fr/{guide}.md is missing"
+    text = french.read_text(encoding="utf-8")
+    assert re.search(r"\b(les|des|la|le|une?)\b", text), "written in French"
+    # Its headings are as many as the English guide's, give or take a few.
+    headings = len(re.findall(r"^#{1,3} ", text, flags=re.MULTILINE))
+    english_headings = len(
+        re.findall(r"^#{1,3} ", english.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
+    assert headings >= english_headings // 2
+    assert f"docs/fr/{guide}.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    # Its links to other pages of the docs lead somewhere.
+    for target in re.findall(r"\]\((?!https?://)([^)#\s]+\.md)", text):
+        assert (french.parent / target).resolve().exists(), f"{guide}: broken link {target}"

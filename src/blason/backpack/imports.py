@@ -1,5 +1,9 @@
 """Importing an Open Badge from anywhere into a backpack, and checking kept badges again.
 
+Why one module of over 400 lines: importing and checking again run the same steps on a badge
+(verify, decide whose it is, store byte for byte, keep the report) and must stay in step; the
+reading of files and addresses is apart (``reading``, ``checking``).
+
 An import is verified by obcore before anything is stored; what cannot be read, or fails its
 checks (altered, forged), is refused with the report. What was received is kept byte for byte,
 and the credential exactly as found in it (the JSON text, the compact JWS, or the payload baked
@@ -215,9 +219,9 @@ def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
     info = reading.details(verified.document, _lookup(checked))
     award = _local_award(verified.key)
     if award is not None and award.issuer_id is not None:
-        from blason.issuing.signing import issuer_documents
+        from blason.issuing.signing import selectors as signing
 
-        if not _same_id(issuer_documents.issuer_url(award.issuer), verified.issuer_id):
+        if not _same_id(signing.issuer_url(award.issuer), verified.issuer_id):
             award = None  # another issuer's credential that reuses an id of this site
     image = None
     if award is None:

@@ -19,6 +19,7 @@ from blason.backpack.models import (
     Item,
 )
 from blason.backpack.recipients import RecipientMatch
+from blason.issuing.models import Award, RecipientKind
 
 # Fields the list never needs: the bytes received, the image and the report.
 HEAVY_FIELDS = ("received", "image", "credential", "report")
@@ -44,6 +45,115 @@ def all_emails(user: Any) -> list[str]:
 def phone_numbers(user: Any) -> list[str]:
     """The account's phone number, when the person typed back the code sent to it by SMS."""
     return [user.phone] if user.phone and user.phone_verified else []
+
+
+# Whose awards (``recipients``: "Whose badge is it") -------------------------------------------
+
+_WAITING_FIELDS = (
+    "pk",
+    "recipient_kind",
+    "recipient_email",
+    "recipient_phone",
+    "recipient_name",
+    "issued_at",
+)
+
+
+def _waiting(awards: QuerySet[Award]) -> QuerySet[Award]:
+    """Awards nobody collected (nor withdrew) yet."""
+    return awards.filter(claimed_at__isnull=True, revoked_at__isnull=True).only(*_WAITING_FIELDS)
+
+
+def _asked(user_ids: Any, award_ids: Any) -> set[tuple[int, int]]:
+    """(user, award) pairs already put to "Is this badge yours?": the person's answer, or its
+    wait, decides; they never arrive by themselves."""
+    return set(
+        AwardQuestion.objects.filter(user_id__in=user_ids, award_id__in=award_ids).values_list(
+            "user_id", "award_id"
+        )
+    )
+
+
+def own_awards(user: Any) -> Q:
+    """A filter of ``Award``: the awards of this site that are provably ``user``'s, as the
+    backpack says it (``recipients``): collected into their backpack (with the claim code, by
+    itself or after their "yes"), awarded through their own badge request, or waiting at one of
+    their *verified* identities under their name (``recipients.arrives_by_itself``: it goes
+    into their backpack the next time they open it). An award merely addressed to one of their
+    addresses or numbers (a typo, a number that changed hands) is not theirs. Two queries,
+    three when awards wait at their identities."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    emails, phones = verified_emails(user), phone_numbers(user)
+    waiting: list[int] = []
+    if emails or phones:
+        at = Q(recipient_kind=RecipientKind.EMAIL, recipient_email__in=emails)
+        if phones:
+            at |= Q(recipient_kind=RecipientKind.PHONE, recipient_phone__in=phones)
+        candidates = list(_waiting(Award.objects.filter(at)))
+        asked = _asked([user.pk], [a.pk for a in candidates])
+        waiting = [
+            a.pk
+            for a in candidates
+            if (user.pk, a.pk) not in asked and recipients.arrives_by_itself(a, user)
+        ]
+    return Q(claimed_by=user) | Q(peer_request__requester=user) | Q(pk__in=waiting)
+
+
+def award_owner_ids(awards: QuerySet[Award]) -> set[int]:
+    """The accounts that ``awards`` provably belong to (``own_awards``, the other way round):
+    who collected them, who asked for them, and who has verified the identity one of them
+    waits at, under their name. At most six queries, whatever the number of awards."""
+    from django.contrib.auth import get_user_model
+
+    owners = set(awards.filter(claimed_by__isnull=False).values_list("claimed_by", flat=True))
+    owners |= set(
+        awards.filter(peer_request__requester__isnull=False).values_list(
+            "peer_request__requester", flat=True
+        )
+    )
+    candidates = list(_waiting(awards))
+    if not candidates:
+        return owners
+    emails = {
+        a.recipient_email.lower()
+        for a in candidates
+        if a.recipient_kind == RecipientKind.EMAIL and a.recipient_email
+    }
+    phones = {
+        a.recipient_phone
+        for a in candidates
+        if a.recipient_kind == RecipientKind.PHONE and a.recipient_phone
+    }
+    by_email: dict[str, list[int]] = {}
+    for address, user_id in (
+        EmailAddress.objects.annotate(address=Lower("email"))
+        .filter(verified=True, address__in=emails)
+        .values_list("address", "user_id")
+    ):
+        by_email.setdefault(address, []).append(user_id)
+    people = {
+        person.pk: person
+        for person in get_user_model().objects.filter(
+            Q(pk__in=[pk for ids in by_email.values() for pk in ids])
+            | Q(phone__in=phones, phone_verified=True)
+        )
+    }
+    by_phone = {person.phone: person.pk for person in people.values() if person.phone_verified}
+    pairs = []
+    for award in candidates:
+        if award.recipient_kind == RecipientKind.EMAIL:
+            ids = by_email.get(award.recipient_email.lower(), [])
+        else:
+            ids = [by_phone[award.recipient_phone]] if award.recipient_phone in by_phone else []
+        pairs += [(user_id, award) for user_id in ids if user_id in people]
+    asked = _asked({u for u, _a in pairs}, {a.pk for _u, a in pairs})
+    owners |= {
+        user_id
+        for user_id, award in pairs
+        if (user_id, award.pk) not in asked and recipients.arrives_by_itself(award, people[user_id])
+    }
+    return owners
 
 
 def open_questions(user: Any) -> QuerySet[AwardQuestion]:

@@ -3,6 +3,9 @@
 Claims and automatic collection live in ``claims``; imports and re-checks in ``imports``.
 Every function here acts on objects the caller already fetched for the owner (selectors answer
 404 for anyone else's), writes in one transaction and records an audit entry.
+
+Importing a badge from elsewhere (a file, an address, the API) is ``imports.upsert_badge``,
+imported here for the other apps with the ``ImportRefused`` it raises.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from blason.backpack import selectors
+from blason.backpack.imports import ImportRefused as ImportRefused
+from blason.backpack.imports import upsert_badge as upsert_badge
 from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
 from blason.core import audit
 from blason.core.exceptions import ActionRefused

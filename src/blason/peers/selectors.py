@@ -1,16 +1,22 @@
-"""Reads of peer recognition, with their joins done: pages run a bounded number of queries."""
+"""Reads of peer recognition, with their joins done: pages run a bounded number of queries.
+
+Why one module of over 400 lines: the reads of one workshop page and its mind map (participants,
+criteria with their votes and comments, groups, co-designers) are built together so that each
+page runs a bounded number of queries; split, the prefetches that keep that bound would be
+spread over several files.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from blason.backpack import selectors as backpack_selectors
 from blason.core import selectors as core_selectors
 from blason.core.access import ROLE_ORDER
 from blason.core.models import Issuer, Membership, Role
@@ -221,14 +227,11 @@ def standing_awards() -> QuerySet[Award]:
 
 
 def _held_by(user: Any) -> Q:
-    """Awards held by ``user``: collected into their backpack, sent to one of their verified
-    e-mail addresses, or awarded through their own request."""
-    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
-    return (
-        Q(claimed_by=user)
-        | Q(recipient_email__in=verified, recipient_email__gt="")
-        | Q(peer_request__requester=user)
-    )
+    """Awards held by ``user``: those provably theirs, as their backpack says it
+    (``backpack.selectors.own_awards``: collected, asked for, or waiting at one of their
+    verified identities under their name), never an award merely addressed to an address or
+    number they verified (a typo, a number that changed hands)."""
+    return backpack_selectors.own_awards(user)
 
 
 def held_badge_ids(user: Any) -> frozenset[int]:
@@ -252,15 +255,8 @@ def validator_facts(user: Any) -> ValidatorFacts:
 
 def holders_of(badge: BadgeClass) -> QuerySet[Any]:
     """The accounts that have ``badge`` (see ``_held_by``)."""
-    awards = standing_awards().filter(badge=badge)
-    verified = EmailAddress.objects.filter(
-        verified=True, email__in=awards.exclude(recipient_email="").values("recipient_email")
-    ).values("user_id")
-    return get_user_model().objects.filter(
-        Q(pk__in=awards.filter(claimed_by__isnull=False).values("claimed_by"))
-        | Q(pk__in=verified)
-        | Q(pk__in=BadgeRequest.objects.filter(award__in=awards).values("requester"))
-    )
+    owners = backpack_selectors.award_owner_ids(standing_awards().filter(badge=badge))
+    return get_user_model().objects.filter(pk__in=owners)
 
 
 def validators_of(rule: PeerRule) -> QuerySet[Any]:

@@ -1,5 +1,9 @@
 """Writes of badge requests and peer validation: one atomic, audited function per action.
 
+Why one module of over 400 lines: the writes of badge requests and validation share one rule
+(who validates, how many answers decide) and one sequence (ask, answer, decide, award); each
+function is only right with the others in view.
+
 * ``rule_set``: a facilitator says who validates a badge's requests and how many answers decide.
 * ``request_create`` / ``request_withdraw``: anyone with an account asks for a badge, saying what
   they did, with a link and/or a file; they may withdraw while it waits.
@@ -10,7 +14,8 @@
   with the observations as evidence and each approval as an endorsement signed by its validator
   (``blason.peers.endorsements``); when the refusals reach it, the request is closed and the
   person is told what is missing (they may ask again when ready).
-* ``digest_requests``: once a day, e-mails each validator the new requests waiting for them.
+* ``digest_requests``: once a day, e-mails each validator the new requests waiting for them (an
+  SMS to those with a phone number and no e-mail address, ``request_sms``).
 * ``remind_validators``: e-mails validators about requests waiting for too long.
 
 A refused action raises ``ActionRefused`` (or ``NotAllowed``) with a message for the person and
@@ -40,10 +45,10 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.services import personal_issuer_for
 from blason.core.site import absolute_url
-from blason.issuing.awarding import credentials
+from blason.issuing.awarding import selectors as credentials
 from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
-from blason.peers import endorsements, selectors
+from blason.peers import endorsements, request_sms, selectors
 from blason.peers.access import (
     NotAllowed,
     has_workshops,
@@ -415,9 +420,11 @@ def _tell_requester(
 @transaction.atomic
 def digest_requests(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """E-mail each validator, once, the requests that arrived since the last digest and wait
-    for their answer: one e-mail per person, whatever the number of requests. Each request is
-    announced once (safe to run twice; ``remind_validators`` brings up those left waiting).
-    Returns (requests announced, e-mails)."""
+    for their answer: one e-mail per person, whatever the number of requests; a person with a
+    verified phone number and no e-mail address gets one SMS per space instead
+    (``request_sms``). Each request is announced once (safe to run twice;
+    ``remind_validators`` brings up those left waiting). Returns (requests announced, people
+    told or being told)."""
     now = now or timezone.now()
     new = list(
         BadgeRequest.objects.select_for_update(of=("self",))
@@ -426,7 +433,7 @@ def digest_requests(*, now: datetime.datetime | None = None) -> tuple[int, int]:
         .order_by("created_at", "id")
     )
     waiting, people = _waiting_validators(new)
-    _send_to_validators(waiting, people, "peers/email/request_digest")
+    _send_to_validators(waiting, people, "peers/email/request_digest", by_sms=True)
     BadgeRequest.objects.filter(pk__in=[request.pk for request in new]).update(announced_at=now)
     return len(new), len(waiting)
 
@@ -452,11 +459,17 @@ def _waiting_validators(
 
 
 def _send_to_validators(
-    waiting: dict[Any, list[BadgeRequest]], people: dict[int, Any], template_prefix: str
+    waiting: dict[Any, list[BadgeRequest]],
+    people: dict[int, Any],
+    template_prefix: str,
+    *,
+    by_sms: bool = False,
 ) -> None:
     for person_id, requests in waiting.items():
         person = people[person_id]
-        if not person.email:  # a phone account: the count on its home page tells it
+        if not person.email:  # a phone account: an SMS (the digest), and the count on its home
+            if by_sms:
+                request_sms.record(person, requests)
             continue
         send_templated(
             template_prefix=template_prefix,
