@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "blason.peers",
     "blason.api",
     "blason.guardians",
+    "blason.insights",
     "blason.jobs",
     "blason.networks",
     "blason.pathways",
@@ -552,6 +553,11 @@ HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimu
 # the others take back its batches and the e-mails it was sending.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
 WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
+# The dashboards and the skills map read facts counted by a worker (docs/insights.md): at least
+# every INSIGHTS_MAX_AGE_MINUTES, and sooner, at most every INSIGHTS_MIN_INTERVAL_MINUTES, when
+# awards changed.
+INSIGHTS_MAX_AGE_MINUTES = env_int("INSIGHTS_MAX_AGE_MINUTES", 60, minimum=1)
+INSIGHTS_MIN_INTERVAL_MINUTES = env_int("INSIGHTS_MIN_INTERVAL_MINUTES", 5, minimum=1)
 # An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
 # an hour apart), up to this many times; then it is marked failed and /healthz says so.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.guardians.urls")),
+    path("", include("blason.insights.urls")),
     path("", include("blason.jobs.urls")),
     path("", include("blason.pathways.urls")),
     path("", include("blason.api.urls")),

@@ -28,7 +28,8 @@ def test_demo_is_idempotent_and_its_awards_verify(
     # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's first step.
     # One more issuer is the site's own signer of learner records (blason.records, made after
     # ``migrate``).
-    assert counts == (9, 14, 13)
+    # The association's year of awards for its dashboard adds 33 (blason.insights.demo).
+    assert counts == (9, 14, 46)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
@@ -50,6 +51,8 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert states[RecipientKind.NAME, "Savoir-être en entreprise"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
+    figures = client.get("/spaces/les-ateliers-du-lien/insights/")
+    assert figures.context["board"].figures.awarded >= 33
     samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
     assert "Coup de main" in samir_page.text

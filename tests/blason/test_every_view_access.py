@@ -295,6 +295,15 @@ RULES: dict[str, Rule] = {
     "core:member_remove": space(OWNER, post={}),
     "core:invitation_cancel": space(OWNER, post={}, args=INVITATION),
     "core:issuer_activity": space(OWNER),
+    # insights: dashboards (space members, operators), a person's territory statistics choice
+    "insights:issuer": space(VIEWER),
+    "insights:issuer_monthly_csv": space(VIEWER),
+    "insights:issuer_top_csv": space(VIEWER),
+    "insights:site": staff(),
+    "insights:site_monthly_csv": staff(),
+    "insights:site_top_csv": staff(),
+    "insights:refresh": staff(post={}),
+    "insights:territory": signed_in(submit={"opted_out": "on"}),
     # issuing: the space, badges, awards, batches, claim links
     "issuing:space": space(VIEWER),
     "issuing:badge_new": space(EDITOR, submit=DESIGN),

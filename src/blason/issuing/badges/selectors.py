@@ -2,13 +2,16 @@
 
 What other apps may use of ``badges``, with its ``models`` and ``services``; the functions
 below that are imported are defined where their concern lives (``content``, ``images``,
-``rendering``)."""
+``rendering``, ``alignments``)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from blason.core.models import Issuer
+from blason.issuing.badges.alignments import Kind as AlignmentKind
+from blason.issuing.badges.alignments import kind_of as alignment_kind
+from blason.issuing.badges.alignments import label as alignment_label
 from blason.issuing.badges.content import BadgeText, badge_text, criteria_markdown, short_language
 from blason.issuing.badges.images import (
     MAX_PIXELS,
@@ -23,9 +26,12 @@ from blason.issuing.badges.rendering import RenderFailed
 
 __all__ = [
     "MAX_PIXELS",
+    "AlignmentKind",
     "BadgeText",
     "ImageRejected",
     "RenderFailed",
+    "alignment_kind",
+    "alignment_label",
     "as_png",
     "badge_text",
     "badges_of",
