@@ -341,7 +341,7 @@ def _records(world: AccessWorld, earner: Any) -> None:
     link = records.link_create(dossier=dossier, label="Mission Locale", days=30)
     world.values.update(
         dossier_uuid=str(dossier.uuid),
-        link_uuid=str(link.uuid),
+        counsellor_link_uuid=str(link.uuid),
         counsellor_token=records_selectors.link_token(link),
     )
 

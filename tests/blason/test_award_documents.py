@@ -414,7 +414,9 @@ def test_documents_run_a_bounded_number_of_queries(
     for url, most in (
         (f"/awards/{award.uuid}/ob2", 1),
         (f"/awards/{award.uuid}/ob2/badge.png", 1),
-        (f"/badges/{award.badge.uuid}/ob2", 3),  # other apps may name the badge's creator
+        # Other apps name the badge's co-designers (peers), its creator and its endorsements
+        # (networks).
+        (f"/badges/{award.badge.uuid}/ob2", 4),
         (f"/badges/{award.badge.uuid}/image", 1),
         (f"/awards/{award.uuid}/ob2/signed.jws", 5),  # award, key (locked: savepoint)
         (f"/awards/{award.uuid}/credential.jwt", 5),

@@ -239,7 +239,7 @@ RULES: dict[str, Rule] = {
     "records:dossier_zip": own(),
     "records:dossier_delete": own(submit={}),
     "records:link_create": own(post={"label": "Conseillère", "days": "7"}),
-    "records:link_revoke": own(post={}),
+    "records:link_revoke": own(post={}, args={"link_uuid": "counsellor_link_uuid"}),
     "records:counsellor": bearer("token", args={"token": "counsellor_token"}),
     "records:counsellor_pdf": bearer("token", args={"token": "counsellor_token"}),
     # peers: join links, workshops, badge requests
