@@ -77,7 +77,8 @@ def test_join_with_a_phone_number_member_at_once_confirm_later(
 ) -> None:
     page = client.get(url)
     assert page.status_code == 200
-    assert "Join now" in page.text and 'name="contact"' in page.text
+    assert "Join now" in page.text
+    assert 'name="contact"' in page.text
     response = join(client, url)
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -138,7 +139,8 @@ def test_an_address_or_number_already_an_account_s_signs_nobody_in(
     assert "sign in below to join the group" in response.text
     assert "_auth_user_id" not in client.session
     assert counts() == before
-    assert not sms.outbox and not mail.outbox
+    assert not sms.outbox
+    assert not mail.outbox
 
 
 def test_french_messages_on_bad_input(client: Any, url: str) -> None:
@@ -204,9 +206,8 @@ def test_closed_sign_up_and_revoked_link(
     settings.SIGNUP_OPEN = False
     assert 'name="contact"' not in client.get(url).text
     response = join(client, url)
-    assert response.status_code == 302 and response["Location"].startswith(
-        reverse("account_login")
-    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
     settings.SIGNUP_OPEN = True
     link = JoinLink.objects.get(revoked_at__isnull=True)
     services.join_link_revoke(link=link, actor=community.facilitator)

@@ -349,9 +349,7 @@ class JoinForm(forms.Form):
         self.sms = sms_available()
         self.fields["contact"] = ContactField(
             label=(
-                _("Your mobile number or e-mail address")
-                if self.sms
-                else _("Your e-mail address")
+                _("Your mobile number or e-mail address") if self.sms else _("Your e-mail address")
             ),
             help_text=(
                 _("We send you a code by SMS, or a link by e-mail, to confirm it later.")
