@@ -16,7 +16,9 @@ target.write_text(
     f"SECRET_KEY={secrets.token_urlsafe(48)}\n"
     f"KEY_ENCRYPTION_KEY={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}\n"
     "# SITE_URL: where `blason serve` listens (BIND) unless set here.\n"
-    "LANGUAGE_CODE=fr\n",
+    "LANGUAGE_CODE=fr\n"
+    "# Fictitious job offers near Lille for the demo (none: no offers; france_travail: the API).\n"
+    "JOB_OFFERS_PROVIDER=fixtures\n",
     encoding="utf-8",
 )
 target.chmod(0o600)

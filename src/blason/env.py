@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -95,6 +96,17 @@ def env_networks(name: str, default: list[str] | None = None) -> list[str]:
                 f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
             ) from None
     return networks
+
+
+def env_trust_lists(name: str) -> list[Any]:
+    """Lists of recognised issuers a verifier reads: a JSON array of ``{"name", "url",
+    "issuers"}`` objects (``obcore.recognition.parse_trust_lists``), checked at start-up."""
+    from obcore.recognition import parse_trust_lists
+
+    try:
+        return list(parse_trust_lists(env_str(name, "")))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -28,6 +28,7 @@ from blason.env import (
     env_networks,
     env_rates,
     env_str,
+    env_trust_lists,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     "blason.peers",
     "blason.api",
     "blason.guardians",
+    "blason.jobs",
+    "blason.networks",
     "allauth",
     "allauth.account",
     "oauth2_provider",
@@ -532,6 +535,9 @@ FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", 10, minimum=1)
 FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 4, minimum=1)
 FETCH_MAX_PER_CLIENT = env_int("FETCH_MAX_PER_CLIENT", 2, minimum=1)
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Lists of recognised issuers (signed W3C RecognizedEntityCredentials) the verifiers of this
+# site read, besides those of its own networks: a JSON array of {"name", "url", "issuers"}.
+TRUST_LISTS = env_trust_lists("TRUST_LISTS")
 
 BLASON_VERSION = "0.1.0"
 HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimum=10)
@@ -583,4 +589,39 @@ SMS_RATE_LIMIT_SCOPE = env_rates("SMS_RATE_LIMIT_SCOPE", "1000/d")
 # No SMS in these local hours (TIME_ZONE) except the ones a person waits for (sign-in codes):
 # the others wait for the end of the range. Empty: SMS at any hour.
 SMS_QUIET_HOURS = env_hours("SMS_QUIET_HOURS", "21:00-08:00")
+# --- Job offers (blason.jobs, docs/operations.md) ---------------------------------------------
+# Where the "Offres près de chez vous" blocks find offers: france_travail (France Travail's
+# "Offres d'emploi v2" API, with the credentials below), fixtures (fictitious offers bundled for
+# the demo and tests) or none (the blocks say offers are unavailable; nothing is sent anywhere).
+# Default: france_travail when FRANCE_TRAVAIL_CLIENT_ID is set, otherwise none.
+FRANCE_TRAVAIL_CLIENT_ID = env_str("FRANCE_TRAVAIL_CLIENT_ID", "")
+FRANCE_TRAVAIL_CLIENT_SECRET = env_str("FRANCE_TRAVAIL_CLIENT_SECRET", "")
+JOB_OFFERS_PROVIDER = env_choice(
+    "JOB_OFFERS_PROVIDER",
+    ("france_travail", "fixtures", "none"),
+    "france_travail" if FRANCE_TRAVAIL_CLIENT_ID else "none",
+)
+if JOB_OFFERS_PROVIDER == "france_travail" and not (
+    FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET
+):
+    raise ImproperlyConfigured(
+        "JOB_OFFERS_PROVIDER=france_travail needs FRANCE_TRAVAIL_CLIENT_ID and "
+        "FRANCE_TRAVAIL_CLIENT_SECRET."
+    )
+# How long the offers for some occupations around a place are kept before asking again.
+JOB_OFFERS_CACHE_SECONDS = env_int("JOB_OFFERS_CACHE_SECONDS", 6 * 3600, minimum=0)
+FRANCE_TRAVAIL_TOKEN_URL = env_str(
+    "FRANCE_TRAVAIL_TOKEN_URL",
+    "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire",
+)
+FRANCE_TRAVAIL_API_URL = env_str(
+    "FRANCE_TRAVAIL_API_URL", "https://api.francetravail.io/partenaire/offresdemploi/v2"
+).rstrip("/")
+for _name, _url in (
+    ("FRANCE_TRAVAIL_TOKEN_URL", FRANCE_TRAVAIL_TOKEN_URL),
+    ("FRANCE_TRAVAIL_API_URL", FRANCE_TRAVAIL_API_URL),
+):
+    if urlsplit(_url).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(f"{_name} must be an http(s) address.")
+FRANCE_TRAVAIL_TIMEOUT = env_int("FRANCE_TRAVAIL_TIMEOUT", 10, minimum=1)
 APP_NAME = _("Blason")

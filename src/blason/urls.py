@@ -11,10 +11,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("blason.accounts.urls")),
     path("", include("blason.guardians.urls")),
+    path("", include("blason.jobs.urls")),
     path("", include("blason.api.urls")),
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
     path("", include("blason.peers.urls")),
+    path("", include("blason.networks.urls")),
     path("", include("blason.core.urls")),
     path("", include("blason.issuing.urls")),
 ]

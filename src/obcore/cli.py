@@ -65,17 +65,56 @@ def _verify(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{target}: {exc.strerror}") from None
     report = verify_credential(source, fetcher=fetcher, recipient=args.recipient)
+    recognitions = _recognitions(report.credential or {}, args, fetcher)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        answer = report.to_json()
+        if recognitions:
+            answer["recognitions"] = recognitions
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
         print(f"{report.state.value.upper()}  ({report.version or '?'}, {report.input_format})")
         for check in report.checks:
             print(f"  [{check.outcome.value}] {check.name}: {check.en}")
         for number, endorsement in enumerate(report.endorsements, 1):
             print(f"  endorsement {number}: {endorsement.state.value}")
+        for line in recognitions:
+            until = f", valid until {line['validUntil']}" if line.get("validUntil") else ""
+            print(f"  [{line['state']}] list {line['name']}{until}")
     if report.state is State.MALFORMED:
         return 2
     return 0 if report.valid else 1
+
+
+def _recognitions(credential: Any, args: argparse.Namespace, fetcher: Any) -> list[Any]:
+    """What the lists of recognised issuers say about the issuer: the lists of ``TRUST_LISTS``
+    (the operator's setting, JSON) and of ``--trust-list NAME=URL=ISSUER``."""
+    import os
+
+    from obcore.ob3._fields import format_datetime
+    from obcore.recognition import TrustList, check_list, issuer_ids, parse_trust_lists
+
+    try:
+        lists = parse_trust_lists(os.environ.get("TRUST_LISTS", ""))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for item in args.trust_list:
+        parts = item.split("=", 2)
+        if len(parts) != 3 or not all(parts):
+            raise UsageError(f"--trust-list expects NAME=URL=ISSUER, not {item!r}")
+        lists.append(TrustList(parts[0], parts[1], (parts[2],)))
+    ids = issuer_ids(credential) if isinstance(credential, dict) else []
+    answer = []
+    for trust_list in lists if ids else []:
+        try:
+            document = json.loads(fetcher(trust_list.url).body)
+        except (ObcoreError, ValueError):
+            document = None
+        checked = check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher)
+        line = {"name": trust_list.name, "url": trust_list.url, "state": checked.recognition(ids)}
+        if checked.valid_until is not None:
+            line["validUntil"] = format_datetime(checked.valid_until)
+        answer.append(line)
+    return answer
 
 
 def _sign(args: argparse.Namespace) -> int:
@@ -177,6 +216,14 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--offline", action="store_true", help="never use the network")
     verify.add_argument(
         "--allow-private", action="store_true", help="allow fetching private/local addresses"
+    )
+    verify.add_argument(
+        "--trust-list",
+        action="append",
+        default=[],
+        metavar="NAME=URL=ISSUER",
+        help="also read this list of recognised issuers, signed by ISSUER (repeatable; "
+        "the TRUST_LISTS environment variable gives more)",
     )
     verify.set_defaults(run=_verify)
 

@@ -260,6 +260,12 @@ def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
     return resolve
 
 
+def document_resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
+    """Keys and controller documents for ``data_integrity.verify``, through ``fetcher``
+    (``did:key`` decoded, ``did:web`` read at its HTTPS address)."""
+    return _resolver(fetcher)
+
+
 def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | None) -> None:
     result = data_integrity.verify(document, _resolver(fetcher))
     count = len(result.proofs)
@@ -529,12 +535,8 @@ def _verify_ob3(
     if unknown_status is not None:
         raise _Stop(State.UNVERIFIABLE)
     _check_recipient(document, report, recipient)
-    endorsements = document.get("endorsement") or []
-    for endorsement in endorsements if isinstance(endorsements, list) else [endorsements]:
-        if isinstance(endorsement, Mapping):
-            report.endorsements.append(
-                verify_credential(dict(endorsement), fetcher=fetcher, now=now)
-            )
+    for endorsement in _embedded_endorsements(document):
+        report.endorsements.append(verify_credential(dict(endorsement), fetcher=fetcher, now=now))
     if report.endorsements:
         good = sum(1 for e in report.endorsements if e.valid)
         total = len(report.endorsements)
@@ -545,6 +547,23 @@ def _verify_ob3(
         outcome = Outcome.PASSED if good == total and not elsewhere else Outcome.WARNING
         details = [Message("endorsements.elsewhere", count=elsewhere)] if elsewhere else []
         report.add("endorsements", outcome, "endorsements.summary", details, good=good, total=total)
+
+
+def _endorsements_of(node: Any) -> list[Mapping[str, Any]]:
+    found = node.get("endorsement") if isinstance(node, Mapping) else None
+    items = found if isinstance(found, list) else [found] if found else []
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _embedded_endorsements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The endorsements embedded in the credential, in its issuer's Profile and in its
+    achievement (OB 3.0 allows ``endorsement`` on each; verifiers check them all)."""
+    found = _endorsements_of(document) + _endorsements_of(document.get("issuer"))
+    subject = document.get("credentialSubject")
+    for item in subject if isinstance(subject, list) else [subject]:
+        if isinstance(item, Mapping):
+            found += _endorsements_of(item.get("achievement"))
+    return found
 
 
 def _endorsed_id(endorsement: Mapping[str, Any] | None) -> Any:

@@ -122,6 +122,35 @@ def client(**options: Any) -> Rule:
 # What the views take: forms, data made from the world, and the state an action needs -----
 
 
+def join_network(world: AccessWorld) -> None:
+    from blason.networks import services as networks
+    from blason.networks.models import MemberState
+
+    member = world.objects["network_member"]
+    member.refresh_from_db()
+    if member.state == MemberState.INVITED:
+        networks.invitation_accept(member=member, actor=world.people[OWNER])
+
+
+def network_invite(world: AccessWorld) -> dict[str, str]:
+    return {"issuer": world.values["other_issuer_uuid"], "message": "Bienvenue"}
+
+
+NETWORK = {
+    "name": "Réseau B",
+    "description": "",
+    "url": "",
+    "charter_url": "",
+    "region_code": "32",
+    "departements": "59 62",
+}
+NETWORK_AREA = {
+    "charter_url": "https://example.org/charte",
+    "region_code": "32",
+    "departements": "59",
+}
+
+
 def confirm_batch(world: AccessWorld) -> None:
     batches.batch_confirm(batch=world.objects["batch"], actor=world.people[AWARDER])
 

@@ -229,6 +229,7 @@ def build() -> AccessWorld:
         collection_uuid=str(collection.uuid),
         question_uuid=str(question.uuid),
         profile_slug="ines-haddad",
+        earner_uuid=str(earner.uuid),
     )
 
     # The earner asks for the badge; reviewers validate.
@@ -286,7 +287,47 @@ def build() -> AccessWorld:
     world.secrets["credential"] = award.credential
     _oauth(world, earner)
     _children(world)
+    _network(world, space)
     return world
+
+
+def _network(world: AccessWorld, space: Any) -> None:
+    """A network whose coordinators are the people of each role, with the space invited."""
+    from blason.networks import services as networks
+
+    network = networks.network_create(name="Réseau A", owner=world.people[Role.OWNER])
+    for role in ROLES[1:]:
+        MembershipFactory(issuer=network.issuer, user=world.people[role], role=role)
+    member = networks.member_invite(network=network, issuer=space, actor=world.people[Role.OWNER])
+    world.objects["network_member"] = member
+    from blason.networks import sharing
+
+    designs = [
+        badge_create(
+            issuer=network.issuer,
+            actor=world.people[Role.OWNER],
+            name=name,
+            description="Un badge du réseau.",
+            criteria="Observé.",
+            image_svg=BADGE_SVG,
+            status="published",
+        )
+        for name in ("Accueil (réseau)", "Entraide (réseau)")
+    ]
+    shared = sharing.badge_share(network=network, badge=designs[0], actor=world.people[Role.OWNER])
+    from blason.networks import endorsements
+
+    asked = endorsements.endorsement_request(
+        endorser=space, subject=designs[1], actor=world.people[Role.OWNER], comment="Merci"
+    )
+    world.values.update(
+        endorsement_uuid=str(asked.uuid),
+        shared_uuid=str(shared.uuid),
+        shareable_uuid=str(designs[1].uuid),
+        network_slug=network.issuer.slug,
+        network_uuid=str(network.issuer.uuid),
+        member_uuid=str(member.uuid),
+    )
 
 
 def _children(world: AccessWorld) -> None:

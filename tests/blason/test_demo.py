@@ -23,11 +23,14 @@ def test_demo_is_idempotent_and_its_awards_verify(
     counts = (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count())
     # Peer recognition adds two community badges awarded by peer validation (three awards) and
     # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
-    assert counts == (6, 7, 9)
+    # The network (blason.networks.demo) adds itself and the Mission Locale, its shared badge
+    # and the two members' copies, an award of each copy and one of the badge it endorsed.
+    assert counts == (8, 10, 12)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
         "individual",
+        "network",
     }
     load_demo()
     assert (Issuer.objects.count(), BadgeClass.objects.count(), Award.objects.count()) == counts
@@ -41,6 +44,7 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert states[RecipientKind.NAME, "Accueil du public"] is State.REVOKED
     assert states[RecipientKind.EMAIL, "Gestes de premiers secours"] is State.EXPIRED
     assert states[RecipientKind.EMAIL, "Coup de main"] is State.VALID
+    assert states[RecipientKind.NAME, "Savoir-être en entreprise"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
     samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")

@@ -57,6 +57,8 @@ from tests.blason.access_rules import (
     EDITOR,
     INVITATION,
     LOGIN,
+    NETWORK,
+    NETWORK_AREA,
     OWNER,
     PEER_RULE,
     PUBLIC_PAGE,
@@ -80,7 +82,9 @@ from tests.blason.access_rules import (
     errors_told,
     expected,
     explain,
+    join_network,
     login_link,
+    network_invite,
     oauth,
     own,
     person,
@@ -148,6 +152,12 @@ RULES: dict[str, Rule] = {
     # Without a parent's link opened in this browser: to the parents' page, or 404.
     "guardians:children": public(ok=302),
     "guardians:child_delete": public(ok=404),
+    # jobs: the pickers' suggestions (the public ROME and places referentials), and a
+    # counsellor's view of the local offers for a person their space awarded badges
+    # (tests/blason/test_jobs.py checks a space that awarded nothing gets 404).
+    "jobs:occupation_options": public(query={"q": "accueil"}),
+    "jobs:place_options": public(query={"q": "lille"}),
+    "jobs:person_offers": space(REVIEWER, args={"person_uuid": "earner_uuid"}),
     # api: Open Badges 3.0, Badge Connect, OAuth
     "api:discovery": public(),
     "api:credentials": oauth("imsx"),
@@ -286,6 +296,36 @@ RULES: dict[str, Rule] = {
     "issuing:claims_approve": space(AWARDER, post={"everyone": "1"}),
     "issuing:claim_approve": space(AWARDER, post={}),
     "issuing:claim_refuse": space(AWARDER, post={"reason": "Absente ce jour-là"}),
+    # networks: the public page and signed lists; coordinators (the network's space, editors
+    # act) and member spaces (owners answer)
+    "networks:create": signed_in(submit=NETWORK),
+    "networks:public": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:list": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:registry": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:coordinate": space(VIEWER, args={"slug": "network_slug"}),
+    "networks:invite": space(EDITOR, post=network_invite, args={"slug": "network_slug"}),
+    "networks:area": space(EDITOR, post=NETWORK_AREA, args={"slug": "network_slug"}),
+    "networks:remove": space(EDITOR, post={}, args={"slug": "network_slug"}),
+    "networks:memberships": space(VIEWER),
+    "networks:accept": space(OWNER, post={}),
+    "networks:decline": space(OWNER, post={"comment": "Pas maintenant"}),
+    "networks:leave": space(OWNER, post={}, prepare=join_network),
+    "networks:catalogue": public(args={"issuer_uuid": "network_uuid"}),
+    "networks:share": space(
+        EDITOR, post=lambda w: {"badge": w.values["shareable_uuid"]}, args={"slug": "network_slug"}
+    ),
+    "networks:take_up": space(EDITOR, post={}, prepare=join_network),
+    "networks:endorsements": space(VIEWER),
+    "networks:endorsement_ask": space(
+        EDITOR, post=lambda w: {"what": "issuer", "endorser": w.values["network_uuid"]}
+    ),
+    "networks:endorse": space(
+        EDITOR,
+        post=lambda w: {"subject": f"/issuers/{w.values['other_issuer_uuid']}", "comment": "Oui"},
+    ),
+    "networks:endorsement_accept": space(EDITOR, post={"comment": "Conforme."}),
+    "networks:endorsement_decline": space(EDITOR, post={}),
+    "networks:endorsement_withdraw": space(EDITOR, post={}),
 }
 # fmt: on
 

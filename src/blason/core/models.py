@@ -14,11 +14,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blason.core.territory import (
+    validate_commune,
+    validate_departement,
+    validate_region,
+    validate_rna,
+    validate_siret,
+)
+
 
 class IssuerKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
     COMMUNITY = "community", _("Community")
     INDIVIDUAL = "individual", _("Individual")
+    # A network of issuers on a territory (``blason.networks``): it signs its own documents
+    # (the list of the issuers it recognises, endorsements) with its own keys.
+    NETWORK = "network", _("Network of issuers")
 
 
 class Role(models.TextChoices):
@@ -43,6 +54,21 @@ class Issuer(models.Model):
     # Set by an operator (staff): the space may e-mail up to MAIL_QUOTA_TRUSTED_SPACE_PER_DAY
     # people a day instead of MAIL_QUOTA_NEW_SPACE_PER_DAY (see blason.core.quotas).
     mail_trusted = models.BooleanField(_("trusted to send e-mail"), default=False)
+    # Where the issuer is (OB 3.0 ``Profile.address``), as INSEE codes of the official
+    # geographic code: commune (5 characters), département (2 or 3) and région (2 digits).
+    commune_code = models.CharField(
+        _("commune (INSEE code)"), max_length=5, blank=True, validators=[validate_commune]
+    )
+    departement_code = models.CharField(
+        _("département"), max_length=3, blank=True, validators=[validate_departement]
+    )
+    region_code = models.CharField(
+        _("région"), max_length=2, blank=True, validators=[validate_region]
+    )
+    # Official identifiers (OB 3.0 ``Profile.otherIdentifier``, types ``ext:SIRET``,
+    # ``ext:RNA``): the SIRET of an establishment, the RNA number of an association.
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField(_("RNA number"), max_length=10, blank=True, validators=[validate_rna])
 
     class Meta:
         verbose_name = _("issuer")

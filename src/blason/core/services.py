@@ -69,8 +69,20 @@ def personal_issuer_for(user: Any) -> Issuer:
 
 @transaction.atomic
 def issuer_update(
-    *, issuer: Issuer, actor: Any, name: str, description: str, url: str, email: str
+    *,
+    issuer: Issuer,
+    actor: Any,
+    name: str,
+    description: str,
+    url: str,
+    email: str,
+    commune_code: str | None = None,
+    departement_code: str | None = None,
+    region_code: str | None = None,
+    siret: str | None = None,
+    rna: str | None = None,
 ) -> Issuer:
+    """Change the profile; the address and identifiers only when given (None: unchanged)."""
     changes = {
         field: value
         for field, value in {
@@ -78,8 +90,13 @@ def issuer_update(
             "description": description,
             "url": url,
             "email": email,
+            "commune_code": commune_code,
+            "departement_code": departement_code,
+            "region_code": region_code,
+            "siret": siret,
+            "rna": rna,
         }.items()
-        if getattr(issuer, field) != value
+        if value is not None and getattr(issuer, field) != value
     }
     if changes:
         for field, value in changes.items():

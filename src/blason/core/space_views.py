@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from blason.core import selectors, services
 from blason.core.access import IssuerAccess, current_user, issuer_for_member
 from blason.core.exceptions import ActionRefused
-from blason.core.forms import InvitationForm, IssuerCreateForm, IssuerForm, RoleForm
+from blason.core.forms import InvitationForm, IssuerCreateForm, IssuerSettingsForm, RoleForm
 from blason.core.models import Invitation, Issuer, Membership, Role
 from blason.core.quotas import QuotaExceeded
 
@@ -41,7 +41,7 @@ def personal_space(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.OWNER)
-    form = IssuerForm(request.POST or None, initial=_initial(access.issuer))
+    form = IssuerSettingsForm(request.POST or None, initial=_initial(access.issuer))
     if request.method == "POST" and form.is_valid():
         services.issuer_update(issuer=access.issuer, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The profile is saved."))
@@ -54,7 +54,7 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _initial(issuer: Issuer) -> dict[str, object]:
-    return {field: getattr(issuer, field) for field in IssuerForm.Meta.fields}
+    return {field: getattr(issuer, field) for field in IssuerSettingsForm.Meta.fields}
 
 
 @login_required

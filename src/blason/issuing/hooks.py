@@ -6,13 +6,39 @@ pulls in the task queue, whose backend must not be chosen before the settings ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from blason.core.models import Issuer
     from blason.issuing.models import BadgeClass
     from obcore import ob3
 
 # Who created a badge, as the OB 3.0 Achievement's ``creator`` (``blason.peers``: the group
 # that designed it in a workshop). The first function that returns a Profile wins.
 ACHIEVEMENT_CREATORS: list[Callable[[BadgeClass], ob3.Profile | None]] = []
+
+# Signed EndorsementCredentials of a badge (its Achievement's ``endorsement``) and of an issuer
+# (its Profile's ``endorsement``), put into new awards and the issuer's profile document
+# (``blason.networks``: endorsements by issuers, networks and people).
+ACHIEVEMENT_ENDORSEMENTS: list[Callable[[BadgeClass], Sequence[Mapping[str, Any]]]] = []
+PROFILE_ENDORSEMENTS: list[Callable[[Issuer], Sequence[Mapping[str, Any]]]] = []
+
+
+def achievement_endorsements(badge: BadgeClass) -> tuple[Mapping[str, Any], ...]:
+    return tuple(item for find in ACHIEVEMENT_ENDORSEMENTS for item in find(badge))
+
+
+def profile_endorsements(issuer: Issuer) -> dict[str, Any]:
+    """``{"endorsement": [...]}`` for a Profile when the issuer is endorsed, else ``{}``."""
+    found = [dict(item) for find in PROFILE_ENDORSEMENTS for item in find(issuer)]
+    return {"endorsement": found} if found else {}
+
+
+# Parts of a badge's public page that other apps add (``blason.networks``: the network that
+# designed it, its endorsements): each returns HTML it made safe, or "".
+BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []
+
+
+def badge_page_parts(badge: BadgeClass) -> list[str]:
+    return [part for render in BADGE_PAGE_PARTS if (part := render(badge))]

@@ -12,6 +12,7 @@ from blason.core.clients import client_ip
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from blason.verification.messages import check_text, state_summary
+from blason.verification.trust import recognitions
 from obcore.verify import verify_credential
 
 BUSY_RETRY_AFTER = 30  # seconds
@@ -55,6 +56,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             explanation=explanation,
             checks=[(c.outcome.value, check_text(c)) for c in report.checks],
             details=_details(report.credential or {}),
+            # Beside the signature's result: what the lists of recognised issuers say.
+            recognitions=recognitions(
+                report.credential or {},
+                fetcher,
+                [item.credential for item in report.endorsements if item.valid],
+            ),
         )
     return render(request, "verification/verify.html", context)
 

@@ -288,6 +288,8 @@ class Achievement:
     specialization: str | None = None
     credits_available: float | None = None
     result_description: tuple[ResultDescription, ...] = ()
+    #: signed EndorsementCredentials of the achievement, verbatim
+    endorsement: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         _need(self.id, "achievement.id")
@@ -318,6 +320,8 @@ class Achievement:
         _put(out, "creditsAvailable", self.credits_available)
         if self.result_description:
             out["resultDescription"] = [r.to_json() for r in self.result_description]
+        if self.endorsement:
+            out["endorsement"] = [dict(e) for e in self.endorsement]
         return out
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from blason.core.site import absolute_url
+from blason.core.territory import profile_extras
 from blason.issuing import hooks
 from blason.issuing.awarding import status_lists
 from blason.issuing.awarding.models import (
@@ -96,6 +97,7 @@ def achievement(badge: BadgeClass) -> ob3.Achievement:
         ),
         in_language=badge.language or None,
         creator=_creator(badge),
+        endorsement=hooks.achievement_endorsements(badge),
     )
 
 
@@ -113,6 +115,7 @@ class SharedParts:
             name=issuer.name,
             url=issuer.url or None,
             email=issuer.email or None,
+            extra=profile_extras(issuer) | hooks.profile_endorsements(issuer),
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
         self._award_url = absolute_url("award_public", self._PLACEHOLDER)

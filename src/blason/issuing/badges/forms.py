@@ -3,6 +3,7 @@ to (alignments), its image, kind and validity."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -14,6 +15,7 @@ from blason.issuing.badges import content
 from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
 from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
 from blason.issuing.badges.models import AchievementType, Validity
+from blason.jobs.rome import labels as occupation_labels  # the bundled ROME 4.0 list, no query
 
 MAX_CRITERIA = 20
 IMAGE_SOURCES = [
@@ -245,6 +247,9 @@ class BadgeForm(forms.Form):
         return None
 
 
+_PICKED_ROME = re.compile(r"^.*\(\s*([A-Na-n]\d{4})\s*\)$")
+
+
 class AlignmentForm(forms.Form):
     """One thing the badge is linked to. Every field is optional: a blank row is ignored."""
 
@@ -273,10 +278,19 @@ class AlignmentForm(forms.Form):
         data["entry"] = None
         if self.errors or not any(value.strip() for value in raw.values()):
             return data
+        # An occupation picked from the ROME list as "Label (M1601)": its code.
+        picked = _PICKED_ROME.match(raw["code"].strip())
+        if picked and raw["kind"] in ("", Kind.ROME):
+            raw["code"] = picked.group(1).upper()
         try:
-            data["entry"] = normalise(**raw)
+            entry = normalise(**raw)
         except AlignmentError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+            return data
+        if entry["framework"] == "ROME" and not raw["name"].strip():
+            # The occupation's label from the ROME 4.0 list shipped with Blason (blason.jobs).
+            entry["name"] = occupation_labels().get(entry["code"], entry["name"])
+        data["entry"] = entry
         return data
 
 

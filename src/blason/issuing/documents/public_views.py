@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
+from blason.issuing import hooks
 from blason.issuing.awarding import credentials, status_lists
 from blason.issuing.awarding import sms as award_sms
 from blason.issuing.awarding.forms import RevokeForm
@@ -89,7 +90,9 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes."""
     award = _award(award_uuid)
+    from blason.verification.fetching import site_fetcher
     from blason.verification.messages import check_text, state_summary
+    from blason.verification.trust import recognitions
 
     report = verify_credential(award.credential, fetcher=LocalFetcher())
     headline, explanation = state_summary(report.state)
@@ -101,6 +104,11 @@ def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
             "headline": headline,
             "explanation": explanation,
             "checks": [(c.outcome.value, check_text(c)) for c in report.checks],
+            "recognitions": recognitions(
+                report.credential or {},
+                site_fetcher(),
+                [item.credential for item in report.endorsements if item.valid],
+            ),
         },
     )
 
@@ -179,4 +187,9 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
         uuid=badge_uuid,
         status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED],
     )
-    return render(request, "issuing/badge_public.html", {"badge": badge, "issuer": badge.issuer})
+    parts = hooks.badge_page_parts(badge)
+    return render(
+        request,
+        "issuing/badge_public.html",
+        {"badge": badge, "issuer": badge.issuer, "parts": parts},
+    )

@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
+from blason.core.territory import profile_extras
+from blason.issuing import hooks
 from blason.issuing.signing.keys import public_keys
 from blason.issuing.signing.models import KeyAlgorithm, SigningKey
 
@@ -79,6 +81,8 @@ def profile_document(issuer: Issuer) -> dict[str, Any]:
         document["description"] = issuer.description
     if issuer.email:
         document["email"] = issuer.email
+    document.update(profile_extras(issuer))
+    document.update(hooks.profile_endorsements(issuer))
     methods = [
         _multikey(url, key, verification_method_id(issuer, key))
         for key in public_keys(issuer)

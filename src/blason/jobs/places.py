@@ -1,0 +1,261 @@
+"""French régions, départements and communes: where to look for job offers.
+
+Bundled from the Code officiel géographique of the INSEE as published by Etalab in the npm
+package ``@etalab/decoupage-administratif`` (data under the Licence Ouverte, see
+``data/SOURCES.md``): ``data/regions.csv``, ``data/departements.csv`` and
+``data/communes.csv.gz`` (the current communes and the municipal arrondissements of Paris,
+Lyon and Marseille, of metropolitan France and the five overseas départements, with their
+département, postcodes and population). ``blason jobs_import_places <folder>`` rewrites them
+from the package's ``data/`` folder.
+
+A ``Place`` is what offers are searched around; it is written ``kind:code`` in forms and cache
+keys ("commune:59350", "departement:59", "region:32").
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from django.utils.translation import pgettext
+
+from blason.jobs.text import fold, words
+
+DATA = Path(__file__).resolve().parent / "data"
+Kind = Literal["commune", "departement", "region"]
+KINDS: tuple[Kind, ...] = ("commune", "departement", "region")
+ZONES = ("metro", "drom")  # France Travail's offers cover these
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: Kind
+    code: str
+    name: str
+    departement: str = ""  # a commune's département (its code); a département's own code
+    region: str = ""
+    postcodes: tuple[str, ...] = ()
+    population: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+    @property
+    def kind_label(self) -> str:
+        return {
+            "commune": pgettext("place", "commune"),
+            "departement": pgettext("place", "département"),
+            "region": pgettext("place", "région"),
+        }[self.kind]
+
+    @property
+    def label(self) -> str:
+        """What a person reads and picks: "Lille (59350)", "Nord (département 59)"."""
+        if self.kind == "commune":
+            department = departements().get(self.departement)
+            where = f", {department.name}" if department else ""
+            return f"{self.name}{where} ({self.code})"
+        return f"{self.name} ({self.kind_label} {self.code})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# --- Loading the bundled files ----------------------------------------------------------------
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = DATA / name
+    if name.endswith(".gz"):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def regions() -> dict[str, Place]:
+    return {
+        row["code"]: Place("region", row["code"], row["name"], region=row["code"])
+        for row in _rows("regions.csv")
+    }
+
+
+@cache
+def departements() -> dict[str, Place]:
+    return {
+        row["code"]: Place(
+            "departement", row["code"], row["name"], departement=row["code"], region=row["region"]
+        )
+        for row in _rows("departements.csv")
+    }
+
+
+@cache
+def communes() -> dict[str, Place]:
+    found: dict[str, Place] = {}
+    for row in _rows("communes.csv.gz"):
+        department = row["departement"]
+        found[row["code"]] = Place(
+            "commune",
+            row["code"],
+            row["name"],
+            departement=department,
+            region=row["region"],
+            postcodes=tuple(row["postcodes"].split()),
+            population=int(row["population"] or 0),
+        )
+    return found
+
+
+@cache
+def _index() -> list[tuple[str, str, Place]]:
+    """(folded name, codes, place) for every place: régions and départements first."""
+    places = [*regions().values(), *departements().values(), *communes().values()]
+    return [(fold(place.name), " ".join((place.code, *place.postcodes)), place) for place in places]
+
+
+def get(kind: str, code: str) -> Place | None:
+    table = {"commune": communes, "departement": departements, "region": regions}.get(kind)
+    return table().get(code.strip().upper()) if table else None
+
+
+def parse_key(value: str) -> Place | None:
+    """The place written ``kind:code``."""
+    kind, _sep, code = value.strip().partition(":")
+    return get(kind, code)
+
+
+_LABEL_CODE = re.compile(r"\(\s*(?:([^\W\d_][\w.]*)\s+)?([0-9][0-9AB][0-9]{0,3})\s*\)\s*$")
+_WORD_KIND = {
+    "departement": "departement",
+    "dep": "departement",
+    "department": "departement",
+    "region": "region",
+    "commune": "commune",
+    "municipality": "commune",
+}
+
+
+def from_label(text: str) -> Place | None:
+    """The place a picked label names ("Lille, Nord (59350)", "Nord (département 59)"), or a
+    ``kind:code`` key, or a text only one place answers exactly (a commune's name, a
+    postcode...)."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    if ":" in text and (found := parse_key(text)):
+        return found
+    match = _LABEL_CODE.search(text)
+    if match:
+        word = fold(match.group(1) or "").replace(" ", "")
+        code = match.group(2).upper()
+        kind = _WORD_KIND.get(word) or ("commune" if len(code) == 5 else "departement")
+        return get(kind, code)
+    exact = [place for place in search(text, limit=20) if _exactly(place, text)]
+    return exact[0] if len(exact) == 1 else None
+
+
+def _exactly(place: Place, text: str) -> bool:
+    folded = fold(text)
+    return folded == fold(place.name) or text.upper() in (place.code, *place.postcodes)
+
+
+def search(text: str, limit: int = 10) -> list[Place]:
+    """Places whose name has every typed word (accents and case ignored), or whose code or
+    postcode starts with what is typed: exact names first, then names starting with the text,
+    then by population (régions and départements before communes of the same rank)."""
+    query = fold(text)
+    if not query:
+        return []
+    terms = words(text)
+    digits = text.strip().upper() if re.fullmatch(r"\s*[0-9][0-9AB]?[0-9]*\s*", text) else ""
+    found: list[tuple[tuple[int, int, int], Place]] = []
+    for name, codes, place in _index():
+        if digits:
+            if not any(code.startswith(digits) for code in codes.split()):
+                continue
+            rank = 0 if place.code == digits else 1
+        else:
+            if not all(term in name for term in terms):
+                continue
+            rank = 0 if name == query else 1 if name.startswith(query) else 2
+        level = 0 if place.kind != "commune" else 1
+        found.append(((rank, level, -place.population), place))
+    found.sort(key=lambda item: item[0])
+    return [place for _rank, place in found[:limit]]
+
+
+def search_places(text: str, limit: int = 10) -> list[Place]:
+    return search(text, limit)
+
+
+# --- Importing from @etalab/decoupage-administratif ----------------------------------------------
+
+
+def import_etalab(folder: Path, target: Path = DATA) -> dict[str, int]:
+    """Rewrite the bundled files from the package's ``data/`` folder (``regions.json``,
+    ``departements.json``, ``communes.json``)."""
+
+    def load(name: str) -> list[dict[str, object]]:
+        return list(json.loads((folder / name).read_text(encoding="utf-8")))
+
+    region_rows = [
+        (str(item["code"]), str(item["nom"]))
+        for item in load("regions.json")
+        if item["zone"] in ZONES
+    ]
+    department_rows = [
+        (str(item["code"]), str(item["nom"]), str(item["region"]))
+        for item in load("departements.json")
+        if item["zone"] in ZONES
+    ]
+    commune_rows = []
+    for item in load("communes.json"):
+        if item.get("zone") not in ZONES:
+            continue
+        if item.get("type") not in ("commune-actuelle", "arrondissement-municipal"):
+            continue
+        postcodes = item.get("codesPostaux") or []
+        commune_rows.append(
+            (
+                str(item["code"]),
+                str(item["nom"]),
+                str(item["departement"]),
+                str(item["region"]),
+                " ".join(str(code) for code in postcodes),  # type: ignore[attr-defined]
+                str(item.get("population") or ""),
+            )
+        )
+
+    def text(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(sorted(rows))
+        return buffer.getvalue()
+
+    (target / "regions.csv").write_text(text(("code", "name"), region_rows), encoding="utf-8")
+    (target / "departements.csv").write_text(
+        text(("code", "name", "region"), department_rows), encoding="utf-8"
+    )
+    header = ("code", "name", "departement", "region", "postcodes", "population")
+    (target / "communes.csv.gz").write_bytes(
+        gzip.compress(text(header, commune_rows).encode("utf-8"), mtime=0)
+    )
+    for loader in (regions, departements, communes, _index):
+        loader.cache_clear()
+    return {
+        "regions": len(region_rows),
+        "departements": len(department_rows),
+        "communes": len(commune_rows),
+    }

@@ -1,0 +1,206 @@
+"""Reads of the jobs app: the ROME referential, places, local offers, and the occupations of
+the badges a person holds."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from blason.backpack.models import Item, ItemRecipient, ItemStatus
+from blason.issuing.models import Award
+from blason.jobs import places, rome
+from blason.jobs.models import Occupation
+from blason.jobs.offers import Offer, OffersResult
+from blason.jobs.offers import local_offers as _local_offers
+from blason.jobs.places import Place
+from blason.jobs.text import words
+
+__all__ = [
+    "Offer",
+    "OffersResult",
+    "Place",
+    "local_offers",
+    "occupation_labels",
+    "occupations",
+    "offers_for_person",
+    "search_occupations",
+    "search_places",
+]
+
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
+# What a badge's alignment must say to name a ROME occupation (``issuing.badges.alignments``).
+_ROME_URL = re.compile(r"francetravail\.fr/.*fiche-metier/([A-N]\d{4})\b", re.I)
+
+
+def occupations(codes: Iterable[str]) -> list[Occupation]:
+    """The occupations of these codes, in the order given (unknown codes left out)."""
+    wanted = [code.strip().upper() for code in codes if code and code.strip()]
+    found = {item.code: item for item in Occupation.objects.filter(code__in=set(wanted))}
+    seen: set[str] = set()
+    ordered = []
+    for code in wanted:
+        if code in found and code not in seen:
+            seen.add(code)
+            ordered.append(found[code])
+    return ordered
+
+
+def occupation_labels() -> dict[str, str]:
+    """``{code: label}`` of the ROME 4.0 list shipped with Blason, without a query."""
+    return rome.labels()
+
+
+def search_occupations(text: str, limit: int = 20) -> list[Occupation]:
+    """Occupations whose code or label holds every word typed, accents and case ignored: the
+    code typed whole first, then labels starting with the text, then the others by label."""
+    terms = words(text)
+    if not terms:
+        return []
+    condition = Q()
+    for term in terms[:8]:
+        condition &= Q(search_text__contains=term)
+    query = " ".join(terms)
+    code = query.upper()
+
+    def rank(item: Occupation) -> tuple[int, str]:
+        label = item.search_text.partition(" ")[2]
+        if item.code == code:
+            return (0, item.label)
+        return (1 if label.startswith(query) else 2, item.label)
+
+    found = sorted(Occupation.objects.filter(condition)[:2000], key=rank)
+    return found[: max(1, min(limit, 100))]
+
+
+def search_places(text: str, limit: int = 10) -> list[Place]:
+    return places.search(text, limit)
+
+
+def local_offers(
+    *,
+    rome_codes: list[str],
+    place: Place,
+    distance_km: int | None = None,
+    limit: int = 10,
+) -> OffersResult:
+    """Offers of the configured provider for these ROME codes around ``place`` (cached)."""
+    return _local_offers(rome_codes=rome_codes, place=place, distance_km=distance_km, limit=limit)
+
+
+# --- The occupations of a person's badges ------------------------------------------------------
+
+
+def rome_codes_of(alignments: Any) -> list[str]:
+    """The ROME codes among a badge's alignments (as stored by ``issuing.badges.alignments``, or as
+    found in an OB 3.0 / 2.0 credential: ``targetCode``, ``targetFramework``, ``targetUrl``)."""
+    found: list[str] = []
+    for entry in alignments if isinstance(alignments, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        framework = str(entry.get("framework") or entry.get("targetFramework") or "")
+        code = str(entry.get("code") or entry.get("targetCode") or "").strip().upper()
+        url = str(entry.get("url") or entry.get("targetUrl") or "")
+        if framework.strip().upper().startswith("ROME") and ROME_CODE.match(code):
+            found.append(code)
+        elif match := _ROME_URL.search(url):
+            found.append(match.group(1).upper())
+    return list(dict.fromkeys(found))
+
+
+def _credential_alignments(text: str) -> list[Any]:
+    """Alignments of an imported credential kept as JSON (a JWS is not opened here)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    subject = data.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = subject[0] if subject else {}
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if isinstance(achievement, dict):
+        found = achievement.get("alignment")
+    else:  # OB 2.0: the badge class, when it was embedded
+        badge = data.get("badge")
+        found = badge.get("alignment") if isinstance(badge, dict) else None
+    return found if isinstance(found, list) else []
+
+
+@dataclass(frozen=True)
+class HeldOccupation:
+    occupation: Occupation
+    badges: list[str]  # the names of the badges naming it
+
+
+def held_occupations(user: Any, *, issuer: Any = None) -> list[HeldOccupation]:
+    """The occupations named by the badges the person holds: in their backpack as theirs
+    (not revoked, not hidden by a failed check), or collected from this site. With ``issuer``,
+    only the badges that issuer awarded them (what a counsellor of that space may see)."""
+    named: dict[str, list[str]] = {}
+
+    def add(codes: list[str], badge: str) -> None:
+        for code in codes:
+            names = named.setdefault(code, [])
+            if badge not in names:
+                names.append(badge)
+
+    awards = Award.objects.filter(revoked_at__isnull=True).filter(
+        Q(claimed_by=user)
+        | Q(backpack_items__owner=user, backpack_items__recipient=ItemRecipient.OWNER)
+    )
+    if issuer is not None:
+        awards = awards.filter(issuer=issuer)
+    for award in awards.select_related("badge").distinct():
+        add(rome_codes_of(award.badge.alignments), award.badge.name)
+    if issuer is None:
+        imported = Item.objects.filter(
+            owner=user, award__isnull=True, recipient=ItemRecipient.OWNER
+        ).exclude(status__in=[ItemStatus.REVOKED, ItemStatus.SUSPENDED])
+        for item in imported.only("name", "credential"):
+            add(rome_codes_of(_credential_alignments(item.credential)), item.name)
+    return [HeldOccupation(item, named[item.code]) for item in occupations(named)]
+
+
+@dataclass(frozen=True)
+class PersonOffers:
+    occupations: list[HeldOccupation]
+    result: OffersResult | None  # None when the person's badges name no occupation
+
+
+def offers_for_person(
+    user: Any, place: Place, *, issuer: Any = None, distance_km: int | None = 10, limit: int = 10
+) -> PersonOffers:
+    """Local offers for the occupations of the badges the person holds (only the codes and
+    the place are sent to the provider)."""
+    held = held_occupations(user, issuer=issuer)
+    if not held:
+        return PersonOffers([], None)
+    result = local_offers(
+        rome_codes=[item.occupation.code for item in held],
+        place=place,
+        distance_km=distance_km,
+        limit=limit,
+    )
+    return PersonOffers(held, result)
+
+
+def person_awarded_by(issuer: Any, person_uuid: Any) -> Any:
+    """The account ``person_uuid`` if ``issuer`` awarded it a badge it holds, else None."""
+    from django.contrib.auth import get_user_model
+
+    awarded = Award.objects.filter(issuer=issuer, revoked_at__isnull=True).filter(
+        Q(claimed_by__uuid=person_uuid)
+        | Q(
+            backpack_items__owner__uuid=person_uuid,
+            backpack_items__recipient=ItemRecipient.OWNER,
+        )
+    )
+    if not awarded.exists():
+        return None
+    return get_user_model().objects.filter(uuid=person_uuid).first()

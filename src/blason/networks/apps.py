@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    """Networks of issuers on a territory: members, signed lists of recognised issuers."""
+
+    name = "blason.networks"
+    label = "networks"
+    verbose_name = _("Networks of issuers")
+
+    def ready(self) -> None:
+        from blason.core import worker
+        from blason.verification import trust
+
+        # The signed lists are renewed before they expire, on a worker's round.
+        if "blason.networks.tasks.sweep" not in worker.SWEEPS:
+            worker.SWEEPS.append("blason.networks.tasks.sweep")
+        # Verifiers on this site read the lists of its networks from the database.
+        from blason.networks.trust import local_lists
+
+        if local_lists not in trust.LOCAL_LISTS:
+            trust.LOCAL_LISTS.append(local_lists)
+        # A member's copy of a shared badge names the network as its creator.
+        from blason.issuing import hooks
+        from blason.networks.sharing import network_creator
+
+        if network_creator not in hooks.ACHIEVEMENT_CREATORS:
+            hooks.ACHIEVEMENT_CREATORS.append(network_creator)
+        # Given endorsements of a badge or an issuer go into new awards and its profile.
+        from blason.networks.endorsements import badge_endorsements, issuer_endorsements
+
+        if badge_endorsements not in hooks.ACHIEVEMENT_ENDORSEMENTS:
+            hooks.ACHIEVEMENT_ENDORSEMENTS.append(badge_endorsements)
+        if issuer_endorsements not in hooks.PROFILE_ENDORSEMENTS:
+            hooks.PROFILE_ENDORSEMENTS.append(issuer_endorsements)
+        # A badge's public page says which network designed it and who endorsed it.
+        from blason.networks.pages import badge_part
+
+        if badge_part not in hooks.BADGE_PAGE_PARTS:
+            hooks.BADGE_PAGE_PARTS.append(badge_part)

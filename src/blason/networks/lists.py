@@ -1,0 +1,90 @@
+"""A network's signed list of the issuers it recognises, built from its active members.
+
+The list is a W3C ``RecognizedEntityCredential`` (see ``obcore.recognition``) signed by the
+network's own Ed25519 key (Data Integrity, eddsa-rdfc-2022, as every credential Blason signs),
+with one ``RecognizedEntity`` per active member: its issuer URL (what its badges name as
+``issuer.id``) as ``id``, its ``did:web`` as ``sameAs``, its name and web site, recognised to
+``issue``. It is valid for ``LIST_VALIDITY`` and re-issued on every change of membership and,
+before it expires, by the workers' round (``tasks.sweep``). The same list is kept in the DCC's
+JSON registry format. Both are served at stable addresses, exactly as stored.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from blason.core.site import absolute_url
+from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import keys
+from blason.networks.models import MemberState, Network, RecognitionList
+from obcore.proofs.data_integrity import sign
+from obcore.recognition import Entity, dcc_registry, recognized_entity_credential
+
+# How long a list is valid, and how old it may get before the workers sign a new one: a
+# verifier reading a list of a network that stopped renewing it finds it expired within days.
+LIST_VALIDITY = timedelta(days=7)
+RENEW_AFTER = timedelta(days=1)
+
+
+def list_url(network: Network) -> str:
+    return absolute_url("networks:list", network.issuer.uuid)
+
+
+def registry_url(network: Network) -> str:
+    return absolute_url("networks:registry", network.issuer.uuid)
+
+
+def entities(network: Network) -> list[Entity]:
+    members = (
+        network.members.filter(state=MemberState.ACTIVE)
+        .select_related("issuer")
+        .order_by("issuer__name", "issuer__pk")
+    )
+    return [
+        Entity(
+            id=documents.issuer_url(member.issuer),
+            name=member.issuer.name,
+            url=member.issuer.url or documents.issuer_url(member.issuer),
+            same_as=(documents.issuer_did(member.issuer),),
+        )
+        for member in members
+    ]
+
+
+def _dump(document: dict[str, object]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def build(network: Network, *, revision: int, now: datetime | None = None) -> RecognitionList:
+    """Sign a new list of the network's active members (not saved: the service saves it)."""
+    now = (now or timezone.now()).replace(microsecond=0)
+    issuer = network.issuer
+    key = keys.active_key(issuer)
+    members = entities(network)
+    profile_url = documents.issuer_url(issuer)
+    unsigned = recognized_entity_credential(
+        id=list_url(network),
+        issuer={"id": profile_url, "name": issuer.name, "url": issuer.url or profile_url},
+        name=issuer.name,
+        entities=members,
+        valid_from=now,
+        valid_until=now + LIST_VALIDITY,
+    )
+    signed = sign(
+        unsigned,
+        keys.private_key(key),
+        verification_method=documents.verification_method_id(issuer, key),
+        created=now,
+    )
+    return RecognitionList(
+        network=network,
+        revision=revision,
+        credential=_dump(signed),
+        registry=_dump(dcc_registry(members, created=network.created_at, updated=now)),
+        member_count=len(members),
+        issued_at=now,
+        valid_until=now + LIST_VALIDITY,
+    )

@@ -1,0 +1,463 @@
+"""Networks of issuers: membership by invitation and acceptance, the signed list of recognised
+issuers re-issued on every change and renewed before it expires, and what verifiers show."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blason.core.exceptions import ActionRefused
+from blason.core.models import AuditEntry, Issuer, IssuerKind, Role
+from blason.issuing.awarding import services as awards
+from blason.issuing.badges.services import badge_create
+from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.models import Award
+from blason.issuing.signing import issuer_documents as documents
+from blason.networks import lists, selectors, services
+from blason.networks.models import MemberState, RecognitionList
+from blason.verification import trust
+from obcore.recognition import Recognition, check_list
+from obcore.verify import verify_credential
+from tests.conftest import BADGE_SVG
+from tests.factories import IssuerFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trust_cache() -> Any:
+    trust.clear_cache()
+    yield
+    trust.clear_cache()
+
+
+@pytest.fixture
+def coordinator() -> Any:
+    return UserFactory(email="coord@example.org", display_name="Claire")
+
+
+@pytest.fixture
+def network(coordinator: Any) -> Any:
+    return services.network_create(
+        name="Badgeons les Hauts-de-France",
+        owner=coordinator,
+        charter_url="https://example.org/charte",
+        region_code="32",
+        departements=["59", "62"],
+    )
+
+
+def _owner_of(issuer: Any) -> Any:
+    user = UserFactory()
+    MembershipFactory(issuer=issuer, user=user, role=Role.OWNER)
+    return user
+
+
+def _document(item: RecognitionList) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(item.credential)
+    return document
+
+
+def _ids(item: RecognitionList) -> list[str]:
+    return [
+        subject["id"]
+        for subject in _document(item)["credentialSubject"]
+        if "recognizedTo" in subject
+    ]
+
+
+def test_a_network_is_an_issuer_with_keys_and_an_empty_signed_list(network: Any) -> None:
+    assert network.issuer.kind == IssuerKind.NETWORK
+    assert network.issuer.signing_keys.count() == 2
+    current = selectors.current_list(network)
+    assert current is not None
+    assert current.revision == 1
+    assert current.member_count == 0
+    checked = check_list(
+        _document(current),
+        accepted_issuers=[documents.issuer_url(network.issuer)],
+        fetcher=LocalFetcher(),
+    )
+    assert checked.checkable, checked.reason
+    assert checked.entities == {}
+    assert AuditEntry.objects.filter(action="networks.network.created").count() == 1
+
+
+def test_x_accepts_y_does_not_and_removing_x_reissues_without_it(
+    network: Any, coordinator: Any
+) -> None:
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Association")
+    invited_x = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.member_invite(network=network, issuer=y, actor=coordinator)
+    assert selectors.current_list(network).revision == 1  # invitations change nothing yet
+
+    services.invitation_accept(member=invited_x, actor=_owner_of(x))
+    current = selectors.current_list(network)
+    assert current.revision == 2
+    assert _ids(current) == [documents.issuer_url(x)]
+    subject = _document(current)["credentialSubject"][0]
+    assert subject["sameAs"] == [documents.issuer_did(x)]
+    assert subject["recognizedTo"]["action"] == "issue"
+    checked = check_list(
+        _document(current),
+        accepted_issuers=[documents.issuer_url(network.issuer)],
+        fetcher=LocalFetcher(),
+    )
+    assert checked.recognition([documents.issuer_url(x)]) is Recognition.RECOGNISED
+    assert checked.recognition([documents.issuer_url(y)]) is Recognition.NOT_LISTED
+    registry = json.loads(current.registry)["registry"]
+    assert set(registry) == {documents.issuer_url(x), documents.issuer_did(x)}
+
+    services.member_remove(member=invited_x, actor=coordinator)
+    current = selectors.current_list(network)
+    assert current.revision == 3
+    assert _ids(current) == []
+    assert AuditEntry.objects.filter(action="networks.member.removed", issuer=x).exists()
+
+
+def test_declining_and_leaving(network: Any, coordinator: Any) -> None:
+    x = IssuerFactory()
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_decline(member=member, actor=owner, comment="Pas cette année")
+    member.refresh_from_db()
+    assert member.state == MemberState.DECLINED
+    with pytest.raises(ActionRefused):
+        services.invitation_accept(member=member, actor=owner)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=owner)
+    with pytest.raises(ActionRefused):
+        services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.member_leave(member=member, actor=owner)
+    assert _ids(selectors.current_list(network)) == []
+
+
+def test_a_network_cannot_join_a_network(network: Any, coordinator: Any) -> None:
+    other = services.network_create(name="Autre réseau", owner=coordinator)
+    with pytest.raises(ActionRefused):
+        services.member_invite(network=network, issuer=other.issuer, actor=coordinator)
+    with pytest.raises(ActionRefused):
+        services.member_invite(network=network, issuer=network.issuer, actor=coordinator)
+
+
+def test_lists_are_renewed_before_they_expire(network: Any) -> None:
+    assert services.lists_renew_due() == 0
+    later = timezone.now() + lists.RENEW_AFTER + timedelta(minutes=1)
+    assert services.lists_renew_due(now=later) == 1
+    assert selectors.current_list(network).revision == 2
+
+
+def _award(issuer: Any) -> Any:
+    actor = _owner_of(issuer)
+    badge = badge_create(
+        issuer=issuer,
+        actor=actor,
+        name="Accueil",
+        description="Accueillir.",
+        criteria="Observé.",
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    return awards.award_issue(badge=badge, actor=actor, email="samir@example.org", name="Samir")
+
+
+def test_the_verify_page_says_who_recognises_the_issuer(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    response = client.post(reverse("verification:verify"), {"text": _award(x).credential})
+    assert response.status_code == 200
+    lines = response.context["recognitions"]
+    assert [(line.name, line.state) for line in lines] == [
+        ("Badgeons les Hauts-de-France", Recognition.RECOGNISED)
+    ]
+    assert "Badgeons les Hauts-de-France" in response.content.decode()
+    response = client.post(reverse("verification:verify"), {"text": _award(y).credential})
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_LISTED]
+
+
+def test_a_tampered_or_expired_list_is_not_checkable_and_the_badge_stays_valid(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    current = selectors.current_list(network)
+    tampered = _document(current)
+    tampered["credentialSubject"].append(
+        {**tampered["credentialSubject"][0], "id": "https://intrus.example/issuers/1"}
+    )
+    RecognitionList.objects.filter(pk=current.pk).update(credential=json.dumps(tampered))
+    credential = _award(x).credential
+    response = client.post(reverse("verification:verify"), {"text": credential})
+    assert response.context["report"].valid
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_CHECKABLE]
+    assert "Cela ne dit rien contre le badge" in response.content.decode()
+
+    trust.clear_cache()
+    expired = _document(current)
+    RecognitionList.objects.filter(pk=current.pk).update(
+        credential=current.credential, valid_until=timezone.now() - timedelta(days=1)
+    )
+    later = timezone.now() + lists.LIST_VALIDITY + timedelta(hours=1)
+    checked = check_list(
+        expired,
+        accepted_issuers=[documents.issuer_url(network.issuer)],
+        fetcher=LocalFetcher(),
+        now=later,
+    )
+    assert not checked.checkable
+    assert "expired" in checked.reason
+
+
+def test_a_list_from_an_issuer_not_accepted_is_not_checkable(network: Any) -> None:
+    checked = check_list(
+        _document(selectors.current_list(network)),
+        accepted_issuers=["https://someone-else.example/issuers/1"],
+        fetcher=LocalFetcher(),
+    )
+    assert not checked.checkable
+
+
+def test_public_documents_are_served_as_stored(client: Any, network: Any) -> None:
+    current = selectors.current_list(network)
+    response = client.get(lists.list_url(network))
+    assert response.status_code == 200
+    assert response.content.decode() == current.credential
+    response = client.get(lists.registry_url(network))
+    assert response.json()["registry"] == {}
+    page = client.get(reverse("networks:public", args=[network.issuer.uuid]))
+    assert page.status_code == 200
+    assert "Badgeons les Hauts-de-France" in page.content.decode()
+
+
+def test_pages_for_coordinators_and_members(client: Any, network: Any, coordinator: Any) -> None:
+    x = IssuerFactory(name="Mission Locale")
+    owner = _owner_of(x)
+    client.force_login(coordinator)
+    slug = network.issuer.slug
+    response = client.post(
+        reverse("networks:invite", args=[slug]),
+        {"issuer": reverse("issuer_profile", args=[x.uuid]), "message": "Bienvenue"},
+    )
+    assert response.status_code == 302
+    member = network.members.get()
+    assert member.state == MemberState.INVITED
+    assert client.get(reverse("networks:coordinate", args=[slug])).status_code == 200
+    client.force_login(owner)
+    assert client.get(reverse("networks:memberships", args=[x.slug])).status_code == 200
+    response = client.post(reverse("networks:accept", args=[x.slug, member.uuid]))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.state == MemberState.ACTIVE
+    # Someone of another space cannot answer for it, nor see the network's page.
+    outsider = _owner_of(IssuerFactory())
+    client.force_login(outsider)
+    assert client.post(reverse("networks:leave", args=[x.slug, member.uuid])).status_code == 404
+    assert client.get(reverse("networks:coordinate", args=[slug])).status_code == 404
+    # A space that is not a network has no coordination page.
+    client.force_login(owner)
+    assert client.get(reverse("networks:coordinate", args=[x.slug])).status_code == 404
+
+
+def test_the_member_list_runs_a_bounded_number_of_queries(
+    client: Any, network: Any, coordinator: Any, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(6):
+        services.member_invite(
+            network=network, issuer=IssuerFactory(name=f"Membre {number}"), actor=coordinator
+        )
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("networks:coordinate", args=[network.issuer.slug]))
+    assert response.status_code == 200
+
+
+def test_shared_badges_are_awarded_by_members_in_their_own_name(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import sharing
+
+    design = badge_create(
+        issuer=network.issuer,
+        actor=coordinator,
+        name="Accueil",
+        description="Accueillir.",
+        criteria="Observé.",
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    shared = sharing.badge_share(network=network, badge=design, actor=coordinator)
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    with pytest.raises(ActionRefused):  # not a member yet
+        sharing.badge_take_up(shared=shared, issuer=x, actor=owner)
+    services.invitation_accept(member=member, actor=owner)
+    client.force_login(owner)
+    response = client.post(reverse("networks:take_up", args=[x.slug, shared.uuid]))
+    assert response.status_code == 302
+    copy = shared.copies.get()
+    assert copy.issuer == x
+    assert copy.badge.name == "Accueil"
+    assert copy.badge.status == "published"
+    award = awards.award_issue(badge=copy.badge, actor=owner, name="Samir")
+    credential = json.loads(award.credential)
+    assert credential["issuer"]["id"] == documents.issuer_url(x)
+    creator = credential["credentialSubject"]["achievement"]["creator"]
+    assert creator["id"] == documents.issuer_url(network.issuer)
+    # Taking it up twice gives the same copy; a non-member cannot.
+    assert sharing.badge_take_up(shared=shared, issuer=x, actor=owner) == copy
+    with pytest.raises(ActionRefused):
+        sharing.badge_take_up(shared=shared, issuer=y, actor=_owner_of(y))
+    page = client.get(reverse("networks:catalogue", args=[network.issuer.uuid]))
+    assert page.status_code == 200
+    assert "Mission Locale" in page.content.decode()
+    # A member's design adopted by the network.
+    own = badge_create(
+        issuer=x,
+        actor=owner,
+        name="Entraide",
+        description="Aide.",
+        criteria="Vu.",
+        image_svg=BADGE_SVG,
+        status="published",
+    )
+    adopted = sharing.badge_adopt(network=network, badge=own, actor=coordinator)
+    assert adopted.badge.issuer == network.issuer
+    assert adopted.adopted_from == own
+
+
+def test_the_verify_page_says_the_network_recognises_the_badge(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import endorsements
+
+    x = IssuerFactory(name="Mission Locale")
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=owner)
+    award = _award(x)
+    endorsements.endorsement_give(
+        endorser=network.issuer, subject=award.badge, actor=coordinator, comment="Reconnu."
+    )
+    later = awards.award_issue(badge=award.badge, actor=owner, name="Samir")
+    response = client.post(reverse("verification:verify"), {"text": later.credential})
+    lines = [(line.kind, line.state) for line in response.context["recognitions"]]
+    assert lines == [("issuer", Recognition.RECOGNISED), ("badge", Recognition.RECOGNISED)]
+    assert "Badge reconnu par Badgeons les Hauts-de-France" in response.content.decode()
+
+
+def test_the_demo_network(client: Any) -> None:
+    from blason.core.demo import load_demo
+    from blason.networks.demo import NETWORK
+
+    load_demo()
+    network = selectors.network_of(Issuer.objects.get(slug=NETWORK))
+    assert network is not None
+    names = sorted(member.issuer.name for member in selectors.active_members_of(network))
+    assert names == ["Les Ateliers du Lien", "Mission Locale de Lille (démo)"]
+    (shared,) = selectors.shared_badges_of(network)
+    assert sorted(copy.issuer.name for copy in shared.copies.all()) == names
+    for copy in shared.copies.all():
+        award = copy.badge.awards.get()
+        assert verify_credential(award.credential, fetcher=LocalFetcher()).valid
+    endorsed = Award.objects.filter(badge__name="Accueil du public").order_by("-issued_at")[0]
+    credential = json.loads(endorsed.credential)
+    assert credential["credentialSubject"]["achievement"]["endorsement"]
+    response = client.post(reverse("verification:verify"), {"text": endorsed.credential})
+    assert "Badge reconnu par Badgeons les Hauts-de-France (démo)" in response.content.decode()
+    page = client.get(reverse("badge_public", args=[endorsed.badge.uuid])).content.decode()
+    assert "Recommandé par Badgeons les Hauts-de-France (démo)" in page
+    copy = shared.copies.all()[0].badge
+    page = client.get(reverse("badge_public", args=[copy.uuid])).content.decode()
+    assert "Conçu par le réseau Badgeons les Hauts-de-France (démo)" in page
+
+
+def test_blason_verify_reads_trust_lists(
+    tmp_path: Any, client: Any, network: Any, coordinator: Any, capsys: Any, monkeypatch: Any
+) -> None:
+    from obcore.cli import main as cli
+
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    award = _award(x)
+    badge = tmp_path / "badge.json"
+    badge.write_text(award.credential)
+    served = []
+    issuer = network.issuer
+    key = documents.verification_method_id(issuer, issuer.signing_keys.get(algorithm="Ed25519"))
+    for number, url in enumerate((lists.list_url(network), documents.issuer_url(issuer), key)):
+        path = tmp_path / f"document-{number}.json"
+        path.write_bytes(client.get(url, HTTP_ACCEPT="application/ld+json").content)
+        served += ["--document", f"{url}={path}"]
+    monkeypatch.setenv("TRUST_LISTS", "")
+    trust_list = f"Badgeons={lists.list_url(network)}={documents.issuer_url(issuer)}"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list])
+    assert "[recognised] list Badgeons" in capsys.readouterr().out
+    wrong = f"Badgeons={lists.list_url(network)}=https://autre.example/issuers/1"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", wrong])
+    assert "[not_checkable] list Badgeons" in capsys.readouterr().out
+
+
+def test_configured_trust_lists_are_fetched_and_cached(
+    client: Any, network: Any, coordinator: Any, settings: Any
+) -> None:
+    """A list another site publishes (``TRUST_LISTS``), served by a loopback HTTP server and
+    fetched with the guarded fetcher; an unreachable one is "not checkable"."""
+    import http.server
+    import threading
+
+    from obcore.recognition import TrustList
+
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    body = selectors.current_list(network).credential.encode()
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        settings.FETCH_ALLOW_PRIVATE = True
+        issuer = documents.issuer_url(network.issuer)
+        settings.TRUST_LISTS = [
+            TrustList("Réseau régional", f"http://127.0.0.1:{port}/list.json", (issuer,)),
+            TrustList("Réseau injoignable", "http://127.0.0.1:9/list.json", (issuer,)),
+        ]
+        credential = _award(x).credential
+        for _time in range(2):
+            response = client.post(reverse("verification:verify"), {"text": credential})
+            lines = {line.name: line.state for line in response.context["recognitions"]}
+            assert lines == {
+                "Badgeons les Hauts-de-France": Recognition.RECOGNISED,
+                "Réseau régional": Recognition.RECOGNISED,
+                "Réseau injoignable": Recognition.NOT_CHECKABLE,
+            }
+            assert response.context["report"].valid
+        assert hits == ["/list.json"]  # read once, then kept until its validUntil
+    finally:
+        server.shutdown()
+        server.server_close()
