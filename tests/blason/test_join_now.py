@@ -90,7 +90,7 @@ def test_join_with_a_phone_number_member_at_once_confirm_later(
     assert Membership.objects.get(user=user, issuer=community.issuer).role == Role.VIEWER
     assert AuditEntry.objects.filter(action="peers.member.joined", actor=user).exists()
     assert AuditEntry.objects.filter(action="accounts.user.signed_up", actor=user).exists()
-    # Signed in at once; every page reminds them to confirm the number.
+    # Signed in at once; the group and their home remind them to confirm the number.
     room = client.get(response["Location"])
     assert room.status_code == 200
     assert "Confirm your number." in room.text

@@ -81,9 +81,13 @@ def test_joining_from_the_room_with_a_name_and_a_phone_number(
     assert Membership.objects.get(issuer=community.issuer, user=ines).role == Role.VIEWER
     assert not ines.phone_verified
 
-    # Later: her backpack is empty until she types the code.
-    phone.goto("/backpack/")
+    # Later: her home reminds her; her backpack is empty until she types the code.
+    phone.goto("/")
+    phone.wait_for_url("**/dashboard/")
     phone.get_by_text("Confirmez votre numéro.").wait_for()
+    assert_accessible(phone)
+    phone.goto("/backpack/")
+    phone.get_by_role("heading", level=1).first.wait_for()
     assert_accessible(phone)
     assert not award.backpack_items.exists()
     deadline = time.monotonic() + 15
@@ -95,7 +99,8 @@ def test_joining_from_the_room_with_a_name_and_a_phone_number(
                 code = found.group(1)
         time.sleep(0.1)
     assert code, sms.outbox
-    phone.get_by_role("link", name="Tapez le code").click()
+    phone.goto("/")
+    phone.get_by_role("link", name="Tapez le code").click()  # on her home's reminder
     phone.wait_for_url("**/accounts/phone/verify/")
     assert_accessible(phone)
     phone.get_by_label("Code reçu par SMS").fill(code)
@@ -107,5 +112,7 @@ def test_joining_from_the_room_with_a_name_and_a_phone_number(
     phone.goto("/backpack/")
     phone.get_by_text("Accueil du public").first.wait_for()  # her badge arrived by itself
     assert_accessible(phone)
+    phone.goto("/")
+    phone.get_by_role("heading", level=1).first.wait_for()
     assert phone.get_by_text("Confirmez votre numéro.").count() == 0
     assert award.backpack_items.get().owner == ines

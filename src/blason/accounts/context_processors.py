@@ -7,13 +7,19 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+# The pages that remind it: a member's home and the group's pages (where joining leads).
+REMINDING = frozenset({"core:dashboard", "peers:workshops", "peers:workshop"})
+
 
 def _unconfirmed(request: HttpRequest) -> str:
     """``"phone"`` or ``"email"`` when the signed-in person has not yet confirmed the number or
     address they gave (someone who joined a group from its link), ``""`` otherwise. Read only
-    when a page shows it (one query at most)."""
+    on the pages that remind it (one query at most)."""
     from allauth.account.models import EmailAddress
 
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in REMINDING:
+        return ""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.phone_verified:
         return ""

@@ -360,7 +360,6 @@ class JoinForm(forms.Form):
         )
         self.fields["birth_year"] = birth_year_field()
         self._has_phone_field = False
-        self.taken = False
 
     def clean(self) -> dict[str, Any]:
         from allauth.account.adapter import get_adapter
@@ -386,7 +385,6 @@ class JoinForm(forms.Form):
                 data["phone"] = value
                 self._has_phone_field = True
         except forms.ValidationError as exc:
-            self.taken = True
             self.add_error(
                 "contact",
                 [*exc.messages, _("If it is yours, sign in below to join the group.")],

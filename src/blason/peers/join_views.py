@@ -2,10 +2,13 @@
 
 Facilitators make (and switch off) the space's join link and show its QR code to the room;
 anyone who opens it joins the space as a member, after signing in or creating an account
-(allauth brings them back to the link with ``next``).
+(allauth brings them back to the link with ``next``), or at once with a name and a mobile number
+or an e-mail address, confirmed later (``_join_newcomer``).
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import segno
 from django.conf import settings
@@ -160,6 +163,7 @@ def _join_newcomer(request: HttpRequest, link: JoinLink) -> HttpResponse:
     from allauth.account.models import EmailAddress
     from allauth.account.utils import complete_signup, setup_user_email
     from allauth.core import ratelimit
+    from allauth.core.exceptions import RateLimited
     from django.db import transaction
     from django.utils import translation
 
@@ -212,6 +216,8 @@ def _join_newcomer(request: HttpRequest, link: JoinLink) -> HttpResponse:
                 user=user, phone=form.cleaned_data["phone"]
             ),
         )
-        process.send()
+        # Too many codes to this number just now: no code, the reminder stays (it sends again).
+        with contextlib.suppress(RateLimited):
+            process.send()
     messages.success(request, _("Welcome to %(name)s!") % {"name": issuer.name})
     return _to_group(issuer)
