@@ -1,5 +1,9 @@
 """Blason settings: one module, every deploy-time value from the environment.
 
+Why one module of over 400 lines: Django reads its settings from one module, and having every
+deploy-time value in one place is the point (``tests/blason/test_settings.py`` checks them
+against ``.env.example``).
+
 Each variable is documented in ``.env.example`` at the root of the checkout and in the
 README. A ``.env`` file in ``BLASON_HOME`` (the checkout when running from source) is read
 first; real environment variables win over it.
@@ -89,8 +93,11 @@ INSTALLED_APPS = [
     "blason.peers",
     "blason.api",
     "blason.guardians",
+    "blason.insights",
     "blason.jobs",
     "blason.networks",
+    "blason.pathways",
+    "blason.records",
     "allauth",
     "allauth.account",
     "oauth2_provider",
@@ -547,6 +554,11 @@ HEALTHZ_QUEUE_STALE_SECONDS = env_int("HEALTHZ_QUEUE_STALE_SECONDS", 600, minimu
 # the others take back its batches and the e-mails it was sending.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
 WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
+# The dashboards and the skills map read facts counted by a worker (docs/insights.md): at least
+# every INSIGHTS_MAX_AGE_MINUTES, and sooner, at most every INSIGHTS_MIN_INTERVAL_MINUTES, when
+# awards changed.
+INSIGHTS_MAX_AGE_MINUTES = env_int("INSIGHTS_MAX_AGE_MINUTES", 60, minimum=1)
+INSIGHTS_MIN_INTERVAL_MINUTES = env_int("INSIGHTS_MIN_INTERVAL_MINUTES", 5, minimum=1)
 # An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
 # an hour apart), up to this many times; then it is marked failed and /healthz says so.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)

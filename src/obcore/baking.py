@@ -1,5 +1,8 @@
 """Bake Open Badges credentials into PNG and SVG images, and extract them again.
 
+Why one module of over 400 lines: PNG and SVG baking share the rules of what is baked and how it
+is found again; each format is a small block over those rules.
+
 Everything works on bytes: the author's image is never decoded, re-encoded or re-serialised,
 so baking costs one pass over the file (CRC checks) plus a copy.
 

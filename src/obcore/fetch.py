@@ -1,5 +1,8 @@
 """Fetching documents (issuer profiles, keys, status lists, hosted badges) safely.
 
+Why one module of over 400 lines: every defence of a hostile fetch (addresses, redirects, sizes,
+time, content types) applies to each request in order; a reviewer checks them in one place.
+
 A verifier fetches URLs chosen by whoever made the badge, so every fetch is hostile until proven
 otherwise. ``HttpFetcher`` therefore:
 

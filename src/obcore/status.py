@@ -1,5 +1,8 @@
 """Credential status lists: issue them and check a credential against them.
 
+Why one module of over 400 lines: issuing and checking a status list read the same encoding (bit
+order, compression, sizes); both halves must change together.
+
 * W3C Bitstring Status List v1.0 (what OB 3.0 recommends since spec v1.3): the list is a GZIP'd
   bitstring, MSB first (entry 0 = most significant bit of byte 0), at least 131,072 entries so
   one credential hides among many, published as ``u`` + base64url-no-pad (multibase) in a

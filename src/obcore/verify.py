@@ -1,5 +1,9 @@
 """The verification pipeline: any input in, one structured report out.
 
+Why one module of over 400 lines: it is the pipeline itself: each step records a check that the
+next one reads, and the order of the steps is the order of the file; the steps' own work is in
+the modules they call.
+
 Input: a baked PNG or SVG, JSON (text, bytes or a parsed dict), a compact JWS, or an http(s) URL.
 Steps, each recorded as a ``Check``: read → detect the version → parse → proof → key provenance →
 status → dates → recipient → embedded endorsements. The overall ``state`` is one of ``valid``,

@@ -201,9 +201,35 @@ def badge_file(world: AccessWorld) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("badge.png", baked, "image/png")}
 
 
+def record_file(world: AccessWorld) -> dict[str, Any]:
+    """The earner's own learner record (CLR 2.0), as they would import it back."""
+    from blason.records import record
+
+    text = record.build(world.people["earner"]).text
+    return {"file": SimpleUploadedFile("releve.json", text.encode(), "application/json")}
+
+
 def spreadsheet(world: AccessWorld) -> dict[str, Any]:
     content = b"name,phone\nEva Rocha,\n"
     return {"file": SimpleUploadedFile("liste.csv", content, "text/csv")}
+
+
+def pathway_badge_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"b{world.values['step_pk']}"
+    return {
+        f"{prefix}-achievement_id": "https://badges.example.org/achievements/7",
+        f"{prefix}-name": "Premiers secours",
+    }
+
+
+def pathway_sub_step_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"n{world.values['step_pk']}"
+    return {f"{prefix}-name": "Premiers pas", f"{prefix}-rule": "all"}
+
+
+def pathway_step_form(world: AccessWorld) -> dict[str, str]:
+    prefix = f"s{world.values['step_pk']}"
+    return {f"{prefix}-name": "Vers l'accueil", f"{prefix}-rule": "n_of", f"{prefix}-required": "1"}
 
 
 DESIGN = {
@@ -257,6 +283,7 @@ PEER_RULE = {"accepts_requests": "on", "validators": "members", "approvals_neede
 EARNER = "earner@example.org"
 REGISTRATION = Json(oauth_client.registration())
 INVITATION = {"token": "invitation_token"}
+VAE = {"rncp_code": "RNCP34826", "title": "Accueil", "blocs": "", "occupations": ""}
 
 
 # The URL configuration ----------------------------------------------------------------------

@@ -288,6 +288,8 @@ def build() -> AccessWorld:
     _oauth(world, earner)
     _children(world)
     _network(world, space)
+    _pathway(world, space, badge)
+    _records(world, earner)
     return world
 
 
@@ -330,6 +332,20 @@ def _network(world: AccessWorld, space: Any) -> None:
     )
 
 
+def _records(world: AccessWorld, earner: Any) -> None:
+    """The earner's VAE file, with a counsellor's link."""
+    from blason.records import selectors as records_selectors
+    from blason.records import services as records
+
+    dossier = records.dossier_create(user=earner, rncp_code="RNCP34826", title="Accueil")
+    link = records.link_create(dossier=dossier, label="Mission Locale", days=30)
+    world.values.update(
+        dossier_uuid=str(dossier.uuid),
+        link_uuid=str(link.uuid),
+        counsellor_token=records_selectors.link_token(link),
+    )
+
+
 def _children(world: AccessWorld) -> None:
     """A child's account waiting for a parent (its consent link), and one a parent agreed to
     (a link that opens it for the parent)."""
@@ -352,6 +368,43 @@ def _children(world: AccessWorld) -> None:
         [links.LinkRef(agreed.uuid, agreed.access_version)]
     )
     world.values["guardianship_uuid"] = str(agreed.uuid)
+
+
+def _pathway(world: AccessWorld, space: Any, badge: Any) -> None:
+    """A published pathway asking for the badge (1 of 1), completed by the earner, whose
+    completion badge waits for the issuer's decision after a revocation."""
+    from blason.pathways import engine
+    from blason.pathways import services as pathway_services
+    from blason.pathways.models import Milestone
+
+    owner, earner = world.people["owner"], world.people["earner"]
+    done = badge_create(
+        issuer=space,
+        actor=owner,
+        name="Parcours accueil",
+        description="A suivi le parcours.",
+        criteria="Les badges du parcours.",
+        image_svg=BADGE_SVG,
+        achievement_type="LearningProgram",
+        status="published",
+    )
+    pathway = pathway_services.pathway_create(
+        issuer=space, actor=owner, name="Vers l'accueil", completion_badge=done
+    )
+    root = pathway.steps.get()
+    requirement = pathway_services.requirement_add_badge(step=root, actor=owner, badge=badge)
+    pathway_services.pathway_publish(pathway=pathway, actor=owner)
+    pathway_services.pathway_follow(pathway=pathway, user=earner)
+    engine.progress_recompute(user_id=earner.pk)
+    milestone = Milestone.objects.get(step=root, user=earner)
+    Milestone.objects.filter(pk=milestone.pk).update(flagged_at=timezone.now())
+    world.values.update(
+        pathway_uuid=str(pathway.uuid),
+        step_uuid=str(root.uuid),
+        step_pk=str(root.pk),
+        requirement_id=str(requirement.pk),
+        milestone_id=str(milestone.pk),
+    )
 
 
 def shared_world(django_db_blocker: Any, root: Any) -> Iterator[AccessWorld]:

@@ -24,8 +24,12 @@ def test_demo_is_idempotent_and_its_awards_verify(
     # Peer recognition adds two community badges awarded by peer validation (three awards) and
     # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
     # The network (blason.networks.demo) adds itself and the Mission Locale, its shared badge
-    # and the two members' copies, an award of each copy and one of the badge it endorsed.
-    assert counts == (8, 10, 12)
+    # and the two members' copies, an award of each copy and one of the badge it endorsed; the
+    # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's first step.
+    # One more issuer is the site's own signer of learner records (blason.records, made after
+    # ``migrate``).
+    # The association's year of awards for its dashboard adds 33 (blason.insights.demo).
+    assert counts == (9, 14, 46)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
@@ -47,6 +51,8 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert states[RecipientKind.NAME, "Savoir-être en entreprise"] is State.VALID
     assert client.login(email=people[0].email, password="badges-demo-2026")
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
+    figures = client.get("/spaces/les-ateliers-du-lien/insights/")
+    assert figures.context["board"].figures.awarded >= 33
     samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
     assert "Coup de main" in samir_page.text

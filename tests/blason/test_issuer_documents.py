@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from blason.issuing import documents, keys
+from blason.issuing.signing import issuer_documents, keys
 from obcore.jsonld import expand
 from obcore.keys import did_web_to_url, key_from_pem
 from obcore.proofs.data_integrity import sign, verify
@@ -28,7 +28,7 @@ def fetch_json(client: Client, url: str) -> dict[str, Any]:
 
 def test_profile_negotiates_html_and_json_ld(client: Client, world: Any) -> None:
     BadgeFactory(issuer=world.org_a, name="Brouillon secret", status="draft")
-    url = documents.issuer_url(world.org_a)
+    url = issuer_documents.issuer_url(world.org_a)
     page = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml")
     assert page["Content-Type"].startswith("text/html")
     assert "Badge A" in page.text
@@ -43,20 +43,20 @@ def test_profile_negotiates_html_and_json_ld(client: Client, world: Any) -> None
 def test_keys_are_published_even_after_rotation(client: Client, world: Any) -> None:
     old = keys.active_key(world.org_a)
     new = keys.signing_key_rotate(issuer=world.org_a, algorithm="Ed25519", actor=world.admin)
-    document = fetch_json(client, documents.issuer_url(world.org_a))
+    document = fetch_json(client, issuer_documents.issuer_url(world.org_a))
     ids = [method["id"] for method in document["assertionMethod"]]
-    assert ids == [documents.verification_method_id(world.org_a, k) for k in (old, new)]
+    assert ids == [issuer_documents.verification_method_id(world.org_a, k) for k in (old, new)]
     assert ids[0].endswith("/keys/" + old.public_multikey)
-    assert fetch_json(client, ids[0])["controller"] == documents.issuer_url(world.org_a)
+    assert fetch_json(client, ids[0])["controller"] == issuer_documents.issuer_url(world.org_a)
 
 
 def test_credential_signed_by_the_issuer_verifies_against_served_documents(
     client: Client, world: Any
 ) -> None:
     key = keys.active_key(world.org_a)
-    issuer = documents.issuer_url(world.org_a)
+    issuer = issuer_documents.issuer_url(world.org_a)
     credential = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", documents.OB3_CONTEXT],
+        "@context": ["https://www.w3.org/ns/credentials/v2", issuer_documents.OB3_CONTEXT],
         "id": "urn:uuid:6b1f2a3c-0000-4000-8000-000000000001",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": issuer, "type": ["Profile"], "name": world.org_a.name},
@@ -76,20 +76,20 @@ def test_credential_signed_by_the_issuer_verifies_against_served_documents(
     signed = sign(
         credential,
         keys.private_key(key),
-        verification_method=documents.verification_method_id(world.org_a, key),
+        verification_method=issuer_documents.verification_method_id(world.org_a, key),
     )
     result = verify(signed, lambda url: fetch_json(client, url))
     assert result.verified, result.problems
     assert result.controller == issuer
-    other = fetch_json(client, documents.issuer_url(world.org_b))
+    other = fetch_json(client, issuer_documents.issuer_url(world.org_b))
     vouched = [method["id"] for method in other["assertionMethod"]]  # org B's own key
-    assert documents.verification_method_id(world.org_a, key) not in vouched  # not org A's
+    assert issuer_documents.verification_method_id(world.org_a, key) not in vouched  # not org A's
 
 
 def test_did_web_and_jwks(client: Client, world: Any) -> None:
     keys.active_key(world.org_a)
     keys.active_key(world.org_a, "RSA")
-    did = documents.issuer_did(world.org_a)
+    did = issuer_documents.issuer_did(world.org_a)
     assert did == f"did:web:testserver:issuers:{world.org_a.uuid}"
     url = did_web_to_url(did).replace("https://", "http://")
     document = fetch_json(client, url)
@@ -102,10 +102,10 @@ def test_did_web_and_jwks(client: Client, world: Any) -> None:
 
 def test_ob2_issuer_and_key(client: Client, world: Any) -> None:
     rsa = keys.active_key(world.org_a, "RSA")
-    issuer = fetch_json(client, documents.ob2_issuer_url(world.org_a))
+    issuer = fetch_json(client, issuer_documents.ob2_issuer_url(world.org_a))
     assert issuer["type"] == "Issuer"
     assert issuer["email"]
-    assert issuer["publicKey"] == [documents.ob2_key_url(world.org_a, rsa)]
+    assert issuer["publicKey"] == [issuer_documents.ob2_key_url(world.org_a, rsa)]
     key = fetch_json(client, issuer["publicKey"][0])
     assert key["owner"] == issuer["id"]
     assert key_from_pem(key["publicKeyPem"].encode()).to_public_jwk() == rsa.public_jwk
@@ -126,4 +126,6 @@ def test_public_pages_need_no_account() -> None:
     from tests.factories import IssuerFactory
 
     issuer = IssuerFactory()
-    assert client.get(documents.issuer_url(issuer), HTTP_ACCEPT="text/html").status_code == 200
+    assert (
+        client.get(issuer_documents.issuer_url(issuer), HTTP_ACCEPT="text/html").status_code == 200
+    )

@@ -22,7 +22,7 @@ from blason.api.scopes import (
     V2P1_PROFILE_UPDATE,
     V2P1_SCOPES,
 )
-from blason.backpack.imports import ImportRefused
+from blason.backpack.services import ImportRefused
 from blason.core.site import absolute, absolute_url
 
 CONTEXT = "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld"

@@ -11,7 +11,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from blason.api.models import ApiProfile, RegisteredClient
 from blason.api.registration import ClientMetadata
-from blason.backpack import imports
+from blason.backpack import services as backpack_services
 from blason.backpack.models import Item
 from blason.core import audit
 from obcore.fetch import Fetcher
@@ -84,8 +84,8 @@ def credential_upsert(
 ) -> tuple[Item, bool]:
     """``upsertCredential``: verify the badge and keep it exactly as received, or replace the
     copy kept of the same badge. Returns the item and whether it was created. Raises
-    ``imports.ImportRefused`` (nothing stored)."""
-    return imports.upsert_badge(
+    ``backpack_services.ImportRefused`` (nothing stored)."""
+    return backpack_services.upsert_badge(
         user=user,
         text=credential,
         fetcher=fetcher,

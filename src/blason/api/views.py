@@ -22,7 +22,7 @@ from rfc3339_validator import validate_rfc3339
 from blason.api import discovery, openapi, responses, selectors, services
 from blason.api.auth import Caller, authenticate
 from blason.api.scopes import CREDENTIAL_READ, CREDENTIAL_UPSERT, PROFILE_READ, PROFILE_UPDATE
-from blason.backpack.imports import ImportRefused
+from blason.backpack.services import ImportRefused
 from blason.core.site import absolute_url
 
 INT32_MAX = 2**31 - 1

@@ -8,4 +8,9 @@ class BackpackConfig(AppConfig):
     verbose_name = _("Backpack")
 
     def ready(self) -> None:
+        from blason.backpack import fragments as backpack_fragments
         from blason.backpack import receivers  # noqa: F401 - follows allauth's e-mail signals
+        from blason.core import fragments
+
+        # On the page of a claim made through a claim link: the ways to keep the badge.
+        fragments.register("claim_status.keep", backpack_fragments.keep_badge)

@@ -14,9 +14,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from blason.issuing.badges.images import MAX_PIXELS, ImageRejected, clean_upload
-from blason.verification.fetching import RecordingFetcher, site_fetcher
-from blason.verification.messages import check_text, state_summary
+from blason.issuing.badges.selectors import MAX_PIXELS, ImageRejected, clean_upload
+from blason.verification.selectors import (
+    RecordingFetcher,
+    check_text,
+    site_fetcher,
+    state_summary,
+)
 from obcore.fetch import Fetcher, FetchError
 from obcore.verify import Outcome, Report, State, verify_credential
 

@@ -39,12 +39,12 @@ from blason.backpack.models import (
     ReceivedFormat,
     credential_identity,
 )
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.tasks import enqueue_on_commit
-from blason.issuing.awarding import claim_codes, credentials
+from blason.issuing.awarding import selectors as awarding
 from blason.issuing.models import Award, RecipientKind
-from blason.issuing.signing import issuer_documents
+from blason.issuing.signing import selectors as signing
 
 # Awards collected at once; more are collected on the next visit.
 COLLECT_LIMIT = 200
@@ -64,7 +64,7 @@ class AwardWithdrawn(ActionRefused):
 
 def award_for_code(text: str) -> Award | None:
     """The award whose claim code the person typed, read leniently."""
-    code = claim_codes.normalise_claim_code(text)
+    code = awarding.normalise_claim_code(text)
     if len(code) != 9:
         return None
     return Award.objects.select_related("badge", "issuer").filter(claim_code=code).first()
@@ -82,7 +82,7 @@ def award_item(user: Any, award: Award) -> Item:
     identities."""
     credential = award.credential
     badge, issuer = award.badge, award.issuer
-    key, issuer_id = credentials.award_url(award), issuer_documents.issuer_url(issuer)
+    key, issuer_id = awarding.award_url(award), signing.issuer_url(issuer)
     return Item(
         owner=user,
         source=ItemSource.AWARD,
@@ -127,7 +127,7 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
     from blason.backpack import imports
 
     with transaction.atomic():
-        normalised = claim_codes.normalise_claim_code(code)
+        normalised = awarding.normalise_claim_code(code)
         award = (
             Award.objects.select_for_update(of=("self",))
             .select_related("badge", "issuer")
@@ -177,6 +177,7 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
             target=award,
             data={"item": str(item.uuid), "again": not created},
         )
+        hooks.holdings_changed(user_id=user.pk)
     if created or item.checked_at is None:
         item = imports.recheck_item(item=item)
     return ClaimResult(
@@ -253,6 +254,7 @@ def _collect(user: Any, candidates: list[Award], *, action: str) -> list[Item]:
     audit.record(
         action=action, actor=user, target=user, data={"awards": [str(a.uuid) for a in candidates]}
     )
+    hooks.holdings_changed(user_id=user.pk)
     if items:
         from blason.backpack.tasks import recheck_items
 

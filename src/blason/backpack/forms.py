@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from blason.backpack.models import Collection, Item, ItemRecipient
-from blason.issuing.awarding.claim_codes import normalise_claim_code
+from blason.issuing.awarding.selectors import normalise_claim_code
 
 
 class ClaimCodeForm(forms.Form):

@@ -1,5 +1,9 @@
 """Importing an Open Badge from anywhere into a backpack, and checking kept badges again.
 
+Why one module of over 400 lines: importing and checking again run the same steps on a badge
+(verify, decide whose it is, store byte for byte, keep the report) and must stay in step; the
+reading of files and addresses is apart (``reading``, ``checking``).
+
 An import is verified by obcore before anything is stored; what cannot be read, or fails its
 checks (altered, forged), is refused with the report. What was received is kept byte for byte,
 and the credential exactly as found in it (the JSON text, the compact JWS, or the payload baked
@@ -29,7 +33,7 @@ from blason.backpack.models import (
     ReceivedFormat,
     credential_identity,
 )
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.site import local_path
 from blason.issuing.models import Award
@@ -215,9 +219,9 @@ def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
     info = reading.details(verified.document, _lookup(checked))
     award = _local_award(verified.key)
     if award is not None and award.issuer_id is not None:
-        from blason.issuing.signing import issuer_documents
+        from blason.issuing.signing import selectors as signing
 
-        if not _same_id(issuer_documents.issuer_url(award.issuer), verified.issuer_id):
+        if not _same_id(signing.issuer_url(award.issuer), verified.issuer_id):
             award = None  # another issuer's credential that reuses an id of this site
     image = None
     if award is None:
@@ -293,6 +297,7 @@ def import_badge(
                     "state": item.status,
                 },
             )
+            hooks.holdings_changed(user_id=user.pk)
     except IntegrityError:  # the same badge, imported twice at the same moment
         existing = Item.objects.filter(owner=user, identity=identity).first()
         if existing is None:
@@ -415,6 +420,7 @@ def upsert_badge(
             with transaction.atomic():
                 item.save()
                 audit.record(action="backpack.item.imported", actor=user, target=item, data=data)
+                hooks.holdings_changed(user_id=user.pk)
         except IntegrityError:
             raise ImportRefused(_("This badge is already in your backpack.")) from None
         return item, True
@@ -424,6 +430,7 @@ def upsert_badge(
     with transaction.atomic():
         existing.save(update_fields=list(_REPLACED_FIELDS))
         audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
+        hooks.holdings_changed(user_id=user.pk)
     return existing, False
 
 
@@ -464,6 +471,8 @@ def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
                 target=item,
                 data={"from": item.status, "to": status},
             )
+        if updated and status != item.status:
+            hooks.holdings_changed(user_id=item.owner_id)
     item.status, item.checked_at, item.report = status, now, report
     item.last_valid_at = last_valid_at
     return item

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.backpack import sharing
-from blason.issuing.awarding import credentials
-from blason.issuing.badges.content import badge_text
+from blason.issuing.awarding import selectors as credentials
+from blason.issuing.badges.selectors import badge_text
 from blason.issuing.models import Award, RecipientKind
 
 MASK = "•••"

@@ -24,9 +24,8 @@ from blason.backpack.views import too_many
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.site import absolute
-from blason.issuing.badges.images import as_png
-from blason.issuing.badges.rendering import RenderFailed
-from blason.issuing.documents import share_images
+from blason.issuing.badges.selectors import RenderFailed, as_png
+from blason.issuing.documents import selectors as share_images
 
 
 @login_required
@@ -195,7 +194,7 @@ def shared_preview(request: HttpRequest, item_uuid: str) -> HttpResponse:
         item.name, item.issuer_name, png, get_language() or settings.LANGUAGE_CODE
     )
     try:
-        png = share_images.render_png(svg)
+        png = share_images.card_png(svg)
     except RenderFailed:
         return share_images.preview_unavailable()
     response = HttpResponse(png, content_type="image/png")

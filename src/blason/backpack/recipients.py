@@ -185,4 +185,8 @@ def refresh(user: Any) -> int:
                 data={"recipient": mark},
             )
             changed += 1
+        if changed:
+            from blason.core import hooks
+
+            hooks.holdings_changed(user_id=user.pk)
     return changed

@@ -3,6 +3,9 @@
 Claims and automatic collection live in ``claims``; imports and re-checks in ``imports``.
 Every function here acts on objects the caller already fetched for the owner (selectors answer
 404 for anyone else's), writes in one transaction and records an audit entry.
+
+Importing a badge from elsewhere (a file, an address, the API) is ``imports.upsert_badge``,
+imported here for the other apps with the ``ImportRefused`` it raises.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from blason.backpack import selectors
+from blason.backpack.imports import ImportRefused as ImportRefused
+from blason.backpack.imports import upsert_badge as upsert_badge
 from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
-from blason.core import audit
+from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 
 MAX_COLLECTIONS = 100
@@ -48,6 +53,7 @@ def item_remove(*, item: Item) -> None:
         data={"name": item.name, "key": item.credential_key},
     )
     item.delete()
+    hooks.holdings_changed(user_id=item.owner_id)
 
 
 @transaction.atomic
@@ -64,6 +70,7 @@ def item_mark_recipient(*, item: Item, owner: bool) -> Item:
         target=item,
         data={"recipient": item.recipient},
     )
+    hooks.holdings_changed(user_id=item.owner_id)
     return item
 
 

@@ -21,9 +21,15 @@ from django.utils import translation
 
 from blason.backpack.models import Item
 from blason.core.site import absolute_url
-from blason.issuing.awarding import credentials
-from blason.issuing.badges.content import badge_text, criteria_markdown, short_language
-from blason.issuing.badges.images import as_png, png_data_uri, stored_png
+from blason.issuing.awarding import selectors as credentials
+from blason.issuing.badges.selectors import (
+    as_png,
+    badge_text,
+    criteria_markdown,
+    png_data_uri,
+    short_language,
+    stored_png,
+)
 from blason.issuing.models import Award
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -243,3 +249,13 @@ def _pdf(document: Any) -> bytes:
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def item_image(item: Item) -> str:
+    """The badge's image as an inline PNG ``data:`` address, for our printed pages."""
+    return _image_data_uri(item)
+
+
+def html_pdf(html: str) -> bytes:
+    """One of our printable pages (inline resources only) as PDF bytes."""
+    return _pdf(_document(html))

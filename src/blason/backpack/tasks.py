@@ -8,7 +8,7 @@ from django_tasks import task
 
 from blason.backpack import checking, imports
 from blason.backpack.models import Item
-from blason.verification.fetching import RecordingFetcher
+from blason.verification.selectors import RecordingFetcher
 
 logger = logging.getLogger(__name__)
 

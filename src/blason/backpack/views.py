@@ -22,10 +22,10 @@ from blason.backpack.forms import ClaimCodeForm, ImportForm
 from blason.backpack.models import Item, credential_identity
 from blason.core import sms
 from blason.core.access import current_user
-from blason.issuing.awarding import credentials
-from blason.issuing.badges.content import badge_text
+from blason.issuing.awarding import selectors as credentials
+from blason.issuing.badges.selectors import badge_text
 from blason.issuing.models import Award
-from blason.issuing.signing import issuer_documents
+from blason.issuing.signing import selectors as signing
 
 # The code someone was collecting when they went to sign in or create an account.
 PENDING_CODE = "backpack_claim_code"
@@ -139,7 +139,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
         return _collect(request, code)
     if user is not None and award.claimed_by_id == user.pk:
         identity = credential_identity(
-            credentials.award_url(award), issuer_documents.issuer_url(award.issuer)
+            credentials.award_url(award), signing.issuer_url(award.issuer)
         )
         item = Item.objects.filter(owner=user, identity=identity).first()
         if item is not None:

@@ -22,3 +22,27 @@ def issuer_created(*, issuer: Issuer, actor: Any) -> None:
     """Give the apps their part of a new issuer (``services.issuer_create`` calls this)."""
     for hook in ISSUER_CREATED:
         hook(issuer=issuer, actor=actor)
+
+
+# Run after awards of this site were issued or revoked, inside the transaction that did it,
+# with the keyword arguments ``badge`` (the BadgeClass) and ``awards`` (the awards concerned,
+# a list). ``blason.pathways``: recompute the progress of their holders once it commits.
+AWARDS_CHANGED: list[Callable[..., Any]] = []
+
+# Run when the badges a person provably holds may have changed (a claim, an import, a badge
+# collected, removed or marked as theirs or not), inside the transaction that did it, with the
+# keyword argument ``user_id``. ``blason.pathways``: recompute that person's progress.
+HOLDINGS_CHANGED: list[Callable[..., Any]] = []
+
+
+def awards_changed(*, badge: Any, awards: list[Any]) -> None:
+    """Tell the apps that these awards of ``badge`` were issued or revoked."""
+    if awards:
+        for hook in AWARDS_CHANGED:
+            hook(badge=badge, awards=awards)
+
+
+def holdings_changed(*, user_id: int) -> None:
+    """Tell the apps that the badges of the account ``user_id`` may have changed."""
+    for hook in HOLDINGS_CHANGED:
+        hook(user_id=user_id)

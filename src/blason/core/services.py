@@ -32,15 +32,16 @@ def issuer_create(
     *,
     name: str,
     kind: str,
-    owner: Any,
+    owner: Any | None,
     description: str = "",
     url: str = "",
     email: str = "",
     slug: str | None = None,
 ) -> Issuer:
-    """Create an issuer profile and make ``owner`` its first owner. Every issuer comes to exist
-    here: the apps add their part in the same transaction (``hooks.ISSUER_CREATED``; issuing
-    makes the issuer's signing keys)."""
+    """Create an issuer profile and make ``owner`` its first owner (``None``: a profile of the
+    site itself, with no member, such as the one signing learner records). Every issuer comes
+    to exist here: the apps add their part in the same transaction (``hooks.ISSUER_CREATED``;
+    issuing makes the issuer's signing keys)."""
     if kind not in IssuerKind.values:
         raise ValueError(f"Unknown issuer kind {kind!r}")
     issuer = Issuer.objects.create(
@@ -51,7 +52,8 @@ def issuer_create(
         url=url,
         email=email,
     )
-    Membership.objects.create(issuer=issuer, user=owner, role=Role.OWNER)
+    if owner is not None:
+        Membership.objects.create(issuer=issuer, user=owner, role=Role.OWNER)
     audit.record(action="core.issuer.created", actor=owner, issuer=issuer, target=issuer)
     hooks.issuer_created(issuer=issuer, actor=owner)
     return issuer

@@ -22,3 +22,13 @@ class PeersConfig(AppConfig):
 
         if co_design_creator not in hooks.ACHIEVEMENT_CREATORS:
             hooks.ACHIEVEMENT_CREATORS.append(co_design_creator)
+        # What it adds to the pages of other apps (``blason.core.fragments``), in page order.
+        from blason.core import fragments
+        from blason.peers import fragments as peer_fragments
+
+        fragments.register("award_page.after_narrative", peer_fragments.peer_endorsements)
+        fragments.register("badge_page.aside", peer_fragments.badge_workshops)
+        fragments.register("badge_page.aside", peer_fragments.ask_for_badge)
+        fragments.register("badge_public.aside", peer_fragments.ask_for_badge)
+        fragments.register("badge_public.aside", peer_fragments.co_designers)
+        fragments.register("dashboard.top", peer_fragments.waiting_requests)

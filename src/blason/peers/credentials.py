@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blason.issuing.models import BadgeClass
-from blason.issuing.signing import issuer_documents
+from blason.issuing.signing import selectors as signing
 from blason.peers import selectors
 from obcore import ob3
 
@@ -26,7 +26,7 @@ _CACHE = "_peers_creator"
 
 
 def creator_id(badge: BadgeClass) -> str:
-    from blason.issuing.awarding.credentials import badge_url
+    from blason.issuing.awarding.selectors import badge_url
 
     return f"{badge_url(badge)}#{CREATOR_FRAGMENT}"
 
@@ -78,7 +78,7 @@ def co_design_creator(badge: BadgeClass) -> ob3.Profile | None:
                 description=co_design_text(view, issuer.name),
                 extra={
                     "parentOrg": ob3.Profile(
-                        id=issuer_documents.issuer_url(issuer), name=issuer.name
+                        id=signing.issuer_url(issuer), name=issuer.name
                     ).to_json()
                 },
             )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
 from blason.issuing.awarding import services as awards
-from blason.issuing.signing import issuer_documents, keys
+from blason.issuing.signing import selectors as signing
 from blason.peers import selectors as peer_selectors
 from blason.peers.models import BadgeRequest, Validation
 from obcore import ob3
@@ -54,13 +54,13 @@ def sign_endorsement(validation: Validation, personal: Issuer) -> str:
     JSON text to keep."""
     request = validation.request
     badge = request.badge
-    key = keys.active_key(personal)
+    key = signing.active_key(personal)
     now = timezone.now().replace(microsecond=0)
     with translation.override(badge.language or None):
         credential = ob3.EndorsementCredential(
             id=f"urn:uuid:{validation.uuid}",
             name=_("Peer validation: %(badge)s") % {"badge": badge.name},
-            issuer=ob3.Profile(id=issuer_documents.issuer_url(personal), name=personal.name),
+            issuer=ob3.Profile(id=signing.issuer_url(personal), name=personal.name),
             valid_from=now,
             credential_subject=ob3.EndorsementSubject(
                 id=award_address(request), endorsement_comment=observation_text(validation)
@@ -68,8 +68,8 @@ def sign_endorsement(validation: Validation, personal: Issuer) -> str:
         )
     signed = sign(
         credential.to_json(),
-        keys.private_key(key),
-        verification_method=issuer_documents.verification_method_id(personal, key),
+        signing.private_key(key),
+        verification_method=signing.verification_method_id(personal, key),
         created=now,
         proof_list=True,
     )

@@ -1,5 +1,9 @@
 """Peer recognition: joining a community, and designing a badge together in a workshop.
 
+Why one module of over 400 lines: the tables of one workshop (participants, criteria, groups,
+votes, comments, co-design, requests and rules) reference each other and are read together when
+a migration changes one of them.
+
 The workshop (atelier) follows how groups such as K-d'Abra work every Tuesday: a facilitator
 opens a workshop for a draft badge; members propose criteria (from their phones, or the
 facilitator types them in), group them, comment and vote on each one (keep / drop / rephrase);

@@ -16,9 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from blason.core.site import absolute_url
-from blason.issuing.badges import content
-from blason.issuing.badges.images import png_data_uri, stored_png
-from blason.issuing.claims.posters import INK, QR_ERROR
+from blason.issuing.badges import selectors as badge_selectors
+from blason.issuing.badges.selectors import png_data_uri, stored_png
+from blason.issuing.claims.selectors import INK, QR_ERROR
 from blason.issuing.models import BadgeClass
 from blason.peers.models import PeerRule
 
@@ -32,9 +32,9 @@ def qr_code(badge: BadgeClass) -> segno.QRCode:
 
 
 def poster_html(badge: BadgeClass, rule: PeerRule, language: str) -> str:
-    language = content.short_language(language)
+    language = badge_selectors.short_language(language)
     with translation.override(language):
-        text = content.badge_text(badge, language)
+        text = badge_selectors.badge_text(badge, language)
         context: dict[str, Any] = {
             "badge": badge,
             "rule": rule,

@@ -1,5 +1,9 @@
 """The pages of badge requests and peer validation.
 
+Why one module of over 400 lines: the pages of one badge request follow each other (ask, see,
+answer as a validator, withdraw, the rule, the poster) and share the helpers that find the
+request and check who may see it.
+
 * ``request_new``: "Ask for this badge" (from the badge's public page or its poster's QR code);
   people without an account are asked to sign in or sign up first, and come back.
 * ``request_poster``: the badge's request poster with its QR code, to print, or on the projector.
@@ -35,7 +39,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.storage import private_file_response
-from blason.issuing.badges import content
+from blason.issuing.badges import selectors as badge_selectors
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import request_posters, selectors, validation
 from blason.peers.access import group_space, is_facilitator_role, may_validate
@@ -136,7 +140,7 @@ def request_poster_pdf(request: HttpRequest, slug: str, badge_uuid: str) -> Http
     rule = selectors.open_rule_of(badge)
     if rule is None:
         raise Http404
-    language = content.short_language(request.GET.get("language") or get_language())
+    language = badge_selectors.short_language(request.GET.get("language") or get_language())
     response = HttpResponse(
         request_posters.poster_pdf(badge, rule, language), content_type="application/pdf"
     )

@@ -1,4 +1,10 @@
-"""Reads of peer recognition, with their joins done: pages run a bounded number of queries."""
+"""Reads of peer recognition, with their joins done: pages run a bounded number of queries.
+
+Why one module of over 400 lines: the reads of one workshop page and its mind map (participants,
+criteria with their votes and comments, groups, co-designers) are built together so that each
+page runs a bounded number of queries; split, the prefetches that keep that bound would be
+spread over several files.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Writes of peer recognition: one atomic, audited function per action.
 
+Why one module of over 400 lines: the writes of a workshop, from opening it to validating the
+badge, share its locking and its checks of who acts (``_locked_open``, ``_take_part``), and each
+is only right with the workshop's states in view; badge requests are apart (``validation``).
+
 Every function checks who acts (``blason.peers.access``): only members take part, only
 facilitators open, group, close and validate. A refused action raises ``ActionRefused`` (or
 its subclass ``NotAllowed``) with a message for the person, and writes nothing.

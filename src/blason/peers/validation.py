@@ -1,5 +1,9 @@
 """Writes of badge requests and peer validation: one atomic, audited function per action.
 
+Why one module of over 400 lines: the writes of badge requests and validation share one rule
+(who validates, how many answers decide) and one sequence (ask, answer, decide, award); each
+function is only right with the others in view.
+
 * ``rule_set``: a facilitator says who validates a badge's requests and how many answers decide.
 * ``request_create`` / ``request_withdraw``: anyone with an account asks for a badge, saying what
   they did, with a link and/or a file; they may withdraw while it waits.
@@ -41,7 +45,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.services import personal_issuer_for
 from blason.core.site import absolute_url
-from blason.issuing.awarding import credentials
+from blason.issuing.awarding import selectors as credentials
 from blason.issuing.awarding import services as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.peers import endorsements, request_sms, selectors

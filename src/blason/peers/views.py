@@ -1,6 +1,10 @@
 """The workshop pages: list, open, the workshop itself (propose, group, comment, vote, close,
 validate) and its mind map with a projector mode.
 
+Why one module of over 400 lines: the views of one workshop page (propose, group, comment, vote,
+close, validate, the mind map and its projector mode) share the helpers that find the workshop
+and render its parts for htmx.
+
 Every view goes through ``blason.peers.access`` (404 for non-members, 403 for a member who is
 not a facilitator) and writes only through ``blason.peers.services``. Votes and comments answer
 htmx with the criterion's card; without JavaScript every form posts and comes back to the page.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from blason.core.site import local_path
-from blason.issuing.documents.local_fetch import LocalFetcher
+from blason.issuing.documents.selectors import LocalFetcher
 from obcore.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,8 @@
 """What obcore's verification says, in the reader's language.
 
+Why one module of over 400 lines: it is a catalogue, one translatable sentence per obcore check
+code; a catalogue is read and completed as one list.
+
 obcore reports every check as a stable code with data (``obcore.messages``); this catalogue
 holds one translatable sentence per code (its ``msgctxt`` is the code, its ``msgid`` obcore's
 English template, kept equal by a test), and :func:`check_text` renders a check — its message,

@@ -1,5 +1,8 @@
 """W3C Data Integrity proofs with EdDSA (vc-di-eddsa).
 
+Why one module of over 400 lines: the cryptosuites share their proof options, canonicalisation
+and checks of a proof's shape; each is a few functions over that shared core.
+
 Signs and verifies ``eddsa-rdfc-2022`` (RDFC-1.0 canonical N-Quads; the suite Open Badges 3.0
 certification uses) and ``eddsa-jcs-2022`` (RFC 8785 canonical JSON), and verifies the legacy
 ``Ed25519Signature2020`` and ``eddsa-2022`` (the pre-standard name of ``eddsa-rdfc-2022``).

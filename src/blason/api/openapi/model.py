@@ -1,5 +1,8 @@
 """The Open Badges 3.0 data model as this API sends and receives it, described once.
 
+Why one module of over 400 lines: it is the data model, one table per class, described once and
+read as a whole; splitting a schema by class would hide the references between classes.
+
 Each class is a table, one property a line: name, kind, cardinality (``1`` required, ``?``
 optional, ``+`` a required array of at least one, ``*`` an optional array). A kind is a
 primitive (``PRIMITIVES``), an enumeration (``ENUMERATIONS``; ``ext:`` terms allowed where the

@@ -1,48 +1,26 @@
-"""Claim links and their QR codes, for e-mails and printed or shown codes; the ways to keep a
-badge given with a code."""
+"""The ways to keep a badge given with a claim code: ``{% keep_badge award %}``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from blason.backpack import keeping
-from blason.issuing.awarding import claim_codes
 
 register = template.Library()
-
-
-@register.simple_tag
-def claim_url(code: str | None) -> str:
-    """The full address that collects the badge with this code (``SITE_URL``, never the
-    request's host, so a forged Host header cannot end up in an e-mail)."""
-    if not code:
-        return ""
-    return claim_codes.claim_url(code)
-
-
-@register.simple_tag
-def claim_qr(code: str | None, label: str = "") -> SafeString:
-    """An inline SVG QR code of the claim address, with ``label`` as its accessible name."""
-    if not code:
-        return SafeString("")
-    svg = segno.make(claim_url(code), error="m").svg_inline(
-        scale=4, dark="#1c2330", light="#ffffff", svgclass="claim-qr"
-    )
-    named = '<svg aria-hidden="true" '
-    if label:
-        named = f'<svg role="img" aria-label="{escape(label)}" '
-    return mark_safe(svg.replace("<svg ", named, 1))  # noqa: S308 - segno's SVG, label escaped
 
 
 @register.inclusion_tag("backpack/_keep.html", takes_context=True)
 def keep_badge(context: template.Context, award: Any) -> dict[str, Any]:
     """The ways to keep an award given with a claim code (``keeping``): into a backpack, or
     without an account. For a claim page: only an award that can still be collected."""
+    return keep_values(context, award)
+
+
+def keep_values(context: template.Context, award: Any) -> dict[str, Any]:
+    """What ``backpack/_keep.html`` shows (also rendered on other apps' pages:
+    ``blason.backpack.fragments``)."""
     user = context.get("user")
     return {
         "keep": keeping.keeping(award),

@@ -1,6 +1,10 @@
 """SMS: recorded in the durable outbox with the change they tell about, delivered by the
 workers through a pluggable backend (``settings.SMS_BACKEND``, like Django's e-mail backends).
 
+Why one module of over 400 lines: recording, rate limits, quiet hours and delivery are one
+policy applied to each SMS in order; the backends are apart (``backends``), and the rest is read
+together.
+
 - ``send_sms(to=..., body=...)`` records one SMS in the current transaction; it is sent once
   that commits (``blason.core.outbox`` delivers rows of ``kind`` "sms" through the backend).
 - Rate limits: ``SMS_RATE_LIMIT_NUMBER`` per phone number and ``SMS_RATE_LIMIT_SCOPE`` per

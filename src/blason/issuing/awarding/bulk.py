@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit, outbox, quotas
+from blason.core import hooks as core_hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.issuing.awarding import claim_codes, credentials, emails, services, status_lists
@@ -190,4 +191,5 @@ def award_many(
         # People known only by a phone number are told by SMS, recorded the same way (the
         # workers send them; the space's SMS limit may leave some out: the report says so).
         award_sms.record(made, issuer=issuer, batch=batch)
+    core_hooks.awards_changed(badge=badge, awards=made)
     return made

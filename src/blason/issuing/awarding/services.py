@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit, quotas
+from blason.core import hooks as core_hooks
 from blason.core.abuse import Origin
 from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
@@ -223,6 +224,7 @@ def award_issue(
         )
     if notify:
         award_sms.record([award], issuer=issuer, batch=batch)
+    core_hooks.awards_changed(badge=badge, awards=[award])  # pathways: progress after commit
     return award
 
 
@@ -242,6 +244,7 @@ def award_revoke(*, award: Award, actor: Any, reason: str) -> Award:
         data={"reason": award.revocation_reason},
     )
     award_sms.cancel(award)  # an SMS not yet sent is not sent
+    core_hooks.awards_changed(badge=award.badge, awards=[award])
     # A new revision of the list, committed with the revocation itself: a list built from an
     # earlier revision is never served again (see status_list_credential). Last, so the
     # list's row is locked only for the commit.

@@ -20,9 +20,7 @@ from blason.issuing.badges.images import png_data_uri, stored_png
 from blason.issuing.claims import selectors as claim_selectors
 from blason.issuing.claims.models import ClaimLink
 
-# Quartile error correction: a poster may be creased, taped over or photographed at an angle.
-QR_ERROR = "q"
-INK = "#1c2330"
+QR_ERROR, INK = claim_selectors.QR_ERROR, claim_selectors.INK
 
 
 def qr_code(link: ClaimLink) -> segno.QRCode:

@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 # Lower-case letters and digits without 0/o, 1/i/l and u: nothing to confuse when the address
 # is typed from the poster. 10 characters: about 49 bits, far beyond guessing.
 
+# How posters draw a claim link's QR code (also the posters of other apps, alike):
+# quartile error correction, as a poster may be creased, taped over or photographed at an angle.
+QR_ERROR = "q"
+INK = "#1c2330"
+
 
 class LinkState(StrEnum):
     OPEN = "open"

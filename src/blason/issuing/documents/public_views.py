@@ -90,9 +90,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes."""
     award = _award(award_uuid)
-    from blason.verification.fetching import site_fetcher
-    from blason.verification.messages import check_text, state_summary
-    from blason.verification.trust import recognitions
+    from blason.verification.selectors import check_text, recognitions, site_fetcher, state_summary
 
     report = verify_credential(award.credential, fetcher=LocalFetcher())
     headline, explanation = state_summary(report.state)

@@ -1,6 +1,6 @@
 """Template helpers for what badges say: ``{% load badge_text %}``.
 
-* ``{{ text|markdown }}``: Markdown as safe HTML (``badges.content.render_markdown``);
+* ``{{ text|markdown }}``: Markdown as safe HTML (``blason.core.markdown.render_markdown``);
 * ``{{ text|markdown_text }}``: the same text on one line without marks (cards, og tags);
 * ``{% with text=badge|localised %}``: the badge's texts in the page's language when it is
   translated, else the original; ``text.foreign`` says when it needs its own ``lang``;

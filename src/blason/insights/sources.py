@@ -1,0 +1,117 @@
+"""Where the facts come from: one small function per source, each a single grouped query.
+
+``refresh.facts_rebuild`` calls them; a new source (pathways completed, network scopes, the
+issuer's address) is one more function here. Revoked awards count nowhere.
+
+A person is counted once per group by a key made of, in order: the recipient's e-mail address
+(lower case), their phone number, the account that collected an award known only by a name,
+else the award itself (an award known only by a name is one person). The same person known by
+two addresses counts twice: distinct earners are an estimate from above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, Lower, TruncMonth, TruncYear
+
+from blason.backpack.models import Item
+from blason.issuing.models import Award
+
+# The kinds of groups a period figure is counted over.
+BY_BADGE = ("issuer_id", "badge_id")
+BY_ISSUER = ("issuer_id",)
+BY_SITE: tuple[str, ...] = ()
+
+
+def person_key() -> Case:
+    """The SQL expression naming the person an award is for (see the module's docstring)."""
+    return Case(
+        When(~Q(recipient_email=""), then=Concat(Value("e:"), Lower("recipient_email"))),
+        When(~Q(recipient_phone=""), then=Concat(Value("p:"), "recipient_phone")),
+        When(
+            claimed_by__isnull=False,
+            then=Concat(Value("u:"), Cast("claimed_by_id", CharField())),
+        ),
+        default=Concat(Value("a:"), Cast("id", CharField())),
+        output_field=CharField(),
+    )
+
+
+def live_awards() -> QuerySet[Award]:
+    """Awards that count: not revoked, with whether their earner shows them publicly."""
+    public = Item.objects.filter(award=OuterRef("pk"), public=True)
+    return Award.objects.filter(revoked_at__isnull=True).annotate(is_shared=Exists(public))
+
+
+def _counts(person: bool = True) -> dict[str, Any]:
+    counts: dict[str, Any] = {
+        "awarded": Count("id"),
+        "claimed": Count("id", filter=Q(claimed_at__isnull=False)),
+        "shared": Count("id", filter=Q(is_shared=True)),
+    }
+    if person:
+        counts["earners"] = Count(person_key(), distinct=True)
+    return counts
+
+
+def monthly() -> Iterable[dict[str, Any]]:
+    """Awarded, claimed and shared per issuer, badge and month of issue."""
+    rows = (
+        live_awards()
+        .annotate(month=TruncMonth("issued_at"))
+        .order_by()
+        .values("issuer_id", "badge_id", "month")
+        .annotate(**_counts(person=False))
+    )
+    return rows.iterator(chunk_size=2000)  # type: ignore[return-value]
+
+
+def period(
+    group: tuple[str, ...], since: datetime | None = None, until: datetime | None = None
+) -> Iterable[dict[str, Any]]:
+    """The figures of each group (by badge, by issuer, the whole site) between two instants."""
+    awards = live_awards()
+    if since is not None:
+        awards = awards.filter(issued_at__gte=since)
+    if until is not None:
+        awards = awards.filter(issued_at__lt=until)
+    if not group:
+        return [awards.order_by().aggregate(**_counts())]
+    rows: Iterable[dict[str, Any]] = (
+        awards.order_by().values(*group).annotate(**_counts()).iterator(chunk_size=2000)
+    )
+    return rows
+
+
+def yearly(group: tuple[str, ...]) -> Iterable[dict[str, Any]]:
+    """The figures of each group per calendar year of issue (one query for every year)."""
+    rows = (
+        live_awards()
+        .annotate(year=TruncYear("issued_at"))
+        .order_by()
+        .values(*group, "year")
+        .annotate(**_counts())
+    )
+    found: Iterable[dict[str, Any]] = rows.iterator(chunk_size=2000)
+    return found
+
+
+def pathways_completed(
+    group: tuple[str, ...], since: datetime | None = None
+) -> dict[tuple[Any, ...], int]:
+    """Pathways completed per group: none until the pathways app is on main."""
+    return {}

@@ -1,0 +1,124 @@
+"""The pathway editor's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from blason.core.models import Issuer
+from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.pathways.models import Rule
+
+
+def _badges(issuer: Issuer) -> Any:
+    return BadgeClass.objects.filter(issuer=issuer).exclude(status=BadgeStatus.ARCHIVED)
+
+
+class PathwayForm(forms.Form):
+    name = forms.CharField(label=_("Name of the pathway"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        help_text=_("Where it leads, for whom, in a few sentences."),
+    )
+    completion_badge = forms.ModelChoiceField(
+        label=_("Completion badge"),
+        queryset=BadgeClass.objects.none(),
+        required=False,
+        help_text=_(
+            "Issued automatically, once, to each person who completes the pathway. "
+            "Choose a badge of the kind “Learning programme”."
+        ),
+    )
+    occupations = forms.CharField(
+        label=_("Occupations it leads to (ROME codes)"),
+        required=False,
+        max_length=300,
+        help_text=_("ROME 4.0 codes separated by commas, for example M1601, M1607."),
+    )
+    public = forms.BooleanField(
+        label=_("Anyone can see this pathway"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["completion_badge"].queryset = _badges(issuer)  # type: ignore[attr-defined]
+
+    def clean_occupations(self) -> list[str]:
+        text = self.cleaned_data.get("occupations") or ""
+        return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
+
+
+class NewPathwayForm(PathwayForm):
+    required = forms.IntegerField(
+        label=_("How many badges are needed"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Leave empty when every badge of the pathway is needed."),
+    )
+
+
+class BadgeRequirementForm(forms.Form):
+    badge = forms.ModelChoiceField(
+        label=_("A badge of this space"), queryset=BadgeClass.objects.none(), required=False
+    )
+    achievement_id = forms.CharField(
+        label=_("Or another issuer's badge: its Open Badges id"),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "The address of the badge (OB 3.0 achievement id or OB 2.0 BadgeClass id), as "
+            "found in the badge's credential. Imported badges count."
+        ),
+    )
+    name = forms.CharField(label=_("Name shown"), max_length=300, required=False)
+    how_to_url = forms.URLField(
+        label=_("How to get it (link)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A request page, an event or a training."),
+    )
+
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["badge"].queryset = _badges(issuer)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("badge") and not (data.get("achievement_id") or "").strip():
+            raise forms.ValidationError(_("Choose a badge, or give another issuer's badge id."))
+        return data
+
+
+class StepForm(forms.Form):
+    name = forms.CharField(label=_("Name of the step"), max_length=200)
+    rule = forms.ChoiceField(label=_("Reached with"), choices=Rule.choices, initial=Rule.ALL)
+    required = forms.IntegerField(
+        label=_("How many are needed (for “a number of them”)"),
+        min_value=1,
+        max_value=50,
+        required=False,
+    )
+    milestone_badge = forms.ModelChoiceField(
+        label=_("Milestone badge (optional)"),
+        queryset=BadgeClass.objects.none(),
+        required=False,
+        help_text=_("Issued automatically, once, to each person who reaches the step."),
+    )
+    how_to_url = forms.URLField(
+        label=_("How to get it (link)"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone_badge"].queryset = _badges(issuer)  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    keep = forms.ChoiceField(choices=[("yes", _("Keep it")), ("no", _("Revoke it"))])
