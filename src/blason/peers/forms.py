@@ -342,11 +342,11 @@ class JoinForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from blason.core import sms
         from blason.guardians.forms import ContactField, birth_year_field
-        from blason.guardians.notify import sms_available
 
         super().__init__(*args, **kwargs)
-        self.sms = sms_available()
+        self.sms = bool(sms.enabled())
         self.fields["contact"] = ContactField(
             label=(
                 _("Your mobile number or e-mail address") if self.sms else _("Your e-mail address")
