@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blason.core.context_processors.site",
+                "blason.accounts.context_processors.unconfirmed",
             ],
         },
     }

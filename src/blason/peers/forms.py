@@ -326,3 +326,67 @@ class RuleForm(forms.Form):
         if kind == Validators.NAMED and not data.get("reviewers"):
             self.add_error("reviewers", _("Choose at least one validator."))
         return data
+
+
+class JoinForm(forms.Form):
+    """Joining a group from its link (the QR code shown in the room) without an account yet: a
+    name and an e-mail address or a mobile number (plus the year of birth sign-up asks), the
+    address or number confirmed later. Its ``cleaned_data`` is what allauth's
+    ``adapter.save_user`` reads (``email``, ``phone`` with ``_has_phone_field``)."""
+
+    display_name = forms.CharField(
+        label=_("Your first name and last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Give your name.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from blason.core import sms
+        from blason.guardians.forms import ContactField, birth_year_field
+
+        super().__init__(*args, **kwargs)
+        self.sms = bool(sms.enabled())
+        self.fields["contact"] = ContactField(
+            label=(
+                _("Your mobile number or e-mail address") if self.sms else _("Your e-mail address")
+            ),
+            help_text=(
+                _("We send you a code by SMS, or a link by e-mail, to confirm it later.")
+                if self.sms
+                else _("We send you a link to confirm it later.")
+            ),
+            error_messages={"required": _("Give a mobile number or an e-mail address.")},
+        )
+        self.fields["birth_year"] = birth_year_field()
+        self._has_phone_field = False
+
+    def clean(self) -> dict[str, Any]:
+        from allauth.account.adapter import get_adapter
+        from allauth.account.internal.flows.manage_email import email_already_exists
+        from allauth.account.internal.flows.phone_verification import phone_already_exists
+
+        data = super().clean() or {}
+        contact = data.get("contact")
+        if not contact:
+            return data
+        channel, value = contact
+        data["email"], data["phone"] = "", ""
+        # An address or number that is already an account's never signs anyone in: allauth's
+        # own checks, raising its own message (as its sign-up does when the address is not
+        # confirmed first, so no more is revealed than there).
+        try:
+            if channel == "email":
+                value = get_adapter().clean_email(value)
+                email_already_exists(value, always_raise=True)
+                data["email"] = value
+            else:
+                phone_already_exists(None, value, always_raise=True)
+                data["phone"] = value
+                self._has_phone_field = True
+        except forms.ValidationError as exc:
+            self.add_error(
+                "contact",
+                [*exc.messages, _("If it is yours, sign in below to join the group.")],
+            )
+        return data
