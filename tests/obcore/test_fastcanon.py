@@ -274,3 +274,34 @@ def test_a_recurring_document_is_canonicalised_once() -> None:
     assert canon.fast + canon.slow == 1  # the second time, remembered
     later = {**options, "created": "2026-03-04T10:00:00Z"}
     assert canon.digest_once(later) == hashlib.sha256(canonicalize(later).encode()).digest()
+
+
+@pytest.mark.parametrize(
+    "shaped",
+    [
+        {1: "urn:obcore:slot:0"},  # a key that is not a string (not JSON)
+        {"@context": ["https://a.example", 1.1]},  # a kept value with a number
+        {"@context": [{"@version": 1.1}]},
+        {"a": {2: "urn:obcore:slot:0"}},  # the same, one level down
+        {"a": [{2: "urn:obcore:slot:0"}]},  # and in a list
+        {"a": "pinned value"},  # a pinned value (not a slot)
+        {"a": ("urn:obcore:slot:0",)},  # a tuple: not a JSON value the extractor knows
+    ],
+)
+def test_shapes_without_an_extractor_take_the_general_path(shaped: dict[Any, Any]) -> None:
+    from obcore.fastcanon import _extractor
+
+    assert _extractor(shaped) is None
+
+
+def test_an_extractor_checks_scalars_by_type_and_value() -> None:
+    from obcore.fastcanon import _extractor
+
+    extract = _extractor({"a": None, "b": 2, "c": ["urn:obcore:slot:0"]})
+    assert extract is not None
+    assert extract({"a": None, "b": 2, "c": ["x"]}) == ["x"]
+    assert extract({"a": None, "b": 2.0, "c": ["x"]}) is None
+    assert extract({"a": 0, "b": 2, "c": ["x"]}) is None
+    assert extract({"a": None, "b": 2, "c": "x"}) is None
+    assert extract({"b": 2, "a": None, "c": ["x"]}) is None
+    assert extract([]) is None
