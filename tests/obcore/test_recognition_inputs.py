@@ -73,3 +73,36 @@ def test_a_list_that_cannot_vouch_says_why(document: Any, says: str) -> None:
     checked = check_list(document, accepted_issuers=[LIST_ISSUER], fetcher=None, now=NOW)
     assert not checked.checkable
     assert says in checked.reason
+
+
+def test_lists_name_each_entity_with_what_is_known_of_it() -> None:
+    from obcore.recognition import Entity, dcc_registry, recognized_entity_credential
+
+    full = Entity(
+        "https://a.example/i",
+        "A",
+        url="https://a.example",
+        same_as=("did:web:a.example",),
+        description="Une association",
+    )
+    bare = Entity("https://b.example/i", "B")
+    document = recognized_entity_credential(
+        id="https://n.example/list",
+        issuer={"id": LIST_ISSUER, "name": "Réseau"},
+        entities=[full, bare],
+        valid_from=NOW,
+        valid_until=NOW,
+    )
+    first, second = document["credentialSubject"]
+    assert first["sameAs"] == ["did:web:a.example"]
+    assert first["description"] == "Une association"
+    assert "url" not in second
+    assert "sameAs" not in second
+    assert "name" not in document
+    registry = dcc_registry([full, bare], created=NOW, updated=NOW)["registry"]
+    assert registry["did:web:a.example"] == {"name": "A", "url": "https://a.example"}
+    assert registry["https://b.example/i"] == {"name": "B"}
+    empty = recognized_entity_credential(
+        id="x", issuer={"id": LIST_ISSUER}, entities=[], valid_from=NOW, valid_until=NOW
+    )
+    assert empty["credentialSubject"] == [{"id": LIST_ISSUER, "type": "RecognizedEntity"}]
