@@ -4,6 +4,8 @@ the funnel, who is one badge away, the CSV export and the milestones to decide (
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -169,6 +171,21 @@ def _refused(request: HttpRequest, exc: ActionRefused) -> None:
     messages.error(request, str(exc))
 
 
+def _apply(
+    request: HttpRequest, pathway: Pathway, form: Any, action: Callable[..., object]
+) -> HttpResponse:
+    """The editor's small forms: the service called with the form's data, or the form's
+    errors (or the service's refusal) said on the pathway's page."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            action(actor=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            _refused(request, exc)
+    return _back(pathway)
+
+
 @login_required
 @require_POST
 def requirement_add(
@@ -178,14 +195,7 @@ def requirement_add(
     pathway = _pathway(access, pathway_uuid)
     step = _step(pathway, step_uuid)
     form = BadgeRequirementForm(request.POST, issuer=access.issuer, prefix=f"b{step.pk}")
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(pathway)
-    try:
-        services.requirement_add_badge(step=step, actor=request.user, **form.cleaned_data)
-    except ActionRefused as exc:
-        _refused(request, exc)
-    return _back(pathway)
+    return _apply(request, pathway, form, partial(services.requirement_add_badge, step=step))
 
 
 @login_required
@@ -195,14 +205,7 @@ def step_add(request: HttpRequest, slug: str, pathway_uuid: Any, step_uuid: Any)
     pathway = _pathway(access, pathway_uuid)
     parent = _step(pathway, step_uuid)
     form = StepForm(request.POST, issuer=access.issuer, prefix=f"n{parent.pk}")
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(pathway)
-    try:
-        services.step_add(parent=parent, actor=request.user, **form.cleaned_data)
-    except ActionRefused as exc:
-        _refused(request, exc)
-    return _back(pathway)
+    return _apply(request, pathway, form, partial(services.step_add, parent=parent))
 
 
 @login_required
@@ -212,14 +215,7 @@ def step_edit(request: HttpRequest, slug: str, pathway_uuid: Any, step_uuid: Any
     pathway = _pathway(access, pathway_uuid)
     step = _step(pathway, step_uuid)
     form = StepForm(request.POST, issuer=access.issuer, prefix=f"s{step.pk}")
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back(pathway)
-    try:
-        services.step_update(step=step, actor=request.user, **form.cleaned_data)
-    except ActionRefused as exc:
-        _refused(request, exc)
-    return _back(pathway)
+    return _apply(request, pathway, form, partial(services.step_update, step=step))
 
 
 @login_required
