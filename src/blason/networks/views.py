@@ -3,6 +3,8 @@ decline, leave), the public page and the signed documents at their stable addres
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -120,14 +122,11 @@ def area(request: HttpRequest, slug: str) -> HttpResponse:
 def remove(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     _access, network = _network(request, slug, Role.EDITOR)
     member = get_object_or_404(NetworkMember, uuid=member_uuid, network=network)
-    try:
-        services.member_remove(member=member, actor=current_user(request))
-    except ActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("%(name)s is no longer in the network.") % {"name": member.issuer.name}
-        )
+    _act(
+        request,
+        lambda: services.member_remove(member=member, actor=current_user(request)),
+        _("%(name)s is no longer in the network.") % {"name": member.issuer.name},
+    )
     return redirect("networks:coordinate", slug)
 
 
@@ -182,6 +181,16 @@ def memberships(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "networks/memberships.html", context)
 
 
+def _act(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Run a service; say its refusal, or ``done``."""
+    try:
+        action()
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+
+
 def _answer(request: HttpRequest, slug: str, member_uuid: str) -> NetworkMember:
     access = issuer_for_member(request, slug, minimum=Role.OWNER)
     return get_object_or_404(NetworkMember, uuid=member_uuid, issuer=access.issuer)
@@ -191,14 +200,11 @@ def _answer(request: HttpRequest, slug: str, member_uuid: str) -> NetworkMember:
 @require_POST
 def accept(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     member = _answer(request, slug, member_uuid)
-    try:
-        services.invitation_accept(member=member, actor=current_user(request))
-    except ActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("You are now a member of %(network)s.") % {"network": member.network.name}
-        )
+    _act(
+        request,
+        lambda: services.invitation_accept(member=member, actor=current_user(request)),
+        _("You are now a member of %(network)s.") % {"network": member.network.name},
+    )
     return redirect("networks:memberships", slug)
 
 
@@ -208,12 +214,13 @@ def decline(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     member = _answer(request, slug, member_uuid)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.invitation_decline(member=member, actor=current_user(request), comment=comment)
-    except ActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The invitation is declined."))
+    _act(
+        request,
+        lambda: services.invitation_decline(
+            member=member, actor=current_user(request), comment=comment
+        ),
+        _("The invitation is declined."),
+    )
     return redirect("networks:memberships", slug)
 
 
@@ -221,14 +228,11 @@ def decline(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest, slug: str, member_uuid: str) -> HttpResponse:
     member = _answer(request, slug, member_uuid)
-    try:
-        services.member_leave(member=member, actor=current_user(request))
-    except ActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("You have left %(network)s.") % {"network": member.network.name}
-        )
+    _act(
+        request,
+        lambda: services.member_leave(member=member, actor=current_user(request)),
+        _("You have left %(network)s.") % {"network": member.network.name},
+    )
     return redirect("networks:memberships", slug)
 
 
