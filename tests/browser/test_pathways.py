@@ -59,7 +59,7 @@ def test_samir_sees_his_pathway_on_his_phone(phone_page: Any, assert_accessible:
     assert "7 offres près de Lille" in offers.inner_text()
     assert offers.locator(".offer").count() == 5
     assert "Agent d'accueil en alternance (H/F)" in offers.inner_text()
-    assert "Apprentissage" in offers.inner_text()
+    assert "Alternance" in offers.inner_text()
     assert "et 2 autres offres" in offers.inner_text()
     assert_accessible(page)
     no_sideways_scroll(page)

@@ -42,14 +42,4 @@ def test_a_completion_credential_verifies_with_digitalbazaar(
         }
     )
     assert answer["verified"], answer["error"]
-    # Changed by one character, it no longer verifies there.
-    credential["credentialSubject"]["achievement"]["name"] += "!"
-    tampered = digitalbazaar(
-        {
-            "action": "verify",
-            "credential": credential,
-            "documents": site_documents(client, completion),
-        }
-    )
-    assert not tampered["verified"]
     assert verify_credential(completion.credential, fetcher=LocalFetcher()).state is State.VALID
