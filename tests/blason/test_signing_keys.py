@@ -170,7 +170,8 @@ def test_rotate_key_command(algorithm: str) -> None:
     out = StringIO()
     call_command("rotate_key", issuer.slug, "--algorithm", algorithm, stdout=out)
     new = keys.active_key(issuer, algorithm)
-    assert new.pk != old.pk and f"#{new.fragment}" in out.getvalue()
+    assert new.pk != old.pk
+    assert f"#{new.fragment}" in out.getvalue()
     old.refresh_from_db()
     assert old.retired_at is not None
     assert old in keys.public_keys(issuer)  # still published: its badges still verify
