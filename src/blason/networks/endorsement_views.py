@@ -1,7 +1,10 @@
 """Endorsement pages of a space: ask for an endorsement, answer the requests made to the space,
-endorse an issuer, a badge or an award, withdraw. A person endorses through their own space."""
+endorse an issuer, a badge or an award, withdraw. A person endorses through their own space.
+And the public OB 2.0 form of a given endorsement, at its stable address."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +20,8 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.networks import endorsements, selectors
 from blason.networks.forms import AskForm, CommentForm, EndorseForm
-from blason.networks.models import Endorsement
+from blason.networks.models import Endorsement, EndorsementState
+from obcore import ob2
 
 
 def _tell_errors(request: HttpRequest, form: Form) -> None:
@@ -156,3 +160,35 @@ def withdraw(request: HttpRequest, slug: str, endorsement_uuid: str) -> HttpResp
         messages.error(request, str(refused))
         return redirect("networks:endorsements", slug)
     return _done(request, slug, _("The endorsement is withdrawn."))
+
+
+@require_GET
+def endorsement_ob2(request: HttpRequest, endorsement_uuid: str) -> HttpResponse:
+    """The OB 2.0 hosted ``Endorsement`` of a given endorsement, at its stable address; once
+    withdrawn, 410 Gone (as a revoked hosted Assertion); asked for or declined: 404."""
+    endorsement = get_object_or_404(
+        Endorsement.objects.select_related(
+            "endorser", "subject_issuer", "subject_badge", "subject_award"
+        ),
+        uuid=endorsement_uuid,
+        state__in=(EndorsementState.ACCEPTED, EndorsementState.WITHDRAWN),
+        answered_at__isnull=False,
+    )
+    if endorsement.state == EndorsementState.WITHDRAWN:
+        document = {
+            "@context": ob2.OB2_CONTEXT,
+            "id": endorsements.ob2_url(endorsement),
+            "type": "Endorsement",
+            "revoked": True,
+        }
+        status = 410
+    else:
+        document = endorsements.ob2_document(endorsement)
+        status = 200
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/ld+json",
+        status=status,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -8,7 +8,9 @@ profile, the badge's Achievement id or the award's id, with the endorser's comme
 exactly as signed. The endorsed side can ask for one ("ask the network to recognise this
 badge"); the endorser gives it with a comment or declines; either side withdraws it. Given
 endorsements of a badge or an issuer go into the ``endorsement`` of the Achievement or the
-Profile in new awards (``issuing.hooks``) and on the public pages.
+Profile in new awards (``issuing.hooks``) and on the public pages. Their OB 2.0 form is a
+hosted ``Endorsement`` assertion at a stable address on this site, linked from the
+``endorsement`` of the OB 2.0 BadgeClass and Issuer; a withdrawn one answers 410 Gone there.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing.awarding import credentials as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents as documents
 from blason.issuing.signing import keys
+from blason.networks import emails
 from blason.networks.models import Endorsement, EndorsementState
-from obcore import ob3
+from obcore import ob2, ob3
 from obcore.proofs.data_integrity import sign
 
 Subject = Issuer | BadgeClass | Award
@@ -132,6 +136,7 @@ def endorsement_request(
         **fields,
     )
     _record("networks.endorsement.requested", endorsement, actor)
+    emails.tell_request(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -173,6 +178,7 @@ def endorsement_accept(*, endorsement: Endorsement, actor: Any, comment: str = "
     endorsement.credential = _sign(endorsement)
     endorsement.save()
     _record("networks.endorsement.accepted", endorsement, actor)
+    emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -185,6 +191,7 @@ def endorsement_decline(*, endorsement: Endorsement, actor: Any, comment: str = 
     endorsement.answered_at = timezone.now()
     endorsement.save()
     _record("networks.endorsement.declined", endorsement, actor)
+    emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -216,3 +223,51 @@ def badge_endorsements(badge: BadgeClass) -> list[dict[str, Any]]:
 
 def issuer_endorsements(issuer: Issuer) -> list[dict[str, Any]]:
     return _given(subject_issuer=issuer)
+
+
+# The OB 2.0 form: hosted ``Endorsement`` assertions, linked from the OB 2.0 BadgeClass and
+# Issuer documents (``issuing.hooks``) --------------------------------------------------------
+
+
+def ob2_url(endorsement: Endorsement) -> str:
+    """The stable address of the endorsement's OB 2.0 form (served while it is given)."""
+    return absolute_url("networks:endorsement_ob2", endorsement.uuid)
+
+
+def _ob2_subject_url(endorsement: Endorsement) -> str:
+    """What the OB 2.0 claim is about: the OB 2.0 BadgeClass, Issuer or hosted Assertion."""
+    if endorsement.subject_badge is not None:
+        return absolute_url("badge_ob2", endorsement.subject_badge.uuid)
+    if endorsement.subject_award is not None:
+        return absolute_url("award_ob2", endorsement.subject_award.uuid)
+    assert endorsement.subject_issuer is not None
+    return absolute_url("issuer_ob2", endorsement.subject_issuer.uuid)
+
+
+def ob2_document(endorsement: Endorsement) -> dict[str, Any]:
+    """The given endorsement as an OB 2.0 hosted ``Endorsement``: the same claim and comment
+    as the signed EndorsementCredential, by the endorser's OB 2.0 issuer profile, hosted on
+    this site (the endorser's origin), dated when it was given."""
+    assert endorsement.answered_at is not None
+    return ob2.Endorsement(
+        id=ob2_url(endorsement),
+        claim_id=_ob2_subject_url(endorsement),
+        issuer=absolute_url("issuer_ob2", endorsement.endorser.uuid),
+        issued_on=endorsement.answered_at.replace(microsecond=0),
+        endorsement_comment=endorsement.comment or None,
+    ).to_json()
+
+
+def _given_urls(**fields: Any) -> list[str]:
+    rows = Endorsement.objects.filter(state=EndorsementState.ACCEPTED, **fields).order_by(
+        "answered_at", "pk"
+    )
+    return [absolute_url("networks:endorsement_ob2", uuid) for uuid in rows.values_list("uuid", flat=True)]
+
+
+def ob2_badge_endorsements(badge: BadgeClass) -> list[str]:
+    return _given_urls(subject_badge=badge)
+
+
+def ob2_issuer_endorsements(issuer: Issuer) -> list[str]:
+    return _given_urls(subject_issuer=issuer)

@@ -19,7 +19,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, IssuerKind
 from blason.core.services import issuer_create
 from blason.core.territory import validate_departement, validate_region
-from blason.networks import lists
+from blason.networks import emails, lists
 from blason.networks.models import MemberState, Network, NetworkMember, RecognitionList
 
 OPEN = (MemberState.INVITED, MemberState.ACTIVE)
@@ -139,6 +139,7 @@ def member_invite(
             target=member,
             data={"network": str(network.issuer.uuid), "member": str(issuer.uuid)},
         )
+    emails.tell_invitation(member)
     return member
 
 
