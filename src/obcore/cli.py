@@ -80,7 +80,9 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"  endorsement {number}: {endorsement.state.value}")
         for line in recognitions:
             if line.get("kind") == "badge":  # the verify page's wording
-                print(f"  [{line['state']}] Badge recognised by {line['name']} (signed endorsement)")
+                print(
+                    f"  [{line['state']}] Badge recognised by {line['name']} (signed endorsement)"
+                )
                 continue
             until = f", valid until {line['validUntil']}" if line.get("validUntil") else ""
             print(f"  [{line['state']}] list {line['name']}{until}")
@@ -132,7 +134,12 @@ def _recognitions(
         answer.append(line)
         if checked.checkable and checked.issuer in endorsers:
             badges.append(
-                {"kind": "badge", "name": trust_list.name, "url": trust_list.url, "state": "recognised"}
+                {
+                    "kind": "badge",
+                    "name": trust_list.name,
+                    "url": trust_list.url,
+                    "state": "recognised",
+                }
             )
     return answer + badges
 

@@ -127,7 +127,7 @@ def test_ob2_forms_link_hosted_endorsements_that_our_verifier_checks(client: Any
         "endorsementComment": "Conforme à la charte du réseau.",
     }
     assert document["issuer"] == documents.ob2_issuer_url(of_badge.endorser)
-    assert document["verification"] == {"type": "hosted"}
+    assert document["verification"] == {"type": "HostedBadge"}
     assert ob2.parse_endorsement(document).claim_id == badge_class["id"]
 
     report = verify_credential(award_documents.assertion_url(award.uuid), fetcher=LocalFetcher())
@@ -152,15 +152,17 @@ def test_ob2_forms_link_hosted_endorsements_that_our_verifier_checks(client: Any
 
 
 def test_an_endorsement_about_another_badge_or_hosted_elsewhere_is_not_valid() -> None:
-    _coordinator, badge, award, of_badge, _of_issuer = endorsed_badge_and_issuer()
+    _coordinator, _badge, award, of_badge, _of_issuer = endorsed_badge_and_issuer()
     url = endorsements.ob2_url(of_badge)
     good = endorsements.ob2_document(of_badge)
     elsewhere = {**good, "claim": {"id": "https://example.org/badges/other"}}
     foreign = {**good, "id": "https://evil.example.net/endorsement"}
     for document, state in ((elsewhere, "invalid"), (foreign, "invalid")):
         fetcher = ChainFetcher(
-            [StaticFetcher({url: ("application/ld+json", json.dumps(document).encode())}),
-             LocalFetcher()]
+            [
+                StaticFetcher({url: ("application/ld+json", json.dumps(document).encode())}),
+                LocalFetcher(),
+            ]
         )
         report = verify_credential(award_documents.assertion_url(award.uuid), fetcher=fetcher)
         assert report.valid  # the earner's badge stays valid
@@ -191,7 +193,7 @@ def test_ob2_endorsements_pass_badgecheck(live_server: Any, settings: Any) -> No
     report = reports["hosted"]
     assert report["valid"], report["errors"]
     assert report["errors"] == []
-    nodes = dict((node_id, kind) for node_id, kind in report["nodes"])
+    nodes = dict(report["nodes"])
     # badgecheck fetched and validated both Endorsements as nodes of the badge's graph.
     assert nodes[endorsements.ob2_url(of_badge)] == "Endorsement"
     assert nodes[endorsements.ob2_url(of_issuer)] == "Endorsement"

@@ -31,6 +31,13 @@ OB2_BADGE_ENDORSEMENTS: list[Callable[[BadgeClass], Sequence[str]]] = []
 OB2_ISSUER_ENDORSEMENTS: list[Callable[[Issuer], Sequence[str]]] = []
 
 
+# Public documents other apps serve at stable addresses of this site, by route name (with its
+# namespace), for ``documents.local_fetch`` to read without running a view: each takes the
+# route's URL arguments and returns (HTTP status, JSON document), or None when there is none
+# (``blason.networks``: the hosted OB 2.0 Endorsements).
+PUBLISHED_DOCUMENTS: dict[str, Callable[..., tuple[int, Mapping[str, Any]] | None]] = {}
+
+
 def ob2_badge_endorsements(badge: BadgeClass) -> tuple[str, ...]:
     return tuple(url for find in OB2_BADGE_ENDORSEMENTS for url in find(badge))
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,8 +20,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.networks import endorsements, selectors
 from blason.networks.forms import AskForm, CommentForm, EndorseForm
-from blason.networks.models import Endorsement, EndorsementState
-from obcore import ob2
+from blason.networks.models import Endorsement
 
 
 def _tell_errors(request: HttpRequest, form: Form) -> None:
@@ -166,25 +165,10 @@ def withdraw(request: HttpRequest, slug: str, endorsement_uuid: str) -> HttpResp
 def endorsement_ob2(request: HttpRequest, endorsement_uuid: str) -> HttpResponse:
     """The OB 2.0 hosted ``Endorsement`` of a given endorsement, at its stable address; once
     withdrawn, 410 Gone (as a revoked hosted Assertion); asked for or declined: 404."""
-    endorsement = get_object_or_404(
-        Endorsement.objects.select_related(
-            "endorser", "subject_issuer", "subject_badge", "subject_award"
-        ),
-        uuid=endorsement_uuid,
-        state__in=(EndorsementState.ACCEPTED, EndorsementState.WITHDRAWN),
-        answered_at__isnull=False,
-    )
-    if endorsement.state == EndorsementState.WITHDRAWN:
-        document = {
-            "@context": ob2.OB2_CONTEXT,
-            "id": endorsements.ob2_url(endorsement),
-            "type": "Endorsement",
-            "revoked": True,
-        }
-        status = 410
-    else:
-        document = endorsements.ob2_document(endorsement)
-        status = 200
+    found = endorsements.ob2_published(endorsement_uuid)
+    if found is None:
+        raise Http404
+    status, document = found
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
         content_type="application/ld+json",

@@ -262,7 +262,10 @@ def _given_urls(**fields: Any) -> list[str]:
     rows = Endorsement.objects.filter(state=EndorsementState.ACCEPTED, **fields).order_by(
         "answered_at", "pk"
     )
-    return [absolute_url("networks:endorsement_ob2", uuid) for uuid in rows.values_list("uuid", flat=True)]
+    return [
+        absolute_url("networks:endorsement_ob2", uuid)
+        for uuid in rows.values_list("uuid", flat=True)
+    ]
 
 
 def ob2_badge_endorsements(badge: BadgeClass) -> list[str]:
@@ -271,3 +274,25 @@ def ob2_badge_endorsements(badge: BadgeClass) -> list[str]:
 
 def ob2_issuer_endorsements(issuer: Issuer) -> list[str]:
     return _given_urls(subject_issuer=issuer)
+
+
+def ob2_published(endorsement_uuid: Any) -> tuple[int, dict[str, Any]] | None:
+    """What ``SITE/endorsements/<uuid>/ob2`` serves: (200, the hosted Endorsement) while it is
+    given; (410, ``revoked``) once withdrawn; None (404) when it was never given."""
+    endorsement = (
+        Endorsement.objects.select_related(
+            "endorser", "subject_issuer", "subject_badge", "subject_award"
+        )
+        .filter(
+            uuid=endorsement_uuid,
+            state__in=(EndorsementState.ACCEPTED, EndorsementState.WITHDRAWN),
+            answered_at__isnull=False,
+        )
+        .first()
+    )
+    if endorsement is None:
+        return None
+    if endorsement.state == EndorsementState.WITHDRAWN:
+        gone = {"@context": ob2.OB2_CONTEXT, "id": ob2_url(endorsement), "type": "Endorsement"}
+        return 410, {**gone, "revoked": True}
+    return 200, ob2_document(endorsement)

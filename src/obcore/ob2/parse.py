@@ -120,7 +120,9 @@ def _endorsement_ids(node: Node) -> tuple[str, ...]:
         elif isinstance(item, dict) and isinstance(item.get("id"), str):
             found.append(item["id"])
         else:
-            raise DocumentError("must be an IRI or an Endorsement with an id", path=node.sub("endorsement", index))
+            raise DocumentError(
+                "must be an IRI or an Endorsement with an id", path=node.sub("endorsement", index)
+            )
     return tuple(found)
 
 
