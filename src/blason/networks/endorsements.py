@@ -124,9 +124,10 @@ def _record(action: str, endorsement: Endorsement, actor: Any) -> None:
 
 @transaction.atomic
 def endorsement_request(
-    *, endorser: Issuer, subject: Subject, actor: Any, comment: str = ""
+    *, endorser: Issuer, subject: Subject, actor: Any, comment: str = "", notify: bool = True
 ) -> Endorsement:
-    """The endorsed side asks ``endorser`` to endorse ``subject``."""
+    """The endorsed side asks ``endorser`` to endorse ``subject``; the endorser's editors and
+    owners are told by e-mail (``notify``: False for the demo's made-up people)."""
     fields = _check_new(endorser, subject)
     endorsement = Endorsement.objects.create(
         endorser=endorser,
@@ -136,7 +137,8 @@ def endorsement_request(
         **fields,
     )
     _record("networks.endorsement.requested", endorsement, actor)
-    emails.tell_request(endorsement, owner=owner_of(endorsement))
+    if notify:
+        emails.tell_request(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -168,8 +170,11 @@ def _locked(endorsement: Endorsement, *states: str) -> Endorsement:
 
 
 @transaction.atomic
-def endorsement_accept(*, endorsement: Endorsement, actor: Any, comment: str = "") -> Endorsement:
-    """The endorser gives the endorsement asked for, with its comment: signed now."""
+def endorsement_accept(
+    *, endorsement: Endorsement, actor: Any, comment: str = "", notify: bool = True
+) -> Endorsement:
+    """The endorser gives the endorsement asked for, with its comment: signed now; the person
+    who asked is told by e-mail (``notify``: False for the demo)."""
     endorsement = _locked(endorsement, EndorsementState.REQUESTED)
     endorsement.state = EndorsementState.ACCEPTED
     endorsement.comment = comment.strip()
@@ -178,12 +183,16 @@ def endorsement_accept(*, endorsement: Endorsement, actor: Any, comment: str = "
     endorsement.credential = _sign(endorsement)
     endorsement.save()
     _record("networks.endorsement.accepted", endorsement, actor)
-    emails.tell_answer(endorsement, owner=owner_of(endorsement))
+    if notify:
+        emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
 @transaction.atomic
-def endorsement_decline(*, endorsement: Endorsement, actor: Any, comment: str = "") -> Endorsement:
+def endorsement_decline(
+    *, endorsement: Endorsement, actor: Any, comment: str = "", notify: bool = True
+) -> Endorsement:
+    """The endorser declines, with a comment; the person who asked is told by e-mail."""
     endorsement = _locked(endorsement, EndorsementState.REQUESTED)
     endorsement.state = EndorsementState.DECLINED
     endorsement.comment = comment.strip()
@@ -191,7 +200,8 @@ def endorsement_decline(*, endorsement: Endorsement, actor: Any, comment: str = 
     endorsement.answered_at = timezone.now()
     endorsement.save()
     _record("networks.endorsement.declined", endorsement, actor)
-    emails.tell_answer(endorsement, owner=owner_of(endorsement))
+    if notify:
+        emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 

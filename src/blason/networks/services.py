@@ -109,9 +109,10 @@ def network_update(
 
 @transaction.atomic
 def member_invite(
-    *, network: Network, issuer: Issuer, actor: Any, message: str = ""
+    *, network: Network, issuer: Issuer, actor: Any, message: str = "", notify: bool = True
 ) -> NetworkMember:
-    """Invite an issuer to join; its owners accept or decline on their space's page."""
+    """Invite an issuer to join; its owners accept or decline on their space's page, told by
+    e-mail (``notify``: False for the demo's made-up people)."""
     if issuer.pk == network.issuer_id:
         raise ActionRefused(_("A network cannot be a member of itself."))
     if issuer.kind == IssuerKind.NETWORK:
@@ -139,7 +140,8 @@ def member_invite(
             target=member,
             data={"network": str(network.issuer.uuid), "member": str(issuer.uuid)},
         )
-    emails.tell_invitation(member)
+    if notify:
+        emails.tell_invitation(member)
     return member
 
 
