@@ -323,7 +323,7 @@ def _network(world: AccessWorld, space: Any) -> None:
         endorser=space, subject=designs[1], actor=world.people[Role.OWNER], comment="Merci"
     )
     given = endorsements.endorsement_give(
-        endorser=network.issuer, subject=space, actor=world.people[Role.OWNER], comment="Oui"
+        endorser=space, subject=network.issuer, actor=world.people[Role.OWNER], comment="Oui"
     )
     world.values.update(
         endorsement_uuid=str(asked.uuid),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from blason.core import outbox
+from blason.core.exceptions import ActionRefused
 from blason.core.models import OutboxMessage, Role
 from blason.issuing.badges.services import badge_create
 from blason.networks import endorsements, services
@@ -144,7 +145,7 @@ def test_request_then_answers_with_their_comment(
     )
     assert "Pas dans notre périmètre." in message_text(declined)
     # Answering again is refused and sends nothing; a delivery round sends nothing more.
-    with pytest.raises(Exception, match="already"):
+    with pytest.raises(ActionRefused):
         endorsements.endorsement_decline(endorsement=second, actor=coordinator)
     outbox.deliver_due()
     assert len(smtp_server.messages) == 6
