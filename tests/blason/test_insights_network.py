@@ -52,10 +52,15 @@ def counted(world: Any) -> Any:
     fixture = network(world)
     made = make_network(world)
     # Two people completed a pathway of Organisation A, one of Organisation B.
-    for issuer, emails in ((world.org_a, ("x@example.org", "y@example.org")), (world.org_b, ("z@example.org",))):
+    for issuer, emails in (
+        (world.org_a, ("x@example.org", "y@example.org")),
+        (world.org_b, ("z@example.org",)),
+    ):
         pathway = Pathway.objects.create(issuer=issuer, name="Parcours")
         for email in emails:
-            Progress.objects.create(pathway=pathway, user=UserFactory(email=email), completed_at=JANUARY)
+            Progress.objects.create(
+                pathway=pathway, user=UserFactory(email=email), completed_at=JANUARY
+            )
     services.facts_refresh()
     return fixture, made
 
@@ -79,7 +84,8 @@ def test_the_network_dashboard_equals_a_hand_count(world: Any, counted: Any) -> 
     html = page.content.decode()
     assert "Parcours terminés" in html  # the page is in the site's language, French
     assert "Organisation B" in html
-    assert board.refreshed_at is not None and 'class="insights-fresh"' in html  # how fresh
+    assert board.refreshed_at is not None
+    assert 'class="insights-fresh"' in html
     # Organisation B's badge reads "< 5" in the network's table (figures of other spaces).
     assert "&lt; 5" in html
 
@@ -121,10 +127,12 @@ def test_a_departement_with_three_earners_shows_less_than_five_on_the_map(world:
     assert groups["M"].shown == "< 5"
     assert groups["other"].competences[0].code == "RNCP37873"
     html = page.content.decode()
-    assert 'data-code="62"' in html and "url(#map-hidden)" in html
-    assert "Pas-de-Calais" in html and "&lt; 5" in html
+    assert 'data-code="62"' in html
+    assert "url(#map-hidden)" in html
+    assert "Pas-de-Calais" in html
+    assert "&lt; 5" in html
     assert board.offers_state == "unavailable"  # the test settings configure no provider
-    assert "offres d’emploi ne sont pas disponibles" in html
+    assert "offres d\u2019emploi ne sont pas disponibles" in html
 
     # Only the départements of Organisation A and the activity places at the site's level too.
     cell = SkillCell.objects.get(scope="site", territory="59350", framework="", group="")
@@ -140,7 +148,8 @@ def test_the_map_of_one_competence_and_one_departement(world: Any) -> None:
     url = reverse("insights:issuer_skills", args=["org-a"])
     page = browser(world.member).get(url, {"territory": "59", "competence": "ROME|G1602"})
     board = page.context["board"]
-    assert board.competence is not None and board.competence.code == "G1602"
+    assert board.competence is not None
+    assert board.competence.code == "G1602"
     assert board.territory_name == "Nord"
     assert [row.shown for row in board.territories] == ["5"]
     wrong = browser(world.member).get(url, {"territory": "00"})
@@ -176,7 +185,8 @@ def test_the_csv_of_the_map_has_no_personal_data_and_hides_small_cells(world: An
         text = answer.content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
         assert len(rows) >= 2
-        assert "secret" not in text and "@" not in text
+        assert "secret" not in text
+        assert "@" not in text
         assert rows[1][-1] == "< 5"
 
 
@@ -188,7 +198,9 @@ def test_the_skills_map_runs_a_bounded_number_of_queries(world: Any) -> None:
     for size in (5, 40):
         for n in range(size):
             award = give(world, kitchen, f"q{size}-{n}@example.org", JANUARY)
-            services.award_place_set(award=award, territory=f"{n % 90 + 1:02d}".replace("20", "21"), actor=world.admin)
+            services.award_place_set(
+                award=award, territory=f"{n % 90 + 1:02d}".replace("20", "21"), actor=world.admin
+            )
         services.facts_refresh()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url, {"competence": "ROME|G1602"}).status_code == 200

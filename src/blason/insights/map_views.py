@@ -12,9 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from blason.core.access import issuer_for_member
@@ -104,7 +103,9 @@ def _drawn_groups(items: tuple[tuple[str, int], ...], language: str) -> str:
     return charts.ranked_bars("chart-groups", _("People per group of competences"), shown)
 
 
-def _page(request: HttpRequest, board: skills_map.SkillsMap, form: MapFilterForm, **context: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, board: skills_map.SkillsMap, form: MapFilterForm, **context: Any
+) -> HttpResponse:
     if board.competence is not None:
         label = _("People holding “%(competence)s”, per département") % {
             "competence": board.competence.label

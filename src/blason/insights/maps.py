@@ -56,19 +56,19 @@ def _rings(path: str) -> list[list[Point]]:
             rings[-1].append((x, y))
         numbers.clear()
 
-    for token in tokens:
-        if token in "mM":
+    for part in tokens:
+        if part in "mM":
             if rings:
                 flush()
             rings.append([])
             numbers.clear()
-            if token == "M":
+            if part == "M":
                 x = y = 0.0  # absolute: the first pair is the start itself
-        elif token in "zZ":
+        elif part in "zZ":
             flush()
             x, y = start if not rings[-1] else rings[-1][0]
         else:
-            numbers.append(float(token))
+            numbers.append(float(part))
     if rings:
         flush()
     return [ring for ring in rings if len(ring) >= 3]
@@ -107,7 +107,9 @@ def simplify_ring(ring: Sequence[Point], tolerance: float = TOLERANCE) -> list[P
     if len(ring) < 4:
         return list(ring)
     start = ring[0]
-    far = max(range(len(ring)), key=lambda i: (ring[i][0] - start[0]) ** 2 + (ring[i][1] - start[1]) ** 2)
+    far = max(
+        range(len(ring)), key=lambda i: (ring[i][0] - start[0]) ** 2 + (ring[i][1] - start[1]) ** 2
+    )
     return simplify(ring[: far + 1], tolerance) + simplify([*ring[far:], start], tolerance)[1:-1]
 
 
@@ -155,7 +157,10 @@ def shapes() -> dict[str, Any]:
 
 def _overseas_boxes() -> dict[str, list[float]]:
     """Squares for the overseas départements, in a column at the left of the Bay of Biscay."""
-    return {code: [8.0, 330.0 + 44 * index, 44.0, 366.0 + 44 * index] for index, code in enumerate(OVERSEAS)}
+    return {
+        code: [8.0, 330.0 + 44 * index, 44.0, 366.0 + 44 * index]
+        for index, code in enumerate(OVERSEAS)
+    }
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,10 @@ def legend(bounds: Sequence[int]) -> list[tuple[str, str]]:
     for index, bound in enumerate(distinct):
         upper = distinct[index + 1] - 1 if index + 1 < len(distinct) else None
         colour = SHADES[bounds.index(bound)]
-        text = f"{bound}+" if upper is None else (f"{bound}" if upper == bound else f"{bound}–{upper}")
+        if upper is None:
+            text = f"{bound}+"
+        else:
+            text = f"{bound}" if upper == bound else f"{bound}\u2013{upper}"
         found.append((colour, text))
     return found
 

@@ -2,9 +2,10 @@
 rows whatever the number of awards (``refresh.facts_rebuild`` writes them, see docs/insights.md).
 
 A *scope* is what a figure is about: ``site`` (every issuer), ``issuer:<id>`` and
-``network:<id>`` (a network's own space and its active members together). Additive counts (awarded, claimed, shared) are kept per issuer,
-badge and month and summed on reading; counts of distinct people are not additive, so they are
-kept per scope, badge and period (``all``, ``12m``, ``y2026``…), counted once by the refresh.
+``network:<id>`` (a network's own space and its active members together). Additive counts
+(awarded, claimed, shared) are kept per issuer, badge and month and summed on reading; counts
+of distinct people are not additive, so they are kept per scope, badge and period (``all``,
+``12m``, ``y2026``…), counted once by the refresh.
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from blason.backpack.models import Item
-from blason.insights import sources
 from blason.core.models import Issuer
+from blason.insights import sources
 from blason.insights.models import (
     SITE,
     AwardPlace,

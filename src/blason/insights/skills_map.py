@@ -204,7 +204,7 @@ def skills_map(
 
 
 def with_offers(board: SkillsMap, *, region: str = "") -> SkillsMap:
-    """"What recruits here": the local offers of the configured provider for the ROME
+    """ "What recruits here": the local offers of the configured provider for the ROME
     occupations most recognised in the chosen département (else the network's région),
     one count per occupation (``blason.jobs``, cached). No place: nothing is asked."""
     place = None

@@ -131,8 +131,9 @@ def pathways_completed_yearly() -> dict[tuple[int, int], int]:
 def networks() -> dict[int, tuple[int, ...]]:
     """The issuers of each network (``blason.networks``): the network's own space and its
     active members, as they are now (a network's figures count their awards of every date)."""
-    found: dict[int, set[int]] = {pk: {issuer_id} for pk, issuer_id in
-                                  Network.objects.values_list("pk", "issuer_id")}
+    found: dict[int, set[int]] = {
+        pk: {issuer_id} for pk, issuer_id in Network.objects.values_list("pk", "issuer_id")
+    }
     members = NetworkMember.objects.filter(state=MemberState.ACTIVE)
     for network_id, issuer_id in members.values_list("network_id", "issuer_id"):
         found.setdefault(network_id, set()).add(issuer_id)
