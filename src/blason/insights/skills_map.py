@@ -117,8 +117,9 @@ def _competence_label(framework: str, code: str, label: str, names: dict[str, st
 def focus_of(scope: Scope, network: Network | None, issuer: Any = None) -> list[str]:
     if network is not None and network.departements:
         return [str(code) for code in network.departements]
-    if issuer is not None and getattr(issuer, "departement_code", ""):
-        return [issuer.departement_code]
+    code = str(getattr(issuer, "departement_code", "") or "")
+    if code:
+        return [code]
     return []
 
 

@@ -162,4 +162,5 @@ def network_yearly(issuer_ids: tuple[int, ...]) -> Iterable[dict[str, Any]]:
         .values("year")
         .annotate(**_counts())
     )
-    return list(rows)
+    found: list[dict[str, Any]] = list(rows)  # type: ignore[arg-type]
+    return found
