@@ -114,7 +114,7 @@ def test_the_network_dashboard_and_skills_map_on_a_desktop_and_a_phone(
     page.select_option("#id_territory", "59")
     page.locator("form.insights-filters button[type=submit]").click()
     page.wait_for_url("**territory=59*")
-    assert "Personnel de cuisine" in page.locator("main").inner_text()
+    assert "(G1602)" in page.locator("main").inner_text()
     assert_accessible(page)
 
     sign_in(phone_page, world.member.email, f"/spaces/{made.issuer.slug}/insights/skills/")
