@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,3 +201,19 @@ def person_awarded_by(issuer: Any, person_uuid: Any) -> Any:
     if not awarded.exists():
         return None
     return get_user_model().objects.filter(uuid=person_uuid).first()
+
+
+def departement_names() -> dict[str, str]:
+    """``{code: name}`` of the départements shipped with Blason, without a query."""
+    return {code: place.name for code, place in places.departements().items()}
+
+
+def commune_names(codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` of these communes (INSEE codes), without a query."""
+    known = places.communes()
+    return {code: known[code].name for code in codes if code in known}
+
+
+def place_of(kind: str, code: str) -> Place | None:
+    """The région, département or commune of this code, or None."""
+    return places.get(kind, code)
