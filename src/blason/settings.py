@@ -196,7 +196,7 @@ else:
 # that reading a page writes nothing. Shared by every process through Redis when there is one;
 # otherwise each web process keeps its own, bounded, in memory. Entries are keyed on what they
 # show (an award's revocation, a status list's revision), so a change is seen at once.
-CACHES["pages"] = (
+_pages_cache: dict[str, Any] = (
     {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
@@ -211,6 +211,7 @@ CACHES["pages"] = (
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 )
+CACHES["pages"] = _pages_cache
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}}
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ running a view; anything else goes to the next fetcher.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ def _status_revision(issuer_uuid: Any, number: int) -> Hashable:
 # What a verification's outcome depends on in each document of this site it may read: an
 # award's credential never changes; an issuer's documents change with its keys; a status list
 # with its revision (one more with each revocation).
-_STAMPS = {
+_STAMPS: dict[str, Callable[..., Hashable]] = {
     "award_public": lambda award_uuid: ("award", str(award_uuid)),
     "issuer_profile": _issuer_keys,
     "issuer_did": _issuer_keys,

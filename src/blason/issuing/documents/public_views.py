@@ -281,7 +281,15 @@ def issuer_status_list(request: HttpRequest, issuer_uuid: str, number: int) -> H
         response = json_ld(KEY_MISSING, "application/json")
         response.status_code = 503
         return response
-    return json_ld(json.loads(credential), "application/vc+ld+json")
+    response = json_ld(json.loads(credential), "application/vc+ld+json")
+    # Says which awards are revoked: revalidated on every use (a 304 while it is the same).
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    if page_cache.not_modified(request, etag):
+        response = page_cache.answer_not_modified(etag, max_age=0, vary=("Accept",))
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    page_cache.public(response, etag, max_age=0, vary=("Accept",))
+    return response
 
 
 @require_GET
