@@ -374,6 +374,7 @@ RULES: dict[str, Rule] = {
     "networks:endorsement_accept": space(EDITOR, post={"comment": "Conforme."}),
     "networks:endorsement_decline": space(EDITOR, post={}),
     "networks:endorsement_withdraw": space(EDITOR, post={}),
+    "networks:endorsement_ob2": public(args={"endorsement_uuid": "given_endorsement_uuid"}),
 }
 # fmt: on
 
