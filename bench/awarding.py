@@ -59,15 +59,20 @@ def run(people: int = 2_000) -> list[Result]:
     from blason.issuing.awarding import batch_reading, batches
     from blason.issuing.badges.services import badge_create
     from blason.issuing.documents.local_fetch import LocalFetcher
+    from blason.issuing.signing.keys import issuer_keys_create
     from blason.issuing.models import Award, BatchStatus
     from obcore.verify import State, verify_credential
 
     settings.BATCH_MAX_ROWS = max(settings.BATCH_MAX_ROWS, people)
     awarder = User.objects.create_user("awarder@bench.example", "bench-password")
+    # Trusted by the site's operators, as a space sending to 100,000 people must be (the
+    # daily e-mail quotas of new spaces: ``blason.core.quotas``).
+    settings.MAIL_QUOTA_TRUSTED_SPACE_PER_DAY = 0
     issuer = Issuer.objects.create(
-        name="Mission Locale", slug="mission-locale", kind="organisation"
+        name="Mission Locale", slug="mission-locale", kind="organisation", mail_trusted=True
     )
     Membership.objects.create(issuer=issuer, user=awarder, role="awarder")
+    issuer_keys_create(issuer=issuer)  # what creating a space does
     badge = badge_create(
         issuer=issuer,
         actor=awarder,
