@@ -19,6 +19,7 @@ inheritance, an auto-incremented integer key.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,10 +63,8 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         except (KeyError, TypeError):  # TypeError: not hashable (a JSON value)
             result = field.get_db_prep_save(value, connection)
             if len(memo) < 16:
-                try:
+                with contextlib.suppress(TypeError):
                     memo[value] = result
-                except TypeError:
-                    pass
             return result
 
     return converted
@@ -97,7 +96,9 @@ def _new_keys(model: type[models.Model], count: int) -> list[int]:
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
         given = row[0] if row else 0
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk.column)}) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - names from the model
+        quote = connection.ops.quote_name
+        largest_sql = f"SELECT MAX({quote(pk.column)}) FROM {quote(table)}"  # noqa: S608 - names from the model
+        cursor.execute(largest_sql)
         largest = cursor.fetchone()[0] or 0
         start = max(given, largest) + 1
         return list(range(start, start + count))
