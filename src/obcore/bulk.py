@@ -1,5 +1,9 @@
 """Signing many credentials of one shape on every core of the machine.
 
+Why one module of over 400 lines: the helper processes, what is sent to them and what they
+send back are one protocol (the pool, the slot values, the signed text); the fallbacks — a
+helper that dies, a shape that cannot serve — sit beside what they stand in for.
+
 ``sign`` with a shared :class:`~obcore.fastcanon.ShapeCanonicalizer` signs several thousand
 credentials a second on one core. A bulk award of 100,000 people is worth the other cores too:
 ``sign_many`` hands equal shares of the list to helper processes (started once, then kept for the

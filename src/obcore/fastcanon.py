@@ -1,5 +1,9 @@
 """Fast, exact RDFC-1.0 canonicalisation for many documents of one *shape*.
 
+Why one module of over 400 lines: the shape of a document, its template, the generated
+extractor and the compiled quads are one mechanism; each is only right with the others in view
+(slot numbers follow one traversal order everywhere).
+
 Issuing a badge to 10,000 people produces 10,000 credentials that differ only in a few values
 (ids, dates, the recipient's identity). JSON-LD expansion is what costs, and it depends only on
 the document's structure, so ``ShapeCanonicalizer``:
@@ -245,6 +249,10 @@ def _extractor(shaped: dict[str, Any]) -> Callable[[Any], list[str] | None] | No
             code.append(f"    if type({name}) is not str:")
             code.append("        return None")
             code.append(f"    v.append({name})")
+            return True
+        if type(value) is float:  # -0.0 == 0.0, but they are written and canonicalised apart
+            code.append(f"    if type({name}) is not float or {name}.hex() != {value.hex()!r}:")
+            code.append("        return None")
             return True
         code.append(f"    if type({name}) is not {type(value).__name__} or {name} != {value!r}:")
         code.append("        return None")
