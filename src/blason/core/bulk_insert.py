@@ -97,7 +97,7 @@ def _new_keys(model: type[models.Model], count: int) -> list[int]:
         row = cursor.fetchone()
         given = row[0] if row else 0
         quote = connection.ops.quote_name
-        largest_sql = f"SELECT MAX({quote(pk.column)}) FROM {quote(table)}"  # noqa: S608 - names from the model
+        largest_sql = f"SELECT MAX({quote(str(pk.column))}) FROM {quote(table)}"  # noqa: S608 - names from the model
         cursor.execute(largest_sql)
         largest = cursor.fetchone()[0] or 0
         start = max(given, largest) + 1
@@ -127,7 +127,7 @@ def insert_rows(
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     if ignore_conflicts:
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(str(field.column)) for field in fields)
         marks = ", ".join(["%s"] * len(fields))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -139,7 +139,7 @@ def insert_rows(
         raise RuntimeError("insert_rows runs in a transaction")
     keys = _new_keys(model, len(objects))
     rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
-    columns = ", ".join(quote(column) for column in [pk.column, *(f.column for f in fields)])
+    columns = ", ".join(quote(str(column)) for column in [pk.column, *(f.column for f in fields)])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
