@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +13,11 @@ from django.db.models import Q
 from blason.backpack.models import Item, ItemRecipient, ItemStatus
 from blason.issuing.models import Award
 from blason.jobs import places, rome
-from blason.jobs.models import Occupation
+from blason.jobs.models import Occupation, OffersPlace
+from blason.jobs.occupations import occupations, search_occupations
 from blason.jobs.offers import Offer, OffersResult
 from blason.jobs.offers import local_offers as _local_offers
 from blason.jobs.places import Place
-from blason.jobs.text import words
 
 __all__ = [
     "Offer",
@@ -28,6 +27,7 @@ __all__ = [
     "occupation_labels",
     "occupations",
     "offers_for_person",
+    "offers_place",
     "search_occupations",
     "search_places",
 ]
@@ -37,44 +37,9 @@ ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 _ROME_URL = re.compile(r"francetravail\.fr/.*fiche-metier/([A-N]\d{4})\b", re.I)
 
 
-def occupations(codes: Iterable[str]) -> list[Occupation]:
-    """The occupations of these codes, in the order given (unknown codes left out)."""
-    wanted = [code.strip().upper() for code in codes if code and code.strip()]
-    found = {item.code: item for item in Occupation.objects.filter(code__in=set(wanted))}
-    seen: set[str] = set()
-    ordered = []
-    for code in wanted:
-        if code in found and code not in seen:
-            seen.add(code)
-            ordered.append(found[code])
-    return ordered
-
-
 def occupation_labels() -> dict[str, str]:
     """``{code: label}`` of the ROME 4.0 list shipped with Blason, without a query."""
     return rome.labels()
-
-
-def search_occupations(text: str, limit: int = 20) -> list[Occupation]:
-    """Occupations whose code or label holds every word typed, accents and case ignored: the
-    code typed whole first, then labels starting with the text, then the others by label."""
-    terms = words(text)
-    if not terms:
-        return []
-    condition = Q()
-    for term in terms[:8]:
-        condition &= Q(search_text__contains=term)
-    query = " ".join(terms)
-    code = query.upper()
-
-    def rank(item: Occupation) -> tuple[int, str]:
-        label = item.search_text.partition(" ")[2]
-        if item.code == code:
-            return (0, item.label)
-        return (1 if label.startswith(query) else 2, item.label)
-
-    found = sorted(Occupation.objects.filter(condition)[:2000], key=rank)
-    return found[: max(1, min(limit, 100))]
 
 
 def search_places(text: str, limit: int = 10) -> list[Place]:
@@ -90,6 +55,37 @@ def local_offers(
 ) -> OffersResult:
     """Offers of the configured provider for these ROME codes around ``place`` (cached)."""
     return _local_offers(rome_codes=rome_codes, place=place, distance_km=distance_km, limit=limit)
+
+
+SESSION_KEY = "jobs_offers_place"  # {"place": "commune:59350", "distance": 20}
+
+
+@dataclass(frozen=True)
+class ChosenPlace:
+    place: Place
+    distance_km: int | None
+
+
+def offers_place(user: Any, session: Any) -> ChosenPlace | None:
+    """Where the person last said they look for job offers (``services.offers_place_remember``):
+    the session's choice, else the one kept on their account (one query when signed in and
+    the session has none)."""
+    kept = session.get(SESSION_KEY) if session is not None else None
+    key, distance = "", None
+    if isinstance(kept, dict):
+        key, distance = str(kept.get("place") or ""), kept.get("distance")
+    elif getattr(user, "is_authenticated", False):
+        row = OffersPlace.objects.filter(user=user).first()
+        if row is not None:
+            key, distance = row.place_key, row.distance_km
+            if session is not None:
+                session[SESSION_KEY] = {"place": key, "distance": distance}
+    place = places.parse_key(key) if key else None
+    if place is None:
+        return None
+    if place.kind != "commune" or not isinstance(distance, int):
+        distance = None
+    return ChosenPlace(place, distance)
 
 
 # --- The occupations of a person's badges ------------------------------------------------------
