@@ -529,12 +529,12 @@ class TestPages:
                 assert client.get(url(name, batch)).status_code == 200
 
 
-def test_uploaded_files_nothing_refers_to_are_swept(world: Any, published: Any) -> None:
+def test_uploaded_files_nothing_refers_to_are_swept(
+    world: Any, published: Any, monkeypatch: Any
+) -> None:
     """A file left by a process that died between storing it and committing its batch (or
     after its batch let go of it) is deleted by a worker's round once an hour old; files of
     batches, and young files whose upload may still be committing, are kept."""
-    from django.core.cache import cache
-
     from blason.core.storage import private_storage
     from blason.issuing.awarding import batch_files
 
@@ -547,7 +547,7 @@ def test_uploaded_files_nothing_refers_to_are_swept(world: Any, published: Any) 
     two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
     for path in (old_orphan, kept):
         os.utime(path, (two_hours_ago, two_hours_ago))
-    cache.delete("issuing.batch-files.swept")
+    monkeypatch.setattr(batch_files, "_last_sweep", None)
     worker.sweep()
     assert not old_orphan.exists()
     assert kept.exists()

@@ -11,9 +11,9 @@ an hour (a younger one may belong to an upload whose transaction has not committ
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from blason.core.storage import private_storage
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 FOLDER = "batches"  # ``models.batch_source_path``
 MIN_AGE = timedelta(hours=1)
 EVERY_SECONDS = 3600
+_last_sweep: float | None = None  # time.monotonic() of this process's last sweep
 
 
 def orphan_files_delete(now: datetime | None = None) -> list[str]:
@@ -54,7 +55,10 @@ def orphan_files_delete(now: datetime | None = None) -> list[str]:
 
 
 def sweep_orphan_files(live: set[str]) -> int:
-    """A worker's round: ``orphan_files_delete`` at most once an hour per cache."""
-    if not cache.add("issuing.batch-files.swept", True, timeout=EVERY_SECONDS):
+    """A worker's round: ``orphan_files_delete`` at most once an hour per worker process."""
+    global _last_sweep
+    now = time.monotonic()
+    if _last_sweep is not None and now - _last_sweep < EVERY_SECONDS:
         return 0
+    _last_sweep = now
     return len(orphan_files_delete())
