@@ -169,7 +169,7 @@ def _received(content: bytes | None, text: str) -> Received:
 
 
 @dataclass(frozen=True)
-class _Verified:
+class Verified:
     """A received badge that passed obcore's checks, before anything is stored."""
 
     received: Received
@@ -185,7 +185,13 @@ class _Verified:
         return credential_identity(self.key, self.issuer_id)
 
 
-def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
+def verify_text(text: str, fetcher: Fetcher | None) -> Verified:
+    """Check a badge given as text (JSON or a JWS) as an import does, keeping nothing: one of a
+    learner record's credentials (``records``). Raises ``ImportRefused``."""
+    return _verify(_received(None, text), fetcher)
+
+
+def _verify(received: Received, fetcher: Fetcher | None) -> Verified:
     source: Any = received.text or received.data
     checked = checking.check(source, fetcher=fetcher)
     report = checked.report
@@ -208,10 +214,10 @@ def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
         kept = checked.fetched.fetched[received.url].body
     key = reading.credential_key(document, credential)
     issuer_id = reading.details(document, _lookup(checked)).issuer_id[:2000]
-    return _Verified(received, checked, credential, dict(document), kept, key, issuer_id)
+    return Verified(received, checked, credential, dict(document), kept, key, issuer_id)
 
 
-def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
+def new_item(user: Any, verified: Verified, file_name: str) -> Item:
     """The backpack item for a verified badge (not saved), marked as the person's own or as
     issued to someone else; fetches the badge image."""
     emails, phones = recipients.identities(user)
@@ -283,7 +289,7 @@ def import_badge(
     existing = Item.objects.filter(owner=user, identity=identity).first()
     if existing is not None:
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
-    item = _new_item(user, verified, file_name)
+    item = new_item(user, verified, file_name)
     try:
         with transaction.atomic():
             item.save()
@@ -356,7 +362,7 @@ UPSERT_STATES = frozenset(
 )
 
 
-def _upsert_problem(verified: _Verified, version: str) -> str:
+def _upsert_problem(verified: Verified, version: str) -> str:
     """Why a credential cannot be kept through an API ("" when it can). The Open Badges 3.0
     API takes only OB 3.0 credentials, with their issuer and subject."""
     report, document = verified.checked.report, verified.document
@@ -408,7 +414,7 @@ def upsert_badge(
     if problem:
         raise ImportRefused(problem, checking.report_json(verified.checked.report))
     existing = Item.objects.filter(owner=user, identity=verified.identity).first()
-    item = _new_item(user, verified, "")
+    item = new_item(user, verified, "")
     data = {
         "format": received.format,
         "version": item.version,
