@@ -29,10 +29,10 @@ from blason.backpack import checking, reading, recipients
 from blason.backpack.models import (
     Item,
     ItemSource,
-    ItemStatus,
     ReceivedFormat,
     credential_identity,
 )
+from blason.backpack.rechecks import recheck_item as recheck_item
 from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.site import local_path
@@ -42,8 +42,7 @@ from obcore.errors import BakingError
 from obcore.fetch import Fetcher
 from obcore.verify import State
 
-# obcore states and how an item records them (an unreadable kept badge is simply not valid).
-_STATUS = {state.value: state.value for state in State} | {State.MALFORMED.value: "invalid"}
+_STATUS = checking.ITEM_STATUS
 
 
 class ImportRefused(ActionRefused):
@@ -438,47 +437,3 @@ def upsert_badge(
         audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
         hooks.holdings_changed(user_id=user.pk)
     return existing, False
-
-
-# Conclusive answers: a check that cannot reach the issuer does not undo them (an expired badge
-# stays expired: expiry wins over an unreadable status).
-_SETTLED = frozenset(
-    {ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.INVALID, ItemStatus.EXPIRED}
-)
-
-
-def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
-    """Verify a kept badge again (revoked since? expired? keys still published?) and record
-    the outcome; a change of status is written to the audit log.
-
-    An outage is not a forgery: when the check could not reach the issuer (``unverifiable``),
-    a badge last found revoked, suspended, expired or not valid keeps that answer and its
-    report, and
-    any other badge reads "could not be checked" with the date it was last found valid
-    (``last_valid_at``, never erased by such a check). A check that did reach the issuer
-    records whatever it found, better or worse.
-    """
-    checked = checking.check(item.credential, fetcher=fetcher)
-    state = checked.report.state
-    status = _STATUS[state.value]
-    now = timezone.now()
-    report = checking.report_json(checked.report)
-    last_valid_at = now if state is State.VALID else item.last_valid_at
-    if state is State.UNVERIFIABLE and item.status in _SETTLED:
-        status, report = item.status, item.report
-    with transaction.atomic():
-        updated = Item.objects.filter(pk=item.pk).update(
-            status=status, checked_at=now, report=report, last_valid_at=last_valid_at
-        )
-        if updated and status != item.status and item.status != ItemStatus.PENDING:
-            audit.record(
-                action="backpack.item.status_changed",
-                actor=None,
-                target=item,
-                data={"from": item.status, "to": status},
-            )
-        if updated and status != item.status:
-            hooks.holdings_changed(user_id=item.owner_id)
-    item.status, item.checked_at, item.report = status, now, report
-    item.last_valid_at = last_valid_at
-    return item

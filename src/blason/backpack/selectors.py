@@ -27,6 +27,8 @@ from blason.backpack.models import (
 from blason.backpack.reading import document_of as document_of
 from blason.backpack.reading import is_ob2 as is_ob2
 from blason.backpack.recipients import RecipientMatch
+from blason.backpack.recipients import phone_numbers as phone_numbers
+from blason.backpack.recipients import verified_emails as verified_emails
 from blason.backpack.sharing import html_pdf as html_pdf
 from blason.backpack.sharing import item_image as item_image
 from blason.backpack.sharing import public_url as public_url
@@ -43,26 +45,12 @@ def badge_fetcher() -> Fetcher:
     return checking.make_fetcher()
 
 
-def verified_emails(user: Any) -> list[str]:
-    return [
-        email.lower()
-        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
-            "email", flat=True
-        )
-    ]
-
-
 def all_emails(user: Any) -> list[str]:
     """Verified or waiting for verification."""
     return [
         email.lower()
         for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     ]
-
-
-def phone_numbers(user: Any) -> list[str]:
-    """The account's phone number, when the person typed back the code sent to it by SMS."""
-    return [user.phone] if user.phone and user.phone_verified else []
 
 
 # Whose awards (``recipients``: "Whose badge is it") -------------------------------------------

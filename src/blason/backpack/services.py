@@ -1,6 +1,7 @@
 """Keeping and organising badges: notes, hiding, removing, and collections in an order.
 
-Claims and automatic collection live in ``claims``; imports and re-checks in ``imports``.
+Claims and automatic collection live in ``claims``; imports in ``imports``; re-checks in
+``rechecks``.
 Every function here acts on objects the caller already fetched for the owner (selectors answer
 404 for anyone else's), writes in one transaction and records an audit entry.
 

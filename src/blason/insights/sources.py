@@ -1,6 +1,6 @@
 """Where the facts come from: one small function per source, each a single grouped query.
 
-``refresh.facts_rebuild`` calls them; a new source (pathways completed, network scopes, the
+``counting.facts_rebuild`` calls them; a new source (pathways completed, network scopes, the
 issuer's address) is one more function here. Revoked awards count nowhere.
 
 A person is counted once per group by a key made of, in order: the recipient's e-mail address

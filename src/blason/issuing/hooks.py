@@ -35,6 +35,16 @@ def profile_endorsements(issuer: Issuer) -> dict[str, Any]:
     return {"endorsement": found} if found else {}
 
 
+# The label of a ROME occupation, for a badge's alignment given by its code alone
+# (``blason.jobs``: the ROME 4.0 list shipped with Blason, read without a query). The first
+# function that knows the code wins.
+ROME_LABELS: list[Callable[[str], str | None]] = []
+
+
+def rome_label(code: str) -> str | None:
+    return next((label for find in ROME_LABELS if (label := find(code))), None)
+
+
 # Parts of a badge's public page that other apps add (``blason.networks``: the network that
 # designed it, its endorsements): each returns HTML it made safe, or "".
 BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []

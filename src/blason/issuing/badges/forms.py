@@ -11,11 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blason.issuing import hooks
 from blason.issuing.badges import content
 from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
 from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
 from blason.issuing.badges.models import AchievementType, Validity
-from blason.jobs.rome import labels as occupation_labels  # the bundled ROME 4.0 list, no query
 
 MAX_CRITERIA = 20
 IMAGE_SOURCES = [
@@ -289,7 +289,7 @@ class AlignmentForm(forms.Form):
             return data
         if entry["framework"] == "ROME" and not raw["name"].strip():
             # The occupation's label from the ROME 4.0 list shipped with Blason (blason.jobs).
-            entry["name"] = occupation_labels().get(entry["code"], entry["name"])
+            entry["name"] = hooks.rome_label(entry["code"]) or entry["name"]
         data["entry"] = entry
         return data
 
