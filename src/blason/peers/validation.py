@@ -51,6 +51,7 @@ from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.peers import endorsements, request_sms, selectors
 from blason.peers.access import (
     NotAllowed,
+    ValidatorFacts,
     has_workshops,
     may_validate,
     require_facilitator,
@@ -249,14 +250,20 @@ def request_withdraw(*, request: BadgeRequest, actor: Any) -> BadgeRequest:
 # Validation ------------------------------------------------------------------------------------
 
 
-def why_not_validate(request: BadgeRequest, user: Any) -> str:
-    """Why ``user`` may not answer ``request`` (empty when they may)."""
+def why_not_validate(
+    request: BadgeRequest,
+    user: Any,
+    *,
+    known: tuple[PeerRule | None, ValidatorFacts] | None = None,
+) -> str:
+    """Why ``user`` may not answer ``request`` (empty when they may). ``known``: the badge's
+    rule and the person's ``selectors.validator_facts``, when the caller read them already."""
     if not getattr(user, "is_authenticated", False):
         return _("Sign in to validate.")
     if request.requester_id == user.pk:
         return _("You cannot validate your own request.")
-    rule = selectors.rule_of(request.badge)
-    if not may_validate(rule, request.issuer_id, selectors.validator_facts(user)):
+    rule, facts = known or (selectors.rule_of(request.badge), selectors.validator_facts(user))
+    if not may_validate(rule, request.issuer_id, facts):
         return _("The rule of this badge does not make you a validator.")
     if Validation.objects.filter(request=request, validator=user).exists():
         return _("You have already given your answer on this request.")
