@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from blason.accounts import selectors, services
+from blason.accounts import hooks, selectors, services
 from blason.accounts.models import User
 from blason.core.clients import client_ip
 from blason.core.emails import footer, queue_message
@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             if path == "allauth.account.stages.EmailVerificationStage"
             else path
             for path in super().get_login_stages()
-        ] + ["blason.guardians.stages.HeldAccountStage"]
+        ] + hooks.LOGIN_STAGES
 
     # --- Phone numbers (allauth's phone support reads and writes them through these) --------
 
@@ -49,10 +49,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         services.phone_verify(user=user, phone=phone)
 
     def get_user_by_phone(self, phone: str) -> User | None:
-        from blason.guardians.selectors import held_with_phone
-
-        # A child's account waiting for a parent signs in with a code too: to its waiting page.
-        return selectors.user_with_phone(phone) or held_with_phone(phone)
+        # A child's account waiting for a parent signs in with a code too: to its waiting page
+        # (``hooks.USERS_BY_PHONE``, filled by ``guardians``).
+        return selectors.user_with_phone(phone) or hooks.user_by_phone(phone)
 
     # Texts without characters outside GSM 03.38 (no "ç", no non-breaking space): one SMS
     # each, not two (``blason.core.sms.segments``).
@@ -92,10 +91,9 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
         """A child's account waiting for a parent's agreement (``guardians``) is inactive, yet
         goes on through the checks of its address or number; its own last stage then stops
-        it at the waiting page (``guardians.stages.HeldAccountStage``)."""
-        from blason.guardians.selectors import is_held
-
-        if not user.is_active and is_held(user):
+        it at the waiting page (``guardians.stages.HeldAccountStage``). ``guardians`` says which
+        accounts are held through ``hooks``."""
+        if not user.is_active and hooks.is_held(user):
             return None
         return super().pre_login(request, user, **kwargs)
 

@@ -10,6 +10,7 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blason.accounts import hooks
 from blason.core.exceptions import ActionRefused
 
 PHONE = "phone"
@@ -106,6 +107,7 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]
         for field in self.fields.values():  # labels say it; placeholders would repeat them
             field.widget.attrs.pop("placeholder", None)
         order = ["method", "display_name", "phone", "email", "password1", "password2"]
+        order += [name for name, _make_field in hooks.SIGNUP_FIELDS]
         self.order_fields([name for name in order if name in self.fields])
         _relabel(self)
 

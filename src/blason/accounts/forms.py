@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from blason.accounts import hooks
 from blason.accounts.models import User
-from blason.guardians.forms import birth_year_field
 
 
 class SignupExtraForm(forms.Form):
@@ -20,18 +20,22 @@ class SignupExtraForm(forms.Form):
         help_text=_("Optional. How you appear to others, for example on badges you award."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    # Children under the age of digital consent wait for a parent's agreement (guardians).
-    birth_year = birth_year_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Other apps' questions (``hooks.SIGNUP_FIELDS``; ``guardians``: the year of birth, as
+        # children under the age of digital consent wait for a parent's agreement).
+        for name, make_field in hooks.SIGNUP_FIELDS:
+            self.fields[name] = make_field()
 
     def signup(self, request: Any, user: User) -> None:
         from django.utils import translation
 
-        from blason.guardians.services import account_hold
-
         user.display_name = self.cleaned_data.get("display_name", "")
         user.language = translation.get_language() or settings.LANGUAGE_CODE
         user.save(update_fields=["display_name", "language"])
-        account_hold(user=user, birth_year=self.cleaned_data["birth_year"])
+        for signed_up in hooks.SIGNED_UP:
+            signed_up(user, self.cleaned_data)
 
 
 class ProfileForm(forms.Form):

@@ -18,7 +18,6 @@ from sesame.utils import get_user as sesame_get_user
 
 from blason.accounts import services
 from blason.accounts.forms import DeleteAccountForm, LoginLinkForm, ProfileForm
-from blason.api import selectors as api_selectors
 from blason.core import audit
 from blason.core.access import current_user
 
@@ -49,7 +48,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "emails": emails, "connections": api_selectors.connections_of(user)},
+        {"form": form, "emails": emails},
     )
 
 

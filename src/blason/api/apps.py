@@ -9,3 +9,9 @@ class ApiConfig(AppConfig):
     name = "blason.api"
     label = "api"
     verbose_name = _("Connected applications")
+
+    def ready(self) -> None:
+        from blason.api import fragments
+        from blason.core import fragments as core_fragments
+
+        core_fragments.register("settings_page.after_password", fragments.connections)

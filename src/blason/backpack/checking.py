@@ -30,6 +30,9 @@ IMAGE_TYPES = ("image/png", "image/svg+xml")
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
+# obcore states and how an item records them (an unreadable kept badge is simply not valid).
+ITEM_STATUS = {state.value: state.value for state in State} | {State.MALFORMED.value: "invalid"}
+
 
 def make_fetcher() -> Fetcher:
     return site_fetcher()

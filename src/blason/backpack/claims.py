@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blason.backpack import recipients, selectors
+from blason.backpack import rechecks, recipients, selectors
 from blason.backpack.models import (
     Answer,
     AwardQuestion,
@@ -48,6 +48,8 @@ from blason.issuing.signing import selectors as signing
 
 # Awards collected at once; more are collected on the next visit.
 COLLECT_LIMIT = 200
+# Queued by dotted path: the tasks module calls back into the backpack (no import cycle).
+RECHECK_ITEMS = "blason.backpack.tasks.recheck_items"
 
 
 class CodeUnknown(ActionRefused):
@@ -124,8 +126,6 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
     other badges awarded to the same number or address wait until the account verifies it
     (``collect_awards``). The item is verified before returning.
     """
-    from blason.backpack import imports
-
     with transaction.atomic():
         normalised = awarding.normalise_claim_code(code)
         award = (
@@ -179,7 +179,7 @@ def claim_award(*, user: Any, code: str) -> ClaimResult:
         )
         hooks.holdings_changed(user_id=user.pk)
     if created or item.checked_at is None:
-        item = imports.recheck_item(item=item)
+        item = rechecks.recheck_item(item=item)
     return ClaimResult(
         item=item,
         created=created,
@@ -256,9 +256,7 @@ def _collect(user: Any, candidates: list[Award], *, action: str) -> list[Item]:
     )
     hooks.holdings_changed(user_id=user.pk)
     if items:
-        from blason.backpack.tasks import recheck_items
-
-        enqueue_on_commit(recheck_items, item_uuids=[str(item.uuid) for item in items])
+        enqueue_on_commit(RECHECK_ITEMS, item_uuids=[str(item.uuid) for item in items])
     return items
 
 

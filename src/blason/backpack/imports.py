@@ -29,10 +29,10 @@ from blason.backpack import checking, reading, recipients
 from blason.backpack.models import (
     Item,
     ItemSource,
-    ItemStatus,
     ReceivedFormat,
     credential_identity,
 )
+from blason.backpack.rechecks import recheck_item as recheck_item
 from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused
 from blason.core.site import local_path
@@ -42,8 +42,7 @@ from obcore.errors import BakingError
 from obcore.fetch import Fetcher
 from obcore.verify import State
 
-# obcore states and how an item records them (an unreadable kept badge is simply not valid).
-_STATUS = {state.value: state.value for state in State} | {State.MALFORMED.value: "invalid"}
+_STATUS = checking.ITEM_STATUS
 
 
 class ImportRefused(ActionRefused):
@@ -169,7 +168,7 @@ def _received(content: bytes | None, text: str) -> Received:
 
 
 @dataclass(frozen=True)
-class _Verified:
+class Verified:
     """A received badge that passed obcore's checks, before anything is stored."""
 
     received: Received
@@ -185,7 +184,13 @@ class _Verified:
         return credential_identity(self.key, self.issuer_id)
 
 
-def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
+def verify_text(text: str, fetcher: Fetcher | None) -> Verified:
+    """Check a badge given as text (JSON or a JWS) as an import does, keeping nothing: one of a
+    learner record's credentials (``records``). Raises ``ImportRefused``."""
+    return _verify(_received(None, text), fetcher)
+
+
+def _verify(received: Received, fetcher: Fetcher | None) -> Verified:
     source: Any = received.text or received.data
     checked = checking.check(source, fetcher=fetcher)
     report = checked.report
@@ -208,10 +213,10 @@ def _verify(received: Received, fetcher: Fetcher | None) -> _Verified:
         kept = checked.fetched.fetched[received.url].body
     key = reading.credential_key(document, credential)
     issuer_id = reading.details(document, _lookup(checked)).issuer_id[:2000]
-    return _Verified(received, checked, credential, dict(document), kept, key, issuer_id)
+    return Verified(received, checked, credential, dict(document), kept, key, issuer_id)
 
 
-def _new_item(user: Any, verified: _Verified, file_name: str) -> Item:
+def new_item(user: Any, verified: Verified, file_name: str) -> Item:
     """The backpack item for a verified badge (not saved), marked as the person's own or as
     issued to someone else; fetches the badge image."""
     emails, phones = recipients.identities(user)
@@ -283,7 +288,7 @@ def import_badge(
     existing = Item.objects.filter(owner=user, identity=identity).first()
     if existing is not None:
         raise AlreadyInBackpack(_("This badge is already in your backpack."), existing)
-    item = _new_item(user, verified, file_name)
+    item = new_item(user, verified, file_name)
     try:
         with transaction.atomic():
             item.save()
@@ -356,7 +361,7 @@ UPSERT_STATES = frozenset(
 )
 
 
-def _upsert_problem(verified: _Verified, version: str) -> str:
+def _upsert_problem(verified: Verified, version: str) -> str:
     """Why a credential cannot be kept through an API ("" when it can). The Open Badges 3.0
     API takes only OB 3.0 credentials, with their issuer and subject."""
     report, document = verified.checked.report, verified.document
@@ -408,7 +413,7 @@ def upsert_badge(
     if problem:
         raise ImportRefused(problem, checking.report_json(verified.checked.report))
     existing = Item.objects.filter(owner=user, identity=verified.identity).first()
-    item = _new_item(user, verified, "")
+    item = new_item(user, verified, "")
     data = {
         "format": received.format,
         "version": item.version,
@@ -432,47 +437,3 @@ def upsert_badge(
         audit.record(action="backpack.item.replaced", actor=user, target=existing, data=data)
         hooks.holdings_changed(user_id=user.pk)
     return existing, False
-
-
-# Conclusive answers: a check that cannot reach the issuer does not undo them (an expired badge
-# stays expired: expiry wins over an unreadable status).
-_SETTLED = frozenset(
-    {ItemStatus.REVOKED, ItemStatus.SUSPENDED, ItemStatus.INVALID, ItemStatus.EXPIRED}
-)
-
-
-def recheck_item(*, item: Item, fetcher: Fetcher | None = None) -> Item:
-    """Verify a kept badge again (revoked since? expired? keys still published?) and record
-    the outcome; a change of status is written to the audit log.
-
-    An outage is not a forgery: when the check could not reach the issuer (``unverifiable``),
-    a badge last found revoked, suspended, expired or not valid keeps that answer and its
-    report, and
-    any other badge reads "could not be checked" with the date it was last found valid
-    (``last_valid_at``, never erased by such a check). A check that did reach the issuer
-    records whatever it found, better or worse.
-    """
-    checked = checking.check(item.credential, fetcher=fetcher)
-    state = checked.report.state
-    status = _STATUS[state.value]
-    now = timezone.now()
-    report = checking.report_json(checked.report)
-    last_valid_at = now if state is State.VALID else item.last_valid_at
-    if state is State.UNVERIFIABLE and item.status in _SETTLED:
-        status, report = item.status, item.report
-    with transaction.atomic():
-        updated = Item.objects.filter(pk=item.pk).update(
-            status=status, checked_at=now, report=report, last_valid_at=last_valid_at
-        )
-        if updated and status != item.status and item.status != ItemStatus.PENDING:
-            audit.record(
-                action="backpack.item.status_changed",
-                actor=None,
-                target=item,
-                data={"from": item.status, "to": status},
-            )
-        if updated and status != item.status:
-            hooks.holdings_changed(user_id=item.owner_id)
-    item.status, item.checked_at, item.report = status, now, report
-    item.last_valid_at = last_valid_at
-    return item

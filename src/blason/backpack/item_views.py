@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blason.backpack import checking, claims, imports, selectors, services, sharing, tools
+from blason.backpack import checking, claims, hooks, imports, selectors, services, sharing
 from blason.backpack.export import export_file
 from blason.backpack.forms import CvForm, ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
@@ -71,7 +71,7 @@ def backpack(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "collections": list(selectors.collections_of(user)),
             "collection": collection,
-            "tools": tools.links(),
+            "tools": hooks.tool_links(),
             "status": status if status in STATUS_GROUPS else "",
             "status_filters": [
                 (value, str(label), counts[value or "all"]) for value, label in STATUS_FILTERS

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from blason.backpack import reading
@@ -122,11 +123,23 @@ def arrives_by_itself(award: Any, user: Any) -> bool:
     return True
 
 
+def verified_emails(user: Any) -> list[str]:
+    return [
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
+
+
+def phone_numbers(user: Any) -> list[str]:
+    """The account's phone number, when the person typed back the code sent to it by SMS."""
+    return [user.phone] if user.phone and user.phone_verified else []
+
+
 def identities(user: Any) -> tuple[list[str], list[str]]:
     """The account's verified e-mail addresses and phone numbers."""
-    from blason.backpack import selectors
-
-    return selectors.verified_emails(user), selectors.phone_numbers(user)
+    return verified_emails(user), phone_numbers(user)
 
 
 def item_match(item: Any, emails: Sequence[str], phones: Sequence[str]) -> RecipientMatch:

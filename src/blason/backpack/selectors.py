@@ -1,4 +1,10 @@
-"""Reads of the backpack, always scoped to one person (another person's items do not exist)."""
+"""Reads of the backpack, always scoped to one person (another person's items do not exist).
+
+What other apps may read of the backpack is here too; the functions imported below are defined
+where their concern lives: reading a kept credential (``reading``), a badge's public address,
+inline image and printable PDF (``sharing``), and the fetcher badges are verified with
+(``checking``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from blason.backpack import recipients
+from blason.backpack import checking, recipients
 from blason.backpack.models import (
     STATUS_GROUPS,
     Answer,
@@ -18,20 +24,25 @@ from blason.backpack.models import (
     CollectionEntry,
     Item,
 )
+from blason.backpack.reading import document_of as document_of
+from blason.backpack.reading import is_ob2 as is_ob2
 from blason.backpack.recipients import RecipientMatch
+from blason.backpack.recipients import phone_numbers as phone_numbers
+from blason.backpack.recipients import verified_emails as verified_emails
+from blason.backpack.sharing import html_pdf as html_pdf
+from blason.backpack.sharing import item_image as item_image
+from blason.backpack.sharing import public_url as public_url
 from blason.issuing.models import Award, RecipientKind
+from obcore.fetch import Fetcher
 
 # Fields the list never needs: the bytes received, the image and the report.
 HEAVY_FIELDS = ("received", "image", "credential", "report")
 
 
-def verified_emails(user: Any) -> list[str]:
-    return [
-        email.lower()
-        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
-            "email", flat=True
-        )
-    ]
+def badge_fetcher() -> Fetcher:
+    """The fetcher the backpack verifies badges with (``checking.make_fetcher``, looked up at
+    each call so that tests serving other platforms' documents from memory reach it)."""
+    return checking.make_fetcher()
 
 
 def all_emails(user: Any) -> list[str]:
@@ -40,11 +51,6 @@ def all_emails(user: Any) -> list[str]:
         email.lower()
         for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     ]
-
-
-def phone_numbers(user: Any) -> list[str]:
-    """The account's phone number, when the person typed back the code sent to it by SMS."""
-    return [user.phone] if user.phone and user.phone_verified else []
 
 
 # Whose awards (``recipients``: "Whose badge is it") -------------------------------------------

@@ -1,11 +1,15 @@
 """Keeping and organising badges: notes, hiding, removing, and collections in an order.
 
-Claims and automatic collection live in ``claims``; imports and re-checks in ``imports``.
+Claims and automatic collection live in ``claims``; imports in ``imports``; re-checks in
+``rechecks``.
 Every function here acts on objects the caller already fetched for the owner (selectors answer
 404 for anyone else's), writes in one transaction and records an audit entry.
 
 Importing a badge from elsewhere (a file, an address, the API) is ``imports.upsert_badge``,
-imported here for the other apps with the ``ImportRefused`` it raises.
+imported here for the other apps with the ``ImportRefused`` it raises; so are the two steps of
+an import another app runs for many badges at once (``verify_text``, then ``new_item`` to save in
+its own transaction: a learner record, ``records``), and the claims a person makes
+(``claims.claim_award`` with a claim code, ``claims.collect_awards``: what is provably theirs).
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from blason.backpack import selectors
+from blason.backpack.claims import claim_award as claim_award
+from blason.backpack.claims import collect_awards as collect_awards
 from blason.backpack.imports import ImportRefused as ImportRefused
+from blason.backpack.imports import new_item as new_item
 from blason.backpack.imports import upsert_badge as upsert_badge
+from blason.backpack.imports import verify_text as verify_text
 from blason.backpack.models import Collection, CollectionEntry, Item, ItemRecipient
 from blason.core import audit, hooks
 from blason.core.exceptions import ActionRefused

@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from blason.backpack import checking, imports
+from blason.backpack import checking, rechecks
 from blason.backpack.models import Item
 from blason.verification.selectors import RecordingFetcher
 
@@ -22,7 +22,7 @@ def recheck_items(item_uuids: list[str]) -> int:
     done = 0
     for item in Item.objects.filter(uuid__in=item_uuids).defer("received", "image"):
         try:
-            imports.recheck_item(item=item, fetcher=fetcher)
+            rechecks.recheck_item(item=item, fetcher=fetcher)
         except Exception:  # one odd badge must not stop the others
             logger.exception("re-checking backpack item %s failed", item.uuid)
             continue

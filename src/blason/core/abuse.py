@@ -2,7 +2,8 @@
 
 Every e-mail Blason sends ends with a footer naming who caused it (the account and the space)
 and a link to report it (``core:abuse_report``). The link carries a signed reference of the
-message: a report records it and tells the operators (staff accounts) by e-mail.
+message: a report records it and tells the operators (staff accounts) by e-mail. Who caused a
+message and its footer are ``origins`` (which ``emails`` reads, below this module).
 """
 
 from __future__ import annotations
@@ -16,51 +17,13 @@ from django.core import signing
 from django.db import transaction
 
 from blason.core import audit
+from blason.core.emails import send_templated
 from blason.core.models import AbuseReport, Issuer
+from blason.core.origins import REFERENCE_SALT
+from blason.core.origins import Origin as Origin
+from blason.core.origins import footer_context as footer_context
+from blason.core.origins import report_url as report_url
 from blason.core.site import absolute_url
-
-_SALT = "blason.core.abuse.report"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who caused a message: the account that acted (if any) and the space it acted in."""
-
-    actor: Any = None
-    issuer: Issuer | None = None
-
-    @property
-    def person(self) -> str:
-        actor = self.actor
-        if not getattr(actor, "is_authenticated", False):
-            return ""
-        name = getattr(actor, "display_name", "")
-        contact = actor.email or actor.phone or ""
-        return f"{name} <{contact}>" if name else str(contact)
-
-    @property
-    def space(self) -> str:
-        return self.issuer.name if self.issuer is not None else ""
-
-    def reference(self, *, to: str, kind: str) -> str:
-        actor_pk = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
-        issuer_pk = self.issuer.pk if self.issuer is not None else None
-        return signing.dumps({"u": actor_pk, "s": issuer_pk, "k": kind, "t": to}, salt=_SALT)
-
-
-def report_url(reference: str = "") -> str:
-    url = absolute_url("core:abuse_report")
-    return f"{url}?ref={reference}" if reference else url
-
-
-def footer_context(origin: Origin | None, *, to: str, kind: str) -> dict[str, str]:
-    origin = origin or Origin()
-    return {
-        "sender_person": origin.person,
-        "sender_space": origin.space,
-        "site_name": settings.SITE_NAME,
-        "report_url": report_url(origin.reference(to=to, kind=kind)),
-    }
 
 
 @dataclass(frozen=True)
@@ -77,7 +40,7 @@ def read_reference(value: str) -> Reference:
     if not value:
         return Reference()
     try:
-        data = signing.loads(value, salt=_SALT)
+        data = signing.loads(value, salt=REFERENCE_SALT)
     except signing.BadSignature:
         return Reference()
     user_model = get_user_model()
@@ -94,8 +57,6 @@ def read_reference(value: str) -> Reference:
 @transaction.atomic
 def report_create(*, reference: Reference, message: str, address: str | None) -> AbuseReport:
     """Record a report and e-mail it to every operator."""
-    from blason.core.emails import send_templated
-
     report = AbuseReport.objects.create(
         issuer=reference.issuer,
         sender=reference.sender,

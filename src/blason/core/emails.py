@@ -11,7 +11,7 @@ from django.template.loader import get_template
 from django.utils import translation
 
 from blason.core import outbox
-from blason.core.abuse import Origin, footer_context
+from blason.core.origins import Origin, footer_context
 
 
 def queue_message(message: EmailMessage, *, key: str | None = None) -> None:

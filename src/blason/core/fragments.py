@@ -27,7 +27,11 @@ The slots, by the page that names them:
 * ``badge_public.aside`` (``badge``): the public page of a badge;
 * ``claim_status.keep`` (``award``): the page of a claim made through a claim link, once
   awarded and not yet collected;
-* ``dashboard.top`` (``user``): a person's home.
+* ``dashboard.top`` (``user``): a person's home;
+* ``settings_page.after_password`` (``user``): a person's account settings, below the
+  password;
+* ``award_verify.verdict`` (``report``): the verdict of the full verification of an award, on
+  its public page.
 """
 
 from __future__ import annotations

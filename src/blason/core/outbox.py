@@ -43,6 +43,13 @@ from blason.core.models import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
 
+# Channels other than e-mail, by the ``kind`` of their rows: ``blason.core.sms`` registers
+# itself ("sms") in ``CoreConfig.ready()``. Each has ``enabled()``, ``get_backend()`` and
+# ``deliver(row, *, worker_id, backend)``, which marks the row through this module.
+CHANNELS: dict[str, Any] = {}
+# Queued by dotted path: the task calls back into this module (no import cycle).
+DELIVER_OUTBOX = "blason.core.tasks.deliver_outbox"
+
 # name → dotted path of a function(render_args) giving the message to send, or None when there
 # is nothing left to say. Apps register theirs in ``AppConfig.ready()`` (core imports no
 # domain app).
@@ -122,10 +129,8 @@ def _kick_on_commit() -> None:
 
 def _kick() -> None:
     """Queue a delivery task; if the queue is down, the workers deliver on their own."""
-    from blason.core.tasks import deliver_outbox
-
     try:
-        deliver_outbox.enqueue()
+        import_string(DELIVER_OUTBOX).enqueue()
     except Exception as exc:  # Redis down: the rows wait for a worker's own round
         logger.warning("could not queue e-mail delivery (%s); a worker will send it", exc)
 
@@ -203,26 +208,26 @@ def _failed(row: OutboxMessage, worker_id: str, error: str, *, final: bool) -> N
 def deliver_due(*, worker_id: str = "", limit: int | None = None) -> int:
     """Send the due messages one by one until none is due (or ``limit`` were handled); each
     is marked sent as soon as the mail server accepts it. Returns how many were sent."""
-    from blason.core import sms
-
     sent = handled = 0
     connection: Any = None
-    sms_backend: Any = None
+    backends: dict[str, Any] = {}
     try:
         while (limit is None or handled < limit) and not worker.stop_requested():
             row = _claim(worker_id, timezone.now())
             if row is None:
                 break
             handled += 1
-            if row.kind == sms.KIND:
-                if sms_backend is None and sms.enabled():
+            channel = CHANNELS.get(row.kind)
+            if channel is not None:
+                if backends.get(row.kind) is None and channel.enabled():
                     try:
-                        sms_backend = sms.get_backend()
+                        backends[row.kind] = channel.get_backend()
                     except Exception as exc:  # a backend that cannot be built: tried later
-                        logger.exception("the SMS backend (SMS_BACKEND) cannot be built")
+                        logger.exception("the %s backend cannot be built", row.kind)
                         _failed(row, worker_id, f"{exc.__class__.__name__}: {exc}", final=False)
                         continue
-                sent += sms.deliver(row, worker_id=worker_id, backend=sms_backend)
+                backend = backends.get(row.kind)
+                sent += channel.deliver(row, worker_id=worker_id, backend=backend)
                 continue
             try:
                 message = _build(row)

@@ -56,6 +56,11 @@ def _hand_over(pk: int) -> bool:
     return True
 
 
+def relay_sweep(live_workers: set[str]) -> None:
+    """A worker's round (``worker.SWEEPS``): ``relay_pending``."""
+    relay_pending()
+
+
 def relay_pending(limit: int = 500) -> int:
     """Hand over the tasks whose commit-time hand-over failed or never ran (a worker's round).
     A task handed over twice (a slow first hand-over) runs twice: tasks are idempotent."""

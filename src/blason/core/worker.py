@@ -43,6 +43,10 @@ logger = logging.getLogger(__name__)
 # Dotted paths of functions run on every worker round with the set of live worker ids
 # (registered by apps in ``AppConfig.ready()``).
 SWEEPS: list[str] = []
+# Dotted paths of functions the courier thread calls every second with ``worker_id`` and
+# ``limit``, answering how many messages they sent (``CoreConfig.ready()`` registers the
+# outbox's ``deliver_due``; like ``SWEEPS``, so that this module imports neither).
+DELIVERIES: list[str] = []
 _current = ""
 # A plain flag (not an Event): set from signal handlers, read in forked job processes.
 _stopping = False
@@ -83,17 +87,14 @@ def is_alive(worker_id: str) -> bool:
 
 def sweep() -> None:
     """One round of recovery (any worker may run it; every step is safe to run twice)."""
-    from blason.core import outbox
-    from blason.core.tasks import relay_pending
-
     live = live_worker_ids()
     if _current:
         # This worker is alive while it sweeps, even when its last heartbeat looks old (written
         # after a long wait for the database, e.g. SQLite locked by a chunk of awards): it
         # never takes back its own senders' e-mails (they would go out twice) or its batches.
         live.add(_current)
-    outbox.recover(live)
-    relay_pending()
+    # The core's own steps come first (``CoreConfig.ready()``): the e-mails claimed by dead
+    # senders (``outbox.recover``), the tasks whose hand-over failed (``tasks.relay_pending``).
     for path in SWEEPS:
         step: Callable[[set[str]], object] = import_string(path)
         step(live)
@@ -188,15 +189,14 @@ class Supervisor:
         )
 
     def _courier(self) -> None:
-        from blason.core import outbox
-
         try:
             while not self._stop.is_set():
                 sent = 0
 
                 def deliver() -> None:
                     nonlocal sent
-                    sent = outbox.deliver_due(worker_id=self.worker_id, limit=200)
+                    for path in DELIVERIES:
+                        sent += import_string(path)(worker_id=self.worker_id, limit=200)
 
                 self._round(deliver)
                 if not sent:

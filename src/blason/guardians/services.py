@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -47,6 +48,11 @@ class LinkGone(LinkUsed):
 
 
 @transaction.atomic
+def account_hold_at_signup(user: User, answers: Mapping[str, Any]) -> None:
+    """``accounts.hooks.SIGNED_UP``: the sign-up form asked the year of birth."""
+    account_hold(user=user, birth_year=answers["birth_year"])
+
+
 def account_hold(*, user: User, birth_year: int, today: date | None = None) -> Guardianship | None:
     """Hold a new account when its person may be under the age of digital consent; do
     nothing otherwise. The year of birth is not stored (``age.consent_until`` is)."""

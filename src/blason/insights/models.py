@@ -1,5 +1,5 @@
 """Pre-aggregated facts about awards, so that dashboards and the skills map read a few hundred
-rows whatever the number of awards (``refresh.facts_rebuild`` writes them, see docs/insights.md).
+rows whatever the number of awards (``counting.facts_rebuild`` writes them, see docs/insights.md).
 
 A *scope* is what a figure is about: ``site`` (every issuer), ``issuer:<id>`` and
 ``network:<id>`` (a network's own space and its active members together). Additive counts

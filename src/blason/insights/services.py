@@ -10,15 +10,18 @@ from django.utils import timezone
 
 from blason.core import audit
 from blason.core.tasks import enqueue_on_commit
-from blason.insights import refresh
+from blason.insights import counting
 from blason.insights.models import AwardPlace, Refresh, TerritoryOptOut
 from blason.insights.territories import clean_departement
+
+# Queued by dotted path: the task calls back into this module (no import cycle).
+REFRESH_FACTS = "blason.insights.tasks.refresh_facts"
 
 
 @transaction.atomic
 def facts_refresh(*, actor: Any = None) -> dict[str, Any]:
     """Count the facts again from the awards (what the refresh task runs); safe to run twice."""
-    written = refresh.facts_rebuild()
+    written = counting.facts_rebuild()
     audit.record(action="insights.facts.refreshed", actor=actor, data=written)
     return written
 
@@ -26,12 +29,10 @@ def facts_refresh(*, actor: Any = None) -> dict[str, Any]:
 @transaction.atomic
 def facts_refresh_request(*, actor: Any = None) -> None:
     """Ask a worker to refresh the facts (once the current transaction commits)."""
-    from blason.insights import tasks
-
     Refresh.objects.get_or_create(pk=1)
     Refresh.objects.filter(pk=1).update(requested_at=timezone.now())
     audit.record(action="insights.facts.requested", actor=actor)
-    enqueue_on_commit(tasks.refresh_facts)
+    enqueue_on_commit(REFRESH_FACTS)
 
 
 @transaction.atomic

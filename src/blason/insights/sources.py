@@ -1,6 +1,6 @@
 """Where the facts come from: one small function per source, each a single grouped query.
 
-``refresh.facts_rebuild`` calls them; a new source is one more function here. Revoked awards
+``counting.facts_rebuild`` calls them; a new source is one more function here. Revoked awards
 count nowhere; pathways completed come from ``blason.pathways``' selectors, the issuers of a
 network from ``blason.networks``' models.
 

@@ -56,6 +56,16 @@ def profile_endorsements(issuer: Issuer) -> dict[str, Any]:
     return {"endorsement": found} if found else {}
 
 
+# The label of a ROME occupation, for a badge's alignment given by its code alone
+# (``blason.jobs``: the ROME 4.0 list shipped with Blason, read without a query). The first
+# function that knows the code wins.
+ROME_LABELS: list[Callable[[str], str | None]] = []
+
+
+def rome_label(code: str) -> str | None:
+    return next((label for find in ROME_LABELS if (label := find(code))), None)
+
+
 # Parts of a badge's public page that other apps add (``blason.networks``: the network that
 # designed it, its endorsements): each returns HTML it made safe, or "".
 BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []
@@ -63,3 +73,13 @@ BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []
 
 def badge_page_parts(badge: BadgeClass) -> list[str]:
     return [part for render in BADGE_PAGE_PARTS if (part := render(badge))]
+
+
+# The form field picking ROME occupations (``blason.jobs``: its ``OccupationsField``), called
+# with the field's options; the badge designer names the jobs a badge prepares for with it.
+OCCUPATIONS_FIELD: list[Callable[..., Any]] = []
+
+
+def occupations_field(**options: Any) -> Any:
+    """The registered occupations field, or None when no app gives one."""
+    return OCCUPATIONS_FIELD[0](**options) if OCCUPATIONS_FIELD else None

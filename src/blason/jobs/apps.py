@@ -8,9 +8,17 @@ class JobsConfig(AppConfig):
     verbose_name = _("Jobs and local offers")
 
     def ready(self) -> None:
-        # The issuer's profile form picks its address with the places picker.
-        from blason.core import hooks
-        from blason.jobs.forms import PlaceField
+        from blason.core import hooks as core_hooks
+        from blason.issuing import hooks
+        from blason.jobs.forms import OccupationsField, PlaceField
+        from blason.jobs.rome import label_of
 
-        if PlaceField not in hooks.PLACE_FIELD:
-            hooks.PLACE_FIELD.append(PlaceField)
+        # The issuer's profile form picks its address with the places picker.
+        if PlaceField not in core_hooks.PLACE_FIELD:
+            core_hooks.PLACE_FIELD.append(PlaceField)
+        # The badge designer names a ROME occupation given by its code alone, and picks the
+        # jobs a badge prepares for.
+        if label_of not in hooks.ROME_LABELS:
+            hooks.ROME_LABELS.append(label_of)
+        if OccupationsField not in hooks.OCCUPATIONS_FIELD:
+            hooks.OCCUPATIONS_FIELD.append(OccupationsField)

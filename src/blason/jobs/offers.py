@@ -24,6 +24,7 @@ from typing import Literal, Protocol
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from blason.jobs.places import Place, communes
 
@@ -130,14 +131,17 @@ def _within(town: Place, place: Place, distance_km: int | None) -> bool:
     return town.departement == place.departement
 
 
+FRANCE_TRAVAIL = "blason.jobs.france_travail.FranceTravailProvider"
+
+
 def provider() -> Provider | None:
     name = settings.JOB_OFFERS_PROVIDER
     if name == "fixtures":
         return FixturesProvider()
     if name == "france_travail":
-        from blason.jobs.france_travail import FranceTravailProvider
-
-        return FranceTravailProvider()
+        # By dotted path: that module builds on this one's ``Offer`` and ``Search`` (no cycle).
+        provider_class: type[Provider] = import_string(FRANCE_TRAVAIL)
+        return provider_class()
     return None
 
 

@@ -84,6 +84,12 @@ def labels() -> dict[str, str]:
     return {row.code: row.label for row in read_csv()}
 
 
+def label_of(code: str) -> str | None:
+    """The label of the occupation ``code`` in the bundled file (``issuing.hooks.ROME_LABELS``:
+    a badge's alignment given by its code alone is named with it)."""
+    return labels().get(code)
+
+
 def write_csv(rows: Iterable[Row], path: Path = CSV_PATH) -> int:
     ordered = sorted(rows, key=lambda row: row.code)
     with path.open("w", encoding="utf-8", newline="") as handle:

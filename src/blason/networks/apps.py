@@ -11,7 +11,7 @@ class NetworksConfig(AppConfig):
 
     def ready(self) -> None:
         from blason.core import worker
-        from blason.verification import trust
+        from blason.verification import hooks as verification
 
         # The signed lists are renewed before they expire, on a worker's round.
         if "blason.networks.tasks.sweep" not in worker.SWEEPS:
@@ -19,8 +19,8 @@ class NetworksConfig(AppConfig):
         # Verifiers on this site read the lists of its networks from the database.
         from blason.networks.trust import local_lists
 
-        if local_lists not in trust.LOCAL_LISTS:
-            trust.LOCAL_LISTS.append(local_lists)
+        if local_lists not in verification.LOCAL_LISTS:
+            verification.LOCAL_LISTS.append(local_lists)
         # A member's copy of a shared badge names the network as its creator.
         from blason.issuing import hooks
         from blason.networks.sharing import network_creator

@@ -26,10 +26,9 @@ from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
-from blason.issuing.awarding import credentials as awards
+from blason.issuing.awarding import selectors as awarding
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
-from blason.issuing.signing import issuer_documents as documents
-from blason.issuing.signing import keys
+from blason.issuing.signing import selectors as signing
 from blason.networks import emails
 from blason.networks.models import Endorsement, EndorsementState
 from obcore import ob2, ob3
@@ -41,11 +40,11 @@ OPEN = (EndorsementState.REQUESTED, EndorsementState.ACCEPTED)
 
 def subject_url(endorsement: Endorsement) -> str:
     if endorsement.subject_badge is not None:
-        return awards.badge_url(endorsement.subject_badge)
+        return awarding.badge_url(endorsement.subject_badge)
     if endorsement.subject_award is not None:
-        return awards.award_url(endorsement.subject_award)
+        return awarding.award_url(endorsement.subject_award)
     assert endorsement.subject_issuer is not None
-    return documents.issuer_url(endorsement.subject_issuer)
+    return signing.issuer_url(endorsement.subject_issuer)
 
 
 def subject_name(endorsement: Endorsement) -> str:
@@ -77,7 +76,7 @@ def _fields(subject: Subject) -> dict[str, Any]:
 def _sign(endorsement: Endorsement) -> str:
     """The EndorsementCredential, signed now with the endorser's key, as the JSON to keep."""
     endorser = endorsement.endorser
-    key = keys.active_key(endorser)
+    key = signing.active_key(endorser)
     now = timezone.now().replace(microsecond=0)
     language = getattr(endorsement.subject_badge, "language", None)
     with translation.override(language or None):
@@ -86,7 +85,7 @@ def _sign(endorsement: Endorsement) -> str:
             name=_("%(endorser)s endorses %(subject)s")
             % {"endorser": endorser.name, "subject": subject_name(endorsement)},
             issuer=ob3.Profile(
-                id=documents.issuer_url(endorser),
+                id=signing.issuer_url(endorser),
                 name=endorser.name,
                 url=endorser.url or None,
             ),
@@ -98,8 +97,8 @@ def _sign(endorsement: Endorsement) -> str:
         )
     signed = sign(
         credential.to_json(),
-        keys.private_key(key),
-        verification_method=documents.verification_method_id(endorser, key),
+        signing.private_key(key),
+        verification_method=signing.verification_method_id(endorser, key),
         created=now,
         proof_list=True,
     )

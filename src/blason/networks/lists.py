@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from blason.core.site import absolute_url
-from blason.issuing.signing import issuer_documents as documents
-from blason.issuing.signing import keys
+from blason.issuing.signing import selectors as signing
 from blason.networks.models import MemberState, Network, RecognitionList
 from obcore.proofs.data_integrity import sign
 from obcore.recognition import Entity, dcc_registry, recognized_entity_credential
@@ -45,10 +44,10 @@ def entities(network: Network) -> list[Entity]:
     )
     return [
         Entity(
-            id=documents.issuer_url(member.issuer),
+            id=signing.issuer_url(member.issuer),
             name=member.issuer.name,
-            url=member.issuer.url or documents.issuer_url(member.issuer),
-            same_as=(documents.issuer_did(member.issuer),),
+            url=member.issuer.url or signing.issuer_url(member.issuer),
+            same_as=(signing.issuer_did(member.issuer),),
         )
         for member in members
     ]
@@ -62,9 +61,9 @@ def build(network: Network, *, revision: int, now: datetime | None = None) -> Re
     """Sign a new list of the network's active members (not saved: the service saves it)."""
     now = (now or timezone.now()).replace(microsecond=0)
     issuer = network.issuer
-    key = keys.active_key(issuer)
+    key = signing.active_key(issuer)
     members = entities(network)
-    profile_url = documents.issuer_url(issuer)
+    profile_url = signing.issuer_url(issuer)
     unsigned = recognized_entity_credential(
         id=list_url(network),
         issuer={"id": profile_url, "name": issuer.name, "url": issuer.url or profile_url},
@@ -75,8 +74,8 @@ def build(network: Network, *, revision: int, now: datetime | None = None) -> Re
     )
     signed = sign(
         unsigned,
-        keys.private_key(key),
-        verification_method=documents.verification_method_id(issuer, key),
+        signing.private_key(key),
+        verification_method=signing.verification_method_id(issuer, key),
         created=now,
     )
     return RecognitionList(

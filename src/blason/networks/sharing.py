@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.issuing.badges.images import clean_upload
+from blason.issuing.badges.selectors import clean_upload
 from blason.issuing.badges.services import badge_create
 from blason.issuing.models import BadgeClass, BadgeStatus
-from blason.issuing.signing import issuer_documents as documents
+from blason.issuing.signing import selectors as signing
 from blason.networks.models import MemberState, Network, SharedBadge, SharedBadgeCopy
 from obcore import ob3
 
@@ -138,9 +138,9 @@ def network_creator(badge: BadgeClass) -> ob3.Profile | None:
     if copy is not None:
         network = copy.shared.network.issuer
         profile = ob3.Profile(
-            id=documents.issuer_url(network),
+            id=signing.issuer_url(network),
             name=network.name,
-            url=network.url or documents.issuer_url(network),
+            url=network.url or signing.issuer_url(network),
         )
     badge.__dict__[_CACHE] = profile
     return profile

@@ -7,7 +7,7 @@ fictitious offers around Lille (``blason.jobs.demo``)."""
 from __future__ import annotations
 
 from blason.accounts.models import User
-from blason.backpack import claims
+from blason.backpack.services import collect_awards
 from blason.core.demo import Demo, badge_svg
 from blason.core.models import Issuer, IssuerKind, Membership, Role
 from blason.core.services import issuer_create, membership_add
@@ -130,6 +130,6 @@ def load(demo: Demo) -> None:
             narrative=narrative,
             language="fr",
         )
-    claims.collect_awards(user=samir)
+    collect_awards(user=samir)
     services.pathway_follow(pathway=pathway, user=samir)
     engine.progress_recompute(user_id=samir.pk)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from blason.core.site import absolute, absolute_url
-from blason.issuing.awarding.credentials import badge_url
-from blason.issuing.badges.alignments import ROME_URL
-from blason.issuing.signing.issuer_documents import issuer_url
+from blason.issuing.awarding.selectors import badge_url
+from blason.issuing.badges.selectors import ROME_URL
+from blason.issuing.signing.selectors import issuer_url
 from blason.pathways import tree
 from blason.pathways.models import Rule, Step
 

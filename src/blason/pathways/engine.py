@@ -177,7 +177,7 @@ def milestone_issue(
     (step, person), is written in the transaction that awards the badge. A second run, even at
     the same moment, finds the row (or waits for the first transaction and then finds it) and
     issues nothing. A person who already holds the badge gets none more."""
-    from blason.backpack import claims
+    from blason.backpack.services import claim_award
 
     step = result.step
     badge = reward_badge(shape, step)
@@ -220,7 +220,7 @@ def milestone_issue(
             data={"pathway": str(shape.pathway.uuid), "step": str(step.uuid)},
         )
         # Theirs: into their backpack now, as a claim code would bring it.
-        claims.claim_award(user=user, code=award.claim_code or "")
+        claim_award(user=user, code=award.claim_code or "")
     return milestone
 
 

@@ -51,7 +51,7 @@ def public_profile(context: Any, **values: Any) -> str:
 
 
 def badge_public(context: Any, **values: Any) -> str:
-    from blason.issuing.awarding.credentials import badge_url
+    from blason.issuing.awarding.selectors import badge_url
     from blason.pathways import selectors
 
     badge = values.get("badge") or context.get("badge")

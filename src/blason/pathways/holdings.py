@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blason.backpack.models import Item, ItemRecipient, ItemStatus
-from blason.backpack.reading import document_of, is_ob2
+from blason.backpack.selectors import document_of, is_ob2
 
 # States in which a kept badge counts (an award of this site is "pending" until its first
 # check; a check that could not reach the issuer does not take a badge away).

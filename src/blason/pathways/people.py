@@ -16,9 +16,10 @@ from blason.pathways.models import Requirement
 def holders_of_awards(award_ids: list[int]) -> set[int]:
     """The accounts holding these awards in their backpack. An award nobody collected yet,
     made to an account's verified e-mail address or phone number, is collected first, as it
-    would be on that person's next visit to their backpack (``claims.collect_awards``: under
-    their name it arrives by itself, otherwise it becomes a question and does not count)."""
-    from blason.backpack import claims
+    would be on that person's next visit to their backpack (``backpack.services.
+    collect_awards``: under their name it arrives by itself, otherwise it becomes a question
+    and does not count)."""
+    from blason.backpack.services import collect_awards
 
     open_awards = Award.objects.filter(
         pk__in=award_ids, claimed_at__isnull=True, revoked_at__isnull=True
@@ -45,7 +46,7 @@ def holders_of_awards(award_ids: list[int]) -> set[int]:
             .values_list("pk", flat=True)
         )
     for user in get_user_model().objects.filter(pk__in=candidates):
-        claims.collect_awards(user=user)
+        collect_awards(user=user)
     return set(
         Item.objects.filter(award_id__in=award_ids, recipient=ItemRecipient.OWNER).values_list(
             "owner_id", flat=True

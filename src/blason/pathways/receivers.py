@@ -15,7 +15,7 @@ CHUNK = 1000
 
 
 def _in_a_pathway(badge: Any) -> bool:
-    from blason.issuing.awarding.credentials import badge_url
+    from blason.issuing.awarding.selectors import badge_url
 
     return (
         Requirement.objects.filter(

@@ -18,8 +18,8 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
 from blason.core.tasks import enqueue_on_commit
-from blason.issuing.awarding.credentials import badge_url
-from blason.issuing.badges.alignments import ROME_CODE
+from blason.issuing.awarding.selectors import badge_url
+from blason.issuing.badges.selectors import ROME_CODE
 from blason.issuing.models import BadgeClass
 from blason.pathways.models import Pathway, PathwayStatus, Progress, Requirement, Rule, Step
 

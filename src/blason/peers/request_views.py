@@ -42,9 +42,9 @@ from blason.core.storage import private_file_response
 from blason.issuing.badges import selectors as badge_selectors
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.peers import request_posters, selectors, validation
-from blason.peers.access import group_space, is_facilitator_role, may_validate
+from blason.peers.access import ValidatorFacts, group_space, is_facilitator_role, may_validate
 from blason.peers.forms import RequestForm, RuleForm, ValidationForm
-from blason.peers.models import BadgeRequest, RequestStatus, Validators
+from blason.peers.models import BadgeRequest, PeerRule, RequestStatus, Validators
 
 
 def _askable(badge_uuid: str) -> BadgeClass:
@@ -210,7 +210,9 @@ def request_file(request: HttpRequest, request_uuid: str) -> HttpResponseBase:
         uuid=request_uuid,
     )
     if found.requester_id != request.user.pk:
-        _seen_by_peer(request, found)
+        _seen_by_peer(
+            found, selectors.rule_of(found.badge), selectors.validator_facts(request.user)
+        )
     return private_file_response(
         found.evidence_file,
         filename=found.evidence_file_name,
@@ -221,14 +223,15 @@ def request_file(request: HttpRequest, request_uuid: str) -> HttpResponseBase:
 # The validators' pages --------------------------------------------------------------------------
 
 
-def _seen_by_peer(request: HttpRequest, found: BadgeRequest) -> tuple[bool, bool]:
-    """(may validate, is facilitator) for a member looking at someone's request: 404 for
-    people outside the space, 403 for members who are neither validators nor facilitators."""
-    facts = selectors.validator_facts(request.user)
+def _seen_by_peer(
+    found: BadgeRequest, rule: PeerRule | None, facts: ValidatorFacts
+) -> tuple[bool, bool]:
+    """(may validate, is facilitator) for a member looking at someone's request, with the
+    badge's rule and the member's validator facts: 404 for people outside the space, 403 for
+    members who are neither validators nor facilitators."""
     role = facts.roles.get(found.issuer_id)
     if role is None:
         raise Http404
-    rule = selectors.rule_of(found.badge)
     validator = may_validate(rule, found.issuer_id, facts)
     facilitator = is_facilitator_role(role)
     if not (validator or facilitator):
@@ -257,9 +260,15 @@ def request_detail(request: HttpRequest, slug: str, request_uuid: str) -> HttpRe
     found = selectors.request_in(access.issuer, request_uuid)
     if found is None:
         raise Http404
-    validator, facilitator = _seen_by_peer(request, found)
     user = current_user(request)
-    reason = validation.why_not_validate(found, user) if found.is_pending else ""
+    # The badge's rule and the person's validator facts (which read the "whose badge is it"
+    # rule through the backpack's selectors) are read once for the page.
+    rule = selectors.rule_of(found.badge)
+    facts = selectors.validator_facts(user)
+    validator, facilitator = _seen_by_peer(found, rule, facts)
+    reason = (
+        validation.why_not_validate(found, user, known=(rule, facts)) if found.is_pending else ""
+    )
     form = ValidationForm(
         request.POST or None, initial={"observed_on": timezone.localdate().isoformat()}
     )
@@ -301,7 +310,7 @@ def request_detail(request: HttpRequest, slug: str, request_uuid: str) -> HttpRe
             "issuer": access.issuer,
             "item": found,
             "badge": found.badge,
-            "rule": selectors.rule_of(found.badge),
+            "rule": rule,
             "form": form,
             "can_answer": found.is_pending and not reason,
             "reason": reason,

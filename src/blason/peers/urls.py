@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.peers import feed_views, join_views, request_views, views
+from blason.peers import criterion_views, feed_views, join_views, map_views, request_views, views
 
 app_name = "peers"
 
@@ -18,17 +18,17 @@ urlpatterns = [
     path("spaces/<slug:slug>/workshops/new/", views.workshop_new, name="workshop_new"),
     path(WORKSHOP, views.workshop_detail, name="workshop"),
     path(WORKSHOP + "live/", views.live, name="live"),
-    path(WORKSHOP + "map/", views.workshop_map, name="map"),
-    path(WORKSHOP + "projector/", views.workshop_projector, name="projector"),
-    path(WORKSHOP + "criteria/", views.criterion_propose, name="propose"),
-    path(WORKSHOP + "name/", views.show_name, name="show_name"),
-    path(WORKSHOP + "groups/", views.group_add, name="group_add"),
-    path(GROUP + "rename/", views.group_rename, name="group_rename"),
-    path(GROUP + "remove/", views.group_remove, name="group_remove"),
-    path(CRITERION + "vote/", views.vote, name="vote"),
-    path(CRITERION + "comment/", views.comment, name="comment"),
-    path(CRITERION + "edit/", views.criterion_edit, name="criterion_edit"),
-    path(CRITERION + "remove/", views.criterion_withdraw, name="criterion_withdraw"),
+    path(WORKSHOP + "map/", map_views.workshop_map, name="map"),
+    path(WORKSHOP + "projector/", map_views.workshop_projector, name="projector"),
+    path(WORKSHOP + "criteria/", criterion_views.criterion_propose, name="propose"),
+    path(WORKSHOP + "name/", criterion_views.show_name, name="show_name"),
+    path(WORKSHOP + "groups/", criterion_views.group_add, name="group_add"),
+    path(GROUP + "rename/", criterion_views.group_rename, name="group_rename"),
+    path(GROUP + "remove/", criterion_views.group_remove, name="group_remove"),
+    path(CRITERION + "vote/", criterion_views.vote, name="vote"),
+    path(CRITERION + "comment/", criterion_views.comment, name="comment"),
+    path(CRITERION + "edit/", criterion_views.criterion_edit, name="criterion_edit"),
+    path(CRITERION + "remove/", criterion_views.criterion_withdraw, name="criterion_withdraw"),
     path(WORKSHOP + "close/", views.workshop_close, name="close"),
     path(WORKSHOP + "reopen/", views.workshop_reopen, name="reopen"),
     path(WORKSHOP + "validate/", views.workshop_validate, name="validate"),

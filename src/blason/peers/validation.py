@@ -1,8 +1,5 @@
-"""Writes of badge requests and peer validation: one atomic, audited function per action.
-
-Why one module of over 400 lines: the writes of badge requests and validation share one rule
-(who validates, how many answers decide) and one sequence (ask, answer, decide, award); each
-function is only right with the others in view.
+"""Writes of badge requests and peer validation: one atomic, audited function per action, the
+entry point of the other modules for these writes.
 
 * ``rule_set``: a facilitator says who validates a badge's requests and how many answers decide.
 * ``request_create`` / ``request_withdraw``: anyone with an account asks for a badge, saying what
@@ -10,13 +7,10 @@ function is only right with the others in view.
 * ``validation_record``: a validator records what they observed in situation and approves or
   refuses. The rule cannot be bypassed: only validators named by the rule answer, the requester
   never answers their own request, nobody answers twice, and a refusal says what is missing.
-  When the approvals reach the number, the community awards the badge in the same transaction,
-  with the observations as evidence and each approval as an endorsement signed by its validator
-  (``blason.peers.endorsements``); when the refusals reach it, the request is closed and the
-  person is told what is missing (they may ask again when ready).
-* ``digest_requests``: once a day, e-mails each validator the new requests waiting for them (an
-  SMS to those with a phone number and no e-mail address, ``request_sms``).
-* ``remind_validators``: e-mails validators about requests waiting for too long.
+  When the approvals reach the number, the request is decided in the same transaction
+  (``deciding``: the community awards the badge, or the person is told what is missing).
+* ``digest_requests`` and ``remind_validators`` (``reminders``, imported here): validators are
+  told of the requests waiting for them, once a day and when they wait too long.
 
 A refused action raises ``ActionRefused`` (or ``NotAllowed``) with a message for the person and
 writes nothing.
@@ -25,13 +19,10 @@ writes nothing.
 from __future__ import annotations
 
 import datetime
-import json
 import secrets
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -39,22 +30,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit
-from blason.core.abuse import Origin
-from blason.core.emails import send_templated
 from blason.core.exceptions import ActionRefused
-from blason.core.models import Issuer
 from blason.core.services import personal_issuer_for
-from blason.core.site import absolute_url
-from blason.issuing.awarding import selectors as credentials
 from blason.issuing.awarding import services as awards
-from blason.issuing.models import Award, BadgeClass, BadgeStatus
-from blason.peers import endorsements, request_sms, selectors
+from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.peers import endorsements, selectors
 from blason.peers.access import (
     NotAllowed,
+    ValidatorFacts,
     has_workshops,
     may_validate,
     require_facilitator,
 )
+from blason.peers.deciding import decide
 from blason.peers.models import (
     BadgeRequest,
     Decision,
@@ -63,10 +51,12 @@ from blason.peers.models import (
     Validation,
     Validators,
 )
+from blason.peers.reminders import REMIND_AFTER_DAYS as REMIND_AFTER_DAYS
+from blason.peers.reminders import digest_requests as digest_requests
+from blason.peers.reminders import remind_validators as remind_validators
 
 MAX_APPROVALS = 20
 MAX_TEXT = 2000
-REMIND_AFTER_DAYS = 3
 MAX_NAMED = 50
 
 
@@ -148,7 +138,7 @@ def rule_set(
         BadgeRequest.objects.filter(badge=badge, status=RequestStatus.PENDING)
     ).filter(Q(approvals__gte=approvals_needed) | Q(refusals__gte=approvals_needed))
     for request in decided.order_by("created_at", "id"):
-        _decide(_locked_pending(request), actor=actor)
+        decide(_locked_pending(request), actor=actor)
     return rule
 
 
@@ -249,14 +239,20 @@ def request_withdraw(*, request: BadgeRequest, actor: Any) -> BadgeRequest:
 # Validation ------------------------------------------------------------------------------------
 
 
-def why_not_validate(request: BadgeRequest, user: Any) -> str:
-    """Why ``user`` may not answer ``request`` (empty when they may)."""
+def why_not_validate(
+    request: BadgeRequest,
+    user: Any,
+    *,
+    known: tuple[PeerRule | None, ValidatorFacts] | None = None,
+) -> str:
+    """Why ``user`` may not answer ``request`` (empty when they may). ``known``: the badge's
+    rule and the person's ``selectors.validator_facts``, when the caller read them already."""
     if not getattr(user, "is_authenticated", False):
         return _("Sign in to validate.")
     if request.requester_id == user.pk:
         return _("You cannot validate your own request.")
-    rule = selectors.rule_of(request.badge)
-    if not may_validate(rule, request.issuer_id, selectors.validator_facts(user)):
+    rule, facts = known or (selectors.rule_of(request.badge), selectors.validator_facts(user))
+    if not may_validate(rule, request.issuer_id, facts):
         return _("The rule of this badge does not make you a validator.")
     if Validation.objects.filter(request=request, validator=user).exists():
         return _("You have already given your answer on this request.")
@@ -322,194 +318,5 @@ def validation_record(
         target=request,
         data={"validation": str(validation.uuid), "observed_on": observed_on.isoformat()},
     )
-    _decide(request, actor=validator)
+    decide(request, actor=validator)
     return validation
-
-
-def _decide(request: BadgeRequest, *, actor: Any) -> str:
-    """Award or refuse ``request`` (locked, pending) when its answers meet the badge's rule:
-    as many approvals as the rule needs award it, as many refusals close it. Returns the
-    request's status."""
-    rule = selectors.rule_of(request.badge)
-    if rule is None:
-        return request.status
-    answers = list(
-        Validation.objects.filter(request=request).select_related("validator").order_by("id")
-    )
-    approvals = [answer for answer in answers if answer.decision == Decision.APPROVE]
-    refusals = [answer for answer in answers if answer.decision == Decision.REFUSE]
-    if len(approvals) >= rule.approvals_needed:
-        _award(request, approvals, actor=actor)
-    elif len(refusals) >= rule.approvals_needed:
-        _refuse(request, refusals, actor=actor)
-    return request.status
-
-
-def _award(request: BadgeRequest, approvals: list[Validation], *, actor: Any) -> Award:
-    requester = request.requester
-    award = awards.award_issue(
-        badge=request.badge,
-        actor=actor,
-        # A phone account's badge goes to its verified number (held through the request).
-        email=requester.email or "",
-        phone="" if requester.email or not requester.phone_verified else requester.phone,
-        name=request.requester_name,
-        narrative=request.description,
-        evidence=endorsements.award_evidence(request, approvals),
-        language=request.language or None,
-        notify=False,
-        award_uuid=request.award_uuid,
-        endorsements=[json.loads(approval.endorsement) for approval in approvals],
-    )
-    request.status = RequestStatus.AWARDED
-    request.decided_at = timezone.now()
-    request.award = award
-    request.save(update_fields=["status", "decided_at", "award"])
-    audit.record(
-        action="peers.request.awarded",
-        actor=actor,
-        issuer=request.issuer,
-        target=request,
-        data={"award": str(award.uuid), "validators": [str(a.uuid) for a in approvals]},
-    )
-    _tell_requester(request, "peers/email/request_awarded", award=award, answers=approvals)
-    return award
-
-
-def _refuse(request: BadgeRequest, refusals: list[Validation], *, actor: Any) -> None:
-    request.status = RequestStatus.REFUSED
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_at"])
-    audit.record(
-        action="peers.request.refused",
-        actor=actor,
-        issuer=request.issuer,
-        target=request,
-        data={"validators": [str(r.uuid) for r in refusals]},
-    )
-    _tell_requester(request, "peers/email/request_refused", answers=refusals)
-
-
-def _tell_requester(
-    request: BadgeRequest, template: str, *, answers: list[Validation], award: Award | None = None
-) -> None:
-    requester = request.requester
-    if not requester.email:  # a phone account: it sees the answer on its requests page
-        return
-    send_templated(
-        template_prefix=template,
-        to=requester.email,
-        context={
-            "request": request,
-            "badge": request.badge,
-            "issuer": request.issuer,
-            "award": award,
-            "answers": answers,
-            "award_link": credentials.award_url(award) if award else "",
-            "link": absolute_url("peers:my_request", request.uuid),
-            "site_name": settings.SITE_NAME,
-        },
-        language=request.language or getattr(requester, "language", "") or None,
-        origin=Origin(issuer=request.issuer),
-    )
-
-
-# Reminders ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def digest_requests(*, now: datetime.datetime | None = None) -> tuple[int, int]:
-    """E-mail each validator, once, the requests that arrived since the last digest and wait
-    for their answer: one e-mail per person, whatever the number of requests; a person with a
-    verified phone number and no e-mail address gets one SMS per space instead
-    (``request_sms``). Each request is announced once (safe to run twice;
-    ``remind_validators`` brings up those left waiting). Returns (requests announced, people
-    told or being told)."""
-    now = now or timezone.now()
-    new = list(
-        BadgeRequest.objects.select_for_update(of=("self",))
-        .filter(status=RequestStatus.PENDING, announced_at__isnull=True)
-        .select_related("badge__issuer", "issuer", "requester")
-        .order_by("created_at", "id")
-    )
-    waiting, people = _waiting_validators(new)
-    _send_to_validators(waiting, people, "peers/email/request_digest", by_sms=True)
-    BadgeRequest.objects.filter(pk__in=[request.pk for request in new]).update(announced_at=now)
-    return len(new), len(waiting)
-
-
-def _waiting_validators(
-    requests: list[BadgeRequest],
-) -> tuple[dict[Any, list[BadgeRequest]], dict[int, Any]]:
-    """For each validator who has not answered yet, the requests among ``requests`` that wait
-    for them (never their own)."""
-    waiting: dict[Any, list[BadgeRequest]] = defaultdict(list)
-    people: dict[int, Any] = {}
-    for request in requests:
-        rule = selectors.rule_of(request.badge)
-        if rule is None:
-            continue
-        answered = Validation.objects.filter(request=request).values("validator_id")
-        for person in (
-            selectors.validators_of(rule).exclude(pk=request.requester_id).exclude(pk__in=answered)
-        ):
-            people[person.pk] = person
-            waiting[person.pk].append(request)
-    return waiting, people
-
-
-def _send_to_validators(
-    waiting: dict[Any, list[BadgeRequest]],
-    people: dict[int, Any],
-    template_prefix: str,
-    *,
-    by_sms: bool = False,
-) -> None:
-    for person_id, requests in waiting.items():
-        person = people[person_id]
-        if not person.email:  # a phone account: an SMS (the digest), and the count on its home
-            if by_sms:
-                request_sms.record(person, requests)
-            continue
-        send_templated(
-            template_prefix=template_prefix,
-            to=person.email,
-            context={
-                "person": person,
-                "requests": requests,
-                "link": absolute_url("peers:to_validate"),
-                "site_name": settings.SITE_NAME,
-            },
-            language=getattr(person, "language", "") or None,
-        )
-
-
-@transaction.atomic
-def remind_validators(
-    *, days: int = REMIND_AFTER_DAYS, now: datetime.datetime | None = None
-) -> tuple[int, int]:
-    """E-mail the validators who have not answered about requests waiting for more than
-    ``days`` days, one e-mail per person listing their requests; a request is not brought up
-    again within ``days`` days. Safe to run twice. Returns (requests, e-mails)."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=days)
-    due = list(
-        BadgeRequest.objects.select_for_update(of=("self",))
-        .filter(status=RequestStatus.PENDING, created_at__lt=cutoff)
-        .exclude(reminded_at__gte=cutoff)
-        .select_related("badge__issuer", "issuer", "requester")
-        .order_by("created_at", "id")
-    )
-    waiting, people = _waiting_validators(due)
-    _send_to_validators(waiting, people, "peers/email/validation_reminder")
-    BadgeRequest.objects.filter(pk__in=[request.pk for request in due]).update(reminded_at=now)
-    for issuer_id in {request.issuer_id for request in due}:
-        audit.record(
-            action="peers.request.reminded",
-            issuer=Issuer.objects.get(pk=issuer_id),
-            data={
-                "requests": [str(r.uuid) for r in due if r.issuer_id == issuer_id],
-                "validators": len(waiting),
-            },
-        )
-    return len(due), len(waiting)

@@ -24,7 +24,7 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Learner records")
 
     def ready(self) -> None:
-        from blason.backpack import tools
+        from blason.backpack import hooks
 
         post_migrate.connect(_ensure_site_signer, sender=self, dispatch_uid="records.signer")
-        tools.register("records:home", _("My record and VAE files"))
+        hooks.register_tool("records:home", _("My record and VAE files"))

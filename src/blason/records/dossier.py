@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blason.backpack import sharing
+from blason.backpack import selectors as backpack
 from blason.records import record
 from blason.records.models import VaeDossier, VaeEntry
 
@@ -84,8 +84,8 @@ def dossier_html(dossier: VaeDossier, holder: str, language: str) -> str:
                     "number": number,
                     "entry": entry,
                     "item": entry.item,
-                    "image": sharing.item_image(entry.item),
-                    "address": (sharing.public_url(entry.item) or "").split("://", 1)[-1],
+                    "image": backpack.item_image(entry.item),
+                    "address": (backpack.public_url(entry.item) or "").split("://", 1)[-1],
                     "files": files,
                 }
             )
@@ -101,7 +101,7 @@ def dossier_html(dossier: VaeDossier, holder: str, language: str) -> str:
 
 
 def dossier_pdf(dossier: VaeDossier, holder: str, language: str) -> bytes:
-    return sharing.html_pdf(dossier_html(dossier, holder, language))
+    return backpack.html_pdf(dossier_html(dossier, holder, language))
 
 
 def dossier_zip(dossier: VaeDossier, language: str) -> bytes:

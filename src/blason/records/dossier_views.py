@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
 from blason.core.site import absolute_url
-from blason.issuing.signing.keys import KeyMissing
+from blason.issuing.signing.selectors import KeyMissing
 from blason.records import dossier as files
 from blason.records import record, selectors, services
 from blason.records.forms import DossierForm, EntriesForm, LinkForm

@@ -24,13 +24,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from blason.backpack import sharing
+from blason.backpack import selectors as backpack
 from blason.backpack.models import Item, ItemStatus
 from blason.backpack.selectors import phone_numbers, verified_emails
 from blason.core.exceptions import ActionRefused
 from blason.core.site import absolute_url
-from blason.issuing.signing import issuer_documents as documents
-from blason.issuing.signing import keys
+from blason.issuing.signing import selectors as signing
 from blason.records import selectors
 from obcore import clr
 from obcore.ob3.identity import salted_identity
@@ -96,7 +95,7 @@ def signer_profile() -> tuple[Any, dict[str, Any]]:
         raise NoSigner(
             _("This site cannot sign records yet. Please tell the site's team (blason setup).")
         )
-    url = documents.issuer_url(issuer)
+    url = signing.issuer_url(issuer)
     return issuer, {"id": url, "type": ["Profile"], "name": issuer.name, "url": issuer.url or url}
 
 
@@ -108,7 +107,7 @@ def build(user: Any, items: Sequence[Item] | None = None, *, name: str = "") -> 
     if not held:
         return record
     issuer, profile = signer_profile()
-    key = keys.active_key(issuer)
+    key = signing.active_key(issuer)
     credentials = [document for _, document in held]
     now = timezone.now().replace(microsecond=0)
     unsigned = clr.clr_document(
@@ -125,8 +124,8 @@ def build(user: Any, items: Sequence[Item] | None = None, *, name: str = "") -> 
     )
     signed = sign(
         unsigned,
-        keys.private_key(key),
-        verification_method=documents.verification_method_id(issuer, key),
+        signing.private_key(key),
+        verification_method=signing.verification_method_id(issuer, key),
         created=now,
         proof_list=True,
     )
@@ -144,8 +143,8 @@ def annex_html(items: Sequence[Item], holder: str, language: str) -> str:
         entries = [
             {
                 "item": item,
-                "image": sharing.item_image(item),
-                "address": (sharing.public_url(item) or "").split("://", 1)[-1],
+                "image": backpack.item_image(item),
+                "address": (backpack.public_url(item) or "").split("://", 1)[-1],
             }
             for item in items
         ]
@@ -160,4 +159,4 @@ def annex_html(items: Sequence[Item], holder: str, language: str) -> str:
 
 
 def annex_pdf(items: Sequence[Item], holder: str, language: str) -> bytes:
-    return sharing.html_pdf(annex_html(items, holder, language))
+    return backpack.html_pdf(annex_html(items, holder, language))

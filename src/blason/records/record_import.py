@@ -1,7 +1,7 @@
 """Importing a learner record (CLR 2.0) into a backpack: each credential it holds becomes a
-badge of its own, verified as any imported badge is (``backpack.imports``), and the record's own
-proof is verified too. All or nothing: one credential refused, or the record's proof not
-holding, and nothing is kept (the badges are saved in one transaction).
+badge of its own, verified as any imported badge is (``backpack.services.verify_text``), and
+the record's own proof is verified too. All or nothing: one credential refused, or the
+record's proof not holding, and nothing is kept (the badges are saved in one transaction).
 
 Each inner credential is kept as the very text it had in the uploaded file (``inner_texts``
 finds where each one starts and ends), never re-serialised.
@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from blason.backpack import checking
-from blason.backpack import imports as backpack_imports
+from blason.backpack import selectors as backpack
+from blason.backpack import services as backpack_services
 from blason.backpack.models import Item
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
@@ -141,7 +141,7 @@ def record_import(
     """Keep each credential of the CLR in ``content`` as a badge of the person's backpack.
     Raises :class:`RecordRefused` (nothing kept)."""
     text = _text_of(content)
-    fetcher = fetcher or checking.make_fetcher()
+    fetcher = fetcher or backpack.badge_fetcher()
     if text.startswith("{"):
         try:
             clr.read_clr(text)
@@ -153,9 +153,8 @@ def record_import(
     verified = []
     for number, inner in enumerate(inner_texts(text), start=1):
         try:
-            received = backpack_imports._received(None, inner)
-            verified.append(backpack_imports._verify(received, fetcher))
-        except backpack_imports.ImportRefused as exc:
+            verified.append(backpack_services.verify_text(inner, fetcher))
+        except backpack_services.ImportRefused as exc:
             raise RecordRefused(
                 _("Badge %(number)d of the record cannot be kept: %(reason)s")
                 % {"number": number, "reason": exc}
@@ -168,7 +167,7 @@ def record_import(
             result.already += 1
             continue
         identities.add(entry.identity)
-        items.append(backpack_imports._new_item(user, entry, file_name or "clr.json"))
+        items.append(backpack_services.new_item(user, entry, file_name or "clr.json"))
     try:
         with transaction.atomic():
             for item in items:

@@ -12,7 +12,7 @@ from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from blason.backpack import reading
+from blason.backpack import selectors as backpack
 from blason.backpack.models import Item, ItemRecipient
 from blason.core.models import Issuer
 from blason.records.models import CounsellorLink, SiteSigner, VaeDossier, VaeEntry
@@ -122,7 +122,7 @@ def alignments_of(item: Item) -> list[tuple[str, str]]:
     if award is not None:
         for entry in award.badge.alignments or []:
             found.append((str(entry.get("framework", "")), str(entry.get("code", ""))))
-    document = reading.document_of(item.credential)
+    document = backpack.document_of(item.credential)
     subject = document.get("credentialSubject")
     if isinstance(subject, list):
         subject = subject[0] if subject else {}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blason.core import audit
 from blason.core.access import current_user
-from blason.issuing.signing.keys import KeyMissing
+from blason.issuing.signing.selectors import KeyMissing
 from blason.records import record, selectors
 from blason.records.forms import RecordImportForm
 from blason.records.record_import import RecordRefused, record_import

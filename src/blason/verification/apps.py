@@ -6,3 +6,9 @@ class VerificationConfig(AppConfig):
     name = "blason.verification"
     label = "verification"
     verbose_name = _("Verification")
+
+    def ready(self) -> None:
+        from blason.core import fragments as core_fragments
+        from blason.verification import fragments
+
+        core_fragments.register("award_verify.verdict", fragments.award_verdict)

@@ -3,9 +3,10 @@
 Two sources: the lists an operator configures (``TRUST_LISTS``: a name, the list's address and
 the issuers it is accepted from; fetched with the guarded fetcher) and the lists of the
 networks on this site, read from the database by the function the ``networks`` app registers
-in ``LOCAL_LISTS`` (never through a view). Each list is a signed ``RecognizedEntityCredential``
-read by ``obcore.recognition.check_list``; what was read is kept in this process until the
-list's ``validUntil``, at most ``CACHE_FOR`` (a list that could not be read: ``RETRY_AFTER``).
+in ``hooks.LOCAL_LISTS`` (never through a view). Each list is a signed
+``RecognizedEntityCredential`` read by ``obcore.recognition.check_list``; what was read is
+kept in this process until the list's ``validUntil``, at most ``CACHE_FOR`` (a list that could
+not be read: ``RETRY_AFTER``).
 
 Each list gives one of three answers about a badge: recognised, not listed, or not checkable
 (unreachable, expired, badly signed). A list that cannot be checked says nothing about the
@@ -18,13 +19,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 
+from blason.verification.hooks import LOCAL_LISTS, LocalList
 from obcore.fetch import Fetcher, FetchError
 from obcore.recognition import (
     JSON_TYPES,
@@ -40,21 +41,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_FOR = 3600.0  # seconds: a list is read again at least every hour
 RETRY_AFTER = 300.0  # seconds: a list that could not be read is tried again after this
-
-
-@dataclass(frozen=True)
-class LocalList:
-    """A list of a network of this site, as stored: ``key`` changes with every revision."""
-
-    name: str
-    url: str
-    issuer: str
-    key: str
-    document: str
-
-
-# Functions returning the lists of this site's networks (``blason.networks`` registers one).
-LOCAL_LISTS: list[Callable[[], list[LocalList]]] = []
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blason.issuing import hooks
 from blason.issuing.badges import content
 from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
 from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
 from blason.issuing.badges.models import AchievementType, Validity
-from blason.jobs.forms import OccupationsField
-from blason.jobs.rome import labels as occupation_labels  # the bundled ROME 4.0 list, no query
 
 MAX_CRITERIA = 20
 IMAGE_SOURCES = [
@@ -67,14 +66,6 @@ class BadgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=content.MAX_MARKDOWN,
         help_text=_("For example: observed in a real situation by two members of the group."),
-    )
-    # The jobs the badge prepares for, picked from the ROME 4.0 list (stored as alignments,
-    # before the other links: ``occupation_entries``).
-    occupations = OccupationsField(
-        required=False,
-        max_choices=MAX_ALIGNMENTS,
-        label=_("Jobs it prepares for (ROME)"),
-        help_text=_("Type part of a job's name, then choose it from the list."),
     )
     translation_name = forms.CharField(label=_("Name of the badge"), max_length=200, required=False)
     translation_description = forms.CharField(
@@ -152,6 +143,17 @@ class BadgeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.has_image = has_image
+        # The jobs the badge prepares for, picked from the ROME 4.0 list by the field another
+        # app registers (``hooks.OCCUPATIONS_FIELD``; stored as alignments before the other
+        # links: ``occupation_entries``).
+        picker = hooks.occupations_field(
+            required=False,
+            max_choices=MAX_ALIGNMENTS,
+            label=_("Jobs it prepares for (ROME)"),
+            help_text=_("Type part of a job's name, then choose it from the list."),
+        )
+        if picker is not None:
+            self.fields["occupations"] = picker
         if not has_image:
             cast(forms.ChoiceField, self.fields["image_source"]).choices = IMAGE_SOURCES[:2]
         for name in MARKDOWN_FIELDS:
@@ -220,11 +222,10 @@ class BadgeForm(forms.Form):
     def occupation_entries(self) -> list[dict[str, str]]:
         """The picked occupations as stored alignments, named from the ROME list (after
         is_valid())."""
-        labels = occupation_labels()
         entries = []
         for code in self.cleaned_data.get("occupations") or []:
             entry = normalise(kind=Kind.ROME, code=code)
-            entry["name"] = labels.get(code, entry["name"])
+            entry["name"] = hooks.rome_label(code) or entry["name"]
             entries.append(entry)
         return entries
 
@@ -309,7 +310,7 @@ class AlignmentForm(forms.Form):
             return data
         if entry["framework"] == "ROME" and not raw["name"].strip():
             # The occupation's label from the ROME 4.0 list shipped with Blason (blason.jobs).
-            entry["name"] = occupation_labels().get(entry["code"], entry["name"])
+            entry["name"] = hooks.rome_label(entry["code"]) or entry["name"]
         data["entry"] = entry
         return data
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from blason.core.models import Issuer
+from blason.issuing.badges.alignments import ROME_CODE, ROME_URL
 from blason.issuing.badges.alignments import Kind as AlignmentKind
 from blason.issuing.badges.alignments import kind_of as alignment_kind
 from blason.issuing.badges.alignments import label as alignment_label
@@ -26,6 +27,8 @@ from blason.issuing.badges.rendering import RenderFailed
 
 __all__ = [
     "MAX_PIXELS",
+    "ROME_CODE",
+    "ROME_URL",
     "AlignmentKind",
     "BadgeText",
     "ImageRejected",
