@@ -1,9 +1,103 @@
-"""Reading awards: the public addresses of an award and of its badge, and claim codes.
+"""Reading awards: the public addresses of an award and of its badge, claim codes, and the
+issuer's list of awards (its rows and its search).
 
-What other apps may use of ``awarding``, with its ``models`` and ``services``; the functions
-are defined where their concern lives (``credentials``, ``claim_codes``)."""
+What other apps may use of ``awarding``, with its ``models`` and ``services``; the address and
+claim-code functions are defined where their concern lives (``credentials``, ``claim_codes``).
 
+The search stays fast in a space of a million awards because each of its terms has an index
+(migration ``0010_award_list_indexes``):
+
+- PostgreSQL: a fragment anywhere in the name or the e-mail address, or digits anywhere in the
+  phone number, through trigram indexes (``pg_trgm``) on ``UPPER(column)`` (what Django's
+  ``icontains`` compares) and on the phone; the claim code exactly (its unique index).
+- SQLite (no trigram index): the start of the name (an index ``COLLATE NOCASE``), the start of
+  the e-mail address (stored in lower case) or of the phone number (E.164, so "06 12 34" is
+  read as "+3361234"), the claim code exactly.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.conf import settings
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Collate
+
+from blason.core.models import Issuer
 from blason.issuing.awarding.claim_codes import claim_url, normalise_claim_code
 from blason.issuing.awarding.credentials import award_url, badge_image_url, badge_url
+from blason.issuing.awarding.models import Award
 
-__all__ = ["award_url", "badge_image_url", "badge_url", "claim_url", "normalise_claim_code"]
+__all__ = [
+    "award_rows",
+    "award_url",
+    "badge_image_url",
+    "badge_url",
+    "claim_url",
+    "normalise_claim_code",
+    "search_awards",
+]
+
+# What the list shows of an award: never the credential (a few kB per row).
+LIST_FIELDS = (
+    "id",
+    "uuid",
+    "issuer_id",
+    "badge_id",
+    "badge__name",
+    "recipient_name",
+    "recipient_email",
+    "recipient_phone",
+    "issued_at",
+    "valid_until",
+    "revoked_at",
+    "claimed_at",
+    "claim_code",
+)
+_LAST = "\U0010ffff"  # sorts after every character: "starts with p" is p <= x < p + _LAST
+
+
+def award_rows(issuer: Issuer) -> QuerySet[Award]:
+    """The awards of ``issuer`` with only what a list shows (badge name included)."""
+    return Award.objects.filter(issuer=issuer).select_related("badge").only(*LIST_FIELDS)
+
+
+def search_awards(queryset: QuerySet[Award], text: str) -> QuerySet[Award]:
+    """The awards of ``queryset`` whose recipient matches ``text``: a name, an e-mail address,
+    a phone number or a claim code (see the module's notes for what matches on which
+    database)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    code = normalise_claim_code(text)
+    match = Q(claim_code=code) if len(code) == 9 else Q(pk__in=[])
+    digits = "".join(ch for ch in text if ch.isdigit())
+    phone_like = len(digits) >= 4 and all(ch.isdigit() or ch in "+ .-()" for ch in text)
+    if connections[queryset.db].vendor == "postgresql":
+        match |= Q(recipient_name__icontains=text) | Q(recipient_email__icontains=text)
+        if phone_like:
+            match |= Q(recipient_phone__contains=digits.lstrip("0"))
+        return queryset.filter(match)
+    folded = text.lower()
+    match |= Q(recipient_email__gte=folded, recipient_email__lt=folded + _LAST)
+    if phone_like:
+        prefix = phone_prefix(text)
+        match |= Q(recipient_phone__gte=prefix, recipient_phone__lt=prefix + _LAST)
+    else:
+        queryset = queryset.alias(name_nocase=Collate("recipient_name", "NOCASE"))
+        match |= Q(name_nocase__gte=text, name_nocase__lt=text + _LAST)
+    return queryset.filter(match)
+
+
+def phone_prefix(text: str) -> str:
+    """The start of an E.164 number from what a person types: "06 12 34" in France is
+    "+3361234", "0033 6 12" is "+33612", "+33 6" is "+336"."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if text.strip().startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        country = phonenumbers.country_code_for_region(settings.PHONE_REGION)
+        return f"+{country}{digits[1:]}"
+    return "+" + digits
