@@ -16,6 +16,7 @@ A cursor that cannot be read (edited by hand, truncated) gives the first page, n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ COUNT_THRESHOLD = 10_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Beyond this, a cursor is not one this site wrote (year ~2286 in microseconds).
 _MAX_MICROSECONDS = 10**16
+_CURSOR = re.compile(r"[0-9]{1,17}\.[0-9]{1,19}")  # ASCII digits only (int() reads others)
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,10 @@ class Cursor:
     @classmethod
     def decode(cls, text: str | None) -> Cursor | None:
         """The cursor written by ``encode``, or ``None`` for anything else."""
-        if not text or len(text) > 40:
+        if not text or len(text) > 40 or not _CURSOR.fullmatch(text):
             return None
-        micro_text, dot, pk_text = text.partition(".")
-        if not dot:
-            return None
-        try:
-            micro, pk = int(micro_text), int(pk_text)
-        except ValueError:
-            return None
+        micro_text, _dot, pk_text = text.partition(".")
+        micro, pk = int(micro_text), int(pk_text)
         if not (0 <= micro < _MAX_MICROSECONDS and 0 < pk < 2**63):
             return None
         moment = datetime.fromtimestamp(micro // 1_000_000, tz=UTC).replace(

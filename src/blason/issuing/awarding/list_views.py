@@ -53,7 +53,6 @@ class AwardFilter(forms.Form):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
-        queryset = selectors.search_awards(queryset, data["q"])
         if data["badge"]:
             queryset = queryset.filter(badge__uuid=data["badge"])
         now = timezone.now()
@@ -84,7 +83,8 @@ def _state(award: Award, now: Any) -> str:
 def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
     form = AwardFilter(request.GET or None, issuer=access.issuer)
-    awarded = form.apply(selectors.award_rows(access.issuer))
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    awarded = form.apply(selectors.award_rows(access.issuer, search=search))
     if request.GET.get("format") == "csv" and access.can(Role.AWARDER):
         return _export(awarded.order_by("-issued_at", "-id"), access.issuer)
     page = keyset.page_from_request(request, awarded, size=PAGE_SIZE, moment_field="issued_at")

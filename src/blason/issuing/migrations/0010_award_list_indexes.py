@@ -7,7 +7,7 @@ are not part of the models' state:
 - PostgreSQL: the ``pg_trgm`` extension and trigram GIN indexes on ``UPPER(recipient_name)``
   and ``UPPER(recipient_email)`` (what ``icontains`` compares) and on ``recipient_phone``: a
   fragment found anywhere without reading every row.
-- SQLite: ``(issuer_id, recipient_name COLLATE NOCASE)`` for "the name starts with", in any
+- SQLite: ``(recipient_name COLLATE NOCASE)`` for "the name starts with", in any ASCII
   case; e-mail addresses and phone numbers already have their indexes.
 """
 
@@ -34,7 +34,7 @@ def search_indexes(apps: Any, schema_editor: Any) -> None:
     elif vendor == "sqlite":
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS issuing_award_name_nocase "
-            "ON issuing_award (issuer_id, recipient_name COLLATE NOCASE)"
+            "ON issuing_award (recipient_name COLLATE NOCASE)"
         )
 
 
