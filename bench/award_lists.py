@@ -18,13 +18,19 @@ CHUNK = 100_000
 TARGET_MS = 50
 MAX_QUERIES = 12
 FIRST = ["Inès", "Samir", "Léa", "Hugo", "Chloé", "Nadia", "Louis", "Awa", "Jules", "Yasmine"]
-LAST = ["Haddad", "Martin", "Bernard", "Dubois", "Diallo", "Moreau", "Nguyen", "Petit", "Roux"]
+# Family names of four syllables (65,536 of them): no digits in names, as in life, so that the
+# trigram index is measured on realistic text.
+SYLLABLES = "kolamiretunasapedivobugafiluzeno"
+LAST_NAME = " || ".join(
+    f"substr('{SYLLABLES}', ((g / {16**n}) %% 16) * 2 + 1, 2)" for n in range(4)
+)
+LAST_NAME = f"upper(substr({LAST_NAME}, 1, 1)) || substr({LAST_NAME}, 2)"
 
 
 def _seed_sql(vendor: str) -> str:
     """One statement inserting the awards ``g`` in [%(start)s, %(end)s)."""
+    last_name = LAST_NAME
     first = "ARRAY[" + ",".join(f"'{n}'" for n in FIRST) + "]"
-    last = "ARRAY[" + ",".join(f"'{n}'" for n in LAST) + "]"
     columns = (
         "uuid, badge_id, issuer_id, recipient_kind, recipient_email, recipient_phone, "
         "recipient_name, recipient_language, recipient_salt, narrative, credential, "
@@ -38,7 +44,7 @@ def _seed_sql(vendor: str) -> str:
                (ARRAY['email','phone','name'])[g %% 3 + 1],
                CASE WHEN g %% 3 = 0 THEN 'personne' || g || '@example.org' ELSE '' END,
                CASE WHEN g %% 3 = 1 THEN '+336' || lpad(g::text, 8, '0') ELSE '' END,
-               ({first})[g %% 10 + 1] || ' ' || ({last})[(g / 10) %% 9 + 1] || ' ' || g,
+               ({first})[g %% 10 + 1] || ' ' || {last_name},
                'fr', md5('salt' || g), '',
                '{{"proof":"' || repeat(md5(g::text), 40) || '"}}',
                1 + g / 131072, g %% 131072,
@@ -59,8 +65,7 @@ def _seed_sql(vendor: str) -> str:
                CASE g %% 3 WHEN 0 THEN 'email' WHEN 1 THEN 'phone' ELSE 'name' END,
                CASE WHEN g %% 3 = 0 THEN 'personne' || g || '@example.org' ELSE '' END,
                CASE WHEN g %% 3 = 1 THEN '+336' || substr('00000000' || g, -8) ELSE '' END,
-               json_extract('{_json(FIRST)}', '$[' || (g %% 10) || ']') || ' '
-                 || json_extract('{_json(LAST)}', '$[' || ((g / 10) %% 9) || ']') || ' ' || g,
+               json_extract('{_json(FIRST)}', '$[' || (g %% 10) || ']') || ' ' || {last_name},
                'fr', hex(randomblob(16)), '',
                '{{"proof":"' || hex(zeroblob(640)) || '"}}',
                1 + g / 131072, g %% 131072,
@@ -85,6 +90,10 @@ def _fill(awards: int) -> tuple[object, object]:
     from blason.core.models import Issuer, Membership
     from blason.issuing.models import BadgeClass
 
+    kept = Issuer.objects.filter(slug="million").first()
+    if kept is not None:  # a kept BENCH_DATABASE_URL: the awards are already there
+        print("award lists: reusing the awards of the space 'million'")
+        return kept, User.objects.get(email="lists@example.org")
     person = User.objects.create_user("lists@example.org", "bench-password")
     issuer = Issuer.objects.create(name="Million", slug="million", kind="organisation")
     Membership.objects.create(issuer=issuer, user=person, role="owner")
@@ -140,8 +149,8 @@ def run(awards: int = 1_000_000) -> list[Result]:
     if connection.vendor == "postgresql":  # a fragment anywhere (SQLite: the start)
         one_person = one_person.split(" ", 1)[1]
     searches = {
-        "name fragment, common": "Inès" if connection.vendor != "postgresql" else "haddad",
-        "name fragment, one person": one_person.lower(),
+        "name fragment, common": "Inès Ko" if connection.vendor != "postgresql" else "kola",
+        "name fragment, rare": one_person.lower(),
         "e-mail": by_email.recipient_email.split(".org")[0],
         "phone": f"{national[:2]} {national[2:4]} {national[4:6]} {national[6:8]}",
         "claim code": (by_email.claim_code or "").lower().replace("-", " "),
@@ -151,6 +160,26 @@ def run(awards: int = 1_000_000) -> list[Result]:
         response = client.get(url, params)
         assert response.status_code == 200, (params, response.status_code)
         assert "<tbody>" in response.text, (params, "nothing found")
+
+    def sql_only(params: dict[str, str]) -> Result:
+        """The database's share of a page: the summed time of its queries (median of 15)."""
+        from django.db import connection as db
+        from django.test.utils import CaptureQueriesContext
+
+        totals = []
+        for _ in range(15):
+            with CaptureQueriesContext(db) as captured:
+                get(params)
+            totals.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        totals.sort()
+        return Result(
+            name=f"  SQL of {params or 'first page'}"[:44],
+            median_ms=totals[len(totals) // 2],
+            p95_ms=totals[-1],
+            queries=len(captured.captured_queries),
+            target_ms=TARGET_MS,
+            max_queries=MAX_QUERIES,
+        )
 
     label = f"award list, {awards:,} awards"
     results = [
@@ -170,7 +199,9 @@ def run(awards: int = 1_000_000) -> list[Result]:
             max_queries=MAX_QUERIES,
         ),
     ]
+    results += [sql_only({}), sql_only({"after": cursor}), sql_only({"state": "revoked"})]
     for name, text in searches.items():
+        results.append(sql_only({"q": text}))
         results.append(
             measure(
                 f"{label}: search {name}",

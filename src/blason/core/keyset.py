@@ -102,9 +102,7 @@ def keyset_page(
     after_cursor = Cursor.decode(after)
     before_cursor = None if after_cursor else Cursor.decode(before)
     if before_cursor is not None:
-        newer = Q(**{f"{moment_field}__gt": before_cursor.moment}) | Q(
-            **{moment_field: before_cursor.moment, "id__gt": before_cursor.pk}
-        )
+        newer = _beyond(moment_field, before_cursor, "gt")
         rows = list(queryset.filter(newer).order_by(moment_field, "id")[: size + 1])
         more_before = len(rows) > size
         rows = rows[:size][::-1]
@@ -119,9 +117,7 @@ def keyset_page(
             first=not more_before,
         )
     if after_cursor is not None:
-        older = Q(**{f"{moment_field}__lt": after_cursor.moment}) | Q(
-            **{moment_field: after_cursor.moment, "id__lt": after_cursor.pk}
-        )
+        older = _beyond(moment_field, after_cursor, "lt")
         newest_first = newest_first.filter(older)
     rows = list(newest_first[: size + 1])
     more_after = len(rows) > size
@@ -144,6 +140,18 @@ def page_from_request(
         before=request.GET.get("before"),
         size=size,
         moment_field=moment_field,
+    )
+
+
+def _beyond(moment_field: str, cursor: Cursor, direction: str) -> Q:
+    """Rows strictly past ``cursor`` (``direction`` "lt": older, "gt": newer). The first
+    condition is redundant but a plain range on the timestamp, which the database reads as
+    where to start in its index; without it, ``a < x OR (a = x AND id < y)`` is a filter
+    tested on every row from the top of the list."""
+    moment = cursor.moment
+    return Q(**{f"{moment_field}__{direction}e": moment}) & (
+        Q(**{f"{moment_field}__{direction}": moment})
+        | Q(**{moment_field: moment, f"id__{direction}": cursor.pk})
     )
 
 

@@ -7,12 +7,13 @@ claim-code functions are defined where their concern lives (``credentials``, ``c
 The search stays fast in a space of a million awards because each of its terms has an index
 (migration ``0010_award_list_indexes``):
 
-- PostgreSQL: a fragment anywhere in the name or the e-mail address, or digits anywhere in the
-  phone number, through trigram indexes (``pg_trgm``) on ``UPPER(column)`` (what Django's
-  ``icontains`` compares) and on the phone; the claim code exactly (its unique index).
-- SQLite (no trigram index): the start of the name (an index ``COLLATE NOCASE``), the start of
-  the e-mail address (stored in lower case) or of the phone number (E.164, so "06 12 34" is
-  read as "+3361234"), the claim code exactly.
+- A phone number (digits and separators only) by its start, in E.164 ("06 12 34" is read as
+  "+3361234"), an e-mail address (with an "@") by its start (addresses are stored in lower
+  case), a claim code exactly: b-tree indexes on both databases.
+- Anything else, a name: on PostgreSQL a fragment anywhere in the name or the e-mail address,
+  through trigram indexes (``pg_trgm``) on ``UPPER(column)``, what Django's ``icontains``
+  compares; on SQLite (no trigram index) the start of the name (an index ``COLLATE NOCASE``,
+  ASCII letters in any case) or of the e-mail address.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Collate
 
 from blason.core.models import Issuer
-from blason.issuing.awarding.claim_codes import claim_url, normalise_claim_code
+from blason.issuing.awarding.claim_codes import CODE_ALPHABET, claim_url, normalise_claim_code
 from blason.issuing.awarding.credentials import award_url, badge_image_url, badge_url
 from blason.issuing.awarding.models import Award
 
@@ -54,6 +55,7 @@ LIST_FIELDS = (
     "claimed_at",
     "claim_code",
 )
+_CODE_CHARACTERS = set(CODE_ALPHABET + "-")
 _LAST = "\U0010ffff"  # sorts after every character: "starts with p" is p <= x < p + _LAST
 
 
@@ -76,28 +78,42 @@ def award_rows(issuer: Issuer, *, search: str = "") -> QuerySet[Award]:
 def search_awards(queryset: QuerySet[Award], text: str) -> QuerySet[Award]:
     """The awards of ``queryset`` whose recipient matches ``text``: a name, an e-mail address,
     a phone number or a claim code (see the module's notes for what matches on which
-    database)."""
+    database). What is typed says what is searched: digits and phone separators only, a
+    phone number; an "@", an e-mail address; a claim code with a digit, that code only
+    (names have no digits); anything else, a name or an e-mail address (and the claim code
+    it may also be)."""
     text = text.strip()
     if not text:
         return queryset
-    code = normalise_claim_code(text)
-    match = Q(claim_code=code) if len(code) == 9 else Q(pk__in=[])
+    postgres = connections[queryset.db].vendor == "postgresql"
     digits = "".join(ch for ch in text if ch.isdigit())
-    phone_like = len(digits) >= 4 and all(ch.isdigit() or ch in "+ .-()" for ch in text)
-    if connections[queryset.db].vendor == "postgresql":
-        match |= Q(recipient_name__icontains=text) | Q(recipient_email__icontains=text)
-        if phone_like:
-            match |= Q(recipient_phone__contains=digits.lstrip("0"))
+    code = normalise_claim_code(text)
+    match = Q(claim_code=code) if len(code) == 9 and set(code) <= _CODE_CHARACTERS else None
+    if len(digits) >= 4 and all(ch.isdigit() or ch in "+ .-()/" for ch in text):
+        by_phone = _starts("recipient_phone", phone_prefix(text), postgres)
+        return queryset.filter(by_phone | match if match else by_phone)  # a code of digits
+    by_email = _starts("recipient_email", text.lower(), postgres)
+    if "@" in text:
+        return queryset.filter(by_email)
+    if match and digits:
         return queryset.filter(match)
-    folded = text.lower()
-    match |= Q(recipient_email__gte=folded, recipient_email__lt=folded + _LAST)
-    if phone_like:
-        prefix = phone_prefix(text)
-        match |= Q(recipient_phone__gte=prefix, recipient_phone__lt=prefix + _LAST)
-    else:
-        queryset = queryset.alias(name_nocase=Collate("recipient_name", "NOCASE"))
-        match |= Q(name_nocase__gte=text, name_nocase__lt=text + _LAST)
-    return queryset.filter(match)
+    match = match or Q(pk__in=[])
+    if postgres:
+        match |= Q(recipient_name__icontains=text) | Q(recipient_email__icontains=text)
+        return queryset.filter(match)
+    queryset = queryset.alias(name_nocase=Collate("recipient_name", "NOCASE"))
+    return queryset.filter(
+        match | by_email | Q(name_nocase__gte=text, name_nocase__lt=text + _LAST)
+    )
+
+
+def _starts(column: str, prefix: str, postgres: bool) -> Q:
+    """``column`` starts with ``prefix``, in a form its index serves: ``LIKE 'p%'`` on
+    PostgreSQL (``varchar_pattern_ops`` indexes, whatever the database's collation), a range
+    on SQLite (its indexes compare bytes; its ``LIKE`` ignores case and skips them)."""
+    if postgres:
+        return Q(**{f"{column}__startswith": prefix})
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + _LAST})
 
 
 def phone_prefix(text: str) -> str:

@@ -5,8 +5,9 @@ The search indexes depend on the database, so they are written in SQL guarded by
 are not part of the models' state:
 
 - PostgreSQL: the ``pg_trgm`` extension and trigram GIN indexes on ``UPPER(recipient_name)``
-  and ``UPPER(recipient_email)`` (what ``icontains`` compares) and on ``recipient_phone``: a
-  fragment found anywhere without reading every row.
+  and ``UPPER(recipient_email)`` (what ``icontains`` compares): a fragment of a name found
+  anywhere without reading every row; ``varchar_pattern_ops`` indexes on the e-mail address
+  and the phone number for ``LIKE 'start%'`` whatever the database's collation.
 - SQLite: ``(recipient_name COLLATE NOCASE)`` for "the name starts with", in any ASCII
   case; e-mail addresses and phone numbers already have their indexes.
 """
@@ -17,9 +18,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 POSTGRES_INDEXES = {
-    "issuing_award_name_trgm": "UPPER(recipient_name::text) gin_trgm_ops",
-    "issuing_award_email_trgm": "UPPER(recipient_email::text) gin_trgm_ops",
-    "issuing_award_phone_trgm": "recipient_phone gin_trgm_ops",
+    "issuing_award_name_trgm": "USING gin (UPPER(recipient_name::text) gin_trgm_ops)",
+    "issuing_award_email_trgm": "USING gin (UPPER(recipient_email::text) gin_trgm_ops)",
+    "issuing_award_email_prefix": "(recipient_email varchar_pattern_ops)",
+    "issuing_award_phone_prefix": "(recipient_phone varchar_pattern_ops)",
 }
 
 
@@ -29,7 +31,7 @@ def search_indexes(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, expression in POSTGRES_INDEXES.items():
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON issuing_award USING gin ({expression})"
+                f"CREATE INDEX IF NOT EXISTS {name} ON issuing_award {expression}"
             )
     elif vendor == "sqlite":
         schema_editor.execute(
