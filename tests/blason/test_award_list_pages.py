@@ -215,15 +215,22 @@ class TestSearch:
         assert self.found(world, "06 12 34") == {"Awa Diallo"}
         assert self.found(world, "+33 6 12 34 56 78") == {"Awa Diallo"}
         assert self.found(world, "7kq2 m9xd") == {"Inès Haddad-Roux"}
+        assert self.found(world, "0033 6 12 34 56") == {"Awa Diallo"}
+        assert self.found(world, "Inès Haddad-Roux") == {"Inès Haddad-Roux"}
+        assert self.found(world, "7KQ2-M9XE") == set()  # another code: not a name fragment
         assert self.found(world, "personne inconnue") == set()
         assert self.found(world, "%") == set()
         assert self.found(world, "_") == set()
+
+    def test_a_code_of_digits_only_is_found(self, world: Any) -> None:
+        _awards(world, 1, name="Léa Petit", code="2345-6789")
+        assert self.found(world, "2345 6789") == {"Léa Petit"}
 
     def test_fragments(self, world: Any, people: dict[str, Award]) -> None:
         if connection.vendor == "postgresql":  # anywhere in the name, e-mail or number
             assert self.found(world, "haddad") == {"Inès Haddad-Roux"}
             assert self.found(world, "bensaid") == {"samir.bensaid@example.org"}
-            assert self.found(world, "2345678") == {"Awa Diallo"}
+            assert self.found(world, "diallo") == {"Awa Diallo"}
         else:  # SQLite: the start only (what its indexes find)
             assert self.found(world, "haddad") == set()
             assert self.found(world, "awa") == {"Awa Diallo"}
@@ -237,7 +244,8 @@ class TestSearch:
                 for text, index in [
                     ("haddad", "issuing_award_name_trgm"),
                     ("bensaid", "issuing_award_email_trgm"),
-                    ("2345678", "issuing_award_phone_trgm"),
+                    ("samir.bensaid@", "issuing_award_email_prefix"),
+                    ("06 12 34", "issuing_award_phone_prefix"),
                 ]:
                     rows = selectors.search_awards(Award.objects.all(), text).values("pk")
                     sql, params = rows.query.sql_with_params()

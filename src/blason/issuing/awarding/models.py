@@ -111,6 +111,9 @@ class Award(models.Model):
             models.Index(fields=["issuer", "-issued_at", "-id"], name="issuing_award_listed"),
             models.Index(fields=["badge", "-issued_at", "-id"], name="issuing_award_badge_listed"),
             models.Index(
+                fields=["batch", "recipient_name", "id"], name="issuing_award_batch_names"
+            ),
+            models.Index(
                 fields=["issuer", "-issued_at", "-id"],
                 condition=models.Q(revoked_at__isnull=False),
                 name="issuing_award_revoked_listed",

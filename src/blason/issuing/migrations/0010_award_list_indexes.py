@@ -1,5 +1,6 @@
 """Indexes for the award list of a large space: its order with a tie-breaker (keyset pages),
-per badge and for revoked awards, and the search (``awarding/selectors.py``).
+per badge and for revoked awards, and the search (``awarding/selectors.py``); a batch's
+awards by name (its numbered pages).
 
 The search indexes depend on the database, so they are written in SQL guarded by vendor and
 are not part of the models' state:
@@ -66,6 +67,12 @@ class Migration(migrations.Migration):
             model_name="award",
             index=models.Index(
                 fields=["badge", "-issued_at", "-id"], name="issuing_award_badge_listed"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="award",
+            index=models.Index(
+                fields=["batch", "recipient_name", "id"], name="issuing_award_batch_names"
             ),
         ),
         migrations.AddIndex(
