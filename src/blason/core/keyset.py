@@ -10,7 +10,8 @@ every page, the first as the last, cost the same.
 A cursor that cannot be read (edited by hand, truncated) gives the first page, never an error.
 
 ``bounded_count`` counts at most ``threshold + 1`` rows; past the threshold the page says
-"more than 10,000" (with PostgreSQL's planner estimate when it has one, ``estimated_count``).
+"more than 10,000", or, on PostgreSQL, "about 1,000,000" from the planner's estimate
+(``estimated_count``), read before any row.
 """
 
 from __future__ import annotations
@@ -161,8 +162,9 @@ def _cursor_of(row: Model, moment_field: str) -> str:
 
 @dataclass(frozen=True)
 class Count:
-    """How many rows match: exactly up to the threshold, else "more than" (``more``), with
-    the planner's estimate when the database gives one (``about``)."""
+    """How many rows match: exactly (``value``), or "more than ``value``" (``more``), or only
+    the planner's estimate (``about``, when it is past the threshold: counting would read
+    every matching row)."""
 
     value: int
     more: bool = False
@@ -170,14 +172,24 @@ class Count:
 
 
 def bounded_count(queryset: QuerySet[Any], *, threshold: int | None = None) -> Count:
-    """Counts at most ``threshold + 1`` rows (default ``COUNT_THRESHOLD``): one query; two on
-    PostgreSQL past the threshold."""
+    """How many rows ``queryset`` has, never reading more than ``threshold + 1`` of them
+    (default ``COUNT_THRESHOLD``). On PostgreSQL the planner's estimate comes first (no row
+    read): past the threshold it is the answer, rounded; otherwise the rows are counted up to
+    the threshold. Two queries at most."""
     threshold = COUNT_THRESHOLD if threshold is None else threshold
+    about = estimated_count(queryset)
+    if about is not None and about > threshold:
+        return Count(0, about=_rounded(about))
     counted = queryset.order_by().values("pk")[: threshold + 1].count()
     if counted <= threshold:
         return Count(counted)
-    about = estimated_count(queryset)
-    return Count(threshold, more=True, about=about if about and about > threshold else None)
+    return Count(threshold, more=True)
+
+
+def _rounded(number: int) -> int:
+    """Two significant digits: an estimate is not exact (1,234,567 → 1,200,000)."""
+    digits = len(str(number))
+    return round(number, -(digits - 2)) if digits > 2 else number
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int | None:
