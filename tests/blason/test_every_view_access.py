@@ -308,6 +308,13 @@ RULES: dict[str, Rule] = {
     "insights:site_top_csv": staff(),
     "insights:refresh": staff(post={}),
     "insights:territory": signed_in(submit={"opted_out": "on"}),
+    # insights: the skills map (space members, operators) and its tables as CSV
+    "insights:issuer_skills": space(VIEWER),
+    "insights:issuer_skills_competences_csv": space(VIEWER),
+    "insights:issuer_skills_territories_csv": space(VIEWER),
+    "insights:site_skills": staff(),
+    "insights:site_skills_competences_csv": staff(),
+    "insights:site_skills_territories_csv": staff(),
     # issuing: the space, badges, awards, batches, claim links
     "issuing:space": space(VIEWER),
     "issuing:badge_new": space(EDITOR, submit=DESIGN),
@@ -374,6 +381,7 @@ RULES: dict[str, Rule] = {
     "networks:endorsement_accept": space(EDITOR, post={"comment": "Conforme."}),
     "networks:endorsement_decline": space(EDITOR, post={}),
     "networks:endorsement_withdraw": space(EDITOR, post={}),
+    "networks:endorsement_ob2": public(args={"endorsement_uuid": "given_endorsement_uuid"}),
 }
 # fmt: on
 
