@@ -1,7 +1,7 @@
 """Run every benchmark and compare it with its target; exit 1 when one misses.
 
-Usage: ``python -m bench [--only NAME] [--awards N] [--holders N] [--postgres URL]
-[--seconds S]``.
+Usage: ``python -m bench [--only NAME] [--awards N] [--holders N] [--list-awards N]
+[--postgres URL] [--seconds S]``.
 Each benchmark prints its median and p95 time and the number of SQL queries per call.
 Benchmarks run on a throw-away SQLite database unless ``BENCH_DATABASE_URL`` points elsewhere
 (for example a scratch PostgreSQL database), or ``--postgres`` names a server on which a
@@ -143,6 +143,12 @@ def main() -> int:
         help="awards behind the dashboards of the insights benchmark (default 1000000)",
     )
     parser.add_argument(
+        "--list-awards",
+        type=int,
+        default=1_000_000,
+        help="awards of the one issuer whose award list is read (default 1000000)",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
@@ -164,13 +170,14 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import awarding, http_load, insights, pages, pathways
+        from bench import award_lists, awarding, http_load, insights, pages, pathways
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
             "awarding": lambda: awarding.run(args.awards),
             "pathways": lambda: pathways.run(args.holders),
             "insights": lambda: insights.run(args.insights_awards),
+            "lists": lambda: award_lists.run(args.list_awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
         chosen = [name for name in modules if args.only and args.only in name]

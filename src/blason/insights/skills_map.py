@@ -21,7 +21,6 @@ from blason.insights import privacy
 from blason.insights.models import SkillCell
 from blason.insights.selectors import Scope, refreshed_at
 from blason.insights.skills import ESCO, OTHER
-from blason.jobs import rome
 from blason.jobs import selectors as jobs
 from blason.networks.models import Network
 
@@ -101,7 +100,7 @@ def group_label(key: str) -> str:
         return _("ESCO skills")
     if key == OTHER:
         return _("Others")
-    return rome.GRAND_DOMAINS.get(key, key)
+    return jobs.grand_domain_label(key)
 
 
 def _order(key: str) -> tuple[int, str]:

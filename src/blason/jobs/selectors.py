@@ -43,6 +43,11 @@ def occupation_labels() -> dict[str, str]:
     return rome.labels()
 
 
+def grand_domain_label(letter: str) -> str:
+    """The label of a ROME grand domaine ("M"), or the letter when unknown."""
+    return rome.GRAND_DOMAINS.get(letter, letter)
+
+
 def search_places(text: str, limit: int = 10) -> list[Place]:
     return places.search(text, limit)
 

@@ -233,7 +233,13 @@ def _detail(
         context.update(_progress(batch))
         context["can_resume"] = context["can_award"] and batches.can_resume(batch)
         if not context["active"]:
-            awarded = Award.objects.filter(batch=batch).order_by("recipient_name", "pk")
+            # Rows without their credentials (a few kB each); a batch holds at most
+            # BATCH_MAX_ROWS awards, so numbered pages stay cheap (index on batch and name).
+            awarded = (
+                Award.objects.filter(batch=batch)
+                .defer("credential", "narrative")
+                .order_by("recipient_name", "pk")
+            )
             page = Paginator(awarded, AWARDS_PAGE).get_page(request.GET.get("page"))
             context["page"] = page
             kinds = awarded.aggregate(
@@ -386,8 +392,10 @@ def batch_problems(request: HttpRequest, slug: str, batch_uuid: str) -> Streamin
 
 
 def _codes(batch: AwardBatch) -> Any:
-    return Award.objects.filter(batch=batch, recipient_kind__in=CODE_KINDS).order_by(
-        "recipient_name", "pk"
+    return (
+        Award.objects.filter(batch=batch, recipient_kind__in=CODE_KINDS)
+        .defer("credential", "narrative")
+        .order_by("recipient_name", "pk")
     )
 
 

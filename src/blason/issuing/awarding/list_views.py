@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from blason.core import keyset
 from blason.core.access import issuer_for_member
 from blason.core.models import Issuer, Role
-from blason.issuing.awarding import claim_codes, credentials
+from blason.issuing.awarding import credentials, selectors
 from blason.issuing.awarding.models import Award
 from blason.issuing.badges.models import BadgeClass
 
@@ -53,18 +53,6 @@ class AwardFilter(forms.Form):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
-        text = data["q"].strip()
-        if text:
-            code = claim_codes.normalise_claim_code(text)
-            phone = "".join(ch for ch in text if ch.isdigit() or ch == "+")
-            match = (
-                Q(recipient_name__icontains=text)
-                | Q(recipient_email__icontains=text)
-                | Q(claim_code=code)
-            )
-            if len(phone) >= 4:
-                match |= Q(recipient_phone__contains=phone.lstrip("0"))
-            queryset = queryset.filter(match)
         if data["badge"]:
             queryset = queryset.filter(badge__uuid=data["badge"])
         now = timezone.now()
@@ -95,14 +83,14 @@ def _state(award: Award, now: Any) -> str:
 def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
     form = AwardFilter(request.GET or None, issuer=access.issuer)
-    awarded = form.apply(
-        Award.objects.filter(issuer=access.issuer).select_related("badge").order_by("-issued_at")
-    )
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    awarded = form.apply(selectors.award_rows(access.issuer, search=search))
     if request.GET.get("format") == "csv" and access.can(Role.AWARDER):
-        return _export(awarded, access.issuer)
-    page = Paginator(awarded, PAGE_SIZE).get_page(request.GET.get("page"))
+        return _export(awarded.order_by("-issued_at", "-id"), access.issuer)
+    page = keyset.page_from_request(request, awarded, size=PAGE_SIZE, moment_field="issued_at")
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "issuing/award_list.html",
@@ -111,6 +99,7 @@ def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpR
             "issuer": access.issuer,
             "form": form,
             "page": page,
+            "count": keyset.bounded_count(awarded),
             "query": query.urlencode(),
             "now": timezone.now(),
             "can_export": access.can(Role.AWARDER),

@@ -106,7 +106,18 @@ class Award(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["issuer", "-issued_at"], name="issuing_award_recent"),
+            # The list's order with its tie-breaker: every page of keyset pagination is one
+            # index range (blason.core.keyset); the same for one badge and for revoked awards.
+            models.Index(fields=["issuer", "-issued_at", "-id"], name="issuing_award_listed"),
+            models.Index(fields=["badge", "-issued_at", "-id"], name="issuing_award_badge_listed"),
+            models.Index(
+                fields=["batch", "recipient_name", "id"], name="issuing_award_batch_names"
+            ),
+            models.Index(
+                fields=["issuer", "-issued_at", "-id"],
+                condition=models.Q(revoked_at__isnull=False),
+                name="issuing_award_revoked_listed",
+            ),
             models.Index(fields=["recipient_email"], name="issuing_award_email"),
             models.Index(fields=["recipient_phone"], name="issuing_award_phone"),
         ]

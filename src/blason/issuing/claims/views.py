@@ -166,7 +166,11 @@ def link_detail(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
             :WAITING_PAGE
         ]
     )
-    shown = Claim.objects.filter(link=link).select_related("award", "decided_by")
+    shown = (
+        Claim.objects.filter(link=link)
+        .select_related("award", "decided_by")
+        .defer("award__credential", "award__narrative")  # a page never shows them
+    )
     query = request.GET.get("q", "").strip()[:100]
     if query:
         wanted = Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
