@@ -29,7 +29,7 @@ from obcore.ob3._fields import format_datetime
 if TYPE_CHECKING:
     from obcore.keys import KeyPair
     from obcore.ob2.model import BadgeClass, Profile
-    from obcore.verify import Report
+    from obcore.report import Report
 
 Resolve = Callable[[str], Mapping[str, Any]]
 
@@ -189,7 +189,7 @@ def ob2(
     """Verify an OB 2.0 assertion (hosted JSON, or a signed JWS). Fills the report's checks."""
     from obcore.jose import verify_ob2_jws
     from obcore.ob2 import parse_assertion, parse_badge_class, parse_profile
-    from obcore.verify import Outcome, State, _fail, _Stop
+    from obcore.report import Outcome, State, _fail, _Stop
 
     try:
         if isinstance(source, str):
@@ -282,7 +282,7 @@ def ob2(
 def _endorsement(url: str, about: str, resolve: Resolve, now: datetime) -> Report:
     """One hosted OB 2.0 Endorsement at ``url``, which must be about ``about``."""
     from obcore.ob2 import parse_endorsement, parse_profile
-    from obcore.verify import Outcome, Report, State, _fail, _Stop
+    from obcore.report import Outcome, Report, State, _fail, _Stop
 
     report = Report(State.VALID, version="2.0", input_format="url")
     try:
@@ -333,7 +333,7 @@ def _check_endorsements(
     report: Report, badge: BadgeClass, issuer: Profile, resolve: Resolve, now: datetime
 ) -> None:
     """The endorsements the BadgeClass and the issuer link, each verified on its own."""
-    from obcore.verify import Outcome
+    from obcore.report import Outcome
 
     wanted = [(url, badge.id) for url in badge.endorsement]
     wanted += [(url, issuer.id) for url in issuer.endorsement]
