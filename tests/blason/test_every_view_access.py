@@ -304,6 +304,13 @@ RULES: dict[str, Rule] = {
     "insights:site_top_csv": staff(),
     "insights:refresh": staff(post={}),
     "insights:territory": signed_in(submit={"opted_out": "on"}),
+    "insights:issuer_report": space(VIEWER),
+    "insights:site_report": staff(),
+    # exports: a space's export and import (owners), the open data of the skills map
+    "exports:space": space(OWNER),
+    "exports:space_json": space(OWNER),
+    "exports:space_open_data": space(VIEWER),
+    "exports:site_open_data": public(),
     # issuing: the space, badges, awards, batches, claim links
     "issuing:space": space(VIEWER),
     "issuing:badge_new": space(EDITOR, submit=DESIGN),
