@@ -18,7 +18,12 @@ from tests.blason.insights_fixtures import JANUARY, badge, give
 pytestmark = pytest.mark.django_db
 
 ROME = {"kind": "ROME", "code": "G1602", "name": "Personnel de cuisine"}
-OTHER = {"kind": "other", "code": "ACC-1", "name": "Accueil (contact : jo@example.org, 06 12 34 56 78)"}
+OTHER = {
+    "kind": "other",
+    "code": "ACC-1",
+    "url": "https://example.org/referentiel/accueil",
+    "name": "Accueil (contact : jo@example.org, 06 12 34 56 78)",
+}
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]+", re.I)
 PHONE = re.compile(r"(?:\+33|0)\s*[1-9](?:[\s.-]*\d{2}){4}")
 

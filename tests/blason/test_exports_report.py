@@ -21,7 +21,7 @@ def test_report_is_one_page_with_the_figures(world: Any) -> None:
     board = selectors.dashboard(scope, periods.fixed()[0], None)
     html = report.report_html(board, "Organisation A", "fr")
     assert "Badges attribués" in html
-    assert ">12<" in html  # 9 Accueil + 3 Cuisine awards
+    assert "<dd>11</dd>" in html  # 9 Accueil + 3 Cuisine awards, one of them revoked
     assert "data:image/svg+xml;base64," in html  # the monthly chart
     english = report.report_html(board, "Organisation A", "en")
     assert "Badges awarded" in english

@@ -72,3 +72,7 @@ def report_pdf(board: selectors.Dashboard, title: str, language: str) -> bytes:
     pdf = report_document(board, title, language).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def filename(slug: str, board: selectors.Dashboard, language: str) -> str:
+    return f"report-{slug}-{board.period.code}-{language}.pdf"
