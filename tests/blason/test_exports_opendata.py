@@ -37,9 +37,7 @@ def read(response: Any) -> list[list[str]]:
 @pytest.fixture
 def facts(world: Any) -> list[Any]:
     kitchen = badge(world, "Cuisine", alignments=[normalise(**ROME), normalise(**OTHER)])
-    made = [
-        give(world, kitchen, f"person{n}@example.org", JANUARY) for n in range(9)
-    ]
+    made = [give(world, kitchen, f"person{n}@example.org", JANUARY) for n in range(9)]
     for award in made[:6]:
         award.recipient_name = f"Inès Haddad {award.pk}"
         award.recipient_phone = "+33612345678"

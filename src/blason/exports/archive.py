@@ -22,8 +22,8 @@ from django.utils import timezone
 from blason.core.models import Issuer
 from blason.core.site import absolute, absolute_url
 from blason.issuing.awarding import selectors as award_selectors
-from blason.issuing.models import Award, BadgeClass
 from blason.issuing.claims.models import ClaimLink
+from blason.issuing.models import Award, BadgeClass
 from blason.networks.models import Endorsement, EndorsementState
 from blason.pathways.models import Pathway
 
@@ -44,7 +44,7 @@ def _sha(text: str) -> str:
 def _image(badge: BadgeClass) -> dict[str, str] | None:
     if not badge.image:
         return None
-    name = badge.image.name.lower()
+    name = (badge.image.name or "").lower()
     media = IMAGE_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
     try:
         with badge.image.open("rb") as handle:

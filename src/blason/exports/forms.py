@@ -13,7 +13,9 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
     )
     confirm = forms.BooleanField(
-        label=_("I understand that the imported awards stay an archive: this site cannot revoke "
-                "them, they stay valid as long as the original site serves its addresses."),
+        label=_(
+            "I understand that the imported awards stay an archive: this site cannot revoke "
+            "them, they stay valid as long as the original site serves its addresses."
+        ),
         required=True,
     )

@@ -104,5 +104,13 @@ def _check_links(document: dict[str, Any]) -> None:
                 )
 
 
-def instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def instant(value: str) -> datetime:
+    """An instant of the file (ISO 8601 with its offset); ``ValueError`` otherwise."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(_("“%(value)s” has no time zone offset.") % {"value": value[:40]})
+    return moment
+
+
+def maybe_instant(value: str | None) -> datetime | None:
+    return instant(value) if value else None

@@ -48,6 +48,10 @@ def _image(entry: dict[str, Any]) -> Any:
         ) from None
 
 
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def _badge(issuer: Issuer, actor: Any, entry: dict[str, Any]) -> BadgeClass:
     status = entry.get("status") or BadgeStatus.DRAFT
     try:
@@ -62,7 +66,9 @@ def _badge(issuer: Issuer, actor: Any, entry: dict[str, Any]) -> BadgeClass:
             achievement_type=entry.get("achievementType") or "Badge",
             validity=entry.get("validity") or "forever",
             validity_days=entry.get("validityDays"),
-            valid_until=date.fromisoformat(entry["validUntil"]) if entry.get("validUntil") else None,
+            valid_until=date.fromisoformat(entry["validUntil"])
+            if entry.get("validUntil")
+            else None,
             image=_image(entry),
             status=status if status in BadgeStatus.values else BadgeStatus.DRAFT,
             language=entry.get("language") or None,
@@ -77,9 +83,7 @@ def _badge(issuer: Issuer, actor: Any, entry: dict[str, Any]) -> BadgeClass:
 
 
 @transaction.atomic
-def archive_import(
-    *, issuer: Issuer, actor: Any, data: bytes, limit: int | None = None
-) -> Archive:
+def archive_import(*, issuer: Issuer, actor: Any, data: bytes, limit: int | None = None) -> Archive:
     """Fill the empty space ``issuer`` from an export (all or nothing): its badges become this
     space's badges (new addresses, signed from now on with this space's keys); its awards and
     endorsements are kept byte for byte as a read-only archive (they name the original
@@ -116,7 +120,7 @@ def archive_import(
                     original_id=entry["id"],
                     credential=entry["credential"],
                     issued_at=reading.instant(entry["issuedAt"]),
-                    revoked_at=reading.instant(entry.get("revokedAt")),
+                    revoked_at=reading.maybe_instant(entry.get("revokedAt")),
                     recipient_name=str(recipient.get("name") or "")[:200],
                     recipient_email=str(recipient.get("email") or "")[:254],
                     recipient_phone=str(recipient.get("phone") or "")[:32],
@@ -132,7 +136,7 @@ def archive_import(
                     badge=badges.get(subject["id"]) if subject["type"] == "badge" else None,
                     original_id=entry["id"],
                     credential=entry["credential"],
-                    issued_at=reading.instant(entry.get("issuedAt")) or exported_at,
+                    issued_at=reading.maybe_instant(entry.get("issuedAt")) or exported_at,
                 )
             )
     except (ValueError, TypeError, KeyError) as error:

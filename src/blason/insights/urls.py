@@ -28,6 +28,8 @@ for _chart in views.CHARTS:
     ]
 # The one-page PDF report for funders (report_views).
 urlpatterns += [
-    path("spaces/<slug:slug>/insights/report.pdf", report_views.issuer_report, name="issuer_report"),
+    path(
+        "spaces/<slug:slug>/insights/report.pdf", report_views.issuer_report, name="issuer_report"
+    ),
     path("operator/insights/report.pdf", report_views.site_report, name="site_report"),
 ]
