@@ -143,6 +143,12 @@ def main() -> int:
         help="awards behind the dashboards of the insights benchmark (default 1000000)",
     )
     parser.add_argument(
+        "--exports-awards",
+        type=int,
+        default=1_000_000,
+        help="awards of the space whose CSV and JSON the exports benchmark downloads",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
@@ -164,13 +170,14 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import awarding, http_load, insights, pages, pathways
+        from bench import awarding, exports, http_load, insights, pages, pathways
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
             "awarding": lambda: awarding.run(args.awards),
             "pathways": lambda: pathways.run(args.holders),
             "insights": lambda: insights.run(args.insights_awards),
+            "exports": lambda: exports.run(args.exports_awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
         chosen = [name for name in modules if args.only and args.only in name]

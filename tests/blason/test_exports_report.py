@@ -53,3 +53,18 @@ def test_site_report_hides_small_counts(world: Any) -> None:
     board = selectors.dashboard(selectors.Scope.site(), periods.fixed()[0], None)
     html = report.report_html(board, "Blason", "en")
     assert "&lt; 5" in html  # Badge B2, awarded to two people
+
+
+def test_the_dashboards_link_to_the_exports(client: Any, world: Any) -> None:
+    client.force_login(world.admin)  # an owner
+    page = client.get(
+        reverse("insights:issuer", args=[world.org_a.slug]), {"period": "all"}
+    ).content.decode()
+    assert reverse("insights:issuer_report", args=[world.org_a.slug]) + "?period=all" in page
+    assert reverse("exports:space_open_data", args=[world.org_a.slug]) in page
+    assert reverse("exports:space", args=[world.org_a.slug]) in page
+    client.force_login(world.member)  # a viewer: no awards CSV, no whole export
+    page = client.get(reverse("insights:issuer", args=[world.org_a.slug])).content.decode()
+    assert reverse("insights:issuer_report", args=[world.org_a.slug]) in page
+    assert reverse("exports:space", args=[world.org_a.slug]) not in page
+    assert reverse("issuing:award_list", args=[world.org_a.slug]) + '">' not in page
