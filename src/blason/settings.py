@@ -441,9 +441,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_link": env_str("RATE_LIMIT_LOGIN_LINK", "10/m/ip,3/5m/key"),
     # Codes by SMS: asked to sign in ("key" is the number), sent to verify a number (at
     # sign-up, or added to an account), and numbers changed on an account. Each code takes
-    # three wrong attempts at most (ACCOUNT_*_MAX_ATTEMPTS) before a new one is needed.
-    "request_login_code": env_str("RATE_LIMIT_SMS_CODE", "10/m/ip,3/10m/key,10/d/key"),
-    "verify_phone": env_str("RATE_LIMIT_SMS_VERIFY", "3/m/ip,1/30s/key,10/d/key"),
+    # three wrong attempts at most (ACCOUNT_*_MAX_ATTEMPTS) before a new one is needed. Per
+    # address as generous as sign-up (a job fair's room shares one Wi-Fi); the limits per number
+    # (here and SMS_RATE_LIMIT_*) and the hourly cap per address bound what a robot can cost.
+    "request_login_code": env_str("RATE_LIMIT_SMS_CODE", "20/m/ip,200/h/ip,3/10m/key,10/d/key"),
+    "verify_phone": env_str("RATE_LIMIT_SMS_VERIFY", "20/m/ip,200/h/ip,1/30s/key,10/d/key"),
     "change_phone": "3/10m/user",
     "verify": env_str("RATE_LIMIT_VERIFY", "30/m/ip"),
     # Unknown claim codes typed or opened (a code is 40 random bits: guessing needs billions).

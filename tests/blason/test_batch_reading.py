@@ -5,12 +5,14 @@ idempotent task, and the recovery of a read whose worker died or whose task was 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -525,3 +527,34 @@ class TestPages:
         for name in ("batch_detail", "batch_progress"):
             with django_assert_max_num_queries(9):
                 assert client.get(url(name, batch)).status_code == 200
+
+
+def test_uploaded_files_nothing_refers_to_are_swept(world: Any, published: Any) -> None:
+    """A file left by a process that died between storing it and committing its batch (or
+    after its batch let go of it) is deleted by a worker's round once an hour old; files of
+    batches, and young files whose upload may still be committing, are kept."""
+    from django.core.cache import cache
+
+    from blason.core.storage import private_storage
+    from blason.issuing.awarding import batch_files
+
+    waiting = upload(world, published, GOOD)
+    kept = stored(waiting)
+    assert kept is not None
+    storage = private_storage()
+    old_orphan = Path(storage.path(storage.save("batches/left-by-a-crash", ContentFile(b"x"))))
+    young_orphan = Path(storage.path(storage.save("batches/still-committing", ContentFile(b"y"))))
+    two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    for path in (old_orphan, kept):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    cache.delete("issuing.batch-files.swept")
+    worker.sweep()
+    assert not old_orphan.exists()
+    assert kept.exists()
+    assert young_orphan.exists()
+    # Once an hour: the next round does not list the storage again.
+    os.utime(young_orphan, (two_hours_ago, two_hours_ago))
+    assert batch_files.sweep_orphan_files(set()) == 0
+    assert young_orphan.exists()
+    assert batch_files.orphan_files_delete() == ["batches/still-committing"]
+    assert read(waiting).status == BatchStatus.CHECKED

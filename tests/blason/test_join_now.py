@@ -251,3 +251,30 @@ def test_an_outsider_link_is_404_and_a_signed_in_person_joins_as_before(
     assert join(client, url, contact="other@example.org").status_code == 302
     assert User.objects.count() == before
     assert Membership.objects.filter(user=someone, issuer=community.issuer).exists()
+
+
+def test_the_same_address_joining_twice_at_once_is_a_clear_400(
+    client: Any, url: str, monkeypatch: Any
+) -> None:
+    """Two people send the same address at the same instant: both forms pass their checks,
+    one account is written first, and the other request gets the form's own refusal (400),
+    never a 500 nor a half-made account."""
+    from allauth.account.internal.flows import manage_email
+
+    UserFactory(email="twice@example.org")
+    checks = {"done": 0}
+    real = manage_email.email_already_exists
+
+    def late(*args: Any, **kwargs: Any) -> Any:
+        checks["done"] += 1
+        if checks["done"] == 1:  # the first check ran before the other account was written
+            return None
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(manage_email, "email_already_exists", late)
+    before = counts()
+    response = join(client, url, contact="twice@example.org")
+    assert response.status_code == 400
+    assert "sign in below to join the group" in response.text
+    assert counts() == before
+    assert checks["done"] == 2

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from blason.core import hooks, keystore
@@ -161,3 +161,24 @@ def test_kek_rotation(settings: Any) -> None:
     settings.KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(keystore.KeyStoreError, match="cannot be decrypted"):
         keys.private_key(key)
+
+
+@pytest.mark.parametrize("algorithm", ["Ed25519", "RSA"])
+def test_rotate_key_command(algorithm: str) -> None:
+    issuer = IssuerFactory()
+    old = keys.active_key(issuer, algorithm)
+    out = StringIO()
+    call_command("rotate_key", issuer.slug, "--algorithm", algorithm, stdout=out)
+    new = keys.active_key(issuer, algorithm)
+    assert new.pk != old.pk
+    assert f"#{new.fragment}" in out.getvalue()
+    old.refresh_from_db()
+    assert old.retired_at is not None
+    assert old in keys.public_keys(issuer)  # still published: its badges still verify
+    assert AuditEntry.objects.filter(issuer=issuer, action="issuing.key.rotated").count() == 1
+
+
+def test_rotate_key_command_refuses_an_unknown_space() -> None:
+    with pytest.raises(CommandError, match="No space has the short name 'nowhere'"):
+        call_command("rotate_key", "nowhere")
+    assert not AuditEntry.objects.filter(action="issuing.key.rotated").exists()

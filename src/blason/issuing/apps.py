@@ -15,6 +15,7 @@ class IssuingConfig(AppConfig):
         outbox.RENDERERS["issuing.award"] = "blason.issuing.awarding.emails.render_award_email"
         sms.RENDERERS["issuing.award_sms"] = "blason.issuing.awarding.sms.render"
         worker.SWEEPS.append("blason.issuing.awarding.batches.recover_batches")
+        worker.SWEEPS.append("blason.issuing.awarding.batch_files.sweep_orphan_files")
         health.WORK_REPORTS.append("blason.issuing.awarding.batches.health_report")
         # Every issuer gets its signing keys in the transaction that creates it.
         if issuer_keys_create not in hooks.ISSUER_CREATED:

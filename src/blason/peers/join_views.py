@@ -164,7 +164,7 @@ def _join_newcomer(request: HttpRequest, link: JoinLink) -> HttpResponse:
     from allauth.account.utils import complete_signup, setup_user_email
     from allauth.core import ratelimit
     from allauth.core.exceptions import RateLimited
-    from django.db import transaction
+    from django.db import IntegrityError, transaction
     from django.utils import translation
 
     from blason.guardians.services import account_hold
@@ -192,6 +192,13 @@ def _join_newcomer(request: HttpRequest, link: JoinLink) -> HttpResponse:
     except ActionRefused as exc:
         messages.error(request, str(exc))
         return render(request, "peers/join_closed.html", {"issuer": issuer}, status=410)
+    except IntegrityError:
+        # The same address joined at the same instant from another request, whose account
+        # was written first: the form says so, as it would have a moment later.
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            raise
+        return _join_page(request, link, member=False, form=form, status=400)
     if held is not None:
         # The guardians' way, as after sign-up: the address or number checked, then the
         # waiting page; the child joins the group once a parent agreed.
