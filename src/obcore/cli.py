@@ -65,7 +65,8 @@ def _verify(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{target}: {exc.strerror}") from None
     report = verify_credential(source, fetcher=fetcher, recipient=args.recipient)
-    recognitions = _recognitions(report.credential or {}, args, fetcher)
+    endorsements = [item.credential for item in report.endorsements if item.valid]
+    recognitions = _recognitions(report.credential or {}, args, fetcher, endorsements)
     if args.json:
         answer = report.to_json()
         if recognitions:
@@ -78,6 +79,11 @@ def _verify(args: argparse.Namespace) -> int:
         for number, endorsement in enumerate(report.endorsements, 1):
             print(f"  endorsement {number}: {endorsement.state.value}")
         for line in recognitions:
+            if line.get("kind") == "badge":  # the verify page's wording
+                print(
+                    f"  [{line['state']}] Badge recognised by {line['name']} (signed endorsement)"
+                )
+                continue
             until = f", valid until {line['validUntil']}" if line.get("validUntil") else ""
             print(f"  [{line['state']}] list {line['name']}{until}")
     if report.state is State.MALFORMED:
@@ -85,13 +91,23 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
-def _recognitions(credential: Any, args: argparse.Namespace, fetcher: Any) -> list[Any]:
+def _recognitions(
+    credential: Any, args: argparse.Namespace, fetcher: Any, endorsements: list[Any]
+) -> list[Any]:
     """What the lists of recognised issuers say about the issuer: the lists of ``TRUST_LISTS``
-    (the operator's setting, JSON) and of ``--trust-list NAME=URL=ISSUER``."""
+    (the operator's setting, JSON) and of ``--trust-list NAME=URL=ISSUER``; then, for each
+    checked list whose issuer endorsed the badge itself (among the ``endorsements`` that
+    verified), a line of ``kind`` "badge" (as the verify page says "Badge recognised by")."""
     import os
 
     from obcore.ob3._fields import format_datetime
-    from obcore.recognition import TrustList, check_list, issuer_ids, parse_trust_lists
+    from obcore.recognition import (
+        TrustList,
+        badge_endorsers,
+        check_list,
+        issuer_ids,
+        parse_trust_lists,
+    )
 
     try:
         lists = parse_trust_lists(os.environ.get("TRUST_LISTS", ""))
@@ -103,7 +119,9 @@ def _recognitions(credential: Any, args: argparse.Namespace, fetcher: Any) -> li
             raise UsageError(f"--trust-list expects NAME=URL=ISSUER, not {item!r}")
         lists.append(TrustList(parts[0], parts[1], (parts[2],)))
     ids = issuer_ids(credential) if isinstance(credential, dict) else []
+    endorsers = badge_endorsers(credential, endorsements) if ids else set()
     answer = []
+    badges = []
     for trust_list in lists if ids else []:
         try:
             document = json.loads(fetcher(trust_list.url).body)
@@ -114,7 +132,16 @@ def _recognitions(credential: Any, args: argparse.Namespace, fetcher: Any) -> li
         if checked.valid_until is not None:
             line["validUntil"] = format_datetime(checked.valid_until)
         answer.append(line)
-    return answer
+        if checked.checkable and checked.issuer in endorsers:
+            badges.append(
+                {
+                    "kind": "badge",
+                    "name": trust_list.name,
+                    "url": trust_list.url,
+                    "state": "recognised",
+                }
+            )
+    return answer + badges
 
 
 def _sign(args: argparse.Namespace) -> int:

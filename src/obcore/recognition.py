@@ -230,6 +230,27 @@ def issuer_ids(credential: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _achievement_id(credential: Mapping[str, Any]) -> str | None:
+    subject = credential.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    found = achievement.get("id") if isinstance(achievement, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def badge_endorsers(credential: Mapping[str, Any], endorsements: Iterable[Any]) -> set[str]:
+    """Who endorsed the badge itself (the credential's Achievement), among ``endorsements``
+    (the embedded endorsements that verified): a list whose issuer is one of them says
+    "badge recognised by" it. The verify page, the award page and ``blason verify`` all ask
+    this one function."""
+    badge = _achievement_id(credential)
+    found: set[str] = set()
+    for endorsement in endorsements:
+        subject = endorsement.get("credentialSubject") if isinstance(endorsement, dict) else None
+        if badge and isinstance(subject, dict) and subject.get("id") == badge:
+            found.update(issuer_ids(endorsement))
+    return found
+
+
 def check_list(
     document: Any,
     *,

@@ -6,6 +6,10 @@
   RevocationList is read.
 * OB 2.0 hosted: the assertion's own URL is the source of truth; it is fetched (410 Gone means
   revoked), its BadgeClass and issuer too, and the assertion must live on the issuer's host.
+* OB 2.0 endorsements linked from the BadgeClass and the issuer (``endorsement``: hosted
+  ``Endorsement`` assertions) are fetched and checked each on its own, as badgecheck reads
+  them: hosted on the endorser's site and about that badge or issuer. Like an OB 3.0
+  embedded endorsement, one that fails never takes the earner's badge away.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from obcore.ob3._fields import format_datetime
 
 if TYPE_CHECKING:
     from obcore.keys import KeyPair
-    from obcore.ob2.model import Profile
+    from obcore.ob2.model import BadgeClass, Profile
     from obcore.verify import Report
 
 Resolve = Callable[[str], Mapping[str, Any]]
@@ -272,3 +276,71 @@ def ob2(
         if not assertion.recipient.matches(recipient):
             raise _fail(report, State.INVALID, "recipient", "recipient.failed", recipient=recipient)
         report.add("recipient", Outcome.PASSED, "recipient.passed", recipient=recipient)
+    _check_endorsements(report, badge, issuer, resolve, now)
+
+
+def _endorsement(url: str, about: str, resolve: Resolve, now: datetime) -> Report:
+    """One hosted OB 2.0 Endorsement at ``url``, which must be about ``about``."""
+    from obcore.ob2 import parse_endorsement, parse_profile
+    from obcore.verify import Outcome, Report, State, _fail, _Stop
+
+    report = Report(State.VALID, version="2.0", input_format="url")
+    try:
+        try:
+            document = dict(resolve(url))
+        except FetchError as exc:
+            if exc.reason == "gone":  # the endorser withdrew it
+                raise _fail(report, State.REVOKED, "status", "read.gone", url=url) from None
+            raise
+        report.credential = document
+        try:
+            endorsement = parse_endorsement(document)
+        except DocumentError as exc:
+            raise _fail(
+                report, State.MALFORMED, "parse", "ob2.malformed", [of_error(exc)]
+            ) from None
+        endorser = (
+            endorsement.issuer
+            if not isinstance(endorsement.issuer, str)
+            else parse_profile(resolve(endorsement.issuer))
+        )
+        report.issuer = endorser.id
+        hosted = endorsement.verification.type == "HostedBadge"
+        if not hosted or endorsement.id != url or not _hosted_scope(url, endorser):
+            raise _fail(report, State.INVALID, "proof", "ob2.not_on_issuer_site")
+        report.add("proof", Outcome.PASSED, "ob2.hosted")
+    except _Stop as stop:
+        report.state = stop.state
+        return report
+    except (DocumentError, FetchError, ObcoreError) as exc:
+        report.state = State.UNVERIFIABLE if _unreachable(exc) else State.INVALID
+        code = "ob2.document_unreachable" if _unreachable(exc) else "ob2.untrusted"
+        report.add("proof", Outcome.FAILED, code, [of_error(exc)])
+        return report
+    if now < endorsement.issued_on:
+        issued = format_datetime(endorsement.issued_on)
+        report.add("dates", Outcome.FAILED, "dates.not_yet", date=issued)
+        report.state = State.NOT_YET_VALID
+        return report
+    report.add("dates", Outcome.PASSED, "dates.passed")
+    if endorsement.claim_id != about:
+        report.add("endorsements", Outcome.FAILED, "endorsements.elsewhere", count=1)
+        report.state = State.INVALID
+    return report
+
+
+def _check_endorsements(
+    report: Report, badge: BadgeClass, issuer: Profile, resolve: Resolve, now: datetime
+) -> None:
+    """The endorsements the BadgeClass and the issuer link, each verified on its own."""
+    from obcore.verify import Outcome
+
+    wanted = [(url, badge.id) for url in badge.endorsement]
+    wanted += [(url, issuer.id) for url in issuer.endorsement]
+    for url, about in wanted:
+        report.endorsements.append(_endorsement(url, about, resolve, now))
+    if report.endorsements:
+        good = sum(1 for item in report.endorsements if item.valid)
+        total = len(report.endorsements)
+        outcome = Outcome.PASSED if good == total else Outcome.WARNING
+        report.add("endorsements", outcome, "endorsements.summary", good=good, total=total)

@@ -322,8 +322,12 @@ def _network(world: AccessWorld, space: Any) -> None:
     asked = endorsements.endorsement_request(
         endorser=space, subject=designs[1], actor=world.people[Role.OWNER], comment="Merci"
     )
+    given = endorsements.endorsement_give(
+        endorser=space, subject=network.issuer, actor=world.people[Role.OWNER], comment="Oui"
+    )
     world.values.update(
         endorsement_uuid=str(asked.uuid),
+        given_endorsement_uuid=str(given.uuid),
         shared_uuid=str(shared.uuid),
         shareable_uuid=str(designs[1].uuid),
         network_slug=network.issuer.slug,

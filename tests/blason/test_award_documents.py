@@ -415,8 +415,8 @@ def test_documents_run_a_bounded_number_of_queries(
         (f"/awards/{award.uuid}/ob2", 1),
         (f"/awards/{award.uuid}/ob2/badge.png", 1),
         # Other apps name the badge's co-designers (peers), its creator and its endorsements
-        # (networks).
-        (f"/badges/{award.badge.uuid}/ob2", 4),
+        # (networks: the OB 3.0 credentials, then the addresses of their OB 2.0 form).
+        (f"/badges/{award.badge.uuid}/ob2", 5),
         (f"/badges/{award.badge.uuid}/image", 1),
         (f"/awards/{award.uuid}/ob2/signed.jws", 5),  # award, key (locked: savepoint)
         (f"/awards/{award.uuid}/credential.jwt", 5),

@@ -25,11 +25,11 @@ def test_demo_is_idempotent_and_its_awards_verify(
     # the personal profiles of the three validators who signed endorsements (blason.peers.demo).
     # The network (blason.networks.demo) adds itself and the Mission Locale, its shared badge
     # and the two members' copies, an award of each copy and one of the badge it endorsed; the
-    # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's first step.
+    # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's two steps.
     # One more issuer is the site's own signer of learner records (blason.records, made after
     # ``migrate``).
     # The association's year of awards for its dashboard adds 33 (blason.insights.demo).
-    assert counts == (9, 14, 46)
+    assert counts == (9, 14, 47)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",

@@ -156,22 +156,22 @@ def test_edit_shows_and_changes_translation_and_alignments(client: Any, world: A
     page = client.get(edit)
     assert page.status_code == 200
     assert 'value="Mutual help"' in page.text
-    assert 'value="M1607"' in page.text
+    # The ROME job is ticked in the jobs picker; the other links are rows.
+    assert 'name="occupations" value="M1607" checked' in page.text
     assert 'value="RNCP34826"' in page.text
     assert f'value="{ESCO_SKILL}"' in page.text  # ESCO is edited by its address
-    assert 'name="alignments-INITIAL_FORMS" value="4"' in page.text
-    assert 'name="alignments-TOTAL_FORMS" value="5"' in page.text  # one blank row to add
+    assert 'name="alignments-INITIAL_FORMS" value="3"' in page.text
+    assert 'name="alignments-TOTAL_FORMS" value="4"' in page.text  # one blank row to add
     data = {
         **design(),
         **TRANSLATION,
         "translation_name": "Helping each other",
-        **links(
-            {"kind": "ROME", "code": "M1607", "DELETE": "on"},
+        **links(  # M1607 untick in the picker: not sent
             {"kind": "RNCP", "code": "RNCP34826"},
             {"kind": "ESCO", "code": ESCO_SKILL, "name": "travailler en équipe"},
-            {"kind": "other", "name": "Référentiel", "url": "https://example.org/ref"},
-            {"code": "RS5063"},
-            initial=4,
+            {"kind": "other", "name": "Référentiel", "url": "https://example.org/ref", "code": ""},
+            {"kind": "", "code": "RS5063", "name": "", "url": ""},
+            initial=3,
         ),
     }
     assert client.post(edit, data).status_code == 302
@@ -200,7 +200,7 @@ def test_save_and_add_another_link_without_javascript(client: Any, world: Any) -
     edit = reverse("issuing:badge_edit", args=[world.org_a.slug, badge.uuid])
     assert response["Location"] == f"{edit}#alignments-title"
     page = client.get(edit)
-    assert 'name="alignments-TOTAL_FORMS" value="5"' in page.text
+    assert 'name="alignments-TOTAL_FORMS" value="4"' in page.text  # 3 links (the job is picked)
 
 
 def test_archived_badges_cannot_change(client: Any, world: Any) -> None:
@@ -429,3 +429,35 @@ def test_award_email_names_the_badge_in_the_recipients_language(
     assert "“Welcoming the public”" in message_text(english)
     assert "Accueil du public" in french["Subject"]
     assert "Welcoming" not in message_text(french)
+
+
+def test_jobs_are_picked_from_the_rome_list(client: Any, world: Any) -> None:
+    """Nobody types a ROME code or label: a job is picked (a code, a "Label (M1601)" from the
+    list, or a word only one job answers), named from the ROME 4.0 list shipped with Blason;
+    a job also typed as a link counts once; a word several jobs answer asks which one."""
+    client.force_login(world.admin)
+    data = {
+        **design(),
+        **links({"code": "M1607"}, {"kind": "RNCP", "code": "34826"}),
+        "occupations": "M1607",
+        "occupations_add": "Chargé / Chargée d'accueil (M1601)",
+    }
+    assert client.post(new_url(world), data).status_code == 302
+    badge = BadgeClass.objects.get(name="Entraide")
+    assert [(a["framework"], a["code"]) for a in badge.alignments] == [
+        ("ROME", "M1607"),
+        ("ROME", "M1601"),
+        ("RNCP", "RNCP34826"),
+    ]
+    assert badge.alignments[1]["name"] == "Chargé / Chargée d'accueil"
+    several = client.post(
+        new_url(world),
+        {**design(name="Autre"), "occupations_add": "agent"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert several.status_code == 400
+    assert "tick the one you mean" in several.text
+    assert 'name="occupations" value="' in several.text  # the candidates, to tick
+    unknown = client.post(new_url(world), {**design(name="Autre"), "occupations": "Z9999"})
+    assert unknown.status_code == 400
+    assert not BadgeClass.objects.filter(name="Autre").exists()

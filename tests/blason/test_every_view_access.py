@@ -173,11 +173,15 @@ RULES: dict[str, Rule] = {
     # Without a parent's link opened in this browser: to the parents' page, or 404.
     "guardians:children": public(ok=302),
     "guardians:child_delete": public(ok=404),
-    # jobs: the pickers' suggestions (the public ROME and places referentials), and a
+    # jobs: the pickers' suggestions (the public ROME and places referentials), where to look
+    # for offers, and a
     # counsellor's view of the local offers for a person their space awarded badges
     # (tests/blason/test_jobs.py checks a space that awarded nothing gets 404).
     "jobs:occupation_options": public(query={"q": "accueil"}),
     "jobs:place_options": public(query={"q": "lille"}),
+    # where a person looks for offers (anyone: kept in the session, and on the account when
+    # signed in; tests/blason/test_pathways_offers.py)
+    "jobs:offers_place": public(submit={"place": "Nord (département 59)", "distance": "10"}),
     "jobs:person_offers": space(REVIEWER, args={"person_uuid": "earner_uuid"}),
     # api: Open Badges 3.0, Badge Connect, OAuth
     "api:discovery": public(),
@@ -377,6 +381,7 @@ RULES: dict[str, Rule] = {
     "networks:endorsement_accept": space(EDITOR, post={"comment": "Conforme."}),
     "networks:endorsement_decline": space(EDITOR, post={}),
     "networks:endorsement_withdraw": space(EDITOR, post={}),
+    "networks:endorsement_ob2": public(args={"endorsement_uuid": "given_endorsement_uuid"}),
 }
 # fmt: on
 

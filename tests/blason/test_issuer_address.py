@@ -37,9 +37,7 @@ def test_the_profile_page_sets_the_address_and_numbers(
         "description": "",
         "url": "",
         "email": "",
-        "commune_code": "59512",
-        "departement_code": "",
-        "region_code": "32",
+        "place": "Roubaix",
         "siret": SIRET,
         "rna": "W595012345",
     }
@@ -63,7 +61,44 @@ def test_the_profile_page_sets_the_address_and_numbers(
     assert credential["issuer"]["otherIdentifier"][0]["identifier"] == SIRET
     assert verify_credential(award.credential, fetcher=LocalFetcher()).valid
 
-    bad = {**form, "siret": "12345678901234", "commune_code": "5951"}
+    bad = {**form, "siret": "12345678901234", "place": "Xqzwville"}
     response = client.post(reverse("core:space_settings", args=["org-a"]), bad)
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"siret", "commune_code"}
+    assert set(response.context["form"].errors) == {"siret", "place"}
+    issuer.refresh_from_db()
+    assert issuer.commune_code == "59512"  # nothing written
+
+
+def test_the_address_is_picked_by_name_without_javascript(client: Any, world: Any) -> None:
+    """No code is typed: the town's name (or postcode) is read when the form is sent; when
+    several places answer, the page comes back with them to pick from (radio buttons)."""
+    client.force_login(world.admin)
+    url = reverse("core:space_settings", args=["org-a"])
+    page = client.get(url).content.decode()
+    assert 'name="place"' in page
+    assert "commune_code" not in page
+    assert "region_code" not in page
+    form = {"name": "Organisation A", "description": "", "url": "", "email": ""}
+    response = client.post(url, {**form, "place": "Saint-Martin"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="place_pick"' in page
+    assert 'value="commune:' in page
+    issuer = world.org_a
+    response = client.post(url, {**form, "place": "Saint-Martin", "place_pick": "commune:59350"})
+    assert response.status_code == 302
+    issuer.refresh_from_db()
+    assert (issuer.commune_code, issuer.departement_code, issuer.region_code) == (
+        "59350",
+        "59",
+        "32",
+    )
+    # The page shows the place picked, by its name.
+    assert "Lille" in client.get(url).content.decode()
+    # Only a département, then nothing.
+    assert client.post(url, {**form, "place": "departement:62"}).status_code == 302
+    issuer.refresh_from_db()
+    assert (issuer.commune_code, issuer.departement_code, issuer.region_code) == ("", "62", "32")
+    assert client.post(url, {**form, "place": ""}).status_code == 302
+    issuer.refresh_from_db()
+    assert (issuer.commune_code, issuer.departement_code, issuer.region_code) == ("", "", "")

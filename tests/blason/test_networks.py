@@ -408,6 +408,56 @@ def test_blason_verify_reads_trust_lists(
     assert "[not_checkable] list Badgeons" in capsys.readouterr().out
 
 
+def test_blason_verify_says_the_network_recognises_the_badge(
+    tmp_path: Any, client: Any, network: Any, coordinator: Any, capsys: Any, monkeypatch: Any
+) -> None:
+    """``blason verify`` asks the verify page's selector (``badge_endorsers``) and prints its
+    wording: the badge endorsed by the network that lists its issuer is "recognised by" it."""
+    from blason.issuing.awarding import status_lists
+    from blason.networks import endorsements
+    from obcore.cli import main as cli
+
+    x = IssuerFactory(name="Mission Locale")
+    owner = _owner_of(x)
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=owner)
+    first = _award(x)
+    endorsements.endorsement_give(
+        endorser=network.issuer, subject=first.badge, actor=coordinator, comment="Reconnu."
+    )
+    award = awards.award_issue(badge=first.badge, actor=owner, name="Samir")
+    badge = tmp_path / "badge.json"
+    badge.write_text(award.credential)
+    urls = [lists.list_url(network)]
+    for issuer in (network.issuer, x):
+        urls.append(documents.issuer_url(issuer))
+        key = issuer.signing_keys.get(algorithm="Ed25519")
+        urls.append(documents.verification_method_id(issuer, key))
+    urls.append(status_lists.status_list_url(x, award.status_list))
+    served = []
+    for number, url in enumerate(urls):
+        path = tmp_path / f"document-{number}.json"
+        path.write_bytes(client.get(url, HTTP_ACCEPT="application/ld+json").content)
+        served += ["--document", f"{url}={path}"]
+    monkeypatch.setenv("TRUST_LISTS", "")
+    trust_list = f"Badgeons={lists.list_url(network)}={documents.issuer_url(network.issuer)}"
+    assert cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list]) == 0
+    out = capsys.readouterr().out
+    assert "endorsement 1: valid" in out
+    assert "[recognised] list Badgeons" in out
+    assert "[recognised] Badge recognised by Badgeons (signed endorsement)" in out
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list, "--json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert [line.get("kind", "issuer") for line in answer["recognitions"]] == ["issuer", "badge"]
+    # Without the endorsement (an award made before it), no badge line.
+    before = tmp_path / "before.json"
+    before.write_text(first.credential)
+    cli(["verify", str(before), "--offline", *served, "--trust-list", trust_list])
+    out = capsys.readouterr().out
+    assert "[recognised] list Badgeons" in out
+    assert "Badge recognised by" not in out
+
+
 def test_configured_trust_lists_are_fetched_and_cached(
     client: Any, network: Any, coordinator: Any, settings: Any
 ) -> None:

@@ -31,8 +31,10 @@ def main():
             if case["kind"] == "png":
                 data = io.BytesIO(base64.b64decode(data))
             options = {"use_cache": False}
-            report = verify(data, case.get("recipient"), **options)["report"]
+            answer = verify(data, case.get("recipient"), **options)
+            report = answer["report"]
             results[case["name"]] = {
+                "nodes": [[n.get("id"), n.get("type")] for n in answer.get("graph", [])],
                 "valid": report["valid"],
                 "errors": [m["result"] for m in report["messages"] if m["messageLevel"] == "ERROR"],
                 "version": report.get("openBadgesVersion"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from blason.core import hooks
 from blason.core.models import Issuer, IssuerKind, Role
-from blason.core.territory import REGIONS, departement_of
 
 
 class IssuerForm(forms.ModelForm[Issuer]):
@@ -24,38 +26,56 @@ class IssuerForm(forms.ModelForm[Issuer]):
 
 class IssuerSettingsForm(IssuerForm):
     """The profile with where the issuer is and its official numbers (all optional): they go
-    into the issuer's profile in every badge (OB 3.0 ``address`` and ``otherIdentifier``)."""
+    into the issuer's profile in every badge (OB 3.0 ``address`` and ``otherIdentifier``).
 
-    region_code = forms.ChoiceField(
-        label=_("Région"),
-        required=False,
-        choices=[("", "—"), *sorted(REGIONS.items(), key=lambda item: item[1])],
-    )
+    Where it is: one place picked by its name (a commune, or only a département or a région),
+    with the picker another app registers (``hooks.PLACE_FIELD``); it cleans to the three INSEE
+    codes the issuer keeps (``commune_code``, ``departement_code``, ``region_code``)."""
+
+    ADDRESS = ("commune_code", "departement_code", "region_code")
 
     class Meta(IssuerForm.Meta):
-        fields = [
-            *IssuerForm.Meta.fields,
-            "commune_code",
-            "departement_code",
-            "region_code",
-            "siret",
-            "rna",
-        ]
+        fields = [*IssuerForm.Meta.fields, "siret", "rna"]
         help_texts = {
             **IssuerForm.Meta.help_texts,
-            "commune_code": _("Its INSEE code, like 59350 for Lille (optional)."),
             "siret": _("14 digits, for an organisation (optional)."),
             "rna": _("For an association: W followed by 9 characters (optional)."),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = hooks.place_field(
+            required=False,
+            label=_("Where it is"),
+            help_text=_(
+                "Type the name or postcode of its town, or its département or région, "
+                "and pick it (optional)."
+            ),
+        )
+        if place is None:
+            return
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("siret")
+        self.fields = dict([*fields[:at], ("place", place), *fields[at:]])
+        codes = [str(self.initial.get(name) or "") for name in self.ADDRESS]
+        kinds = ("commune", "departement", "region")
+        self.initial["place"] = next(
+            (f"{kind}:{code}" for kind, code in zip(kinds, codes, strict=True) if code), ""
+        )
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        for field in ("commune_code", "departement_code", "siret", "rna"):
+        for field in ("siret", "rna"):
             if isinstance(data.get(field), str):
                 data[field] = data[field].replace(" ", "").upper()
-        commune = data.get("commune_code")
-        if commune and not data.get("departement_code"):
-            data["departement_code"] = departement_of(str(commune))
+        if "place" in self.fields:
+            place = data.pop("place", None)
+            if place is None:
+                data.update(dict.fromkeys(self.ADDRESS, ""))
+            else:
+                data["commune_code"] = place.code if place.kind == "commune" else ""
+                data["departement_code"] = place.departement if place.kind != "region" else ""
+                data["region_code"] = place.region
         return data
 
 

@@ -46,3 +46,16 @@ def holdings_changed(*, user_id: int) -> None:
     """Tell the apps that the badges of the account ``user_id`` may have changed."""
     for hook in HOLDINGS_CHANGED:
         hook(user_id=user_id)
+
+
+# A form field picking a French commune, département or région by its name, without typing a
+# code (``blason.jobs``: its places picker, which works without JavaScript). Called with the
+# field's keyword arguments; it cleans to an object with ``kind`` ("commune", "departement",
+# "region"), ``code``, ``departement`` and ``region`` (INSEE codes), or None. The issuer's
+# profile form uses it for the issuer's address.
+PLACE_FIELD: list[Callable[..., Any]] = []
+
+
+def place_field(**options: Any) -> Any:
+    """The registered place field, or None when no app gives one."""
+    return PLACE_FIELD[0](**options) if PLACE_FIELD else None

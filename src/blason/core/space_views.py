@@ -54,7 +54,8 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _initial(issuer: Issuer) -> dict[str, object]:
-    return {field: getattr(issuer, field) for field in IssuerSettingsForm.Meta.fields}
+    fields = [*IssuerSettingsForm.Meta.fields, *IssuerSettingsForm.ADDRESS]
+    return {field: getattr(issuer, field) for field in fields}
 
 
 @login_required

@@ -25,6 +25,27 @@ ACHIEVEMENT_ENDORSEMENTS: list[Callable[[BadgeClass], Sequence[Mapping[str, Any]
 PROFILE_ENDORSEMENTS: list[Callable[[Issuer], Sequence[Mapping[str, Any]]]] = []
 
 
+# Addresses of the hosted OB 2.0 ``Endorsement`` assertions of a badge and of an issuer, put in
+# the ``endorsement`` of the OB 2.0 BadgeClass and Issuer documents (``blason.networks``).
+OB2_BADGE_ENDORSEMENTS: list[Callable[[BadgeClass], Sequence[str]]] = []
+OB2_ISSUER_ENDORSEMENTS: list[Callable[[Issuer], Sequence[str]]] = []
+
+
+# Public documents other apps serve at stable addresses of this site, by route name (with its
+# namespace), for ``documents.local_fetch`` to read without running a view: each takes the
+# route's URL arguments and returns (HTTP status, JSON document), or None when there is none
+# (``blason.networks``: the hosted OB 2.0 Endorsements).
+PUBLISHED_DOCUMENTS: dict[str, Callable[..., tuple[int, Mapping[str, Any]] | None]] = {}
+
+
+def ob2_badge_endorsements(badge: BadgeClass) -> tuple[str, ...]:
+    return tuple(url for find in OB2_BADGE_ENDORSEMENTS for url in find(badge))
+
+
+def ob2_issuer_endorsements(issuer: Issuer) -> tuple[str, ...]:
+    return tuple(url for find in OB2_ISSUER_ENDORSEMENTS for url in find(issuer))
+
+
 def achievement_endorsements(badge: BadgeClass) -> tuple[Mapping[str, Any], ...]:
     return tuple(item for find in ACHIEVEMENT_ENDORSEMENTS for item in find(badge))
 

@@ -8,13 +8,14 @@ provider configured by ``JOB_OFFERS_PROVIDER``: the development ``.env`` written
 demo's badges and pathways name (M1601 accueil, M1614 standard, G1703 réception, G1101
 accueil touristique, K1205 accueil social, D1505 caisse, G1803 service, G1602 cuisine).
 
-The ROME referential itself is loaded by the app's migration: this part creates nothing.
+The ROME referential itself is loaded by the app's migration: this part only remembers that
+Samir looks for offers within ``DEMO_DISTANCE_KM`` of Lille, as if he had chosen it.
 """
 
 from __future__ import annotations
 
 from blason.core.demo import Demo
-from blason.jobs import places
+from blason.jobs import places, services
 
 DEMO_PLACE_KEY = "commune:59350"  # Lille
 DEMO_DISTANCE_KM = 20
@@ -27,5 +28,10 @@ def demo_place() -> places.Place:
 
 
 def load(demo: Demo) -> None:
-    """Nothing to create: the referential is loaded by the migrations, offers by the
-    provider."""
+    """Samir's place for job offers (the referential is loaded by the migrations, offers by the
+    provider)."""
+    if not demo.first_time:
+        return
+    services.offers_place_keep(
+        user=demo.people["samir"], place=demo_place(), distance_km=DEMO_DISTANCE_KM
+    )

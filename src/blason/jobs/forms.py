@@ -52,11 +52,14 @@ class OccupationsWidget(forms.Widget):
         chosen_codes = {item.code for item in chosen}
         candidates = []
         if text and not _resolve_one(text):
-            candidates = [
-                item
-                for item in search_occupations(text, CANDIDATES)
-                if item.code not in chosen_codes
-            ]
+            candidates = sorted(
+                (
+                    item
+                    for item in search_occupations(text, CANDIDATES)
+                    if item.code not in chosen_codes
+                ),
+                key=lambda item: item.grand_domain_code,
+            )  # grouped by grand domaine of the ROME (the template shows each group's label)
         context["widget"].update(chosen=chosen, candidates=candidates, text=text, **_aria(attrs))
         return context
 

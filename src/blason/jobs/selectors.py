@@ -14,7 +14,7 @@ from django.db.models import Q
 from blason.backpack.models import Item, ItemRecipient, ItemStatus
 from blason.issuing.models import Award
 from blason.jobs import places, rome
-from blason.jobs.models import Occupation
+from blason.jobs.models import Occupation, OffersPlace
 from blason.jobs.offers import Offer, OffersResult
 from blason.jobs.offers import local_offers as _local_offers
 from blason.jobs.places import Place
@@ -28,6 +28,7 @@ __all__ = [
     "occupation_labels",
     "occupations",
     "offers_for_person",
+    "offers_place",
     "search_occupations",
     "search_places",
 ]
@@ -90,6 +91,37 @@ def local_offers(
 ) -> OffersResult:
     """Offers of the configured provider for these ROME codes around ``place`` (cached)."""
     return _local_offers(rome_codes=rome_codes, place=place, distance_km=distance_km, limit=limit)
+
+
+SESSION_KEY = "jobs_offers_place"  # {"place": "commune:59350", "distance": 20}
+
+
+@dataclass(frozen=True)
+class ChosenPlace:
+    place: Place
+    distance_km: int | None
+
+
+def offers_place(user: Any, session: Any) -> ChosenPlace | None:
+    """Where the person last said they look for job offers (``services.offers_place_remember``):
+    the session's choice, else the one kept on their account (one query when signed in and
+    the session has none)."""
+    kept = session.get(SESSION_KEY) if session is not None else None
+    key, distance = "", None
+    if isinstance(kept, dict):
+        key, distance = str(kept.get("place") or ""), kept.get("distance")
+    elif getattr(user, "is_authenticated", False):
+        row = OffersPlace.objects.filter(user=user).first()
+        if row is not None:
+            key, distance = row.place_key, row.distance_km
+            if session is not None:
+                session[SESSION_KEY] = {"place": key, "distance": distance}
+    place = places.parse_key(key) if key else None
+    if place is None:
+        return None
+    if place.kind != "commune" or not isinstance(distance, int):
+        distance = None
+    return ChosenPlace(place, distance)
 
 
 # --- The occupations of a person's badges ------------------------------------------------------

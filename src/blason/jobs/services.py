@@ -1,4 +1,5 @@
-"""Writes of the jobs app: only the ROME referential (loaded from the bundled CSV)."""
+"""Writes of the jobs app: the ROME referential (loaded from the bundled CSV), and where a
+person looks for job offers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.db import transaction
 
 from blason.core import audit
 from blason.jobs import rome
+from blason.jobs.places import Place
+from blason.jobs.selectors import SESSION_KEY
 from blason.jobs.text import fold
 
 
@@ -52,3 +55,24 @@ def occupations_load(*, actor: Any = None) -> dict[str, int]:
     if counts["created"] or counts["updated"]:
         audit.record(action="jobs.occupations.loaded", actor=actor, data=counts)
     return counts
+
+
+def offers_place_remember(
+    *, user: Any, session: Any, place: Place, distance_km: int | None
+) -> None:
+    """Remember where the person looks for job offers: on their account when signed in (for
+    their next visit, on any device), and in the session (for pages seen before signing in)."""
+    distance = distance_km if place.kind == "commune" else None
+    session[SESSION_KEY] = {"place": place.key, "distance": distance}
+    if getattr(user, "is_authenticated", False):
+        offers_place_keep(user=user, place=place, distance_km=distance)
+
+
+def offers_place_keep(*, user: Any, place: Place, distance_km: int | None) -> None:
+    """Keep on the person's account where they look for job offers."""
+    from blason.jobs.models import OffersPlace
+
+    distance = distance_km if place.kind == "commune" else None
+    OffersPlace.objects.update_or_create(
+        user=user, defaults={"place_key": place.key, "distance_km": distance}
+    )

@@ -34,6 +34,18 @@ class NetworksConfig(AppConfig):
             hooks.ACHIEVEMENT_ENDORSEMENTS.append(badge_endorsements)
         if issuer_endorsements not in hooks.PROFILE_ENDORSEMENTS:
             hooks.PROFILE_ENDORSEMENTS.append(issuer_endorsements)
+        # Their OB 2.0 form: hosted Endorsements linked from the OB 2.0 BadgeClass and Issuer.
+        from blason.networks.endorsements import (
+            ob2_badge_endorsements,
+            ob2_issuer_endorsements,
+            ob2_published,
+        )
+
+        if ob2_badge_endorsements not in hooks.OB2_BADGE_ENDORSEMENTS:
+            hooks.OB2_BADGE_ENDORSEMENTS.append(ob2_badge_endorsements)
+        if ob2_issuer_endorsements not in hooks.OB2_ISSUER_ENDORSEMENTS:
+            hooks.OB2_ISSUER_ENDORSEMENTS.append(ob2_issuer_endorsements)
+        hooks.PUBLISHED_DOCUMENTS["networks:endorsement_ob2"] = ob2_published
         # A badge's public page says which network designed it and who endorsed it.
         from blason.networks.pages import badge_part
 

@@ -58,7 +58,11 @@ def load(demo: Demo) -> None:
     owners = {association.pk: corinne, mission.pk: claire}
     for issuer in (association, mission):
         member = services.member_invite(
-            network=network, issuer=issuer, actor=corinne, message="Bienvenue dans le réseau !"
+            network=network,
+            issuer=issuer,
+            actor=corinne,
+            message="Bienvenue dans le réseau !",
+            notify=False,
         )
         services.invitation_accept(member=member, actor=owners[issuer.pk])
 
@@ -103,11 +107,13 @@ def load(demo: Demo) -> None:
             subject=endorsed,
             actor=corinne,
             comment="Ce badge suit le référentiel commun de l'accueil du réseau.",
+            notify=False,
         )
         endorsements.endorsement_accept(
             endorsement=asked,
             actor=corinne,
             comment="Reconnu par le réseau : critères conformes au référentiel de l'accueil.",
+            notify=False,
         )
         award_issue(
             badge=endorsed, actor=corinne, name="Samir Benali", email=samir.email, notify=False

@@ -1,13 +1,16 @@
 """Endorsement pages of a space: ask for an endorsement, answer the requests made to the space,
-endorse an issuer, a badge or an award, withdraw. A person endorses through their own space."""
+endorse an issuer, a badge or an award, withdraw. A person endorses through their own space.
+And the public OB 2.0 form of a given endorsement, at its stable address."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -156,3 +159,20 @@ def withdraw(request: HttpRequest, slug: str, endorsement_uuid: str) -> HttpResp
         messages.error(request, str(refused))
         return redirect("networks:endorsements", slug)
     return _done(request, slug, _("The endorsement is withdrawn."))
+
+
+@require_GET
+def endorsement_ob2(request: HttpRequest, endorsement_uuid: str) -> HttpResponse:
+    """The OB 2.0 hosted ``Endorsement`` of a given endorsement, at its stable address; once
+    withdrawn, 410 Gone (as a revoked hosted Assertion); asked for or declined: 404."""
+    found = endorsements.ob2_published(endorsement_uuid)
+    if found is None:
+        raise Http404
+    status, document = found
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/ld+json",
+        status=status,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -8,7 +8,9 @@ profile, the badge's Achievement id or the award's id, with the endorser's comme
 exactly as signed. The endorsed side can ask for one ("ask the network to recognise this
 badge"); the endorser gives it with a comment or declines; either side withdraws it. Given
 endorsements of a badge or an issuer go into the ``endorsement`` of the Achievement or the
-Profile in new awards (``issuing.hooks``) and on the public pages.
+Profile in new awards (``issuing.hooks``) and on the public pages. Their OB 2.0 form is a
+hosted ``Endorsement`` assertion at a stable address on this site, linked from the
+``endorsement`` of the OB 2.0 BadgeClass and Issuer; a withdrawn one answers 410 Gone there.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
+from blason.core.site import absolute_url
 from blason.issuing.awarding import credentials as awards
 from blason.issuing.models import Award, BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents as documents
 from blason.issuing.signing import keys
+from blason.networks import emails
 from blason.networks.models import Endorsement, EndorsementState
-from obcore import ob3
+from obcore import ob2, ob3
 from obcore.proofs.data_integrity import sign
 
 Subject = Issuer | BadgeClass | Award
@@ -120,9 +124,10 @@ def _record(action: str, endorsement: Endorsement, actor: Any) -> None:
 
 @transaction.atomic
 def endorsement_request(
-    *, endorser: Issuer, subject: Subject, actor: Any, comment: str = ""
+    *, endorser: Issuer, subject: Subject, actor: Any, comment: str = "", notify: bool = True
 ) -> Endorsement:
-    """The endorsed side asks ``endorser`` to endorse ``subject``."""
+    """The endorsed side asks ``endorser`` to endorse ``subject``; the endorser's editors and
+    owners are told by e-mail (``notify``: False for the demo's made-up people)."""
     fields = _check_new(endorser, subject)
     endorsement = Endorsement.objects.create(
         endorser=endorser,
@@ -132,6 +137,8 @@ def endorsement_request(
         **fields,
     )
     _record("networks.endorsement.requested", endorsement, actor)
+    if notify:
+        emails.tell_request(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -163,8 +170,11 @@ def _locked(endorsement: Endorsement, *states: str) -> Endorsement:
 
 
 @transaction.atomic
-def endorsement_accept(*, endorsement: Endorsement, actor: Any, comment: str = "") -> Endorsement:
-    """The endorser gives the endorsement asked for, with its comment: signed now."""
+def endorsement_accept(
+    *, endorsement: Endorsement, actor: Any, comment: str = "", notify: bool = True
+) -> Endorsement:
+    """The endorser gives the endorsement asked for, with its comment: signed now; the person
+    who asked is told by e-mail (``notify``: False for the demo)."""
     endorsement = _locked(endorsement, EndorsementState.REQUESTED)
     endorsement.state = EndorsementState.ACCEPTED
     endorsement.comment = comment.strip()
@@ -173,11 +183,16 @@ def endorsement_accept(*, endorsement: Endorsement, actor: Any, comment: str = "
     endorsement.credential = _sign(endorsement)
     endorsement.save()
     _record("networks.endorsement.accepted", endorsement, actor)
+    if notify:
+        emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
 @transaction.atomic
-def endorsement_decline(*, endorsement: Endorsement, actor: Any, comment: str = "") -> Endorsement:
+def endorsement_decline(
+    *, endorsement: Endorsement, actor: Any, comment: str = "", notify: bool = True
+) -> Endorsement:
+    """The endorser declines, with a comment; the person who asked is told by e-mail."""
     endorsement = _locked(endorsement, EndorsementState.REQUESTED)
     endorsement.state = EndorsementState.DECLINED
     endorsement.comment = comment.strip()
@@ -185,6 +200,8 @@ def endorsement_decline(*, endorsement: Endorsement, actor: Any, comment: str = 
     endorsement.answered_at = timezone.now()
     endorsement.save()
     _record("networks.endorsement.declined", endorsement, actor)
+    if notify:
+        emails.tell_answer(endorsement, owner=owner_of(endorsement))
     return endorsement
 
 
@@ -216,3 +233,76 @@ def badge_endorsements(badge: BadgeClass) -> list[dict[str, Any]]:
 
 def issuer_endorsements(issuer: Issuer) -> list[dict[str, Any]]:
     return _given(subject_issuer=issuer)
+
+
+# The OB 2.0 form: hosted ``Endorsement`` assertions, linked from the OB 2.0 BadgeClass and
+# Issuer documents (``issuing.hooks``) --------------------------------------------------------
+
+
+def ob2_url(endorsement: Endorsement) -> str:
+    """The stable address of the endorsement's OB 2.0 form (served while it is given)."""
+    return absolute_url("networks:endorsement_ob2", endorsement.uuid)
+
+
+def _ob2_subject_url(endorsement: Endorsement) -> str:
+    """What the OB 2.0 claim is about: the OB 2.0 BadgeClass, Issuer or hosted Assertion."""
+    if endorsement.subject_badge is not None:
+        return absolute_url("badge_ob2", endorsement.subject_badge.uuid)
+    if endorsement.subject_award is not None:
+        return absolute_url("award_ob2", endorsement.subject_award.uuid)
+    assert endorsement.subject_issuer is not None
+    return absolute_url("issuer_ob2", endorsement.subject_issuer.uuid)
+
+
+def ob2_document(endorsement: Endorsement) -> dict[str, Any]:
+    """The given endorsement as an OB 2.0 hosted ``Endorsement``: the same claim and comment
+    as the signed EndorsementCredential, by the endorser's OB 2.0 issuer profile, hosted on
+    this site (the endorser's origin), dated when it was given."""
+    assert endorsement.answered_at is not None
+    return ob2.Endorsement(
+        id=ob2_url(endorsement),
+        claim_id=_ob2_subject_url(endorsement),
+        issuer=absolute_url("issuer_ob2", endorsement.endorser.uuid),
+        issued_on=endorsement.answered_at.replace(microsecond=0),
+        endorsement_comment=endorsement.comment or None,
+    ).to_json()
+
+
+def _given_urls(**fields: Any) -> list[str]:
+    rows = Endorsement.objects.filter(state=EndorsementState.ACCEPTED, **fields).order_by(
+        "answered_at", "pk"
+    )
+    return [
+        absolute_url("networks:endorsement_ob2", uuid)
+        for uuid in rows.values_list("uuid", flat=True)
+    ]
+
+
+def ob2_badge_endorsements(badge: BadgeClass) -> list[str]:
+    return _given_urls(subject_badge=badge)
+
+
+def ob2_issuer_endorsements(issuer: Issuer) -> list[str]:
+    return _given_urls(subject_issuer=issuer)
+
+
+def ob2_published(endorsement_uuid: Any) -> tuple[int, dict[str, Any]] | None:
+    """What ``SITE/endorsements/<uuid>/ob2`` serves: (200, the hosted Endorsement) while it is
+    given; (410, ``revoked``) once withdrawn; None (404) when it was never given."""
+    endorsement = (
+        Endorsement.objects.select_related(
+            "endorser", "subject_issuer", "subject_badge", "subject_award"
+        )
+        .filter(
+            uuid=endorsement_uuid,
+            state__in=(EndorsementState.ACCEPTED, EndorsementState.WITHDRAWN),
+            answered_at__isnull=False,
+        )
+        .first()
+    )
+    if endorsement is None:
+        return None
+    if endorsement.state == EndorsementState.WITHDRAWN:
+        gone = {"@context": ob2.OB2_CONTEXT, "id": ob2_url(endorsement), "type": "Endorsement"}
+        return 410, {**gone, "revoked": True}
+    return 200, ob2_document(endorsement)

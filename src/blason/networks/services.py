@@ -19,7 +19,7 @@ from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer, IssuerKind
 from blason.core.services import issuer_create
 from blason.core.territory import validate_departement, validate_region
-from blason.networks import lists
+from blason.networks import emails, lists
 from blason.networks.models import MemberState, Network, NetworkMember, RecognitionList
 
 OPEN = (MemberState.INVITED, MemberState.ACTIVE)
@@ -109,9 +109,10 @@ def network_update(
 
 @transaction.atomic
 def member_invite(
-    *, network: Network, issuer: Issuer, actor: Any, message: str = ""
+    *, network: Network, issuer: Issuer, actor: Any, message: str = "", notify: bool = True
 ) -> NetworkMember:
-    """Invite an issuer to join; its owners accept or decline on their space's page."""
+    """Invite an issuer to join; its owners accept or decline on their space's page, told by
+    e-mail (``notify``: False for the demo's made-up people)."""
     if issuer.pk == network.issuer_id:
         raise ActionRefused(_("A network cannot be a member of itself."))
     if issuer.kind == IssuerKind.NETWORK:
@@ -139,6 +140,8 @@ def member_invite(
             target=member,
             data={"network": str(network.issuer.uuid), "member": str(issuer.uuid)},
         )
+    if notify:
+        emails.tell_invitation(member)
     return member
 
 

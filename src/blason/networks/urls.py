@@ -12,6 +12,11 @@ urlpatterns = [
     # Stable addresses that verifiers read: change them never.
     path(PUBLIC + "recognized-issuers", views.recognized_issuers, name="list"),
     path(PUBLIC + "registry.json", views.registry, name="registry"),
+    path(
+        "endorsements/<uuid:endorsement_uuid>/ob2",
+        endorsement_views.endorsement_ob2,
+        name="endorsement_ob2",
+    ),
     path("spaces/<slug:slug>/network/", views.coordinate, name="coordinate"),
     path("spaces/<slug:slug>/network/invite/", views.invite, name="invite"),
     path(PUBLIC + "badges/", views.catalogue, name="catalogue"),

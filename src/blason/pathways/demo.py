@@ -1,6 +1,8 @@
 """The pathways part of the French demo (see ``blason.core.demo``): the Mission Locale de
-Lille's pathway "Vers les métiers de l'accueil" (three badges, two of them needed, a
-completion badge, aligned to ROME M1601 and M1607), which Samir follows, half-way."""
+Lille's pathway "Vers les métiers de l'accueil" (three badges, all three needed, a completion
+badge, aligned to ROME M1601 and M1607), which Samir follows: he holds two of the three badges
+("2 / 3"), the third is greyed with its "how to get it" link, and his backpack shows the
+fictitious offers around Lille (``blason.jobs.demo``)."""
 
 from __future__ import annotations
 
@@ -93,7 +95,7 @@ def load(demo: Demo) -> None:
         actor=corinne,
         name="Prêt·e pour les métiers de l'accueil",
         description="A suivi le parcours de la Mission Locale vers les métiers de l'accueil.",
-        criteria="Deux des trois badges du parcours « Vers les métiers de l'accueil ».",
+        criteria="Les trois badges du parcours « Vers les métiers de l'accueil ».",
         image_svg=badge_svg("Parcours accueil", "#6b2fa3"),
         achievement_type=AchievementType.LEARNING_PROGRAM,
         status=BadgeStatus.PUBLISHED,
@@ -104,26 +106,30 @@ def load(demo: Demo) -> None:
         actor=corinne,
         name=PATHWAY,
         description=(
-            "Trois badges pour découvrir l'accueil du public ; deux suffisent pour obtenir "
-            "le badge du parcours et se présenter aux offres d'agent d'accueil."
+            "Trois badges pour découvrir l'accueil du public : avec les trois, le badge du "
+            "parcours, pour se présenter aux offres d'agent d'accueil près de chez soi."
         ),
         completion_badge=completion,
         occupations=["M1601", "M1607"],
-        required=2,
+        required=None,  # all three
     )
     root = pathway.steps.get()
     for badge, (*_rest, link) in zip(made, BADGES, strict=True):
         services.requirement_add_badge(step=root, actor=corinne, badge=badge, how_to_url=link)
     services.pathway_publish(pathway=pathway, actor=corinne)
-    # Samir holds the first badge: half-way (1 of the 2 needed), and follows the pathway.
-    award_issue(
-        badge=made[0],
-        actor=claire,
-        email=samir.email,
-        name=samir.display_name,
-        narrative="A tenu le standard de la Mission Locale un mercredi matin.",
-        language="fr",
-    )
+    # Samir holds the first two badges (2 of the 3 needed) and follows the pathway.
+    for badge, narrative in (
+        (made[0], "A tenu le standard de la Mission Locale un mercredi matin."),
+        (made[1], "A accueilli le public de la permanence du jeudi avec sa tutrice."),
+    ):
+        award_issue(
+            badge=badge,
+            actor=claire,
+            email=samir.email,
+            name=samir.display_name,
+            narrative=narrative,
+            language="fr",
+        )
     claims.collect_awards(user=samir)
     services.pathway_follow(pathway=pathway, user=samir)
     engine.progress_recompute(user_id=samir.pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blason.core.models import Issuer
 from blason.issuing.models import BadgeClass, BadgeStatus
+from blason.jobs.forms import OccupationsField
 from blason.pathways.models import Rule
 
 
@@ -34,11 +35,14 @@ class PathwayForm(forms.Form):
             "Choose a badge of the kind “Learning programme”."
         ),
     )
-    occupations = forms.CharField(
-        label=_("Occupations it leads to (ROME codes)"),
+    occupations = OccupationsField(
+        label=_("Occupations it leads to (ROME)"),
         required=False,
-        max_length=300,
-        help_text=_("ROME 4.0 codes separated by commas, for example M1601, M1607."),
+        max_choices=10,
+        help_text=_(
+            "Type part of an occupation's name, then choose it from the list. The pathway's "
+            "page and its followers' backpacks show the job offers for them near each person."
+        ),
     )
     public = forms.BooleanField(
         label=_("Anyone can see this pathway"), required=False, initial=True
@@ -47,10 +51,6 @@ class PathwayForm(forms.Form):
     def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["completion_badge"].queryset = _badges(issuer)  # type: ignore[attr-defined]
-
-    def clean_occupations(self) -> list[str]:
-        text = self.cleaned_data.get("occupations") or ""
-        return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
 
 
 class NewPathwayForm(PathwayForm):

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 
 def backpack_list(context: Any, **values: Any) -> str:
-    from blason.pathways import selectors
+    from blason.pathways import offers, selectors
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -19,8 +19,17 @@ def backpack_list(context: Any, **values: Any) -> str:
     discover = selectors.to_discover(user.pk)
     if not (followed or discover):
         return ""
+    where = offers.context_for(request)
     return render_to_string(
-        "pathways/_person.html", {"followed": followed, "discover": discover}, request=request
+        "pathways/_person.html",
+        {
+            "followed": followed,
+            "with_offers": offers.offers_by_pathway(followed, where.chosen),
+            "where": where,
+            "any_occupations": any(view.pathway.occupations for view in followed),
+            "discover": discover,
+        },
+        request=request,
     )
 
 

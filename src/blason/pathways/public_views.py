@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
-from blason.pathways import documents, selectors, services
+from blason.pathways import documents, offers, selectors, services
 from blason.pathways.holdings import held_by
 
 
@@ -34,10 +34,19 @@ def pathway_public(request: HttpRequest, pathway_uuid: Any) -> HttpResponse:
     progress = selectors.progress_of(shape.pathway, user)
     held = held_by(user.pk) if user.is_authenticated else None
     view = selectors.view_of(shape, held, followed=bool(progress and progress.followed))
+    codes = list(shape.pathway.occupations)
+    where = offers.context_for(request)
     return render(
         request,
         "pathways/public.html",
-        {"pathway": shape.pathway, "view": view, "signed_in": user.is_authenticated},
+        {
+            "pathway": shape.pathway,
+            "view": view,
+            "signed_in": user.is_authenticated,
+            "occupations": offers.occupations_of(codes),
+            "where": where,
+            "offers": offers.offers_for(codes, where.chosen),
+        },
     )
 
 

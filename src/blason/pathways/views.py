@@ -99,7 +99,7 @@ def pathway_edit(request: HttpRequest, slug: str, pathway_uuid: Any) -> HttpResp
         "name": pathway.name,
         "description": pathway.description,
         "completion_badge": pathway.completion_badge,
-        "occupations": ", ".join(pathway.occupations),
+        "occupations": list(pathway.occupations),
         "public": pathway.public,
     }
     form = PathwayForm(request.POST or None, issuer=access.issuer, initial=initial)

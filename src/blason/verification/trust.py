@@ -31,6 +31,7 @@ from obcore.recognition import (
     CheckedList,
     Recognition,
     TrustList,
+    badge_endorsers,
     check_list,
     issuer_ids,
 )
@@ -131,24 +132,6 @@ def _read_local(item: LocalList, fetcher: Fetcher) -> CheckedList:
     return _remember(key, check_list(document, accepted_issuers=[item.issuer], fetcher=fetcher))
 
 
-def _achievement_id(credential: dict[str, Any]) -> str | None:
-    subject = credential.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    found = achievement.get("id") if isinstance(achievement, dict) else None
-    return found if isinstance(found, str) else None
-
-
-def _badge_endorsers(credential: dict[str, Any], endorsements: list[Any]) -> set[str]:
-    """Who endorsed the badge itself, among the endorsements that verified."""
-    badge = _achievement_id(credential)
-    found = set()
-    for endorsement in endorsements:
-        subject = endorsement.get("credentialSubject") if isinstance(endorsement, dict) else None
-        if badge and isinstance(subject, dict) and subject.get("id") == badge:
-            found.update(issuer_ids(endorsement))
-    return found
-
-
 def recognitions(
     credential: dict[str, Any], fetcher: Fetcher, endorsements: list[Any] | None = None
 ) -> list[Line]:
@@ -159,7 +142,7 @@ def recognitions(
     ids = issuer_ids(credential)
     if not ids:
         return []
-    endorsers = _badge_endorsers(credential, endorsements or [])
+    endorsers = badge_endorsers(credential, endorsements or [])
     lines: list[Line] = []
     badges: list[Line] = []
 

@@ -188,6 +188,8 @@ class Profile:
     public_key: tuple[str, ...] = ()
     revocation_list: str | None = None
     verification: VerificationObject | None = None
+    # Addresses of hosted OB 2.0 ``Endorsement`` assertions about this issuer.
+    endorsement: tuple[str, ...] = ()
 
     def to_json(self, context: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name}
@@ -201,6 +203,8 @@ class Profile:
         _opt(out, "revocationList", self.revocation_list)
         if self.verification is not None:
             out["verification"] = self.verification.to_json()
+        if self.endorsement:
+            out["endorsement"] = list(self.endorsement)
         return _top(out, context)
 
 
@@ -229,6 +233,8 @@ class BadgeClass:
     alignment: tuple[AlignmentObject, ...] = ()
     tags: tuple[str, ...] = ()
     version: str | None = None
+    # Addresses of hosted OB 2.0 ``Endorsement`` assertions about this badge.
+    endorsement: tuple[str, ...] = ()
 
     def to_json(self, context: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "type": "BadgeClass", "name": self.name}
@@ -240,6 +246,8 @@ class BadgeClass:
             out["alignment"] = [a.to_json() for a in self.alignment]
         _opt(out, "tags", self.tags)
         _opt(out, "version", self.version)
+        if self.endorsement:
+            out["endorsement"] = list(self.endorsement)
         return _top(out, context)
 
 
@@ -281,7 +289,9 @@ class Assertion:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Endorsement:
-    """A claim (``{"id": endorsed IRI, "endorsementComment": …}``) by another issuer."""
+    """A claim (``{"id": endorsed IRI, "endorsementComment": …}``) by another issuer. Hosted:
+    ``id`` is the address serving it, on the endorsing issuer's site (``verification`` type
+    ``hosted``), as an Assertion is; a BadgeClass or a Profile links it from ``endorsement``."""
 
     id: str
     claim_id: str

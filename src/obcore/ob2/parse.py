@@ -110,6 +110,22 @@ def _verification(node: Node) -> VerificationObject | None:
     )
 
 
+def _endorsement_ids(node: Node) -> tuple[str, ...]:
+    """The addresses of the ``endorsement`` of a BadgeClass or a Profile: IRIs, or the ``id``
+    of embedded Endorsements."""
+    found = []
+    for index, item in enumerate(node.raws("endorsement")):
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            found.append(item["id"])
+        else:
+            raise DocumentError(
+                "must be an IRI or an Endorsement with an id", path=node.sub("endorsement", index)
+            )
+    return tuple(found)
+
+
 def parse_profile(document: Any, path: str = "") -> Profile:
     """An issuer Profile (``type`` Issuer or Profile)."""
     node = Node(document, path)
@@ -127,6 +143,7 @@ def parse_profile(document: Any, path: str = "") -> Profile:
         public_key=node.texts("publicKey"),
         revocation_list=node.text("revocationList"),
         verification=_verification(node),
+        endorsement=_endorsement_ids(node),
     )
 
 
@@ -176,6 +193,7 @@ def parse_badge_class(document: Any, path: str = "") -> BadgeClass:
         ),
         tags=node.texts("tags"),
         version=None if node.raw("version") is None else str(node.raw("version")),
+        endorsement=_endorsement_ids(node),
     )
 
 

@@ -15,6 +15,7 @@ from blason.issuing.badges import content
 from blason.issuing.badges.alignments import MAX_ALIGNMENTS, AlignmentError, Kind, normalise
 from blason.issuing.badges.images import CleanImage, ImageRejected, build_svg, clean_upload
 from blason.issuing.badges.models import AchievementType, Validity
+from blason.jobs.forms import OccupationsField
 from blason.jobs.rome import labels as occupation_labels  # the bundled ROME 4.0 list, no query
 
 MAX_CRITERIA = 20
@@ -66,6 +67,14 @@ class BadgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=content.MAX_MARKDOWN,
         help_text=_("For example: observed in a real situation by two members of the group."),
+    )
+    # The jobs the badge prepares for, picked from the ROME 4.0 list (stored as alignments,
+    # before the other links: ``occupation_entries``).
+    occupations = OccupationsField(
+        required=False,
+        max_choices=MAX_ALIGNMENTS,
+        label=_("Jobs it prepares for (ROME)"),
+        help_text=_("Type part of a job's name, then choose it from the list."),
     )
     translation_name = forms.CharField(label=_("Name of the badge"), max_length=200, required=False)
     translation_description = forms.CharField(
@@ -207,6 +216,17 @@ class BadgeForm(forms.Form):
         data["image"] = self._image(data)
         data["translations"] = self._translations(data)
         return data
+
+    def occupation_entries(self) -> list[dict[str, str]]:
+        """The picked occupations as stored alignments, named from the ROME list (after
+        is_valid())."""
+        labels = occupation_labels()
+        entries = []
+        for code in self.cleaned_data.get("occupations") or []:
+            entry = normalise(kind=Kind.ROME, code=code)
+            entry["name"] = labels.get(code, entry["name"])
+            entries.append(entry)
+        return entries
 
     def _translations(self, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """The texts in the other language, all or nothing: a visitor must never see half a

@@ -40,7 +40,10 @@ FORM_FIELDS = tuple(
 def _fields(form: BadgeForm, links: BaseAlignmentFormSet) -> dict[str, Any]:
     fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
     fields["translations"] = form.cleaned_data["translations"]
-    fields["alignments"] = links.entries()
+    # The picked jobs first, then the other links (a job also typed as a link counts once).
+    picked = form.occupation_entries()
+    known = {entry["url"] for entry in picked}
+    fields["alignments"] = picked + [e for e in links.entries() if e["url"] not in known]
     return fields
 
 
@@ -120,7 +123,11 @@ def badge_edit(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse
     access = issuer_for_member(request, slug, minimum=Role.EDITOR)
     badge = get_object_or_404(BadgeClass, issuer=access.issuer, uuid=badge_uuid)
     initial: dict[str, Any] = {name: getattr(badge, name) for name in FORM_FIELDS}
+    # ROME jobs are shown in the jobs picker, the other alignments as rows of links.
+    jobs = [e for e in badge.alignments or [] if alignments.kind_of(e) == alignments.Kind.ROME]
+    other_links = [e for e in badge.alignments or [] if e not in jobs]
     initial.update(
+        occupations=[entry["code"] for entry in jobs],
         criteria_items="\n".join(badge.criteria_items),
         tags=", ".join(badge.tags),
         image_source="keep" if badge.image else "build",
@@ -145,7 +152,7 @@ def badge_edit(request: HttpRequest, slug: str, badge_uuid: str) -> HttpResponse
         BaseAlignmentFormSet,
         AlignmentFormSet(
             request.POST or None,
-            initial=[alignments.as_input(entry) for entry in badge.alignments or []],
+            initial=[alignments.as_input(entry) for entry in other_links],
             prefix=ALIGNMENTS_PREFIX,
         ),
     )

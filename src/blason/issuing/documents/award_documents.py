@@ -24,6 +24,7 @@ from uuid import UUID
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
+from blason.issuing import hooks
 from blason.issuing.awarding import credentials
 from blason.issuing.awarding.models import Award, RecipientKind
 from blason.issuing.badges.images import render_png
@@ -202,6 +203,7 @@ def badge_class_document(badge: BadgeClass) -> dict[str, Any]:
             for item in achievement.alignment
         ),
         tags=achievement.tag,
+        endorsement=hooks.ob2_badge_endorsements(badge),
     ).to_json()
 
 

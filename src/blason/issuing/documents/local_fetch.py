@@ -33,7 +33,7 @@ class LocalFetcher:
         path = path.split("#", 1)[0].split("?", 1)[0]
         try:
             match = resolve(path)
-            document = published(match.url_name or "", match.kwargs)
+            document = published(match.view_name or "", match.kwargs)
         except (Resolver404, NotPublished):
             raise FetchError(url, "not_found", "no such document on this site") from None
         if document.status == 410:

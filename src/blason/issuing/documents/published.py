@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blason.core.models import Issuer
+from blason.issuing import hooks
 from blason.issuing.awarding import status_lists
 from blason.issuing.awarding.models import Award
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
@@ -166,8 +167,14 @@ ROUTES: dict[str, Callable[..., Published]] = {
 
 
 def published(url_name: str, kwargs: dict[str, Any]) -> Published:
-    """The document published at the route ``url_name`` with these URL arguments."""
+    """The document published at the route ``url_name`` (with its namespace, if any) with
+    these URL arguments; other apps' documents through ``hooks.PUBLISHED_DOCUMENTS``."""
     function = ROUTES.get(url_name)
-    if function is None:
+    if function is not None:
+        return function(**kwargs)
+    other = hooks.PUBLISHED_DOCUMENTS.get(url_name)
+    found = other(**kwargs) if other is not None else None
+    if found is None:
         raise NotPublished
-    return function(**kwargs)
+    status, document = found
+    return _json(dict(document), status=status)

@@ -154,6 +154,9 @@ def ob2_issuer_document(issuer: Issuer) -> dict[str, Any]:
     if rsa:
         document["publicKey"] = [ob2_key_url(issuer, key) for key in rsa]
     document["revocationList"] = ob2_revocation_list_url(issuer)
+    endorsements = hooks.ob2_issuer_endorsements(issuer)
+    if endorsements:
+        document["endorsement"] = list(endorsements)
     return document
 
 
