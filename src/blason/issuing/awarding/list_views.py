@@ -24,6 +24,7 @@ from blason.issuing.awarding.models import Award
 from blason.issuing.badges.models import BadgeClass
 
 PAGE_SIZE = 50
+ROWS_PER_WRITE = 1000  # awards read per query chunk, and written to the response at once
 STATES = [
     ("", gettext_lazy("All")),
     ("valid", gettext_lazy("Valid")),
@@ -108,12 +109,16 @@ class AwardFilter(forms.Form):
         return queryset
 
 
-def _state(award: Award, now: Any) -> str:
+def _state_code(award: Award, now: Any) -> str:
     if award.revoked_at:
-        return _("Revoked")
+        return "revoked"
     if award.valid_until and award.valid_until < now:
-        return _("Expired")
-    return _("Valid")
+        return "expired"
+    return "valid"
+
+
+def _state_label(code: str) -> str:
+    return {"revoked": _("Revoked"), "expired": _("Expired")}.get(code) or _("Valid")
 
 
 @login_required
@@ -187,22 +192,37 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
         _("Address of the badge"),
     ]
 
+    # What is the same on every row is worked out once (labels in the reader's language now,
+    # not when the server reads the generator; the address of an award from a template).
+    labels = {state: _state_label(state) for state in ("revoked", "expired", "valid")}
+    collected = {True: _("yes"), False: _("no")}
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    address = credentials.award_url(Award(uuid=placeholder))
+
     def rows() -> Any:
         yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets read it as UTF-8
-        for award in awarded.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    _safe_cell(award.badge.name),
-                    _safe_cell(award.recipient_name),
-                    _safe_cell(award.recipient_email),
-                    _safe_cell(award.recipient_phone),
-                    _safe_cell(award.claim_code or ""),
-                    award.issued_at.date().isoformat(),
-                    _state(award, now),
-                    _("yes") if award.claimed_at else _("no"),
-                    credentials.award_url(award),
-                ]
+        lines: list[str] = []
+        for award in awarded.iterator(chunk_size=ROWS_PER_WRITE):
+            lines.append(
+                writer.writerow(
+                    [
+                        _safe_cell(award.badge.name),
+                        _safe_cell(award.recipient_name),
+                        _safe_cell(award.recipient_email),
+                        _safe_cell(award.recipient_phone),
+                        _safe_cell(award.claim_code or ""),
+                        award.issued_at.date().isoformat(),
+                        labels[_state_code(award, now)],
+                        collected[award.claimed_at is not None],
+                        address.replace(placeholder, str(award.uuid)),
+                    ]
+                )
             )
+            if len(lines) == ROWS_PER_WRITE:  # one write per chunk, not per row
+                yield "".join(lines)
+                lines = []
+        if lines:
+            yield "".join(lines)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="awards-{issuer.slug}.csv"'
