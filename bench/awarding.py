@@ -19,9 +19,9 @@ SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
     '<circle cx="50" cy="50" r="45" fill="#1f4fb8"/></svg>'
 )
-# Targets for the 2-core CI machine: per award (100,000 awards in at most 60 s, on SQLite and
-# on PostgreSQL), and per 1,000 lines checked.
-TARGET_MS_PER_AWARD = 0.6
+# Targets for the 2-core CI machine: per award (100,000 awards in at most 20 s, on SQLite and
+# on PostgreSQL: issue 18), and per 1,000 lines checked.
+TARGET_MS_PER_AWARD = 0.2
 TARGET_MS_PER_1000_LINES = 400.0
 MAX_QUERIES_PER_AWARD = 1
 
@@ -60,14 +60,19 @@ def run(people: int = 2_000) -> list[Result]:
     from blason.issuing.badges.services import badge_create
     from blason.issuing.documents.local_fetch import LocalFetcher
     from blason.issuing.models import Award, BatchStatus
+    from blason.issuing.signing.keys import issuer_keys_create
     from obcore.verify import State, verify_credential
 
     settings.BATCH_MAX_ROWS = max(settings.BATCH_MAX_ROWS, people)
     awarder = User.objects.create_user("awarder@bench.example", "bench-password")
+    # Trusted by the site's operators, as a space sending to 100,000 people must be (the
+    # daily e-mail quotas of new spaces: ``blason.core.quotas``).
+    settings.MAIL_QUOTA_TRUSTED_SPACE_PER_DAY = 0
     issuer = Issuer.objects.create(
-        name="Mission Locale", slug="mission-locale", kind="organisation"
+        name="Mission Locale", slug="mission-locale", kind="organisation", mail_trusted=True
     )
     Membership.objects.create(issuer=issuer, user=awarder, role="awarder")
+    issuer_keys_create(issuer=issuer)  # what creating a space does
     badge = badge_create(
         issuer=issuer,
         actor=awarder,
@@ -101,10 +106,11 @@ def run(people: int = 2_000) -> list[Result]:
 
     batches._award_chunk = timed_chunk  # type: ignore[assignment]
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(chunks.count):
             status = batches.batch_run(str(batch.uuid))
         award_s = time.perf_counter() - started
+        award_cpu_s = time.process_time() - cpu_started
     finally:
         batches._award_chunk = award_chunk
     batch.refresh_from_db()
@@ -125,7 +131,9 @@ def run(people: int = 2_000) -> list[Result]:
         f"awarded in {award_s:.1f} s = {people / award_s:,.0f} awards/s "
         f"(first tenth {1000 / (sum(first) / len(first)):,.0f}/s, "
         f"last tenth {1000 / (sum(last) / len(last)):,.0f}/s); "
-        f"{chunks.queries / people:.1f} queries per award"
+        f"{chunks.queries / people:.1f} queries per award; "
+        f"{award_cpu_s:.1f} CPU-seconds in this process (not its signing helpers, nor the "
+        "database server: SIGNING_PROCESSES=1 signs here)"
     )
     ordered = sorted(per_chunk)
     return [

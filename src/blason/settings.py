@@ -93,12 +93,13 @@ INSTALLED_APPS = [
     "blason.peers",
     "blason.api",
     "blason.guardians",
-    "blason.insights",
     "blason.jobs",
     "blason.networks",
     "blason.pathways",
     "blason.records",
     "blason.exports",
+    # Last: its demo part counts the facts of every other app's demo.
+    "blason.insights",
     "allauth",
     "allauth.account",
     "oauth2_provider",
@@ -193,6 +194,26 @@ else:
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Public pages and verification results (``blason.core.page_cache``): never the database, so
+# that reading a page writes nothing. Shared by every process through Redis when there is one;
+# otherwise each web process keeps its own, bounded, in memory. Entries are keyed on what they
+# show (an award's revocation, a status list's revision), so a change is seen at once.
+_pages_cache: dict[str, Any] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": 300,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "blason-pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+)
+CACHES["pages"] = _pages_cache
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}}
 
 # --- E-mail ---------------------------------------------------------------------------------

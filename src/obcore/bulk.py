@@ -1,5 +1,9 @@
 """Signing many credentials of one shape on every core of the machine.
 
+Why one module of over 400 lines: the helper processes, what is sent to them and what they
+send back are one protocol (the pool, the slot values, the signed text); the fallbacks — a
+helper that dies, a shape that cannot serve — sit beside what they stand in for.
+
 ``sign`` with a shared :class:`~obcore.fastcanon.ShapeCanonicalizer` signs several thousand
 credentials a second on one core. A bulk award of 100,000 people is worth the other cores too:
 ``sign_many`` hands equal shares of the list to helper processes (started once, then kept for the
@@ -10,6 +14,10 @@ with every start method but ``fork``, Python imports the caller's main module ag
 helper: a script needs the usual ``if __name__ == "__main__":`` guard, or its helpers fail and
 this process signs everything itself (console scripts such as ``blason`` have the guard).
 The proofs are the same as ``sign`` makes one by one: only the work is shared out.
+Documents signed as text (what a store keeps) go to the helpers as their shape's slot values
+(``ShapeCanonicalizer.slot_values``) rather than whole: a helper writes each document's JSON
+from its shape's text, filling the slots with the values' JSON strings, and canonicalises it
+from the values; the text is the same as ``json.dumps`` of the signed document gives.
 The helpers end with the process that started them, even one killed or leaving by
 ``os._exit`` (a forked job process): ``PR_SET_PDEATHSIG`` on Linux, and each helper watches its
 owner every second.
@@ -19,10 +27,12 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,11 +41,12 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from obcore.fastcanon import ShapeCanonicalizer
-from obcore.keys import KeyPair, key_from_pem
-from obcore.proofs.data_integrity import sign
+from obcore.keys import KeyPair, b58encode, key_from_pem
+from obcore.proofs.data_integrity import RDFC, _proof_config, _timestamp, sign
 
 __all__ = ["MIN_SHARE", "BulkSigner", "sign_many"]
 
@@ -113,6 +124,154 @@ def _compact(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
+_SLOT_TEXT = re.compile(r'"urn:obcore:slot:(\d+)"')
+_pieces_cache: dict[str, list[str] | None] = {}
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return isinstance(value, float)
+
+
+def _pieces(shape: str) -> list[str] | None:
+    """The shape's compact JSON cut at its slots: the text of a document of this shape is the
+    pieces joined by its values' JSON strings. None when that would not be the text
+    ``json.dumps`` gives (a slot token elsewhere than as a whole value, a number written
+    otherwise — ``-0.0`` matches ``0.0`` —, a ``proof`` already there, an empty object)."""
+    if shape in _pieces_cache:
+        return _pieces_cache[shape]
+    if len(_pieces_cache) >= 256:
+        _pieces_cache.clear()
+    parts = _SLOT_TEXT.split(shape)
+    pieces: list[str] | None = parts[0::2]
+    numbers = [int(number) for number in parts[1::2]]
+    shaped = json.loads(shape)
+    if (
+        numbers != list(range(len(numbers)))
+        or shape.count("urn:obcore:slot:") != len(numbers)
+        or not isinstance(shaped, dict)
+        or not shaped
+        or "proof" in shaped
+        or _has_float(shaped)
+    ):
+        pieces = None
+    _pieces_cache[shape] = pieces
+    return pieces
+
+
+def _fill(pieces: list[str], values: list[str]) -> str:
+    out = [pieces[0]]
+    for value, piece in zip(values, pieces[1:], strict=True):
+        out.append(encode_basestring(value))
+        out.append(piece)
+    return "".join(out)
+
+
+def _sign_text(
+    document: dict[str, Any] | None,
+    key: KeyPair,
+    verification_method: str,
+    created: datetime | str | None,
+    canonicalizer: ShapeCanonicalizer | None,
+    proof_list: bool,
+    slots: tuple[str, list[str], str] | None = None,
+) -> str:
+    """``_compact(sign(document, ...))`` for an ``eddsa-rdfc-2022`` proof, made without copying
+    the document (nothing is kept of it) and, with ``slots`` (shape, values, unsigned text),
+    from its slot values."""
+    plain = key.algorithm == "Ed25519" and key.private_key is not None and canonicalizer
+    if slots is None or not plain:
+        if document is None:
+            document = json.loads(slots[2]) if slots else {}
+        if "proof" in document or not document or not plain:
+            return _compact(
+                sign(
+                    document,
+                    key,
+                    verification_method=verification_method,
+                    created=created,
+                    canonicalizer=canonicalizer,
+                    proof_list=proof_list,
+                )
+            )
+    options: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": RDFC,
+        "created": _timestamp(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+    assert canonicalizer is not None
+    if slots is not None:
+        shape, values, unsigned = slots
+        context = _shape_context(shape)
+        config = {**options, "@context": context[0]} if context else dict(options)
+        canonical = canonicalizer.canonicalize_slots(shape, values, lambda: json.loads(unsigned))
+    else:
+        assert document is not None
+        config = _proof_config(options, document)
+        canonical = canonicalizer.canonicalize(document)
+        unsigned = _compact(document)
+    digest = canonicalizer.digest_once(config) + hashlib.sha256(canonical.encode()).digest()
+    proof = {**options, "proofValue": "z" + b58encode(key.sign(digest))}
+    # ``{**document, "proof": ...}`` as compact JSON: the document's text, then the proof.
+    return unsigned[:-1] + ',"proof":' + _compact([proof] if proof_list else proof) + "}"  # type: ignore[arg-type]
+
+
+_contexts: dict[str, tuple[Any, ...]] = {}
+
+
+def _shape_context(shape: str) -> tuple[Any, ...]:
+    """The shape's ``@context`` (kept as it is in a shape), as a 1-tuple, or () without one."""
+    if shape not in _contexts:
+        if len(_contexts) >= 256:
+            _contexts.clear()
+        shaped = json.loads(shape)
+        _contexts[shape] = (shaped["@context"],) if "@context" in shaped else ()
+    return _contexts[shape]
+
+
+def _sign_slots(
+    pem: bytes,
+    verification_method: str,
+    created: datetime | str | None,
+    shapes: list[str],
+    items: list[tuple[int, list[str]] | str],
+    proof_list: bool,
+) -> list[str]:
+    """What a helper process runs for documents signed as text: each item is a shape's number
+    in ``shapes`` and the document's slot values, or a whole document as JSON."""
+    key = key_from_pem(pem)
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(
+                _sign_text(
+                    json.loads(item),
+                    key,
+                    verification_method,
+                    created,
+                    _helper_canonicalizer,
+                    proof_list,
+                )
+            )
+            continue
+        number, values = item
+        shape = shapes[number]
+        pieces = _pieces(shape)
+        assert pieces is not None  # checked by the sender
+        slots = (shape, values, _fill(pieces, values))
+        out.append(
+            _sign_text(
+                None, key, verification_method, created, _helper_canonicalizer, proof_list, slots
+            )
+        )
+    return out
+
+
 def _sign_share(
     pem: bytes,
     verification_method: str,
@@ -124,6 +283,13 @@ def _sign_share(
     """What a helper process runs: its share of the documents (a JSON array), signed in order,
     as dicts or as compact JSON texts."""
     key = key_from_pem(pem)
+    if text:
+        return [
+            _sign_text(
+                document, key, verification_method, created, _helper_canonicalizer, proof_list
+            )
+            for document in json.loads(documents)
+        ]
     signed = [
         sign(
             document,
@@ -176,6 +342,18 @@ class BulkSigner:
         self._parts: list[tuple[list[Any], Future[list[Any]] | None]] = []
 
     def _sign(self, part: Sequence[dict[str, Any]]) -> list[Any]:
+        if self._text:
+            return [
+                _sign_text(
+                    document,
+                    self._key,
+                    self._method,
+                    self._created,
+                    self._canonicalizer,
+                    self._proof_list,
+                )
+                for document in part
+            ]
         signed = [
             sign(
                 document,
@@ -195,6 +373,17 @@ class BulkSigner:
         if not self._helper_count or len(part) < MIN_SHARE:
             self.sign_here(part)
             return
+        if self._text and self._canonicalizer is not None:
+            future = _helpers(self._helper_count).submit(
+                _sign_slots,
+                self._pem,
+                self._method,
+                self._created,
+                *self._slots(part),
+                self._proof_list,
+            )
+            self._parts.append((part, future))
+            return
         # As JSON text: plain values only (a str subclass from the caller's framework would
         # make the helper import that framework to unpickle it), and quicker to send.
         future = _helpers(self._helper_count).submit(
@@ -207,6 +396,25 @@ class BulkSigner:
             self._proof_list,
         )
         self._parts.append((part, future))
+
+    def _slots(
+        self, part: list[dict[str, Any]]
+    ) -> tuple[list[str], list[tuple[int, list[str]] | str]]:
+        """The part as its shapes and, per document, its shape's number and slot values
+        (plain ``str``: a framework's str subclass would not unpickle in a helper), or the
+        whole document as JSON when its shape cannot serve."""
+        assert self._canonicalizer is not None
+        shapes: dict[str, int] = {}
+        items: list[tuple[int, list[str]] | str] = []
+        for document in part:
+            found = self._canonicalizer.slot_values(document)
+            if found is None or _pieces(found[0]) is None:
+                items.append(json.dumps(document))
+                continue
+            shape, values = found
+            number = shapes.setdefault(shape, len(shapes))
+            items.append((number, [str.__str__(value) for value in values]))
+        return list(shapes), items
 
     def sign_here(self, documents: Sequence[dict[str, Any]]) -> None:
         """Sign a part in this process."""

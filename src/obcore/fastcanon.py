@@ -1,5 +1,9 @@
 """Fast, exact RDFC-1.0 canonicalisation for many documents of one *shape*.
 
+Why one module of over 400 lines: the shape of a document, its template, the generated
+extractor and the compiled quads are one mechanism; each is only right with the others in view
+(slot numbers follow one traversal order everywhere).
+
 Issuing a badge to 10,000 people produces 10,000 credentials that differ only in a few values
 (ids, dates, the recipient's identity). JSON-LD expansion is what costs, and it depends only on
 the document's structure, so ``ShapeCanonicalizer``:
@@ -246,6 +250,10 @@ def _extractor(shaped: dict[str, Any]) -> Callable[[Any], list[str] | None] | No
             code.append("        return None")
             code.append(f"    v.append({name})")
             return True
+        if type(value) is float:  # -0.0 == 0.0, but they are written and canonicalised apart
+            code.append(f"    if type({name}) is not float or {name}.hex() != {value.hex()!r}:")
+            code.append("        return None")
+            return True
         code.append(f"    if type({name}) is not {type(value).__name__} or {name} != {value!r}:")
         code.append("        return None")
         return value is None or type(value) in (int, float, bool)
@@ -265,8 +273,11 @@ class ShapeCanonicalizer:
         self._templates: dict[str, _Template | None] = {}
         self._digests: dict[str, bytes] = {}
         self._hashes: dict[Any, str] = {}
-        # The extractors of the shapes met last (most recent first), tried before the walk.
-        self._recent: list[tuple[Callable[[Any], list[str] | None], _Template]] = []
+        # The extractors of the shapes met last (most recent first), tried before the walk,
+        # with their template and the shape as compact JSON (its name for ``slot_values``).
+        self._recent: list[tuple[Callable[[Any], list[str] | None], _Template, str]] = []
+        # Templates by the shape's compact JSON (``canonicalize_slots``).
+        self._by_text: dict[str, _Template | None] = {}
         self._extractors: dict[str, Callable[[Any], list[str] | None] | None] = {}
         self._max_shapes = max_shapes
         self.fast = 0
@@ -285,6 +296,7 @@ class ShapeCanonicalizer:
             if len(self._templates) >= self._max_shapes:
                 self._templates.clear()
                 self._extractors.clear()
+                self._by_text.clear()
             self._templates[key] = _template(shaped)
         template = self._templates[key]
         if template is not None and not pinned:
@@ -293,17 +305,62 @@ class ShapeCanonicalizer:
             extract = self._extractors[key]
             if extract is not None:  # tried first from now on (most recent first)
                 others = [entry for entry in self._recent if entry[0] is not extract]
-                self._recent = [(extract, template), *others[: _RECENT_SHAPES - 1]]
+                text = json.dumps(shaped, ensure_ascii=False, separators=(",", ":"))
+                self._recent = [(extract, template, text), *others[: _RECENT_SHAPES - 1]]
         return template, values
 
     def _match(self, document: Mapping[str, Any]) -> tuple[_Template | None, list[str]]:
-        for position, (extract, template) in enumerate(self._recent):
+        found = self._recent_match(document)
+        if found is not None:
+            return found[0], found[2]
+        return self._lookup(document, frozenset())
+
+    def _recent_match(self, document: Mapping[str, Any]) -> tuple[_Template, str, list[str]] | None:
+        for position, (extract, template, text) in enumerate(self._recent):
             values = extract(document)
             if values is not None:
                 if position:  # most recent first: a batch alternates between a few shapes
                     self._recent.insert(0, self._recent.pop(position))
-                return template, values
-        return self._lookup(document, frozenset())
+                return template, text, values
+        return None
+
+    def slot_values(self, document: Mapping[str, Any]) -> tuple[str, list[str]] | None:
+        """The document's shape (as compact JSON, slots standing for its string values) and
+        its slot values, for ``canonicalize_slots`` in another process: what a bulk signer
+        sends its helpers instead of whole documents. None for a document that has no such
+        shape (it must then be sent whole)."""
+        found = self._recent_match(document)
+        if found is None:
+            self._lookup(document, frozenset())  # learns the shape, when it has one
+            found = self._recent_match(document)
+            if found is None:
+                return None
+        return found[1], found[2]
+
+    def canonicalize_slots(
+        self, shape: str, values: list[str], document: Callable[[], Mapping[str, Any]]
+    ) -> str:
+        """``canonicalize`` of the document of ``shape`` (from ``slot_values``) with these
+        values; ``document`` gives it whole, for the cases the shape cannot serve (then the
+        same path as ``canonicalize`` is taken)."""
+        if shape not in self._by_text:
+            shaped = json.loads(shape)
+            key = json.dumps(shaped, sort_keys=True, ensure_ascii=False, allow_nan=False)
+            if key not in self._templates:
+                if len(self._templates) >= self._max_shapes:
+                    self._templates.clear()
+                    self._extractors.clear()
+                    self._by_text.clear()
+                self._templates[key] = _template(shaped)
+            self._by_text[shape] = self._templates[key]
+        template = self._by_text[shape]
+        if template is None or any(not _SAFE_IRI.fullmatch(values[i]) for i in template.iri_slots):
+            return self.canonicalize(document())
+        result = _first_degree(template, values, self._hashes)
+        if result is None:
+            return self._slow(document())
+        self.fast += 1
+        return result
 
     def canonicalize(self, document: Mapping[str, Any]) -> str:
         template, values = self._match(document)

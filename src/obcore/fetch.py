@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -48,6 +49,7 @@ __all__ = [
     "Fetcher",
     "HttpFetcher",
     "StaticFetcher",
+    "freshness",
     "is_public_address",
 ]
 
@@ -65,12 +67,47 @@ class FetchError(ObcoreError):
 
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched document: the URL asked for, where it was finally found, and its bytes."""
+    """A fetched document: the URL asked for, where it was finally found, and its bytes.
+    ``max_age``: how many seconds the server lets a shared cache keep it (its
+    ``Cache-Control`` or ``Expires``; 0 when it forbids it, None when it says nothing or the
+    document came through a redirect), which ``obcore.fetchcache`` honours."""
 
     url: str
     final_url: str
     content_type: str
     body: bytes
+    max_age: float | None = None
+
+
+def freshness(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds a shared cache may keep a response with these (lower-cased) headers: 0 for
+    ``no-store``, ``no-cache`` or ``private``; else ``s-maxage``, ``max-age``, or ``Expires``
+    less ``Date``; None when none is given."""
+    directives: dict[str, str] = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _sep, value = part.strip().partition("=")
+        if name:
+            directives[name.lower()] = value.strip().strip('"')
+    if {"no-store", "no-cache", "private"} & directives.keys():
+        return 0.0
+    for name in ("s-maxage", "max-age"):
+        if name in directives:
+            try:
+                return max(0.0, float(int(directives[name])))
+            except ValueError:
+                return 0.0
+    expires = headers.get("expires")
+    if expires is None:
+        return None
+    try:
+        until = parsedate_to_datetime(expires).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return 0.0  # an invalid Expires means "already expired" (RFC 9111, 5.3)
+    try:
+        sent = parsedate_to_datetime(headers["date"]).timestamp()
+    except (KeyError, TypeError, ValueError, IndexError):
+        sent = time.time() if now is None else now
+    return max(0.0, until - sent)
 
 
 class Fetcher(Protocol):
@@ -320,7 +357,13 @@ class HttpFetcher:
                     f"unexpected content type {_media_type(content_type) or 'none'!r} "
                     f"(expected {', '.join(accept)})",
                 )
-            return Fetched(url=url, final_url=current, content_type=content_type, body=body)
+            return Fetched(
+                url=url,
+                final_url=current,
+                content_type=content_type,
+                body=body,
+                max_age=freshness(headers) if current == url else None,
+            )
         raise FetchError(url, "too_many_redirects", "too many redirects")
 
     def _target(self, original: str, url: str) -> tuple[str, str, int, str]:

@@ -28,8 +28,10 @@ def test_demo_is_idempotent_and_its_awards_verify(
     # Mission Locale's pathway (blason.pathways.demo) adds four badges and Samir's two steps.
     # One more issuer is the site's own signer of learner records (blason.records, made after
     # ``migrate``).
-    # The association's year of awards for its dashboard adds 33 (blason.insights.demo).
-    assert counts == (9, 14, 47)
+    # The association's year of awards for its dashboard adds 33, and the Mission Locale's two
+    # badges awarded across the network's territory 28 more (blason.insights.demo); Samir holds
+    # two of the three badges of "Vers les métiers de l'accueil" (blason.pathways.demo).
+    assert counts == (9, 16, 75)
     assert {issuer.kind for issuer in Issuer.objects.all()} == {
         "organisation",
         "community",
@@ -53,6 +55,14 @@ def test_demo_is_idempotent_and_its_awards_verify(
     assert "Les Ateliers du Lien" in client.get("/dashboard/").text
     figures = client.get("/spaces/les-ateliers-du-lien/insights/")
     assert figures.context["board"].figures.awarded >= 33
+    # The network's dashboard and skills map (Corinne coordinates it): one département "< 5".
+    network = client.get("/spaces/badgeons-les-hauts-de-france-demo/insights/")
+    assert network.context["board"].figures.awarded >= 61
+    skills = client.get("/spaces/badgeons-les-hauts-de-france-demo/insights/skills/")
+    shown = {row.code: row.shown for row in skills.context["board"].territories}
+    assert shown["02"] == "< 5"
+    assert {"59", "62", "80"} <= {code for code, value in shown.items() if value != "< 5"}
+    assert {group.key for group in skills.context["board"].groups} >= {"G", "N", "M", "other"}
     samir_page = client.get("/people/samir-b", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Atelier CV" in samir_page.text  # his public page shows his valid badges
     assert "Coup de main" in samir_page.text

@@ -308,6 +308,13 @@ RULES: dict[str, Rule] = {
     "insights:site_top_csv": staff(),
     "insights:refresh": staff(post={}),
     "insights:territory": signed_in(submit={"opted_out": "on"}),
+    # insights: the skills map (space members, operators) and its tables as CSV
+    "insights:issuer_skills": space(VIEWER),
+    "insights:issuer_skills_competences_csv": space(VIEWER),
+    "insights:issuer_skills_territories_csv": space(VIEWER),
+    "insights:site_skills": staff(),
+    "insights:site_skills_competences_csv": staff(),
+    "insights:site_skills_territories_csv": staff(),
     "insights:issuer_report": space(VIEWER),
     "insights:site_report": staff(),
     # exports: a space's export and import (owners), the open data of the skills map

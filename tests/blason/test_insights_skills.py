@@ -26,7 +26,9 @@ ESCO = {
 
 def cells(scope: str, territory: str = "") -> dict[tuple[str, str], int]:
     rows = SkillCell.objects.filter(scope=scope, territory=territory)
-    return {(row.framework, row.code): row.holders for row in rows}
+    return {
+        (row.framework, row.code): row.holders for row in rows if row.framework or not row.group
+    }
 
 
 def test_holders_per_competence_and_departement(world: Any) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
 import pytest
 
 from obcore import bench, bulk
+from obcore.errors import ProofError
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.keys import generate_key
 from obcore.proofs.data_integrity import sign
@@ -66,3 +68,65 @@ def test_a_helper_that_dies_leaves_the_work_to_this_process(monkeypatch: Any) ->
 
 def _die(*args: Any) -> None:
     os._exit(1)
+
+
+def _compact(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_text_from_slot_values_is_the_reference_text(processes: int) -> None:
+    """Signed as text, from slot values in a helper or from documents here, every document
+    gives the text of the reference path (``sign`` without a canonicaliser, then compact
+    JSON), whatever its values hold: JSON escapes, line separators, a value that is not an
+    IRI in an IRI position, a str subclass, a float (a shape whose text cannot serve), a
+    document with a proof already (signed by ``sign``, which refuses it)."""
+    key = generate_key()
+    documents = [bench._credential(n, variant=n % 3) for n in range(2 * bulk.MIN_SHARE + 9)]
+    documents[1]["name"] = 'quote " back \\ slash é \n\t \u2028 \x01 </script>'
+    documents[2]["id"] = "mailto:a@example.org"  # an IRI the slots' fast path leaves alone
+    documents[3]["name"] = Label("Étiquette")
+    documents[4]["credentialSubject"]["identifier"][0]["salt"] = "urn:obcore:slot:0"
+    documents[60]["name"] = "same"
+    documents[61]["name"] = "same"
+    for n in (70, 71):
+        documents[n]["credentialSubject"]["creditsEarned"] = -0.0 if n == 70 else 0.0
+    expected = [
+        _compact(sign(d, key, verification_method=METHOD, created=CREATED, proof_list=True))
+        for d in documents
+    ]
+    signer = bulk.BulkSigner(
+        key,
+        verification_method=METHOD,
+        created=CREATED,
+        canonicalizer=ShapeCanonicalizer(),
+        processes=processes,
+        text=True,
+        proof_list=True,
+    )
+    for start in range(0, len(documents), bulk.MIN_SHARE):
+        signer.submit(documents[start : start + bulk.MIN_SHARE])
+    assert signer.results() == expected
+
+
+def test_a_document_with_a_proof_is_refused_as_text() -> None:
+    key = generate_key()
+    signed = sign(bench._credential(1), key, verification_method=METHOD, created=CREATED)
+    signer = bulk.BulkSigner(
+        key, verification_method=METHOD, canonicalizer=ShapeCanonicalizer(), text=True
+    )
+    with pytest.raises(ProofError):
+        signer.sign_here([signed])
+
+
+def test_slot_pieces_refuse_what_would_not_be_the_json_text() -> None:
+    assert bulk._pieces('{"a":"urn:obcore:slot:0","b":[1,"urn:obcore:slot:1"]}') == [
+        '{"a":',
+        ',"b":[1,',
+        "]}",
+    ]
+    assert bulk._pieces('{"a":"urn:obcore:slot:1","b":"urn:obcore:slot:0"}') is None
+    assert bulk._pieces('{"@context":"urn:obcore:slot:9x","a":"urn:obcore:slot:0"}') is None
+    assert bulk._pieces('{"a":1.5,"b":"urn:obcore:slot:0"}') is None
+    assert bulk._pieces('{"proof":{},"b":"urn:obcore:slot:0"}') is None
+    assert bulk._pieces("{}") is None

@@ -1,10 +1,11 @@
 """Pre-aggregated facts about awards, so that dashboards and the skills map read a few hundred
 rows whatever the number of awards (``refresh.facts_rebuild`` writes them, see docs/insights.md).
 
-A *scope* is what a figure is about: ``site`` (every issuer), ``issuer:<id>`` and, when
-networks exist, ``network:<id>``. Additive counts (awarded, claimed, shared) are kept per issuer,
-badge and month and summed on reading; counts of distinct people are not additive, so they are
-kept per scope, badge and period (``all``, ``12m``, ``y2026``…), counted once by the refresh.
+A *scope* is what a figure is about: ``site`` (every issuer), ``issuer:<id>`` and
+``network:<id>`` (a network's own space and its active members together). Additive counts
+(awarded, claimed, shared) are kept per issuer, badge and month and summed on reading; counts
+of distinct people are not additive, so they are kept per scope, badge and period (``all``,
+``12m``, ``y2026``…), counted once by the refresh.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ SITE = "site"
 
 def issuer_scope(issuer_id: int) -> str:
     return f"issuer:{issuer_id}"
+
+
+def network_scope(network_id: int) -> str:
+    return f"network:{network_id}"
 
 
 class BadgeMonth(models.Model):
@@ -68,11 +73,12 @@ class PeriodTotal(models.Model):
 class SkillCell(models.Model):
     """Distinct holders of a competence (an alignment of the badges they hold) in a territory.
 
-    ``territory`` is a département code, or "" for everywhere; ``code`` "" counts the people
-    holding any badge in the territory (the cells of the map)."""
+    ``territory`` is a département code (2 or 3 characters), a commune's INSEE code (5), or ""
+    for everywhere; ``code`` "" counts the people holding any aligned badge in the territory
+    (the cells of the map), or with ``group`` set, any competence of that group."""
 
     scope = models.CharField(max_length=40)
-    territory = models.CharField(max_length=3, blank=True)
+    territory = models.CharField(max_length=5, blank=True)  # a département or a commune
     framework = models.CharField(max_length=20, blank=True)  # ROME, ESCO, RNCP, RS, other
     group = models.CharField(max_length=100, blank=True)  # ROME grand domaine, …
     code = models.CharField(max_length=500, blank=True)

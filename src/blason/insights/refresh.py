@@ -17,10 +17,24 @@ from django.utils import timezone
 
 from blason.core.models import AuditEntry
 from blason.insights import periods, skills, sources
-from blason.insights.models import SITE, BadgeMonth, PeriodTotal, Refresh, issuer_scope
+from blason.insights.models import (
+    SITE,
+    BadgeMonth,
+    PeriodTotal,
+    Refresh,
+    issuer_scope,
+    network_scope,
+)
 
 # Audit entries after which the facts are worth refreshing before they are old.
-CHANGES = ("issuing.award.", "backpack.award.", "backpack.awards.", "backpack.item.published")
+CHANGES = (
+    "issuing.award.",
+    "backpack.award.",
+    "backpack.awards.",
+    "backpack.item.published",
+    "networks.member.",
+    "pathways.",
+)
 # A refresh asked for and not started this long after is asked for again (a lost task).
 LOST_AFTER = timedelta(minutes=30)
 
@@ -31,8 +45,15 @@ def _day(value: date | datetime) -> date:
     return value
 
 
-def _total(group: tuple[str, ...], row: dict[str, Any], period: str) -> PeriodTotal:
+def _total(
+    group: tuple[str, ...], row: dict[str, Any], period: str, completed: dict[int, int]
+) -> PeriodTotal:
     scope = issuer_scope(row["issuer_id"]) if group else SITE
+    done = 0
+    if group == sources.BY_ISSUER:
+        done = completed.get(row["issuer_id"], 0)
+    elif not group:
+        done = sum(completed.values())
     return PeriodTotal(
         scope=scope,
         badge_id=row.get("badge_id"),
@@ -41,21 +62,53 @@ def _total(group: tuple[str, ...], row: dict[str, Any], period: str) -> PeriodTo
         earners=row["earners"] or 0,
         claimed=row["claimed"] or 0,
         shared=row["shared"] or 0,
+        completed=done,
+    )
+
+
+def _network_totals(
+    period: str, row: dict[str, Any], network_id: int, completed: int
+) -> PeriodTotal:
+    return PeriodTotal(
+        scope=network_scope(network_id),
+        period=period,
+        awarded=row["awarded"] or 0,
+        earners=row["earners"] or 0,
+        claimed=row["claimed"] or 0,
+        shared=row["shared"] or 0,
+        completed=completed,
     )
 
 
 def _totals() -> list[PeriodTotal]:
+    """Every period figure: per badge, issuer, network and the site (a network counts its
+    distinct earners over its issuers together: one query per network and period)."""
     groups = (sources.BY_BADGE, sources.BY_ISSUER, sources.BY_SITE)
+    networks = sources.networks()
     totals: list[PeriodTotal] = []
     for period in periods.fixed():
         since, until = periods.aware(period.start), periods.aware(period.end)
+        completed = sources.pathways_completed(since, until)
         for group in groups:
             for row in sources.period(group, since, until):
                 if row["awarded"]:
-                    totals.append(_total(group, row, period.code))
+                    totals.append(_total(group, row, period.code, completed))
+        for network_id, ids in networks.items():
+            row = sources.network_period(ids, since, until)
+            done = sum(completed.get(pk, 0) for pk in ids)
+            if row["awarded"] or done:
+                totals.append(_network_totals(period.code, row, network_id, done))
+    yearly = sources.pathways_completed_yearly()
     for group in groups:
         for row in sources.yearly(group):
-            totals.append(_total(group, row, f"y{_day(row['year']).year}"))
+            year = _day(row["year"]).year
+            completed = {pk: n for (pk, y), n in yearly.items() if y == year}
+            totals.append(_total(group, row, f"y{year}", completed))
+    for network_id, ids in networks.items():
+        for row in sources.network_yearly(ids):
+            year = _day(row["year"]).year
+            done = sum(n for (pk, y), n in yearly.items() if y == year and pk in ids)
+            totals.append(_network_totals(f"y{year}", row, network_id, done))
     return totals
 
 

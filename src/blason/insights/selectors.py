@@ -1,7 +1,7 @@
 """The reads of the dashboards: a few queries on the facts, whatever the number of awards.
 
-``Scope`` says what a dashboard is about: one issuer (its members' view), or the whole site
-(operators); a network is a scope over several issuers when networks exist.
+``Scope`` says what a dashboard is about: one issuer (its members' view), a network (its own
+space and its active members, for the network's members) or the whole site (operators).
 """
 
 from __future__ import annotations
@@ -16,8 +16,17 @@ from django.db.models import Sum
 
 from blason.core.models import Issuer
 from blason.insights import periods, privacy
-from blason.insights.models import SITE, BadgeMonth, PeriodTotal, Refresh, issuer_scope
+from blason.insights.models import (
+    SITE,
+    BadgeMonth,
+    PeriodTotal,
+    Refresh,
+    issuer_scope,
+    network_scope,
+)
 from blason.issuing.models import BadgeClass
+from blason.networks import selectors as network_selectors
+from blason.networks.models import Network
 
 TOP = 10  # badges in the ranking
 STACKS = 7  # series in the monthly chart; the others are summed as one
@@ -37,6 +46,17 @@ class Scope:
     @classmethod
     def site(cls) -> Scope:
         return cls(SITE, None, "issuer", masked=True)
+
+    @classmethod
+    def of_network(cls, network: Network) -> Scope:
+        """A network: its own space and its active members, stacked by member."""
+        members = network_selectors.active_members_of(network).values_list("issuer_id", flat=True)
+        ids = tuple(sorted({network.issuer_id, *members}))
+        return cls(network_scope(network.pk), ids, "issuer", masked=True)
+
+    @property
+    def is_network(self) -> bool:
+        return self.key.startswith("network:")
 
 
 @dataclass
@@ -114,8 +134,11 @@ def scope_badges(scope: Scope) -> list[BadgeClass]:
 
 
 def figures(scope: Scope, period: periods.Period, badge: BadgeClass | None) -> Figures:
+    key = scope.key
+    if badge is not None and scope.is_network:
+        key = issuer_scope(badge.issuer_id)  # a badge's figures are its issuer's
     row = (
-        PeriodTotal.objects.filter(scope=scope.key, period=period.code, badge=badge)
+        PeriodTotal.objects.filter(scope=key, period=period.code, badge=badge)
         .values("awarded", "earners", "claimed", "shared", "completed")
         .first()
     )

@@ -1,7 +1,8 @@
 """Where the facts come from: one small function per source, each a single grouped query.
 
-``refresh.facts_rebuild`` calls them; a new source (pathways completed, network scopes, the
-issuer's address) is one more function here. Revoked awards count nowhere.
+``refresh.facts_rebuild`` calls them; a new source is one more function here. Revoked awards
+count nowhere; pathways completed come from ``blason.pathways``' selectors, the issuers of a
+network from ``blason.networks``' models.
 
 A person is counted once per group by a key made of, in order: the recipient's e-mail address
 (lower case), their phone number, the account that collected an award known only by a name,
@@ -30,6 +31,8 @@ from django.db.models.functions import Cast, Concat, Lower, TruncMonth, TruncYea
 
 from blason.backpack.models import Item
 from blason.issuing.models import Award
+from blason.networks.models import MemberState, Network, NetworkMember
+from blason.pathways import selectors as pathway_selectors
 
 # The kinds of groups a period figure is counted over.
 BY_BADGE = ("issuer_id", "badge_id")
@@ -111,7 +114,53 @@ def yearly(group: tuple[str, ...]) -> Iterable[dict[str, Any]]:
 
 
 def pathways_completed(
-    group: tuple[str, ...], since: datetime | None = None
-) -> dict[tuple[Any, ...], int]:
-    """Pathways completed per group: none until the pathways app is on main."""
-    return {}
+    since: datetime | None = None, until: datetime | None = None
+) -> dict[int, int]:
+    """Pathways completed per issuer of the pathway between two instants (``blason.pathways``:
+    a person completing a pathway counts once, when they completed it)."""
+    rows = pathway_selectors.completions_by_issuer(since=since, until=until)
+    return {issuer_id: count for issuer_id, _year, count in rows}
+
+
+def pathways_completed_yearly() -> dict[tuple[int, int], int]:
+    """Pathways completed per issuer and calendar year of completion."""
+    rows = pathway_selectors.completions_by_issuer(by_year=True)
+    return {(issuer_id, int(year)): count for issuer_id, year, count in rows if year}
+
+
+def networks() -> dict[int, tuple[int, ...]]:
+    """The issuers of each network (``blason.networks``): the network's own space and its
+    active members, as they are now (a network's figures count their awards of every date)."""
+    found: dict[int, set[int]] = {
+        pk: {issuer_id} for pk, issuer_id in Network.objects.values_list("pk", "issuer_id")
+    }
+    members = NetworkMember.objects.filter(state=MemberState.ACTIVE)
+    for network_id, issuer_id in members.values_list("network_id", "issuer_id"):
+        found.setdefault(network_id, set()).add(issuer_id)
+    return {pk: tuple(sorted(ids)) for pk, ids in found.items()}
+
+
+def network_period(
+    issuer_ids: tuple[int, ...], since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """The figures of a network's issuers together between two instants (one query)."""
+    awards = live_awards().filter(issuer_id__in=issuer_ids)
+    if since is not None:
+        awards = awards.filter(issued_at__gte=since)
+    if until is not None:
+        awards = awards.filter(issued_at__lt=until)
+    return awards.order_by().aggregate(**_counts())
+
+
+def network_yearly(issuer_ids: tuple[int, ...]) -> Iterable[dict[str, Any]]:
+    """The figures of a network's issuers together per calendar year (one query)."""
+    rows = (
+        live_awards()
+        .filter(issuer_id__in=issuer_ids)
+        .annotate(year=TruncYear("issued_at"))
+        .order_by()
+        .values("year")
+        .annotate(**_counts())
+    )
+    found: list[dict[str, Any]] = list(rows)  # type: ignore[arg-type]
+    return found

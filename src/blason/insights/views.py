@@ -1,5 +1,7 @@
-"""Dashboards of an issuer (its members) and of the site (operators), their CSV downloads,
-and a person's choice about territory statistics. Pages read the facts only."""
+"""Dashboards of an issuer or a community (its members), of a network (the members of the
+network's space: its own space and its active members together) and of the site (operators),
+their CSV downloads, and a person's choice about territory statistics. Pages read the facts
+only. The skills map is in ``map_views``."""
 
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blason.core.access import current_user, issuer_for_member
-from blason.core.models import Role
+from blason.core.models import Issuer, Role
 from blason.insights import charts, privacy, selectors, services
 from blason.insights.forms import FilterForm, TerritoryForm
 from blason.insights.models import TerritoryOptOut
+from blason.networks import selectors as network_selectors
+from blason.networks.models import Network
 
 CHARTS = ("monthly", "top")
 
@@ -31,6 +35,13 @@ def _operator(user: object) -> bool:
     if not getattr(user, "is_staff", False):
         raise PermissionDenied
     return True
+
+
+def _scope(issuer: Issuer, network: Network | None) -> selectors.Scope:
+    """A network's space shows the network's figures; any other space its own."""
+    if network is not None:
+        return selectors.Scope.of_network(network)
+    return selectors.Scope.of_issuer(issuer)
 
 
 def _board(request: HttpRequest, scope: selectors.Scope) -> tuple[selectors.Dashboard, FilterForm]:
@@ -105,8 +116,9 @@ def _csv(board: selectors.Dashboard, chart: str, name: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def issuer_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.VIEWER)
-    board, form = _board(request, selectors.Scope.of_issuer(access.issuer))
-    context = {"issuer": access.issuer, "access": access}
+    network = network_selectors.network_of(access.issuer)
+    board, form = _board(request, _scope(access.issuer, network))
+    context = {"issuer": access.issuer, "access": access, "network": network}
     return _page(request, board, form, context)
 
 
@@ -114,7 +126,8 @@ def issuer_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def issuer_dashboard_csv(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.VIEWER)
-    board, _form = _board(request, selectors.Scope.of_issuer(access.issuer))
+    network = network_selectors.network_of(access.issuer)
+    board, _form = _board(request, _scope(access.issuer, network))
     return _csv(board, chart, access.issuer.slug)
 
 

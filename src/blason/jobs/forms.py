@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 
 from blason.jobs import places
 from blason.jobs.models import Occupation
+from blason.jobs.occupations import occupations, search_occupations
 from blason.jobs.places import Place
-from blason.jobs.selectors import occupations, search_occupations
 
 CANDIDATES = 12
 _PICKED_CODE = re.compile(r"\(\s*([A-Na-n]\d{4})\s*\)\s*$")

@@ -15,10 +15,10 @@ from blason.backpack.models import Item, ItemRecipient, ItemStatus
 from blason.issuing.models import Award
 from blason.jobs import places, rome
 from blason.jobs.models import Occupation, OffersPlace
+from blason.jobs.occupations import occupations, search_occupations
 from blason.jobs.offers import Offer, OffersResult
 from blason.jobs.offers import local_offers as _local_offers
 from blason.jobs.places import Place
-from blason.jobs.text import words
 
 __all__ = [
     "Offer",
@@ -38,44 +38,9 @@ ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 _ROME_URL = re.compile(r"francetravail\.fr/.*fiche-metier/([A-N]\d{4})\b", re.I)
 
 
-def occupations(codes: Iterable[str]) -> list[Occupation]:
-    """The occupations of these codes, in the order given (unknown codes left out)."""
-    wanted = [code.strip().upper() for code in codes if code and code.strip()]
-    found = {item.code: item for item in Occupation.objects.filter(code__in=set(wanted))}
-    seen: set[str] = set()
-    ordered = []
-    for code in wanted:
-        if code in found and code not in seen:
-            seen.add(code)
-            ordered.append(found[code])
-    return ordered
-
-
 def occupation_labels() -> dict[str, str]:
     """``{code: label}`` of the ROME 4.0 list shipped with Blason, without a query."""
     return rome.labels()
-
-
-def search_occupations(text: str, limit: int = 20) -> list[Occupation]:
-    """Occupations whose code or label holds every word typed, accents and case ignored: the
-    code typed whole first, then labels starting with the text, then the others by label."""
-    terms = words(text)
-    if not terms:
-        return []
-    condition = Q()
-    for term in terms[:8]:
-        condition &= Q(search_text__contains=term)
-    query = " ".join(terms)
-    code = query.upper()
-
-    def rank(item: Occupation) -> tuple[int, str]:
-        label = item.search_text.partition(" ")[2]
-        if item.code == code:
-            return (0, item.label)
-        return (1 if label.startswith(query) else 2, item.label)
-
-    found = sorted(Occupation.objects.filter(condition)[:2000], key=rank)
-    return found[: max(1, min(limit, 100))]
 
 
 def search_places(text: str, limit: int = 10) -> list[Place]:
@@ -236,3 +201,19 @@ def person_awarded_by(issuer: Any, person_uuid: Any) -> Any:
     if not awarded.exists():
         return None
     return get_user_model().objects.filter(uuid=person_uuid).first()
+
+
+def departement_names() -> dict[str, str]:
+    """``{code: name}`` of the départements shipped with Blason, without a query."""
+    return {code: place.name for code, place in places.departements().items()}
+
+
+def commune_names(codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` of these communes (INSEE codes), without a query."""
+    known = places.communes()
+    return {code: known[code].name for code in codes if code in known}
+
+
+def place_of(kind: str, code: str) -> Place | None:
+    """The région, département or commune of this code, or None."""
+    return places.get(kind, code)

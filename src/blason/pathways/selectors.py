@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from blason.core.models import Issuer
 from blason.core.site import absolute_url
@@ -255,3 +256,26 @@ def flagged(pathway: Pathway) -> list[Milestone]:
             step__pathway=pathway, flagged_at__isnull=False, decision=""
         ).select_related("user", "award", "step")
     )
+
+
+def completions_by_issuer(
+    *, since: Any = None, until: Any = None, by_year: bool = False
+) -> list[tuple[int, int | None, int]]:
+    """Pathways completed (a person completing a pathway, once), per issuer of the pathway:
+    ``(issuer_id, year or None, count)`` between two instants, or per calendar year of
+    completion with ``by_year`` (one grouped query; for the dashboards' facts)."""
+    rows = Progress.objects.filter(completed_at__isnull=False)
+    if since is not None:
+        rows = rows.filter(completed_at__gte=since)
+    if until is not None:
+        rows = rows.filter(completed_at__lt=until)
+    if by_year:
+        grouped = (
+            rows.annotate(year=ExtractYear("completed_at"))
+            .order_by()
+            .values_list("pathway__issuer_id", "year")
+            .annotate(count=Count("id"))
+        )
+        return [(issuer, year, count) for issuer, year, count in grouped]
+    counted = rows.order_by().values_list("pathway__issuer_id").annotate(count=Count("id"))
+    return [(issuer, None, count) for issuer, count in counted]

@@ -7,7 +7,8 @@ than ``FETCH_MAX_CONCURRENT`` at once in this process, ``FETCH_MAX_PER_CLIENT`` 
 client address: a slow or hostile server can hold a few web threads, never all of them (see
 docs/operations.md). A fetch beyond those bounds is refused at once (``FetchError`` with reason
 ``busy``), never queued. ``site_fetcher`` answers for this site's own documents without a
-network round trip and hands anything else to the guarded fetcher.
+network round trip and hands anything else to the guarded fetcher, through a bounded cache
+that keeps other sites' documents as long as their HTTP caching headers allow.
 ``RecordingFetcher`` remembers what was fetched during one verification, so the caller can read
 the documents it needed (an OB 2.0 badge class, the badge itself when given as a URL) without
 fetching them twice.
@@ -26,6 +27,7 @@ from django.conf import settings
 from blason.core.site import local_path
 from blason.issuing.documents.selectors import LocalFetcher
 from obcore.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
+from obcore.fetchcache import CachingFetcher, DocumentCache
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +135,15 @@ class SiteFetcher:
             raise FetchError(url, "http_error", "this site cannot serve that document") from None
 
 
+# Other sites' documents, kept by each process as long as their HTTP caching headers allow,
+# within bounds (``obcore.fetchcache``): a badge verified again needs no new fetch.
+REMOTE_DOCUMENTS = DocumentCache(max_entries=1024, max_bytes=32 * 1024 * 1024, max_ttl=3600)
+
+
 def site_fetcher(*, client: str = "") -> SiteFetcher:
-    """This site's documents locally, the rest of the web through the guarded fetcher."""
-    return SiteFetcher(fallback=guarded_fetcher(client=client))
+    """This site's documents locally, the rest of the web through the guarded fetcher and
+    the process's cache of other sites' documents (:data:`REMOTE_DOCUMENTS`)."""
+    return SiteFetcher(fallback=CachingFetcher(guarded_fetcher(client=client), REMOTE_DOCUMENTS))
 
 
 @dataclass

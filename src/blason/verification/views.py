@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blason.core.clients import client_ip
+from blason.verification import results
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from blason.verification.messages import check_text, state_summary
 from blason.verification.trust import recognitions
-from obcore.verify import verify_credential
 
 BUSY_RETRY_AFTER = 30  # seconds
 
@@ -39,7 +39,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         # a badge awarded here verifies even where the server cannot reach its own address.
         # Other sites are fetched within this process's bounded slots (see fetching.py).
         fetcher = site_fetcher(client=client_ip(request))  # the visitor, behind a proxy too
-        report = verify_credential(
+        report = results.verify(
             form.cleaned_data["source"],
             fetcher=fetcher,
             recipient=form.cleaned_data.get("recipient") or None,

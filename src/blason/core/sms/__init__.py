@@ -316,8 +316,9 @@ def record_rendered(
 
 def _write(rows: list[OutboxMessage]) -> None:
     from blason.core import outbox as durable
+    from blason.core.bulk_insert import insert_rows
 
-    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    insert_rows(OutboxMessage, rows, ignore_conflicts=True)
     if any(row.state == OutboxState.PENDING for row in rows):
         durable._kick_on_commit()
 

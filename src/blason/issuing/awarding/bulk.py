@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from blason.core import audit, outbox, quotas
 from blason.core import hooks as core_hooks
+from blason.core.bulk_insert import insert_rows
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.issuing.awarding import claim_codes, credentials, emails, services, status_lists
@@ -31,9 +32,6 @@ from obcore.bulk import BulkSigner
 
 # Credentials handed to a signing helper at a time in a bulk award.
 SIGNING_SLICE = 50
-# Awards per INSERT statement: short enough (under 4 kB of SQL) for psycopg to cache how it
-# rewrites the statement, instead of parsing a new one with a regular expression each time.
-INSERT_ROWS = 36
 
 
 @dataclass(frozen=True)
@@ -175,7 +173,7 @@ def award_many(
         part = made[start : start + len(texts)]
         for award, text in zip(part, texts, strict=True):
             award.credential = text
-        Award.objects.bulk_create(part, batch_size=INSERT_ROWS)
+        insert_rows(Award, part)
     Evidence.objects.bulk_create(evidence_rows, batch_size=500)
     if notify:
         # In this transaction: the e-mails exist exactly when the awards do, and are written

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from blason.core import page_cache
 from blason.core.models import Issuer
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents
@@ -34,18 +37,60 @@ def json_ld(document: dict[str, Any], content_type: str = JSON_LD) -> HttpRespon
     return response
 
 
+# Seconds a shared issuer page is kept: its texts and its published badges are in its key,
+# anything else it shows is at most this old.
+PAGE_TIMEOUT = 60
+
+
 @require_GET
 def issuer_profile(request: HttpRequest, issuer_uuid: str) -> HttpResponse:
-    issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
     if wants_json(request):
+        issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
         return json_ld(issuer_documents.profile_document(issuer))
+    if not page_cache.is_shared(request):
+        issuer = get_object_or_404(Issuer, uuid=issuer_uuid)
+        return page_cache.private(_issuer_page(request, issuer, {}))
+    badges = BadgeClass.objects.filter(issuer=OuterRef("pk"), status=BadgeStatus.PUBLISHED)
+    stamp = (
+        Issuer.objects.filter(uuid=issuer_uuid)
+        .annotate(
+            badges_changed=Subquery(
+                badges.order_by().values("issuer").annotate(last=Max("updated_at")).values("last")
+            ),
+            badges_count=Subquery(
+                badges.order_by().values("issuer").annotate(n=Count("pk")).values("n")
+            ),
+        )
+        .values_list("name", "description", "url", "kind", "badges_changed", "badges_count")
+        .first()
+    )
+    if stamp is None:
+        raise Http404
+    key = page_cache.cache_key(
+        "issuer-page", request.get_full_path(), page_cache.language(), *stamp
+    )
+    return page_cache.shared_page(
+        request,
+        key,
+        lambda extra: _issuer_page(request, get_object_or_404(Issuer, uuid=issuer_uuid), extra),
+        max_age=page_cache.PUBLIC_MAX_AGE,
+        timeout=PAGE_TIMEOUT,
+    )
+
+
+def _issuer_page(request: HttpRequest, issuer: Issuer, extra: dict[str, object]) -> HttpResponse:
     badges = BadgeClass.objects.filter(issuer=issuer, status=BadgeStatus.PUBLISHED)
     response = render(
         request,
         "issuing/issuer_public.html",
-        {"issuer": issuer, "badges": badges, "profile_url": issuer_documents.issuer_url(issuer)},
+        {
+            "issuer": issuer,
+            "badges": badges,
+            "profile_url": issuer_documents.issuer_url(issuer),
+            **extra,
+        },
     )
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ("Accept",))
     return response
 
 

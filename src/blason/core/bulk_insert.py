@@ -1,0 +1,155 @@
+"""Inserting many rows of a model at bulk speed: the rows ``QuerySet.bulk_create`` would write,
+without its per-value SQL compilation.
+
+A bulk award stores 100,000 awards; Django's ``bulk_create`` compiles every value of every row
+into SQL in Python (``SQLInsertCompiler``: a placeholder, ``pre_save``, ``get_db_prep_save``
+and a check for expressions per value), which cost as much as signing the credentials. Here
+each column's conversion is chosen once per call — plain strings and integers go as they are,
+other fields through their own ``get_db_prep_save``, remembered for values that recur (a
+batch's issue date) — and the rows are sent with one prepared statement: PostgreSQL's ``COPY``
+through psycopg, or SQLite's ``executemany``. The values written are the ones ``bulk_create``
+writes (``tests/blason/core/test_bulk_insert.py`` reads both back, row for row).
+
+The primary keys are asked of the database before the rows are written (PostgreSQL: the
+sequence's next values; SQLite: after the table's largest key, within the transaction, which
+holds SQLite's write lock from its first write on), so that the objects get their ``pk`` as
+with ``bulk_create``. Only for plain models: no expressions in values, no multi-table
+inheritance, an auto-incremented integer key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models, transaction
+
+__all__ = ["insert_rows"]
+
+# Field classes whose Python value is what the database is sent (a str, an int, None).
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+# Subclasses of the above that convert their values (none of them is plain).
+_NOT_PLAIN = (models.JSONField,)
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, models.ForeignKey) or (
+        isinstance(field, _PLAIN) and not isinstance(field, _NOT_PLAIN)
+    ):
+        prep = field.get_db_prep_save
+
+        def plain(value: Any) -> Any:
+            if value is None or type(value) is str or type(value) is int:
+                return value
+            value = prep(value, connection)  # a lazy string, an enum member (a str subclass)
+            return str(value) if isinstance(value, str) else value
+
+        return plain
+    memo: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return memo[value]
+        except (KeyError, TypeError):  # TypeError: not hashable (a JSON value)
+            result = field.get_db_prep_save(value, connection)
+            if len(memo) < 16:
+                with contextlib.suppress(TypeError):
+                    memo[value] = result
+            return result
+
+    return converted
+
+
+def _getter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.pre_save(obj, add=True)
+    attname = field.attname
+    return lambda obj: getattr(obj, attname)
+
+
+def _new_keys(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``model``, unused and never to be given again."""
+    table = model._meta.db_table
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(connection.vendor)
+        # AUTOINCREMENT: sqlite_sequence holds the largest key ever given (rows deleted
+        # since included); an explicit key above it moves it up.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        given = row[0] if row else 0
+        quote = connection.ops.quote_name
+        largest_sql = f"SELECT MAX({quote(str(pk.column))}) FROM {quote(table)}"  # noqa: S608 - names from the model
+        cursor.execute(largest_sql)
+        largest = cursor.fetchone()[0] or 0
+        start = max(given, largest) + 1
+        return list(range(start, start + count))
+
+
+def insert_rows(
+    model: type[models.Model], objects: Sequence[models.Model], *, ignore_conflicts: bool = False
+) -> None:
+    """Insert ``objects`` (new, unsaved instances of ``model``) as ``bulk_create`` would, and
+    give each its primary key. Must run in a transaction (the keys are taken in it).
+
+    With ``ignore_conflicts``, rows that would break a unique constraint are left out, as
+    ``bulk_create(ignore_conflicts=True)`` does (and, as there, no object gets its key)."""
+    if not objects:
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    if not isinstance(pk, models.AutoField | models.BigAutoField) or meta.parents:
+        raise NotImplementedError("insert_rows takes plain models with an auto-incremented key")
+    fields = [field for field in meta.concrete_fields if field is not pk]
+    getters = [_getter(field) for field in fields]
+    converters = [_converter(field) for field in fields]
+    pairs = list(zip(getters, converters, strict=True))
+    rows = [tuple([convert(get(obj)) for get, convert in pairs]) for obj in objects]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    if ignore_conflicts:
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608 - names from the model
+                rows,
+            )
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("insert_rows runs in a transaction")
+    keys = _new_keys(model, len(objects))
+    rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
+    columns = ", ".join(quote(str(column)) for column in [pk.column, *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * (len(fields) + 1))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608 - names from the model
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
