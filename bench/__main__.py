@@ -149,6 +149,12 @@ def main() -> int:
         help="awards of the one issuer whose award list is read (default 1000000)",
     )
     parser.add_argument(
+        "--exports-awards",
+        type=int,
+        default=1_000_000,
+        help="awards of the space whose CSV and JSON the exports benchmark downloads",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="run on a throw-away database of this PostgreSQL server (postgres://user@host:5432)",
@@ -170,7 +176,7 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import award_lists, awarding, http_load, insights, pages, pathways
+        from bench import award_lists, awarding, exports, http_load, insights, pages, pathways
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
@@ -178,6 +184,7 @@ def main() -> int:
             "pathways": lambda: pathways.run(args.holders),
             "insights": lambda: insights.run(args.insights_awards),
             "lists": lambda: award_lists.run(args.list_awards),
+            "exports": lambda: exports.run(args.exports_awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.
         chosen = [name for name in modules if args.only and args.only in name]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "blason.networks",
     "blason.pathways",
     "blason.records",
+    "blason.exports",
     # Last: its demo part counts the facts of every other app's demo.
     "blason.insights",
     "allauth",
@@ -582,6 +583,9 @@ WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 30, minimum=2)
 # awards changed.
 INSIGHTS_MAX_AGE_MINUTES = env_int("INSIGHTS_MAX_AGE_MINUTES", 60, minimum=1)
 INSIGHTS_MIN_INTERVAL_MINUTES = env_int("INSIGHTS_MIN_INTERVAL_MINUTES", 5, minimum=1)
+# The largest export file a space's owner imports through the site (docs/exports-format.md);
+# uploads are limited by UPLOAD_MAX_BYTES too. `blason import_space` takes larger files.
+EXPORTS_IMPORT_MAX_MB = env_int("EXPORTS_IMPORT_MAX_MB", 20, minimum=1)
 # An e-mail the mail server does not accept is tried again after 30 s, 1 min, 2 min... (at most
 # an hour apart), up to this many times; then it is marked failed and /healthz says so.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)

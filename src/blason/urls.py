@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("blason.verification.urls")),
     path("", include("blason.backpack.urls")),
     path("", include("blason.records.urls")),
+    path("", include("blason.exports.urls")),
     path("", include("blason.peers.urls")),
     path("", include("blason.networks.urls")),
     path("", include("blason.core.urls")),

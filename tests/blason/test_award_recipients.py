@@ -364,3 +364,53 @@ def test_pages_of_the_awards_list_keep_the_search(
     second = client.get(url, {"q": "inès", "state": "valid", "after": after[1]})
     assert 'href="?q=in%C3%A8s&amp;state=valid&amp;before=' in second.text
     assert 'rel="prev"' in second.text
+
+
+def test_awards_export_by_dates_and_badge(client: Any, world: Any, published: Any) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    made = [
+        awards.award_issue(badge=published, actor=world.admin, name=name)
+        for name in ("March", "April", "May")
+    ]
+    for award, month in zip(made, (3, 4, 5), strict=True):
+        day = timezone.make_aware(datetime(2026, month, 15, 23, 30))
+        Award.objects.filter(pk=award.pk).update(issued_at=day)
+    client.force_login(world.admin)
+    url = reverse("issuing:award_list", args=[world.org_a.slug])
+    query = {"format": "csv", "since": "2026-04-15", "until": "2026-05-14"}
+    text = b"".join(client.get(url, query).streaming_content).decode()
+    assert "April" in text
+    assert "March" not in text
+    assert "May" not in text
+    query = {"format": "csv", "until": "2026-05-15", "badge": str(published.uuid)}
+    text = b"".join(client.get(url, query).streaming_content).decode()
+    assert all(name in text for name in ("March", "April", "May"))
+    wrong = client.get(url, {"format": "csv", "since": "2026-06-01", "until": "2026-05-01"})
+    assert wrong.status_code == 400
+    assert "Download" not in wrong.content.decode()
+    assert client.get(url, {"format": "csv", "since": "yesterday"}).status_code == 400
+
+
+def test_awards_export_cells_cannot_be_formulas() -> None:
+    from blason.issuing.awarding.list_views import _safe_cell
+
+    for formula in ("=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "|cmd", "%0A"):
+        assert _safe_cell(formula).startswith("'")
+    assert _safe_cell("+33612345678") == "+33612345678"
+    assert _safe_cell("Inès") == "Inès"
+
+
+def test_awards_export_streams_in_one_query(
+    client: Any, world: Any, published: Any, django_assert_max_num_queries: Any
+) -> None:
+    people = [bulk.Recipient(name=f"P{n}") for n in range(40)]
+    bulk.award_many(badge=published, actor=world.admin, recipients=people)
+    client.force_login(world.admin)
+    url = reverse("issuing:award_list", args=[world.org_a.slug])
+    with django_assert_max_num_queries(10):
+        response = client.get(url, {"format": "csv"})
+        lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    assert len(lines) == 41

@@ -315,6 +315,13 @@ RULES: dict[str, Rule] = {
     "insights:site_skills": staff(),
     "insights:site_skills_competences_csv": staff(),
     "insights:site_skills_territories_csv": staff(),
+    "insights:issuer_report": space(VIEWER),
+    "insights:site_report": staff(),
+    # exports: a space's export and import (owners), the open data of the skills map
+    "exports:space": space(OWNER),
+    "exports:space_json": space(OWNER),
+    "exports:space_open_data": space(VIEWER),
+    "exports:site_open_data": public(),
     # issuing: the space, badges, awards, batches, claim links
     "issuing:space": space(VIEWER),
     "issuing:badge_new": space(EDITOR, submit=DESIGN),

@@ -248,3 +248,8 @@ def csv_rows(board: Dashboard, chart: str) -> tuple[list[str], Sequence[Sequence
         ]
         for month, values, total in board.monthly.rows
     ]
+
+
+def people_shown(count: int) -> str:
+    """A count of people as every page and file of this site shows it (the privacy rules)."""
+    return privacy.people(count)

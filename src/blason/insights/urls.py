@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blason.insights import map_views, views
+from blason.insights import map_views, report_views, views
 
 app_name = "insights"
 
@@ -44,3 +44,10 @@ for _chart in views.CHARTS:
             name=f"site_{_chart}_csv",
         ),
     ]
+# The one-page PDF report for funders (report_views).
+urlpatterns += [
+    path(
+        "spaces/<slug:slug>/insights/report.pdf", report_views.issuer_report, name="issuer_report"
+    ),
+    path("operator/insights/report.pdf", report_views.site_report, name="site_report"),
+]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from blason.issuing.awarding.models import Award
 from blason.issuing.badges.models import BadgeClass
 
 PAGE_SIZE = 50
+ROWS_PER_WRITE = 1000  # awards read per query chunk, and written to the response at once
 STATES = [
     ("", gettext_lazy("All")),
     ("valid", gettext_lazy("Valid")),
@@ -42,6 +44,17 @@ class AwardFilter(forms.Form):
     )
     badge = forms.ChoiceField(label=gettext_lazy("Badge"), required=False)
     state = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=STATES)
+    since = forms.DateField(
+        label=gettext_lazy("Awarded from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Awarded until"),
+        required=False,
+        help_text=gettext_lazy("Included."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,12 +62,26 @@ class AwardFilter(forms.Form):
         choices = [("", _("All badges")), *((str(b.uuid), b.name) for b in badges)]
         self.fields["badge"].choices = choices  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The first day comes after the last day."))
+        return data
+
     def apply(self, queryset: QuerySet[Award]) -> QuerySet[Award]:
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
         if data["badge"]:
             queryset = queryset.filter(badge__uuid=data["badge"])
+        zone = timezone.get_current_timezone()
+        if data["since"]:
+            start = datetime.combine(data["since"], time.min, tzinfo=zone)
+            queryset = queryset.filter(issued_at__gte=start)
+        if data["until"]:
+            end = datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone)
+            queryset = queryset.filter(issued_at__lt=end)
         now = timezone.now()
         state = data["state"]
         if state == "revoked":
@@ -70,12 +97,16 @@ class AwardFilter(forms.Form):
         return queryset
 
 
-def _state(award: Award, now: Any) -> str:
+def _state_code(award: Award, now: Any) -> str:
     if award.revoked_at:
-        return _("Revoked")
+        return "revoked"
     if award.valid_until and award.valid_until < now:
-        return _("Expired")
-    return _("Valid")
+        return "expired"
+    return "valid"
+
+
+def _state_label(code: str) -> str:
+    return {"revoked": _("Revoked"), "expired": _("Expired")}.get(code) or _("Valid")
 
 
 @login_required
@@ -86,6 +117,12 @@ def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpR
     search = form.cleaned_data["q"] if form.is_valid() else ""
     awarded = form.apply(selectors.award_rows(access.issuer, search=search))
     if request.GET.get("format") == "csv" and access.can(Role.AWARDER):
+        if form.is_bound and not form.is_valid():  # never export more than was asked for
+            problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+            return HttpResponseBadRequest(
+                _("The export was not made: %(problems)s") % {"problems": problems},
+                content_type="text/plain; charset=utf-8",
+            )
         return _export(awarded.order_by("-issued_at", "-id"), access.issuer)
     page = keyset.page_from_request(request, awarded, size=PAGE_SIZE, moment_field="issued_at")
     query = request.GET.copy()
@@ -107,13 +144,29 @@ def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpR
     )
 
 
+EXPORTED = (
+    "uuid",
+    "badge__name",
+    "recipient_name",
+    "recipient_email",
+    "recipient_phone",
+    "claim_code",
+    "issued_at",
+    "valid_until",
+    "revoked_at",
+    "claimed_at",
+)
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
 def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
-    """The filtered awards as CSV, streamed (a large space does not load into memory)."""
+    """The filtered awards as CSV, streamed (a large space does not load into memory): one
+    query read by chunks (a server-side cursor on PostgreSQL), only the columns written."""
+    awarded = awarded.only(*EXPORTED)
     writer = csv.writer(_Echo())
     now = timezone.now()
     header = [
@@ -128,22 +181,37 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
         _("Address of the badge"),
     ]
 
+    # What is the same on every row is worked out once (labels in the reader's language now,
+    # not when the server reads the generator; the address of an award from a template).
+    labels = {state: _state_label(state) for state in ("revoked", "expired", "valid")}
+    collected = {True: _("yes"), False: _("no")}
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    address = credentials.award_url(Award(uuid=placeholder))
+
     def rows() -> Any:
         yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets read it as UTF-8
-        for award in awarded.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    _safe_cell(award.badge.name),
-                    _safe_cell(award.recipient_name),
-                    _safe_cell(award.recipient_email),
-                    award.recipient_phone,
-                    award.claim_code or "",
-                    award.issued_at.date().isoformat(),
-                    _state(award, now),
-                    _("yes") if award.claimed_at else _("no"),
-                    credentials.award_url(award),
-                ]
+        lines: list[str] = []
+        for award in awarded.iterator(chunk_size=ROWS_PER_WRITE):
+            lines.append(
+                writer.writerow(
+                    [
+                        _safe_cell(award.badge.name),
+                        _safe_cell(award.recipient_name),
+                        _safe_cell(award.recipient_email),
+                        _safe_cell(award.recipient_phone),
+                        _safe_cell(award.claim_code or ""),
+                        award.issued_at.date().isoformat(),
+                        labels[_state_code(award, now)],
+                        collected[award.claimed_at is not None],
+                        address.replace(placeholder, str(award.uuid)),
+                    ]
+                )
             )
+            if len(lines) == ROWS_PER_WRITE:  # one write per chunk, not per row
+                yield "".join(lines)
+                lines = []
+        if lines:
+            yield "".join(lines)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="awards-{issuer.slug}.csv"'
@@ -151,5 +219,9 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
 
 
 def _safe_cell(value: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """No formula injection when the file is opened in a spreadsheet (OWASP's "CSV
+    injection"): a cell starting with a formula character is read as text. A phone number in
+    international form (``+33…``, only digits after the ``+``) is a number, not a formula."""
+    if value[:1] == "+" and value[1:].isdigit():
+        return value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "|", "%") else value
