@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-__all__ = ["insert_rows"]
+__all__ = ["insert_rows", "new_keys"]
 
 # Field classes whose Python value is what the database is sent (a str, an int, None).
 _PLAIN = (
@@ -77,8 +77,9 @@ def _getter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda obj: getattr(obj, attname)
 
 
-def _new_keys(model: type[models.Model], count: int) -> list[int]:
-    """``count`` primary keys for new rows of ``model``, unused and never to be given again."""
+def new_keys(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``model``, unused and never to be given again
+    (in a transaction that already writes, on SQLite: nobody else can take them meanwhile)."""
     table = model._meta.db_table
     pk = model._meta.pk
     assert pk is not None
@@ -137,7 +138,10 @@ def insert_rows(
         return
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("insert_rows runs in a transaction")
-    keys = _new_keys(model, len(objects))
+    # Keys reserved beforehand (``new_keys``: one reservation for rows inserted part by part)
+    # are kept; otherwise they are taken now.
+    given = [obj.pk for obj in objects]
+    keys = given if None not in given else new_keys(model, len(objects))
     rows = [(key, *row) for key, row in zip(keys, rows, strict=True)]
     columns = ", ".join(quote(str(column)) for column in [pk.column, *(f.column for f in fields)])
     with connection.cursor() as cursor:

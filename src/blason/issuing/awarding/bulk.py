@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from blason.core import audit, outbox, quotas
 from blason.core import hooks as core_hooks
-from blason.core.bulk_insert import insert_rows
+from blason.core.bulk_insert import insert_rows, new_keys
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.issuing.awarding import claim_codes, credentials, emails, services, status_lists
@@ -168,7 +168,9 @@ def award_many(
         },
     )
     # Stored part by part as the signatures come in, in any order, while the helpers sign
-    # the rest.
+    # the rest; their keys are reserved at once.
+    for award, key in zip(made, new_keys(Award, len(made)), strict=True):
+        award.pk = key
     for start, texts in signer.as_completed():
         part = made[start : start + len(texts)]
         for award, text in zip(part, texts, strict=True):
