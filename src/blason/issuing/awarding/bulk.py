@@ -169,8 +169,8 @@ def award_many(
     )
     # Stored part by part as the signatures come in, in any order, while the helpers sign
     # the rest; their keys are reserved at once.
-    for award, key in zip(made, new_keys(Award, len(made)), strict=True):
-        award.pk = key
+    for award, reserved in zip(made, new_keys(Award, len(made)), strict=True):
+        award.pk = reserved
     for start, texts in signer.as_completed():
         part = made[start : start + len(texts)]
         for award, text in zip(part, texts, strict=True):
