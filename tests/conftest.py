@@ -143,6 +143,20 @@ def _rsa_keys_made_once(request: pytest.FixtureRequest, monkeypatch: Any) -> Non
     monkeypatch.setattr(keys, "generate_key", generate_key)
 
 
+@pytest.fixture(autouse=True)
+def _rome_occupations(request: pytest.FixtureRequest) -> None:
+    """A transactional test (a browser test's live server) empties every table when it ends,
+    the ROME 4.0 occupations a data migration loaded included: the next one gets them back."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from blason.jobs.models import Occupation
+    from blason.jobs.services import occupations_sync
+
+    if not Occupation.objects.exists():
+        occupations_sync(model=Occupation)
+
+
 @dataclass
 class World:
     """Two organisations. ``admin`` owns A, ``member`` is a viewer in A, ``outsider`` is in B."""
