@@ -395,7 +395,7 @@ def test_awards_export_by_dates_and_badge(client: Any, world: Any, published: An
 
 
 def test_awards_export_cells_cannot_be_formulas() -> None:
-    from blason.issuing.awarding.list_views import _safe_cell
+    from blason.core.downloads import safe_cell as _safe_cell
 
     for formula in ("=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "|cmd", "%0A"):
         assert _safe_cell(formula).startswith("'")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blason.core.access import issuer_for_member
+from blason.core.downloads import csv_response
 from blason.core.models import Issuer, Role
 from blason.insights import charts, maps, privacy, selectors, skills_map
 from blason.insights.views import _operator
@@ -136,13 +136,7 @@ def _csv(board: skills_map.SkillsMap, table: str, name: str) -> HttpResponse:
     if table not in TABLES:
         raise Http404
     header, rows = skills_map.csv_rows(board, table)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-skills-{table}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
+    return csv_response(f"{name}-skills-{table}.csv", header, rows)
 
 
 @login_required

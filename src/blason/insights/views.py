@@ -5,7 +5,6 @@ only. The skills map is in ``map_views``."""
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blason.core.access import current_user, issuer_for_member
+from blason.core.downloads import csv_response
 from blason.core.models import Issuer, Role
 from blason.insights import charts, privacy, selectors, services
 from blason.insights.forms import FilterForm, TerritoryForm
@@ -103,13 +103,7 @@ def _csv(board: selectors.Dashboard, chart: str, name: str) -> HttpResponse:
     if chart not in CHARTS:
         raise Http404
     header, rows = selectors.csv_rows(board, chart)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{chart}.csv"'
-    response.write("\ufeff")  # spreadsheets read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
+    return csv_response(f"{name}-{chart}.csv", header, rows)
 
 
 @login_required

@@ -3,7 +3,6 @@ the funnel, who is one badge away, the CSV export and the milestones to decide (
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blason.core.access import IssuerAccess, issuer_for_member
+from blason.core.downloads import csv_response
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.pathways import engine, selectors, services
@@ -277,18 +277,17 @@ def pathway_export(request: HttpRequest, slug: str, pathway_uuid: Any) -> HttpRe
     """The followers' progress as CSV (name, done, needed, completed on)."""
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
     pathway = _pathway(access, pathway_uuid)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pathway-{pathway.uuid}.csv"'
-    response.write("\ufeff")  # spreadsheet programs read it as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("Requirements met"), _("Requirements needed"), _("Completed on")])
-    for row in selectors.followers_rows(pathway):
-        name = row.user.display_name or ""
-        if name[:1] in ("=", "+", "-", "@"):
-            name = "'" + name  # never a formula in a spreadsheet
-        completed = row.completed_at.date().isoformat() if row.completed_at else ""
-        writer.writerow([name, row.done, row.needed, completed])
-    return response
+    header = [_("Name"), _("Requirements met"), _("Requirements needed"), _("Completed on")]
+    rows = (
+        [
+            row.user.display_name or "",
+            row.done,
+            row.needed,
+            row.completed_at.date().isoformat() if row.completed_at else "",
+        ]
+        for row in selectors.followers_rows(pathway)
+    )
+    return csv_response(f"pathway-{pathway.uuid}.csv", header, rows)
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from blason.core.access import IssuerAccess, issuer_for_member
+from blason.core.downloads import safe_cell
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
 from blason.issuing.awarding import batch_reading, batches
@@ -41,7 +42,6 @@ from blason.issuing.awarding.batch_forms import (
 from blason.issuing.awarding.batch_rows import problem_message, summary
 from blason.issuing.awarding.claim_codes import claim_url
 from blason.issuing.awarding.credentials import award_url
-from blason.issuing.awarding.list_views import _safe_cell
 from blason.issuing.awarding.models import Award, AwardBatch, BatchStatus
 from blason.issuing.awarding.models import RecipientKind as Kind
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
@@ -91,7 +91,7 @@ def _csv_response(rows: Iterator[list[str]], filename: str) -> StreamingHttpResp
     def lines() -> Iterator[str]:
         yield "\ufeff"  # spreadsheets read the file as UTF-8
         for row in rows:
-            yield writer.writerow([_safe_cell(str(cell)) for cell in row])
+            yield writer.writerow([safe_cell(str(cell)) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

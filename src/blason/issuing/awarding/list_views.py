@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from blason.core import keyset
 from blason.core.access import issuer_for_member
+from blason.core.downloads import safe_cell
 from blason.core.models import Issuer, Role
 from blason.issuing.awarding import credentials, selectors
 from blason.issuing.awarding.models import Award
@@ -195,11 +196,11 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
             lines.append(
                 writer.writerow(
                     [
-                        _safe_cell(award.badge.name),
-                        _safe_cell(award.recipient_name),
-                        _safe_cell(award.recipient_email),
-                        _safe_cell(award.recipient_phone),
-                        _safe_cell(award.claim_code or ""),
+                        safe_cell(award.badge.name),
+                        safe_cell(award.recipient_name),
+                        safe_cell(award.recipient_email),
+                        safe_cell(award.recipient_phone),
+                        safe_cell(award.claim_code or ""),
                         award.issued_at.date().isoformat(),
                         labels[_state_code(award, now)],
                         collected[award.claimed_at is not None],
@@ -216,12 +217,3 @@ def _export(awarded: QuerySet[Award], issuer: Issuer) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="awards-{issuer.slug}.csv"'
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet (OWASP's "CSV
-    injection"): a cell starting with a formula character is read as text. A phone number in
-    international form (``+33…``, only digits after the ``+``) is a number, not a formula."""
-    if value[:1] == "+" and value[1:].isdigit():
-        return value
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "|", "%") else value
