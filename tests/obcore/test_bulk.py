@@ -130,3 +130,52 @@ def test_slot_pieces_refuse_what_would_not_be_the_json_text() -> None:
     assert bulk._pieces('{"a":1.5,"b":"urn:obcore:slot:0"}') is None
     assert bulk._pieces('{"proof":{},"b":"urn:obcore:slot:0"}') is None
     assert bulk._pieces("{}") is None
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_the_helpers_work_run_in_this_process_gives_the_same_bytes(
+    monkeypatch: Any, text: bool
+) -> None:
+    """What a helper process runs (``_sign_share``, ``_sign_slots``), run here on a thread
+    pool in place of the processes: every document, from slot values or whole, gives the
+    reference path's proof and text, in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(2)
+    monkeypatch.setattr(bulk, "_helpers", lambda count: pool)
+    key = generate_key()
+    documents = [bench._credential(n, variant=n % 3) for n in range(3 * bulk.MIN_SHARE + 7)]
+    documents[1]["name"] = 'quote " back \\ slash é \n\t \u2028 \x01 </script>'
+    documents[3]["name"] = Label("Étiquette")
+    documents[4]["credentialSubject"]["identifier"][0]["salt"] = "urn:obcore:slot:0"
+    documents[70]["credentialSubject"]["creditsEarned"] = 1.5  # a float: sent whole
+    reference = [
+        sign(d, key, verification_method=METHOD, created=CREATED, proof_list=text)
+        for d in documents
+    ]
+    try:
+        if text:
+            signer = bulk.BulkSigner(
+                key,
+                verification_method=METHOD,
+                created=CREATED,
+                canonicalizer=ShapeCanonicalizer(),
+                processes=3,
+                text=True,
+                proof_list=True,
+            )
+            for start in range(0, len(documents), bulk.MIN_SHARE):
+                signer.submit(documents[start : start + bulk.MIN_SHARE])
+            assert signer.results() == [_compact(d) for d in reference]
+        else:
+            signed = bulk.sign_many(
+                documents,
+                key,
+                verification_method=METHOD,
+                created=CREATED,
+                canonicalizer=ShapeCanonicalizer(),
+                processes=3,
+            )
+            assert signed == reference
+    finally:
+        pool.shutdown()
