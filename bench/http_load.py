@@ -27,6 +27,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import other_site
+from bench.other_site import OtherSite
+
 # Each request comes from another visitor: the server trusts the loopback as its reverse proxy
 # (TRUSTED_PROXIES), and each request names a new client address in X-Forwarded-For, so the
 # verify page's rate limit (30 a minute per address, as configured by default) is paid per
@@ -72,6 +75,7 @@ class Page:
     headers: tuple[str, ...] = ()
     method: str = "GET"
     body: bytes = b""
+    expect: str = ""  # a text the page must hold (the verdict), checked before the load
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,9 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 
     raise RuntimeError("blason serve did not answer /healthz within a minute")
 
 
-def _pages(base: str, workdir: Path) -> list[Page]:
-    """The pages of issue 18's table, for one OB 3.0 award of the demo."""
+def _pages(base: str, workdir: Path, other: OtherSite) -> list[Page]:
+    """The pages of issue 18's table, for one OB 3.0 award of the demo, and the verify page
+    for a badge of ``other`` site."""
     from blason.issuing.models import Award
 
     award = (
@@ -136,6 +141,7 @@ def _pages(base: str, workdir: Path) -> list[Page]:
     token = cookie.split("=", 1)[1]
     csrf = (f"Cookie: {cookie}", f"X-CSRFToken: {token}")
     form = urllib.parse.urlencode({"text": credential}).encode()
+    elsewhere = urllib.parse.urlencode({"text": other.badge}).encode()
     boundary = "blasonbench"
     multipart = (
         (
@@ -169,6 +175,16 @@ def _pages(base: str, workdir: Path) -> list[Page]:
             **verifying,
         ),
         Page(
+            "verify page, POST other site's badge",
+            "/verify/",
+            headers=(*html, *csrf, "Content-Type: application/x-www-form-urlencoded"),
+            method="POST",
+            body=elsewhere,
+            expect="Badge valide",  # its documents fetched once, then kept as their headers say
+            min_rps=150.0,
+            max_p99_ms=300.0,
+        ),
+        Page(
             "verify page, POST baked PNG",
             "/verify/",
             headers=(*html, *csrf, f"Content-Type: multipart/form-data; boundary={boundary}"),
@@ -186,10 +202,13 @@ def _probe(page: Page, base: str) -> None:
         base + page.path, data=page.body or None, headers=headers, method=page.method
     )
     try:
-        urllib.request.urlopen(request, timeout=30).close()  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            text = response.read().decode(errors="replace")
     except urllib.error.HTTPError as error:
         detail = error.read()[:2000].decode(errors="replace")
         raise RuntimeError(f"{page.name}: {page.path} answered {error.code}\n{detail}") from None
+    if page.expect and page.expect not in text:
+        raise RuntimeError(f"{page.name}: {page.path} does not say {page.expect!r}\n{text}")
 
 
 def _drive(page: Page, base: str, workdir: Path, *, clients: int, seconds: int) -> HttpResult:
@@ -237,6 +256,8 @@ def run(*, seconds: int = 30, clients: int = 50, web_workers: int = 4) -> list[H
         "BIND": f"127.0.0.1:{port}",
         # The load tool plays the reverse proxy: see _SCRIPT.
         "TRUSTED_PROXIES": "127.0.0.1/32",
+        # The other site of the benchmark is on loopback (bench/other_site.py).
+        "FETCH_ALLOW_PRIVATE": "true",
         "TASK_WORKERS": "0",
     }
     blason = [sys.executable, "-m", "blason"]
@@ -252,10 +273,11 @@ def run(*, seconds: int = 30, clients: int = 50, web_workers: int = 4) -> list[H
     )
     try:
         _wait_until_up(base, server)
-        return [
-            _drive(page, base, workdir, clients=clients, seconds=seconds)
-            for page in _pages(base, workdir)
-        ]
+        with other_site.running() as other:
+            return [
+                _drive(page, base, workdir, clients=clients, seconds=seconds)
+                for page in _pages(base, workdir, other)
+            ]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
