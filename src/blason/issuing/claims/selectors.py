@@ -7,13 +7,16 @@ import logging
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blason.core.site import absolute_url
+from blason.issuing.awarding.selectors import phone_prefix
 from blason.issuing.badges.models import BadgeStatus
 from blason.issuing.claims.models import Claim, ClaimLink, ClaimStatus
 
@@ -152,3 +155,77 @@ def describe(link: ClaimLink) -> ClaimLink:
 
 
 # --- Links (awarders) -----------------------------------------------------------------------
+
+
+# --- The claims of a link (awarders) ----------------------------------------------------------
+
+_LAST = "\U0010ffff"  # sorts after every character: "starts with p" is p <= x < p + _LAST
+
+
+def claim_rows(link: ClaimLink, *, search: str = "", status: str = "") -> QuerySet[Claim]:
+    """The claims of ``link`` a list shows (with their award, without its credential), those
+    of ``status`` when it is given, those whose person matches ``search`` (``search_claims``).
+    Pages read them newest first by ``(created_at, id)``: the ``issuing_claim_listed`` index
+    (``issuing_claim_status_listed`` with a status)."""
+    rows = (
+        Claim.objects.select_related("award", "decided_by").defer(
+            "award__credential", "award__narrative"
+        )  # a page never shows them
+    )
+    text = search.strip()
+    if len(text) >= 3 and connections[rows.db].vendor == "sqlite":
+        # As for the award list: SQLite, without statistics, would walk the link's claims in
+        # the list's order testing each one; ``link_id + 0`` hides that index so that it
+        # reads the few rows the search's indexes find, then sorts them.
+        rows = rows.alias(link_plain=F("link_id") + 0).filter(link_plain=link.pk)
+    else:
+        rows = rows.filter(link=link)
+    if status:
+        rows = rows.filter(status=status)
+    return search_claims(rows, text)
+
+
+def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """The claims of ``queryset`` whose person matches ``text``, in a form an index serves
+    (migration ``issuing.0011``). Digits and phone separators only: a phone number starting
+    so ("06 12 34" finds +33612345678); with an "@": an e-mail address starting so; anything
+    else: a name or an e-mail address containing it (PostgreSQL, trigram indexes) or
+    starting with it (SQLite, in any ASCII case)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    postgres = connections[queryset.db].vendor == "postgresql"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and all(ch.isdigit() or ch in "+ .-()/" for ch in text):
+        return queryset.filter(_starts("phone", phone_prefix(text), postgres))
+    by_email = _starts("email", text.lower(), postgres)
+    if "@" in text:
+        return queryset.filter(by_email)
+    if postgres:
+        return queryset.filter(Q(name__icontains=text) | Q(email__icontains=text))
+    queryset = queryset.alias(name_nocase=Collate("name", "NOCASE"))
+    return queryset.filter(by_email | Q(name_nocase__gte=text, name_nocase__lt=text + _LAST))
+
+
+def _starts(column: str, prefix: str, postgres: bool) -> Q:
+    """``column`` starts with ``prefix`` (``LIKE 'p%'`` on PostgreSQL, served by its
+    ``varchar_pattern_ops`` index; a range on SQLite, whose indexes compare bytes)."""
+    if postgres:
+        return Q(**{f"{column}__startswith": prefix})
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + _LAST})
+
+
+def counted(links: list[ClaimLink]) -> list[ClaimLink]:
+    """``links`` (one page) with ``taken`` and ``waiting`` (``with_counts``) and what
+    ``describe`` adds, counted for these links only, in their order: one query."""
+    if not links:
+        return []
+    ids = [link.pk for link in links]
+    counted_links = with_counts(ClaimLink.objects.filter(pk__in=ids).only("id")).order_by()
+    counts = {row.pk: row for row in counted_links}
+    for link in links:
+        row = counts.get(link.pk)
+        link.taken = getattr(row, "taken", 0)  # type: ignore[attr-defined]
+        link.waiting = getattr(row, "waiting", 0)  # type: ignore[attr-defined]
+        describe(link)
+    return links
