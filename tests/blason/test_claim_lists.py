@@ -218,6 +218,30 @@ class TestLinkList:
         assert (counted.taken, counted.waiting) == (6, 6)  # type: ignore[attr-defined]
         assert claim_selectors.counted([]) == []
 
+    def test_counts_stop_at_the_threshold(
+        self, client: Any, world: Any, link: ClaimLink, monkeypatch: Any
+    ) -> None:
+        monkeypatch.setattr(claim_selectors, "COUNT_THRESHOLD", 3)  # a link's page
+        monkeypatch.setattr(claim_selectors, "LIST_COUNT_THRESHOLD", 3)  # lists of links
+        _claims(link, 8)  # 6 hold a place, all 6 waiting
+        shown = claim_selectors.counted([ClaimLink.objects.get(pk=link.pk)])[0]
+        assert shown.taken_text == "3+"  # type: ignore[attr-defined]
+        assert shown.waiting_text == "3+"  # type: ignore[attr-defined]
+        assert shown.left is None  # type: ignore[attr-defined]
+        client.force_login(world.admin)
+        assert "<strong>3+</strong>" in client.get(_detail(link)).text
+        # A maximum past the threshold: the places left are still exact.
+        ClaimLink.objects.filter(pk=link.pk).update(max_claims=10)
+        shown = claim_selectors.counted([ClaimLink.objects.get(pk=link.pk)])[0]
+        assert shown.left == 4  # type: ignore[attr-defined]
+        # What the claim page reads: nothing counted without a maximum, up to it with one.
+        ClaimLink.objects.filter(pk=link.pk).update(max_claims=None)
+        assert claim_selectors.taken_for_state(ClaimLink.objects.get(pk=link.pk)) == 0
+        ClaimLink.objects.filter(pk=link.pk).update(max_claims=5)
+        full = ClaimLink.objects.get(pk=link.pk)
+        assert claim_selectors.taken_for_state(full) == 5
+        assert claim_selectors.link_state(full, taken=5) == claim_selectors.LinkState.FULL
+
 
 class TestBackpackPages:
     def test_forward_and_back_with_equal_timestamps(
