@@ -176,7 +176,16 @@ def main() -> int:
                 throwaway_postgres(args.postgres)
             )
         configure(workdir)
-        from bench import award_lists, awarding, exports, http_load, insights, pages, pathways
+        from bench import (
+            award_lists,
+            awarding,
+            claim_lists,
+            exports,
+            http_load,
+            insights,
+            pages,
+            pathways,
+        )
 
         modules: dict[str, Callable[[], list[Result]]] = {
             "pages": pages.run,
@@ -184,6 +193,7 @@ def main() -> int:
             "pathways": lambda: pathways.run(args.holders),
             "insights": lambda: insights.run(args.insights_awards),
             "lists": lambda: award_lists.run(args.list_awards),
+            "claim-lists": lambda: claim_lists.run(args.list_awards),
             "exports": lambda: exports.run(args.exports_awards),
         }
         # --only naming a module runs it whole; otherwise it filters the benchmarks by name.

@@ -5,6 +5,7 @@ the outsider rule."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -159,8 +160,10 @@ def test_credentials_pages_with_headers(client: Any, world: Any, backpack: list[
     links = answer["Link"]
     base = "http://testserver/ims/ob/v3p0/credentials"
     assert f'<{base}?limit=2&offset=0>; rel="first"' in links
-    assert f'<{base}?limit=2&offset=4>; rel="next"' in links
-    assert f'<{base}?limit=2&offset=0>; rel="prev"' in links
+    # next and prev keep the specification's limit and offset, and carry the item they
+    # follow or precede (a deep page is read from an index position, not past offset rows).
+    assert f'<{base}?limit=2&offset=4&after={backpack[3].pk}>; rel="next"' in links
+    assert f'<{base}?limit=2&offset=0&before={backpack[2].pk}>; rel="prev"' in links
     assert f'<{base}?limit=2&offset=4>; rel="last"' in links
     page = answer.json()
     assert page["compactJwsString"] == []
@@ -176,6 +179,68 @@ def test_credentials_pages_with_headers(client: Any, world: Any, backpack: list[
     assert 'rel="prev"' not in everything["Link"]
     beyond = client.get(CREDENTIALS, {"offset": 50}, **oc.bearer(tokens))
     assert beyond.json() == {"credential": [], "compactJwsString": []}
+
+
+def _links(answer: Any) -> dict[str, str]:
+    found = re.findall(r'<([^>]+)>; rel="(\w+)"', answer["Link"])
+    return {rel: url.replace("http://testserver", "") for url, rel in found}
+
+
+def test_credentials_pages_follow_their_links_by_position(
+    client: Any,
+    world: Any,
+    backpack: list[Item],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Walking the next links reads every credential once, in order, each page without
+    OFFSET, even when badges arrive meanwhile; prev walks back; last is read from the end;
+    a cursor that is not a number is refused."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _app, tokens = oc.connect(client, world.member)
+    seen: list[str] = []
+    url: str | None = CREDENTIALS + "?limit=2"
+    pages = []
+    arrived: list[Item] = []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url, **oc.bearer(tokens))
+        assert answer.status_code == 200
+        if "after=" in url:
+            listed = [q["sql"] for q in captured.captured_queries if '"credential"' in q["sql"]]
+            assert listed
+            assert not any("OFFSET" in sql for sql in listed), listed
+        data = answer.json()
+        seen += [json.dumps(c, sort_keys=True) for c in data["credential"]]
+        seen += data["compactJwsString"]
+        pages.append(url)
+        if len(pages) == 1:  # a badge arriving now comes last, never twice nor skipped
+            arrived.append(keep(world.member, op.data_integrity(number=8)))
+        url = _links(answer).get("next")
+    assert len(seen) == len(set(seen)) == 6
+    expected = [
+        json.dumps(json.loads(item.credential), sort_keys=True)
+        if item.credential.startswith("{")
+        else item.credential
+        for item in [*backpack, *arrived]
+    ]
+    assert set(seen) == set(expected)  # a page sends its JSON credentials, then its JWS
+    assert [s for s in seen if s[0] == "{"] == [s for s in expected if s[0] == "{"]
+    # Back from the third page by its prev link: the second page again.
+    third = client.get(pages[2], **oc.bearer(tokens))
+    back = client.get(_links(third)["prev"], **oc.bearer(tokens))
+    second = client.get(pages[1], **oc.bearer(tokens))
+    assert back.content == second.content
+    # The last link is read from the end of the list (no OFFSET past the rows before it).
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as captured:
+        last = client.get(_links(third)["last"], **oc.bearer(tokens))
+    assert last.json()["credential"] == [json.loads(arrived[0].credential)]
+    listed = [q["sql"] for q in captured.captured_queries if '"credential"' in q["sql"]]
+    assert listed
+    assert all(" DESC" in sql and "OFFSET" not in sql for sql in listed), listed
+    refused = client.get(CREDENTIALS, {"after": "12abc"}, **oc.bearer(tokens))
+    assert refused.status_code == 400
 
 
 def test_credentials_are_sent_exactly_as_kept(

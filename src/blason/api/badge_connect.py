@@ -105,20 +105,27 @@ def _get_assertions(request: HttpRequest, caller: Caller) -> HttpResponse:
         limit = views._integer(request, "limit", 1) or views.DEFAULT_LIMIT
         offset = views._integer(request, "offset", 0) or 0
         since, since_text = views._since(request)
+        after, before = views._cursor(request, "after"), views._cursor(request, "before")
     except views._BadQuery as exc:
         return _answer(400, str(exc))
     limit = min(limit, views.MAX_LIMIT)
-    total, page = selectors.credentials_page(
-        caller.user, since=since, offset=offset, limit=limit, version="2.0"
+    page = selectors.credentials_page(
+        caller.user,
+        since=since,
+        offset=offset,
+        limit=limit,
+        version="2.0",
+        after=after,
+        before=before,
     )
-    texts = [text.strip() for text in page]
+    texts = [text.strip() for text in page.credentials]
     assertions = [
         json.loads(t) for t in texts if t.startswith("{") and views._is_json_credential(t)
     ]
     signed = [t for t in texts if views.COMPACT_JWS.match(t)]
     response = _answer(200, assertions=assertions, signedAssertions=signed)
     views._paging_headers(
-        response, total, offset, limit, since_text, url=absolute(API_PATH + "/assertions")
+        response, page, offset, limit, since_text, url=absolute(API_PATH + "/assertions")
     )
     return response
 

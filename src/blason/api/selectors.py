@@ -30,17 +30,60 @@ def api_items(user: Any, *, since: datetime | None = None, version: str = "3.0")
     return items.order_by("id")
 
 
+@dataclass
+class CredentialsPage:
+    """One page of credentials, each exactly as kept (JSON text or a compact JWS), with the
+    total count and the ``id`` of the page's first and last items (the cursors of the
+    ``Link`` header's prev and next addresses)."""
+
+    total: int
+    credentials: list[str]
+    first_id: int | None = None
+    last_id: int | None = None
+
+
 def credentials_page(
-    user: Any, *, since: datetime | None, offset: int, limit: int, version: str = "3.0"
-) -> tuple[int, list[str]]:
-    """The total count and one page of credentials, each exactly as kept (JSON text or a
-    compact JWS). Two queries whatever the size of the backpack."""
+    user: Any,
+    *,
+    since: datetime | None,
+    offset: int,
+    limit: int,
+    version: str = "3.0",
+    after: int | None = None,
+    before: int | None = None,
+) -> CredentialsPage:
+    """The total count and one page of credentials. Two queries whatever the size of the
+    backpack, each served by the ``backpack_item_api`` index, the second reading only the
+    ``id`` and the credential.
+
+    The page is the one after the item ``after`` or before the item ``before`` when one is
+    given (the cursors this API writes in its ``next`` and ``prev`` links: a deep page costs
+    what the first does); otherwise ``offset`` rows in, read from the nearer end of the list
+    (the ``last`` link costs what the first does; only a page in the middle of a long list
+    reached by ``offset`` alone walks the rows before it)."""
     items = api_items(user, since=since, version=version)
     total = items.count()
-    if offset >= total:
-        return total, []
-    page = list(items.values_list("credential", flat=True)[offset : offset + limit])
-    return total, page
+    columns = ("id", "credential")
+    if after is not None:
+        rows = list(items.filter(id__gt=after).values_list(*columns)[:limit])
+    elif before is not None:
+        rows = list(items.filter(id__lt=before).order_by("-id").values_list(*columns)[:limit])
+        rows.reverse()
+    elif offset >= total:
+        rows = []
+    elif offset > total // 2:  # nearer the end: read backwards
+        end = total - offset  # rows from the page's first to the list's end
+        newest = items.order_by("-id").values_list(*columns)
+        rows = list(newest[max(0, end - limit) : end])
+        rows.reverse()
+    else:
+        rows = list(items.values_list(*columns)[offset : offset + limit])
+    return CredentialsPage(
+        total,
+        [credential for _pk, credential in rows],
+        first_id=rows[0][0] if rows else None,
+        last_id=rows[-1][0] if rows else None,
+    )
 
 
 def profile_of(user: Any) -> dict[str, Any]:

@@ -118,25 +118,52 @@ def _since(request: HttpRequest) -> tuple[datetime | None, str]:
         return datetime.min.replace(tzinfo=UTC), value
 
 
-def _paging_headers(
-    response: HttpResponse, total: int, offset: int, limit: int, since: str, url: str = ""
-) -> None:
-    """``X-Total-Count``, and ``Link`` with first and last always, next and prev as fit."""
-    base = url or absolute_url("api:credentials")
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    """The ``after`` or ``before`` of a ``next`` or ``prev`` link: an item's number."""
+    value = _single(request, name)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,19}", value) or not 0 < int(value) < 2**63:
+        raise _BadQuery(f"{name} must be the number this API wrote in a Link header.")
+    return int(value)
 
-    def link(at: int) -> str:
+
+def _paging_headers(
+    response: HttpResponse,
+    page: selectors.CredentialsPage,
+    offset: int,
+    limit: int,
+    since: str,
+    url: str = "",
+) -> None:
+    """``X-Total-Count``, and ``Link`` with first and last always, next and prev as fit.
+
+    The links keep the specification's ``limit`` and ``offset``; ``next`` and ``prev`` also
+    carry the item they follow or precede (``after``, ``before``), so that a client walking
+    the pages as linked reads each one from an index position, never past ``offset`` rows
+    (a client that writes its own ``offset`` gets the same page, read by position)."""
+    base = url or absolute_url("api:credentials")
+    total = page.total
+
+    def link(at: int, **cursor: int) -> str:
         query: dict[str, Any] = {"limit": limit, "offset": at}
         if since:
             query["since"] = since
+        query.update(cursor)
         return base + "?" + urlencode(query)
 
     response["X-Total-Count"] = str(total)
     last = ((total - 1) // limit) * limit if total else 0
     links = [f'<{link(0)}>; rel="first"']
     if offset + limit < total:
-        links.append(f'<{link(offset + limit)}>; rel="next"')
+        after = {"after": page.last_id} if page.last_id is not None else {}
+        links.append(f'<{link(offset + limit, **after)}>; rel="next"')
     if offset > 0:
-        links.append(f'<{link(max(0, min(offset - limit, last)))}>; rel="prev"')
+        previous = max(0, min(offset - limit, last))
+        before = {}
+        if page.first_id is not None and offset - limit >= 0:
+            before = {"before": page.first_id}
+        links.append(f'<{link(previous, **before)}>; rel="prev"')
     links.append(f'<{link(last)}>; rel="last"')
     response["Link"] = ", ".join(links)
 
@@ -158,11 +185,14 @@ def _get_credentials(request: HttpRequest, caller: Caller) -> HttpResponse:
         limit = _integer(request, "limit", 1) or DEFAULT_LIMIT
         offset = _integer(request, "offset", 0) or 0
         since, since_text = _since(request)
+        after, before = _cursor(request, "after"), _cursor(request, "before")
     except _BadQuery as exc:
         return responses.bad_request(str(exc), query=True)
     limit = min(limit, MAX_LIMIT)
-    total, page = selectors.credentials_page(caller.user, since=since, offset=offset, limit=limit)
-    texts = [credential.strip() for credential in page]
+    page = selectors.credentials_page(
+        caller.user, since=since, offset=offset, limit=limit, after=after, before=before
+    )
+    texts = [credential.strip() for credential in page.credentials]
     documents = [text for text in texts if text.startswith("{") and _is_json_credential(text)]
     tokens = [text for text in texts if COMPACT_JWS.match(text)]
     # The JSON credentials go in as kept, byte for byte: a signed document is never rewritten.
@@ -175,7 +205,7 @@ def _get_credentials(request: HttpRequest, caller: Caller) -> HttpResponse:
     )
     response = HttpResponse(body.encode("utf-8"), content_type="application/json")
     response["Cache-Control"] = "no-store"
-    _paging_headers(response, total, offset, limit, since_text)
+    _paging_headers(response, page, offset, limit, since_text)
     return response
 
 

@@ -4,6 +4,7 @@ collections, downloads. Only the owner reaches any of it (404 for everyone else)
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.contrib import messages
@@ -22,7 +23,7 @@ from blason.backpack.export import export_file
 from blason.backpack.forms import CvForm, ItemCollectionsForm, NoteForm
 from blason.backpack.models import STATUS_GROUPS, Item, ReceivedFormat
 from blason.backpack.views import PENDING_CODE, certificate_language, pdf_download, too_many
-from blason.core import audit, sms
+from blason.core import audit, keyset, sms
 from blason.core.access import current_user
 from blason.issuing.models import RecipientKind
 
@@ -57,7 +58,12 @@ def backpack(request: HttpRequest) -> HttpResponse:
     items = selectors.items_of(
         user, status=status, collection=collection, hidden=hidden, search=search
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if collection is None:  # newest first: pages read by position (blason.core.keyset)
+        page: Any = keyset.page_from_request(
+            request, items.order_by("-added_at", "-id"), size=PAGE_SIZE, moment_field="added_at"
+        )
+    else:  # a collection in the order its owner gave, a list a person made by hand
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(user)
     asking = selectors.open_questions(user).count()
     return render(
@@ -65,6 +71,7 @@ def backpack(request: HttpRequest) -> HttpResponse:
         "backpack/list.html",
         {
             "page": page,
+            "keyset": collection is None,
             "items": list(page.object_list),
             "collected": len(collected),
             "asking": asking,

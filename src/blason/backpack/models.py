@@ -185,7 +185,15 @@ class Item(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["owner", "-added_at"], name="backpack_item_recent"),
+            # The list's order with its tie-breaker: keyset pages (blason.core.keyset).
+            models.Index(fields=["owner", "-added_at", "-id"], name="backpack_item_listed"),
+            # The Open Badges API's list (``api.selectors.api_items``): one version, not
+            # hidden, in ``id`` order; its count reads the index only.
+            models.Index(
+                fields=["owner", "version", "id"],
+                condition=models.Q(hidden=False),
+                name="backpack_item_api",
+            ),
             models.Index(fields=["checked_at"], name="backpack_item_checked"),
         ]
 

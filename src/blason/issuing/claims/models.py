@@ -37,6 +37,9 @@ class ClaimLink(models.Model):
         verbose_name = _("claim link")
         verbose_name_plural = _("claim links")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["issuer", "-created_at", "-id"], name="issuing_claimlink_listed"),
+        ]
 
     def __str__(self) -> str:
         return self.title or str(self.badge)
@@ -77,6 +80,15 @@ class Claim(models.Model):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-created_at"]
+        indexes = [
+            # The list's order with its tie-breaker: every page of keyset pagination is one
+            # index range (blason.core.keyset), with or without a status.
+            models.Index(fields=["link", "-created_at", "-id"], name="issuing_claim_listed"),
+            models.Index(
+                fields=["link", "status", "-created_at", "-id"],
+                name="issuing_claim_status_listed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["link", "email"],

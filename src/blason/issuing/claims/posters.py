@@ -8,6 +8,7 @@ Fonts are the system's DejaVu (any Linux with Pango has it or an equivalent sans
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import segno
@@ -25,6 +26,20 @@ QR_ERROR, INK = claim_selectors.QR_ERROR, claim_selectors.INK
 
 def qr_code(link: ClaimLink) -> segno.QRCode:
     return segno.make(claim_selectors.link_url(link), error=QR_ERROR, boost_error=False)
+
+
+def qr_inline(link: ClaimLink) -> str:
+    """The QR code drawn in the link's page (an inline SVG)."""
+    return _qr_inline(claim_selectors.link_url(link))
+
+
+@functools.lru_cache(maxsize=256)
+def _qr_inline(address: str) -> str:
+    # A link's address never changes and encoding it (eight masks scored) costs as much as
+    # the rest of its page: drawn once per address and process.
+    return segno.make(address, error=QR_ERROR, boost_error=False).svg_inline(
+        scale=5, dark=INK, svgclass="claim-link-qr"
+    )
 
 
 def qr_svg(link: ClaimLink, *, scale: int = 10) -> bytes:

@@ -129,7 +129,7 @@ def claim_page(request: HttpRequest, token: str) -> HttpResponse:
         return found
     link = found
     if request.method == "GET":
-        state = claim_selectors.link_state(link, taken=claim_selectors.places_taken(link))
+        state = claim_selectors.link_state(link, taken=claim_selectors.taken_for_state(link))
         if state != LinkState.OPEN:
             return _message(
                 request,

@@ -7,13 +7,18 @@ import logging
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blason.core import keyset
 from blason.core.site import absolute_url
+from blason.issuing.awarding.selectors import phone_prefix
 from blason.issuing.badges.models import BadgeStatus
 from blason.issuing.claims.models import Claim, ClaimLink, ClaimStatus
 
@@ -62,9 +67,22 @@ def status_url(claim: Claim) -> str:
     return absolute_url("issuing:claim_status", claim.link.token, claim.uuid)
 
 
-def places_taken(link: ClaimLink) -> int:
-    """Claims that hold a place: waiting or awarded (a refused claim frees its place)."""
-    return Claim.objects.filter(link=link).exclude(status=ClaimStatus.REFUSED).count()
+def places_taken(link: ClaimLink, *, up_to: int | None = None) -> int:
+    """Claims that hold a place: waiting or awarded (a refused claim frees its place); at
+    most ``up_to`` of them counted when it is given."""
+    holding = Claim.objects.filter(link=link).exclude(status=ClaimStatus.REFUSED)
+    if up_to is not None:
+        return holding.values("pk")[:up_to].count()
+    return holding.count()
+
+
+def taken_for_state(link: ClaimLink) -> int:
+    """``places_taken`` as far as ``link_state`` reads it: nothing to count without a
+    maximum, at most the maximum with one (a link with a million claims costs its claim page
+    no count over a million rows)."""
+    if link.max_claims is None:
+        return 0
+    return places_taken(link, up_to=link.max_claims)
 
 
 def places_left(link: ClaimLink, taken: int) -> int | None:
@@ -132,18 +150,51 @@ def window_text(link: ClaimLink) -> str:
 # --- Reads ---------------------------------------------------------------------------------
 
 
-def with_counts(links: QuerySet[ClaimLink]) -> QuerySet[ClaimLink]:
-    """Links with ``taken`` (places held: waiting or awarded) and ``waiting`` counted in the
-    same query."""
+# Counts shown in the awarders' pages stop here: "10000+" (``blason.core.keyset``); in the
+# list of a space's links, sooner (each of its 25 links is counted).
+COUNT_THRESHOLD = keyset.COUNT_THRESHOLD
+LIST_COUNT_THRESHOLD = 1_000
+# At most ``limit`` claims of one status of the link, read from the index
+# ``issuing_claim_status_listed`` alone (its order, written out, keeps the planner from
+# scanning the table for a link it cannot tell apart from the others).
+_BOUNDED_COUNT = (
+    "(SELECT COUNT(*) FROM (SELECT 1 FROM issuing_claim AS counted"
+    ' WHERE counted.link_id = "issuing_claimlink"."id" AND counted.status = %s'
+    " ORDER BY counted.link_id, counted.status, counted.created_at DESC, counted.id DESC"
+    " LIMIT %s) AS bounded)"
+)
+
+
+def with_counts(links: QuerySet[ClaimLink], *, up_to: int | None = None) -> QuerySet[ClaimLink]:
+    """Links with ``waiting`` and ``awarded`` claims counted in the same query, each up to
+    ``up_to + 1`` (default ``COUNT_THRESHOLD``): never every claim of a link with a million.
+    ``describe`` adds ``taken`` (places held: waiting or awarded) and reads what is past the
+    threshold."""
+    limit = (COUNT_THRESHOLD if up_to is None else up_to) + 1
     return links.annotate(
-        taken=Count("claims", filter=~Q(claims__status=ClaimStatus.REFUSED)),
-        waiting=Count("claims", filter=Q(claims__status=ClaimStatus.PENDING)),
+        # A constant statement; the status and the limit are parameters.
+        waiting=RawSQL(_BOUNDED_COUNT, (ClaimStatus.PENDING.value, limit)),  # noqa: S611
+        awarded=RawSQL(_BOUNDED_COUNT, (ClaimStatus.ISSUED.value, limit)),  # noqa: S611
     )
 
 
-def describe(link: ClaimLink) -> ClaimLink:
-    """Attach what the pages show (state, places left, window) to an annotated link."""
-    taken = getattr(link, "taken", 0)
+def describe(link: ClaimLink, *, up_to: int | None = None) -> ClaimLink:
+    """Attach what the pages show (state, places left, window) to an annotated link. A count
+    past the threshold (``up_to``, as given to ``with_counts``) is shown as the threshold
+    with ``taken_more``/``waiting_more`` ("10000+"); the places left of a link whose maximum
+    is past it are counted up to that maximum (the only case that counts more)."""
+    threshold = COUNT_THRESHOLD if up_to is None else up_to
+    waiting, awarded = getattr(link, "waiting", 0), getattr(link, "awarded", 0)
+    taken = waiting + awarded
+    link.waiting_more = waiting > threshold  # type: ignore[attr-defined]
+    link.taken_more = waiting > threshold or awarded > threshold or taken > threshold  # type: ignore[attr-defined]
+    link.waiting = min(waiting, threshold)  # type: ignore[attr-defined]
+    link.taken = min(taken, threshold)  # type: ignore[attr-defined]
+    if link.taken_more and link.max_claims is not None and link.max_claims > threshold:  # type: ignore[attr-defined]
+        taken = places_taken(link, up_to=link.max_claims)
+    for name in ("taken", "waiting"):  # what the pages print: "10000+" past the threshold
+        more = "+" if getattr(link, f"{name}_more") else ""
+        setattr(link, f"{name}_text", f"{getattr(link, name, 0)}{more}")
     link.state = link_state(link, taken=taken)  # type: ignore[attr-defined]
     link.state_label = STATE_LABELS[link.state]  # type: ignore[attr-defined]
     link.left = places_left(link, taken)  # type: ignore[attr-defined]
@@ -152,3 +203,83 @@ def describe(link: ClaimLink) -> ClaimLink:
 
 
 # --- Links (awarders) -----------------------------------------------------------------------
+
+
+# --- The claims of a link (awarders) ----------------------------------------------------------
+
+_LAST = "\U0010ffff"  # sorts after every character: "starts with p" is p <= x < p + _LAST
+
+
+def claim_rows(link: ClaimLink, *, search: str = "", status: str = "") -> QuerySet[Claim]:
+    """The claims of ``link`` a list shows (with their award, without its credential), those
+    of ``status`` when it is given, those whose person matches ``search`` (``search_claims``).
+    Pages read them newest first by ``(created_at, id)``: the ``issuing_claim_listed`` index
+    (``issuing_claim_status_listed`` with a status)."""
+    rows = (
+        Claim.objects.select_related("award", "decided_by").defer(
+            "award__credential", "award__narrative"
+        )  # a page never shows them
+    )
+    text = search.strip()
+    vendor = connections[rows.db].vendor
+    digits = sum(ch.isdigit() for ch in text)
+    if (len(text) >= 3 and vendor == "sqlite") or "@" in text or digits >= 6:
+        # As for the award list: SQLite, without statistics, would walk the link's claims in
+        # the list's order testing each one; ``link_id + 0`` hides that index so that it
+        # reads the few rows the search's indexes find, then sorts them. PostgreSQL makes
+        # the same bet when the rows found sit deep in the list (numbers given in a row): an
+        # e-mail address or six digits of a phone number find few, read from their index.
+        rows = rows.alias(link_plain=F("link_id") + 0).filter(link_plain=link.pk)
+    else:
+        rows = rows.filter(link=link)
+    if status:
+        rows = rows.filter(status=status)
+    return search_claims(rows, text)
+
+
+def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """The claims of ``queryset`` whose person matches ``text``, in a form an index serves
+    (migration ``issuing.0011``). Digits and phone separators only: a phone number starting
+    so ("06 12 34" finds +33612345678); with an "@": an e-mail address starting so; anything
+    else: a name or an e-mail address containing it (PostgreSQL, trigram indexes) or
+    starting with it (SQLite, in any ASCII case)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    postgres = connections[queryset.db].vendor == "postgresql"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and all(ch.isdigit() or ch in "+ .-()/" for ch in text):
+        return queryset.filter(_starts("phone", phone_prefix(text), postgres))
+    by_email = _starts("email", text.lower(), postgres)
+    if "@" in text:
+        return queryset.filter(by_email)
+    if postgres:
+        return queryset.filter(Q(name__icontains=text) | Q(email__icontains=text))
+    queryset = queryset.alias(name_nocase=Collate("name", "NOCASE"))
+    return queryset.filter(by_email | Q(name_nocase__gte=text, name_nocase__lt=text + _LAST))
+
+
+def _starts(column: str, prefix: str, postgres: bool) -> Q:
+    """``column`` starts with ``prefix`` (``LIKE 'p%'`` on PostgreSQL, served by its
+    ``varchar_pattern_ops`` index; a range on SQLite, whose indexes compare bytes)."""
+    if postgres:
+        return Q(**{f"{column}__startswith": prefix})
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + _LAST})
+
+
+def counted(links: list[ClaimLink]) -> list[ClaimLink]:
+    """``links`` (one page) with ``taken`` and ``waiting`` (``with_counts``) and what
+    ``describe`` adds, counted for these links only, in their order: one query."""
+    if not links:
+        return []
+    ids = [link.pk for link in links]
+    counted_links = with_counts(
+        ClaimLink.objects.filter(pk__in=ids).only("id"), up_to=LIST_COUNT_THRESHOLD
+    ).order_by()
+    counts = {row.pk: row for row in counted_links}
+    for link in links:
+        row = counts.get(link.pk)
+        link.waiting = getattr(row, "waiting", 0)  # type: ignore[attr-defined]
+        link.awarded = getattr(row, "awarded", 0)  # type: ignore[attr-defined]
+        describe(link, up_to=LIST_COUNT_THRESHOLD)
+    return links

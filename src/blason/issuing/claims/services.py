@@ -396,7 +396,7 @@ def claim_make(
             )
             reminded = False if mine else _remind(existing)
             return ClaimResult(claim=existing, created=False, mine=mine, reminded=reminded)
-        state = selectors.link_state(link, taken=selectors.places_taken(link))
+        state = selectors.link_state(link, taken=selectors.taken_for_state(link))
         if state != selectors.LinkState.OPEN:
             raise ClaimRefused(selectors.state_message(link, state), state)
         if email and link.requires_approval:

@@ -3,15 +3,12 @@ claims (approve, refuse with a reason, approve many at once), change or close it
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +18,10 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blason.core import keyset
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
-from blason.issuing.awarding import services as awards
 from blason.issuing.badges import content
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.claims import posters as claim_posters
@@ -138,10 +135,10 @@ def link_active(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
 @require_GET
 def link_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.AWARDER)
-    links = claim_selectors.with_counts(
-        ClaimLink.objects.filter(issuer=access.issuer).select_related("badge", "issuer")
-    ).order_by("-created_at")
-    page = Paginator(links, LINKS_PAGE).get_page(request.GET.get("page"))
+    # A page of links read by position (newest first, ``id`` as tie-breaker), then the
+    # claims of these links only counted: never every claim of the space grouped.
+    links = ClaimLink.objects.filter(issuer=access.issuer).select_related("badge", "issuer")
+    page = keyset.page_from_request(request, links, size=LINKS_PAGE, moment_field="created_at")
     return render(
         request,
         "issuing/claim_link_list.html",
@@ -149,7 +146,7 @@ def link_list(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "issuer": access.issuer,
             "page": page,
-            "links": [claim_selectors.describe(link) for link in page.object_list],
+            "links": claim_selectors.counted(page.object_list),
         },
     )
 
@@ -166,21 +163,12 @@ def link_detail(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
             :WAITING_PAGE
         ]
     )
-    shown = (
-        Claim.objects.filter(link=link)
-        .select_related("award", "decided_by")
-        .defer("award__credential", "award__narrative")  # a page never shows them
-    )
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        wanted = Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
-        with contextlib.suppress(ActionRefused):  # "06 12 34 56 78" finds +33612345678
-            wanted |= Q(phone=awards.normalise_phone(query))
-        shown = shown.filter(wanted)
     status = request.GET.get("status", "")
-    if status in STATUS_FILTERS:
-        shown = shown.filter(status=status)
-    page = Paginator(shown.order_by("-created_at"), CLAIMS_PAGE).get_page(request.GET.get("page"))
+    shown = claim_selectors.claim_rows(
+        link, search=query, status=status if status in STATUS_FILTERS else ""
+    )
+    page = keyset.page_from_request(request, shown, size=CLAIMS_PAGE, moment_field="created_at")
     return render(
         request,
         "issuing/claim_link_detail.html",
@@ -191,9 +179,7 @@ def link_detail(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
             "link": link,
             "address": claim_selectors.link_url(link),
             "short_address": claim_posters.short_address(link),
-            "qr": claim_posters.qr_code(link).svg_inline(
-                scale=5, dark=claim_posters.INK, svgclass="claim-link-qr"
-            ),
+            "qr": claim_posters.qr_inline(link),
             "waiting": waiting,
             "page": page,
             "query": query,
