@@ -65,6 +65,34 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
+    """On SQLite the test database lives in memory in shared-cache mode, where a write locks a
+    whole table and a concurrent request fails at once with "database table is locked" (busy
+    timeouts do not apply there). Several phones polling a workshop while others vote made that
+    happen now and then; the live server then serves one request at a time (Django closes each
+    connection, so no browser holds it). On PostgreSQL the server stays threaded. The live server
+    lives for the whole session and the first test to ask for it starts it (API and interop
+    tests come before the browser's), so this is set up here, before any of them."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        yield
+        return
+
+    class OneAtATime(WSGIServer):
+        # The live server's thread already uses the test's connections: nothing to pass on.
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

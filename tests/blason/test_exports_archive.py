@@ -44,10 +44,10 @@ def target(world: Any) -> Any:
     return space
 
 
-def upload(client: Any, space: Any, data: bytes) -> Any:
+def upload(client: Any, space: Any, data: bytes, language: str = "en") -> Any:
     url = reverse("exports:space", args=[space.slug])
     file = SimpleUploadedFile("export.json", data, content_type="application/json")
-    return client.post(url, {"file": file, "confirm": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(url, {"file": file, "confirm": "on"}, HTTP_ACCEPT_LANGUAGE=language)
 
 
 def test_the_export_is_one_documented_document(client: Any, world: Any) -> None:

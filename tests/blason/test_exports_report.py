@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from blason.insights import periods, report, selectors, services
 from tests.blason.insights_fixtures import network
+from tests.blason.test_claim_posters import laid_out_text
+from tests.blason.test_insights_network import make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,42 @@ def test_the_dashboards_link_to_the_exports(client: Any, world: Any) -> None:
     assert reverse("insights:issuer_report", args=[world.org_a.slug]) in page
     assert whole not in page
     assert reverse("issuing:award_list", args=[world.org_a.slug]) + '">' not in page
+
+
+def test_a_networks_report_gives_the_networks_figures(
+    client: Any, world: Any, monkeypatch: Any
+) -> None:
+    """The report of a network's space counts its members' awards, stacked by member, with
+    "< 5" where the network's table hides it: read from the laid-out PDF."""
+    network(world)
+    made = make_network(world)
+    services.facts_refresh()
+    texts: list[str] = []
+    original = report.report_document
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        document = original(*args, **kwargs)
+        assert len(document.pages) == 1
+        texts.append(laid_out_text(document))
+        return document
+
+    monkeypatch.setattr(report, "report_document", reading)
+    client.force_login(world.admin)  # the network's owner
+    url = reverse("insights:issuer_report", args=[made.issuer.slug])
+    response = client.get(url, {"period": "all", "lang": "fr"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    (text,) = texts
+    # By hand: Organisation A, 11 live awards (9 Accueil, 3 Cuisine, one revoked) to 9 people;
+    # Organisation B, 2 awards of Badge B2 to 2 people. The network's own space awards nothing.
+    assert "Réseau test" in text
+    assert "Badges attribués 13" in text
+    assert "Personnes distinctes 11" in text
+    assert "Attributions par membre" in text
+    assert "Organisation A 11" in text
+    assert "Organisation B < 5" in text  # 2 awards: another member's people, hidden
+    assert "Badge B2 < 5 < 5" in text
+    assert "Accueil 9" in text
+    # The network's dashboard links to this report.
+    page = client.get(reverse("insights:issuer", args=[made.issuer.slug])).content.decode()
+    assert reverse("insights:issuer_report", args=[made.issuer.slug]) in page

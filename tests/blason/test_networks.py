@@ -152,6 +152,29 @@ def test_lists_are_renewed_before_they_expire(network: Any) -> None:
     assert selectors.current_list(network).revision == 2
 
 
+def test_verifiers_read_the_newest_list_of_each_network_in_one_query(
+    network: Any, coordinator: Any, django_assert_num_queries: Any
+) -> None:
+    from blason.networks.trust import local_lists
+
+    other = services.network_create(name="Réseau du Sud", owner=coordinator)
+    later = timezone.now() + lists.RENEW_AFTER + timedelta(minutes=1)
+    for _ in range(3):  # every renewal keeps the revision before it
+        services.lists_renew_due(now=later)
+        later += lists.RENEW_AFTER + timedelta(minutes=1)
+    assert RecognitionList.objects.count() == 8
+    with django_assert_num_queries(1):  # the signed lists themselves are not read
+        found = {item.name: item for item in local_lists()}
+    assert set(found) == {network.issuer.name, other.issuer.name}
+    newest = selectors.current_list(network)
+    item = found[network.issuer.name]
+    assert item.key == f"{network.pk}:{newest.revision}" == f"{network.pk}:4"
+    assert item.url == lists.list_url(network)
+    assert item.issuer == documents.issuer_url(network.issuer)
+    with django_assert_num_queries(1):
+        assert item.document() == newest.credential
+
+
 def _award(issuer: Any) -> Any:
     actor = _owner_of(issuer)
     badge = badge_create(

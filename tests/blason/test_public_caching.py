@@ -272,3 +272,47 @@ def test_the_status_list_is_revalidated_and_changes_with_a_revocation(
     assert after.status_code == 200
     assert after["ETag"] != first["ETag"]
     assert _status_bit(world.org_a, award)
+
+
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_the_verify_page_is_shared_and_each_visitor_posts_with_their_own_token(
+    award: Award,
+) -> None:
+    first = Client(enforce_csrf_checks=True)
+    page = first.get("/verify/", **HTML)
+    assert page["Cache-Control"] == f"public, max-age={page_cache.PUBLIC_MAX_AGE}"
+    with CaptureQueriesContext(connection) as queries:
+        second = Client(enforce_csrf_checks=True)
+        again = second.get("/verify/", **HTML)
+    assert len(queries) == 0  # served from the cache
+    assert again["ETag"] == page["ETag"]
+    tokens = [found.group(1) for p in (page, again) if (found := FORM_TOKEN.search(p.text))]
+    assert len(tokens) == 2
+    assert tokens[0] != tokens[1]
+    assert page_cache.CSRF_MARK not in again.text
+    answer = second.post(
+        "/verify/",
+        {"text": award.credential, "csrfmiddlewaretoken": tokens[1]},
+        **HTML,
+    )
+    assert answer.status_code == 200
+    assert "Valid badge" in answer.text
+    # The verdict on an authentic badge sits above an empty form for the next one ...
+    assert award.credential[:40].replace('"', "&quot;") not in answer.text
+    # ... while what could not be read comes back as sent, to be mended.
+    wrong = second.post(
+        "/verify/",
+        {"text": "not a badge {", "csrfmiddlewaretoken": tokens[1]},
+        **HTML,
+    )
+    assert "Not a readable badge" in wrong.text
+    assert "not a badge {" in wrong.text
+
+
+def test_a_signed_in_person_gets_the_verify_page_of_their_own(client: Any, world: Any) -> None:
+    client.force_login(world.admin)
+    page = client.get("/verify/", **HTML)
+    assert page["Cache-Control"] == "private, no-cache"
+    assert "Sign out" in page.text

@@ -32,32 +32,6 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
-    """On SQLite the test database lives in memory in shared-cache mode, where a write locks a
-    whole table and a concurrent request fails at once with "database table is locked" (busy
-    timeouts do not apply there). Several phones polling a workshop while others vote made that
-    happen now and then; the live server then serves one request at a time (Django closes each
-    connection, so no browser holds it). On PostgreSQL the server stays threaded."""
-    from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer
-    from django.test.testcases import LiveServerThread
-
-    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        yield
-        return
-
-    class OneAtATime(WSGIServer):
-        # The live server's thread already uses the test's connections: nothing to pass on.
-        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-
-    threaded = LiveServerThread.server_class
-    LiveServerThread.server_class = OneAtATime
-    yield
-    LiveServerThread.server_class = threaded
-
-
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     script = HERE / "node_modules" / "axe-core" / "axe.min.js"

@@ -15,6 +15,30 @@ from tests.browser.helpers import no_sideways_scroll, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def table_opened_by_keyboard(page: Any, chart: str) -> Any:
+    """A chart's data table by keyboard alone: Enter on its summary opens it, Tab puts the
+    focus on its scrolling region (which a phone then scrolls sideways if it must)."""
+    page.locator(f"{chart} + details summary").focus()
+    page.keyboard.press("Enter")
+    region = page.locator(f"{chart} + details .table-wrap")
+    page.keyboard.press("Tab")
+    assert region.evaluate("node => node === document.activeElement")
+    assert region.locator("table").is_visible()
+    return region
+
+
+def tables_reached_by_keyboard(page: Any) -> None:
+    """From the skills map's filter, Tab reaches each of its data tables' regions."""
+    regions = page.locator("main .table-wrap[tabindex='0']")
+    assert regions.count() >= 2
+    page.locator("#id_competence").focus()
+    reached = []
+    for _step in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.className"))
+    assert reached.count("table-wrap") >= 2
+
+
 def test_the_dashboard_on_a_desktop_and_a_phone(
     page: Any, phone_page: Any, world: Any, assert_accessible: Any
 ) -> None:
@@ -30,12 +54,7 @@ def test_the_dashboard_on_a_desktop_and_a_phone(
     assert_accessible(page)
 
     # The monthly chart's table, by keyboard: its summary opens it, its region takes the focus.
-    summary = page.locator("#chart-monthly + details summary")
-    summary.focus()
-    page.keyboard.press("Enter")
-    region = page.locator("#chart-monthly + details .table-wrap")
-    page.keyboard.press("Tab")
-    assert region.evaluate("node => node === document.activeElement")
+    region = table_opened_by_keyboard(page, "#chart-monthly")
     assert "2025" in region.inner_text()
     assert_accessible(page)
 
@@ -48,6 +67,10 @@ def test_the_dashboard_on_a_desktop_and_a_phone(
 
     sign_in(phone_page, world.member.email, url)
     assert phone_page.locator("#chart-monthly svg").is_visible()
+    no_sideways_scroll(phone_page)
+    assert_accessible(phone_page)
+    table_opened_by_keyboard(phone_page, "#chart-monthly")  # on the phone too
+    table_opened_by_keyboard(phone_page, "#chart-top")
     no_sideways_scroll(phone_page)
     assert_accessible(phone_page)
 
@@ -101,14 +124,7 @@ def test_the_network_dashboard_and_skills_map_on_a_desktop_and_a_phone(
     assert "< 5" in territories.inner_text()
     assert "Lille" in territories.inner_text()
     # The data tables are reached with the keyboard: each scrolling region takes the focus.
-    regions = page.locator("main .table-wrap[tabindex='0']")
-    assert regions.count() >= 2
-    page.locator("#id_competence").focus()
-    reached = []
-    for _step in range(12):
-        page.keyboard.press("Tab")
-        reached.append(page.evaluate("document.activeElement.className"))
-    assert reached.count("table-wrap") >= 2
+    tables_reached_by_keyboard(page)
     assert_accessible(page)
 
     page.select_option("#id_territory", "59")
@@ -121,6 +137,10 @@ def test_the_network_dashboard_and_skills_map_on_a_desktop_and_a_phone(
     assert phone_page.locator("svg.skills-map").is_visible()
     no_sideways_scroll(phone_page)
     assert_accessible(phone_page)
+    tables_reached_by_keyboard(phone_page)
     phone_page.goto(dashboard)
     no_sideways_scroll(phone_page)
+    assert_accessible(phone_page)
+    region = table_opened_by_keyboard(phone_page, "#chart-monthly")
+    assert "Organisation A" in region.inner_text()  # stacked by member issuer
     assert_accessible(phone_page)

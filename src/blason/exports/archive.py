@@ -140,6 +140,7 @@ def _pathways(issuer: Issuer) -> Iterator[dict[str, Any]]:
                     "description": step.description,
                     "rule": step.rule,
                     "required": step.required,
+                    "howToUrl": step.how_to_url,
                     "milestoneBadge": str(step.milestone_badge.uuid)
                     if step.milestone_badge
                     else None,
@@ -148,6 +149,7 @@ def _pathways(issuer: Issuer) -> Iterator[dict[str, Any]]:
                             "badge": str(req.badge.uuid) if req.badge else None,
                             "achievementId": req.achievement_id,
                             "name": req.name,
+                            "howToUrl": req.how_to_url,
                             "step": next(
                                 (str(s.uuid) for s in pathway.steps.all() if s.pk == req.child_id),
                                 None,

@@ -33,7 +33,8 @@ class Archive(models.Model):
     badges = models.PositiveIntegerField(default=0)
     awards = models.PositiveIntegerField(default=0)
     endorsements = models.PositiveIntegerField(default=0)
-    # The pathways and claim links as the file gave them (kept for reference, not recreated).
+    # The pathways and claim links made again from the file: {"pathways": {id in the file:
+    # uuid here}, "claimLinks": {…}} (imports before they were remade kept the file's entries).
     kept = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
-from blason.exports import reading
+from blason.exports import reading, rebuild
 from blason.exports.models import Archive, ArchivedCredential, ArchivedKind
 from blason.issuing.badges import selectors as badge_selectors
 from blason.issuing.badges import services as badge_services
@@ -85,7 +85,8 @@ def _badge(issuer: Issuer, actor: Any, entry: dict[str, Any]) -> BadgeClass:
 @transaction.atomic
 def archive_import(*, issuer: Issuer, actor: Any, data: bytes, limit: int | None = None) -> Archive:
     """Fill the empty space ``issuer`` from an export (all or nothing): its badges become this
-    space's badges (new addresses, signed from now on with this space's keys); its awards and
+    space's badges (new addresses, signed from now on with this space's keys); its pathways
+    and claim links are made again over them (new addresses and codes); its awards and
     endorsements are kept byte for byte as a read-only archive (they name the original
     issuer, whose keys and revocation list stay where they are). ``FileRefused`` says why a
     file is refused; nothing is written then."""
@@ -105,9 +106,19 @@ def archive_import(*, issuer: Issuer, actor: Any, data: bytes, limit: int | None
             source_name=document["issuer"]["name"],
             exported_at=exported_at,
             sha256=hashlib.sha256(data).hexdigest(),
-            kept={"pathways": document["pathways"], "claimLinks": document["claimLinks"]},
         )
         badges = {entry["id"]: _badge(issuer, actor, entry) for entry in document["badges"]}
+        pathways = {
+            entry["id"]: str(
+                rebuild.pathway(issuer=issuer, actor=actor, entry=entry, badges=badges).uuid
+            )
+            for entry in document["pathways"]
+        }
+        links = {
+            entry["id"]: str(rebuild.claim_link(actor=actor, entry=entry, badges=badges).uuid)
+            for entry in document["claimLinks"]
+        }
+        archive.kept = {"pathways": pathways, "claimLinks": links}
         rows = []
         for entry in document["awards"]:
             recipient = entry.get("recipient") or {}
@@ -147,7 +158,7 @@ def archive_import(*, issuer: Issuer, actor: Any, data: bytes, limit: int | None
     archive.badges = len(badges)
     archive.awards = len(document["awards"])
     archive.endorsements = len(document["endorsements"])
-    archive.save(update_fields=["badges", "awards", "endorsements"])
+    archive.save(update_fields=["badges", "awards", "endorsements", "kept"])
     audit.record(
         action="exports.archive.imported",
         actor=actor,
@@ -157,6 +168,8 @@ def archive_import(*, issuer: Issuer, actor: Any, data: bytes, limit: int | None
             "source": archive.source_issuer,
             "badges": archive.badges,
             "awards": archive.awards,
+            "pathways": len(pathways),
+            "claim_links": len(links),
             "sha256": archive.sha256,
         },
     )

@@ -46,8 +46,16 @@ def space_exports(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported: %(badges)s badges and %(awards)s awards kept as an archive.")
-                    % {"badges": made.badges, "awards": made.awards},
+                    _(
+                        "Imported: %(badges)s badges, %(pathways)s pathways, %(links)s claim "
+                        "links (with new codes) and %(awards)s awards kept as an archive."
+                    )
+                    % {
+                        "badges": made.badges,
+                        "pathways": len(made.kept.get("pathways", {})),
+                        "links": len(made.kept.get("claimLinks", {})),
+                        "awards": made.awards,
+                    },
                 )
                 return redirect("exports:space", slug=issuer.slug)
         status = 400

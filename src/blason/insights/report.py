@@ -37,6 +37,13 @@ def report_html(board: selectors.Dashboard, title: str, language: str) -> str:
             (badge.name, selectors.masked(board.scope, n), privacy.people(e))
             for badge, n, e in board.top[:TOP]
         ]
+        members: list[tuple[str, str]] = []
+        if board.scope.stack_by == "issuer":  # a network or the site: the awards of each member
+            totals = sorted(
+                ((name, sum(values)) for name, values in board.monthly.series),
+                key=lambda row: (-row[1], row[0]),
+            )
+            members = [(name, selectors.masked(board.scope, n)) for name, n in totals[:TOP]]
         figures = board.figures
         return render_to_string(
             "insights/report.html",
@@ -50,6 +57,7 @@ def report_html(board: selectors.Dashboard, title: str, language: str) -> str:
                 "hidden": privacy.HIDDEN,
                 "monthly": monthly,
                 "top": top,
+                "members": members,
                 "language": language,
                 "site_name": settings.SITE_NAME,
                 "made_on": timezone.localdate(),

@@ -1,5 +1,6 @@
 """The one-page PDF report for funders of a space (its members) and of the site (operators):
-the dashboard's figures and charts for the period and badge chosen, in French or English."""
+the dashboard's figures and charts for the period and badge chosen, in French or English. A
+network's space reports the network's figures (its members' awards), as its dashboard does."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _report(request: HttpRequest, scope: selectors.Scope, title: str, slug: str)
 @require_http_methods(["GET"])
 def issuer_report(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.VIEWER)
-    scope = selectors.Scope.of_issuer(access.issuer)
+    scope = selectors.Scope.of_space(access.issuer)  # a network's space: the network's figures
     return _report(request, scope, access.issuer.name, access.issuer.slug)
 
 

@@ -54,6 +54,13 @@ class Scope:
         ids = tuple(sorted({network.issuer_id, *members}))
         return cls(network_scope(network.pk), ids, "issuer", masked=True)
 
+    @classmethod
+    def of_space(cls, issuer: Issuer) -> Scope:
+        """What a space's dashboard and report show: a network's space, the network's figures;
+        any other space, its own."""
+        network = network_selectors.network_of(issuer)
+        return cls.of_network(network) if network is not None else cls.of_issuer(issuer)
+
     @property
     def is_network(self) -> bool:
         return self.key.startswith("network:")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.utils import timezone
 
@@ -29,7 +30,12 @@ RENEW_AFTER = timedelta(days=1)
 
 
 def list_url(network: Network) -> str:
-    return absolute_url("networks:list", network.issuer.uuid)
+    return list_address(network.issuer.uuid)
+
+
+def list_address(network_uuid: UUID) -> str:
+    """``list_url`` for a reader that holds the network's (issuer's) uuid only."""
+    return absolute_url("networks:list", network_uuid)
 
 
 def registry_url(network: Network) -> str:

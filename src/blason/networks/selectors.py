@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from typing import TypedDict
+from uuid import UUID
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from blason.core.models import Issuer
 from blason.issuing.models import BadgeClass, BadgeStatus
@@ -57,16 +60,30 @@ def current_list(network: Network) -> RecognitionList | None:
     return network.lists.order_by("-revision").first()
 
 
-def current_lists() -> list[RecognitionList]:
-    """The newest list of every network of this site, with the network and its issuer."""
-    newest: dict[int, RecognitionList] = {}
-    for item in (
-        RecognitionList.objects.select_related("network__issuer")
-        .order_by("network_id", "-revision")
-        .distinct()
-    ):
-        newest.setdefault(item.network_id, item)
-    return list(newest.values())
+class NewestList(TypedDict):
+    id: int
+    network_id: int
+    revision: int
+    network__issuer__name: str
+    network__issuer__uuid: UUID
+
+
+def current_lists() -> list[NewestList]:
+    """The newest list of every network of this site: its ``id``, ``revision``, and its
+    network's ``network__issuer__name`` and ``network__issuer__uuid``, without the signed list
+    itself (``list_document`` reads it). One query whatever the number of revisions kept; plain
+    values, as the verify page reads them on every verification."""
+    newest = RecognitionList.objects.filter(network=OuterRef("network")).order_by("-revision")
+    return list(
+        RecognitionList.objects.filter(revision=Subquery(newest.values("revision")[:1]))
+        .values("id", "network_id", "revision", "network__issuer__name", "network__issuer__uuid")
+        .order_by("network_id")
+    )
+
+
+def list_document(item_id: int) -> str:
+    """The signed list ``item_id`` as stored."""
+    return str(RecognitionList.objects.values_list("credential", flat=True).get(pk=item_id))
 
 
 def public_networks() -> QuerySet[Network]:

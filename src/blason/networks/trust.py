@@ -3,6 +3,8 @@ read from the database as stored, never through a view."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from blason.issuing.signing import selectors as signing
 from blason.networks import lists, selectors
 from blason.verification.hooks import LocalList
@@ -11,11 +13,11 @@ from blason.verification.hooks import LocalList
 def local_lists() -> list[LocalList]:
     return [
         LocalList(
-            name=item.network.issuer.name,
-            url=lists.list_url(item.network),
-            issuer=signing.issuer_url(item.network.issuer),
-            key=f"{item.network_id}:{item.revision}",
-            document=item.credential,
+            name=item["network__issuer__name"],
+            url=lists.list_address(item["network__issuer__uuid"]),
+            issuer=signing.issuer_address(item["network__issuer__uuid"]),
+            key=f"{item['network_id']}:{item['revision']}",
+            document=partial(selectors.list_document, item["id"]),
         )
         for item in selectors.current_lists()
     ]

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LocalList:
-    """A list of a network of this site, as stored: ``key`` changes with every revision."""
+    """A list of a network of this site, as stored: ``key`` changes with every revision;
+    ``document()`` reads the signed list itself, which verifiers call only for a revision they
+    have not checked yet."""
 
     name: str
     url: str
     issuer: str
     key: str
-    document: str
+    document: Callable[[], str]
 
 
 LOCAL_LISTS: list[Callable[[], list[LocalList]]] = []

@@ -112,7 +112,7 @@ def _read_local(item: LocalList, fetcher: Fetcher) -> CheckedList:
     if cached is not None:
         return cached
     try:
-        document: Any = json.loads(item.document)
+        document: Any = json.loads(item.document())
     except ValueError:
         return _remember(key, CheckedList(False, "the stored list is not JSON"))
     return _remember(key, check_list(document, accepted_issuers=[item.issuer], fetcher=fetcher))

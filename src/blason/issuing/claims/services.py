@@ -161,6 +161,52 @@ def link_create(
     return link
 
 
+@transaction.atomic
+def link_import(
+    *,
+    badge: BadgeClass,
+    actor: Any,
+    title: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    max_claims: int | None,
+    requires_approval: bool,
+    active: bool,
+    source: str,
+) -> ClaimLink:
+    """A claim link brought by another Blason's export (``source``: its id there), with a new
+    code: the old code stays the other site's. Its window, maximum, approval and state are
+    kept as they were, even when it is already closed or its badge no longer published (the
+    link then shows it does not take claims, as it did there). Its places start at zero: the
+    claims made there stay there."""
+    title = _clean_link_fields(
+        title=title or badge.name, opens_at=opens_at, closes_at=closes_at, max_claims=max_claims
+    )
+    token = new_token()
+    while ClaimLink.objects.filter(token=token).exists():  # pragma: no cover - 49 bits
+        token = new_token()
+    link = ClaimLink.objects.create(
+        issuer=badge.issuer,
+        badge=badge,
+        token=token,
+        title=title,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        max_claims=max_claims,
+        requires_approval=requires_approval,
+        active=active,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        action="issuing.claim_link.imported",
+        actor=actor,
+        issuer=badge.issuer,
+        target=link,
+        data={"badge": str(badge.uuid), "source": source[:100], "title": title},
+    )
+    return link
+
+
 def _lock(link: ClaimLink) -> ClaimLink:
     return (
         ClaimLink.objects.select_for_update(of=("self",))

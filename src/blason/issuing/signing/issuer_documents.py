@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from django.conf import settings
 from django.urls import reverse
@@ -29,7 +30,12 @@ OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def issuer_url(issuer: Issuer) -> str:
-    return absolute_url("issuer_profile", issuer.uuid)
+    return issuer_address(issuer.uuid)
+
+
+def issuer_address(issuer_uuid: UUID) -> str:
+    """``issuer_url`` for a reader that holds the issuer's uuid only."""
+    return absolute_url("issuer_profile", issuer_uuid)
 
 
 def issuer_did(issuer: Issuer) -> str:
