@@ -11,11 +11,10 @@ Every third award shares its timestamp with the next two, as in a spreadsheet's 
 from __future__ import annotations
 
 import json
-import time
 
+from bench import seeding
 from bench.__main__ import Result, measure
 
-CHUNK = 100_000
 TARGET_MS = 50
 MAX_QUERIES = 12
 FIRST = ["Inès", "Samir", "Léa", "Hugo", "Chloé", "Nadia", "Louis", "Awa", "Jules", "Yasmine"]
@@ -31,7 +30,7 @@ LAST_NAME = f"upper(substr({LAST_NAME}, 1, 1)) || substr({LAST_NAME}, 2)"
 def _seed_sql(vendor: str) -> str:
     """One statement inserting the awards ``g`` in [%(start)s, %(end)s)."""
     last_name = LAST_NAME
-    first = "ARRAY[" + ",".join(f"'{n}'" for n in FIRST) + "]"
+    first = seeding.pick(vendor, FIRST, "g %% 10")
     columns = (
         "uuid, badge_id, issuer_id, recipient_kind, recipient_email, recipient_phone, "
         "recipient_name, recipient_language, recipient_salt, narrative, credential, "
@@ -39,13 +38,11 @@ def _seed_sql(vendor: str) -> str:
         "claim_code, claimed_at, idempotency_key"
     )
     if vendor == "postgresql":
-        return f"""
-        INSERT INTO issuing_award ({columns})
-        SELECT md5('award' || g)::uuid, %(badge)s, %(issuer)s,
+        select = f"""md5('award' || g)::uuid, %(badge)s, %(issuer)s,
                (ARRAY['email','phone','name'])[g %% 3 + 1],
                CASE WHEN g %% 3 = 0 THEN 'personne' || g || '@example.org' ELSE '' END,
                CASE WHEN g %% 3 = 1 THEN '+336' || lpad(g::text, 8, '0') ELSE '' END,
-               ({first})[g %% 10 + 1] || ' ' || {last_name},
+               {first} || ' ' || {last_name},
                'fr', md5('salt' || g), '',
                '{{"proof":"' || repeat(md5(g::text), 40) || '"}}',
                1 + g / 131072, g %% 131072,
@@ -54,38 +51,25 @@ def _seed_sql(vendor: str) -> str:
                CASE WHEN g %% 997 = 0 THEN now() END, '',
                upper(substr(lpad(to_hex(g), 8, '0'), 1, 4) || '-'
                      || substr(lpad(to_hex(g), 8, '0'), 5, 4)),
-               CASE WHEN g %% 4 = 0 THEN now() END, ''
-        FROM generate_series(%(start)s, %(end)s - 1) AS g
-        """  # noqa: S608 (only constants in the f-string; values are parameters)
-    # SQLite: no arrays nor generate_series; a recursive WITH counts.
-    return f"""
-        WITH RECURSIVE n(g) AS (SELECT %(start)s UNION ALL SELECT g + 1 FROM n
-                                WHERE g + 1 < %(end)s)
-        INSERT INTO issuing_award ({columns})
-        SELECT lower(hex(randomblob(16))), %(badge)s, %(issuer)s,
+               CASE WHEN g %% 4 = 0 THEN now() END, ''"""
+    else:
+        select = f"""lower(hex(randomblob(16))), %(badge)s, %(issuer)s,
                CASE g %% 3 WHEN 0 THEN 'email' WHEN 1 THEN 'phone' ELSE 'name' END,
                CASE WHEN g %% 3 = 0 THEN 'personne' || g || '@example.org' ELSE '' END,
                CASE WHEN g %% 3 = 1 THEN '+336' || substr('00000000' || g, -8) ELSE '' END,
-               json_extract('{_json(FIRST)}', '$[' || (g %% 10) || ']') || ' ' || {last_name},
+               {first} || ' ' || {last_name},
                'fr', hex(randomblob(16)), '',
                '{{"proof":"' || hex(zeroblob(640)) || '"}}',
                1 + g / 131072, g %% 131072,
                strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', '-' || (g / 3) || ' seconds'),
                NULL, CASE WHEN g %% 997 = 0 THEN datetime('now') END, '',
                upper(substr(printf('%%08x', g), 1, 4) || '-' || substr(printf('%%08x', g), 5, 4)),
-               CASE WHEN g %% 4 = 0 THEN datetime('now') END, ''
-        FROM n
-        """  # noqa: S608 (only constants in the f-string; values are parameters)
-
-
-def _json(names: list[str]) -> str:
-    import json
-
-    return json.dumps(names, ensure_ascii=False).replace("'", "''")
+               CASE WHEN g %% 4 = 0 THEN datetime('now') END, ''"""
+    return seeding.insert_series(vendor, "issuing_award", columns, select)
 
 
 def _fill(awards: int) -> tuple[object, object]:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from blason.accounts.models import User
     from blason.core.models import Issuer, Membership
@@ -99,24 +83,11 @@ def _fill(awards: int) -> tuple[object, object]:
     issuer = Issuer.objects.create(name="Million", slug="million", kind="organisation")
     Membership.objects.create(issuer=issuer, user=person, role="owner")
     badge = BadgeClass.objects.create(issuer=issuer, name="Badge", description="d", criteria="c")
-    sql = _seed_sql(connection.vendor)
-    start = time.perf_counter()
-    for first in range(0, awards, CHUNK):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                {
-                    "start": first,
-                    "end": min(first + CHUNK, awards),
-                    "badge": badge.pk,
-                    "issuer": issuer.pk,
-                },
-            )
-    with connection.cursor() as cursor:  # statistics and visibility, as autovacuum keeps them
-        cursor.execute(
-            "VACUUM ANALYZE issuing_award" if connection.vendor == "postgresql" else "ANALYZE"
-        )
-    print(f"award lists: {awards:,} awards written in {time.perf_counter() - start:.1f} s")
+    seconds = seeding.write(
+        _seed_sql(connection.vendor), awards, {"badge": badge.pk, "issuer": issuer.pk}
+    )
+    seeding.analyze("issuing_award")
+    print(f"award lists: {awards:,} awards written in {seconds:.1f} s")
     return issuer, person
 
 

@@ -316,3 +316,15 @@ def test_a_signed_in_person_gets_the_verify_page_of_their_own(client: Any, world
     page = client.get("/verify/", **HTML)
     assert page["Cache-Control"] == "private, no-cache"
     assert "Sign out" in page.text
+
+
+def test_the_home_page_is_shared_per_language(client: Any) -> None:
+    english = Client().get("/", **HTML)
+    assert english["Cache-Control"] == f"public, max-age={page_cache.PUBLIC_MAX_AGE}"
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get("/", **HTML)
+    assert len(queries) == 0
+    assert again["ETag"] == english["ETag"]
+    french = Client().get("/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["ETag"] != english["ETag"]
+    assert '<html lang="fr">' in french.text

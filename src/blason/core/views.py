@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from blason.core import health, selectors
+from blason.core import health, page_cache, selectors
 from blason.core.access import issuer_for_member
 from blason.core.models import Role
+
+HOME_TIMEOUT = 3600  # seconds: the home page says what Blason is, the same for every visitor
 
 
 @require_GET
@@ -20,7 +22,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if selectors.memberships_of(request.user).exists():
             return redirect("core:dashboard")
         return redirect("backpack:list")
-    return render(request, "core/home.html")
+    if not page_cache.is_shared(request):  # a flash message waits for this visitor
+        return page_cache.private(render(request, "core/home.html"))
+    return page_cache.shared_page(
+        request,
+        page_cache.cache_key("home", page_cache.language()),
+        lambda extra: render(request, "core/home.html", extra),
+        max_age=page_cache.PUBLIC_MAX_AGE,
+        timeout=HOME_TIMEOUT,
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ from blason.core.access import issuer_for_member
 from blason.core.downloads import csv_response
 from blason.core.models import Issuer, Role
 from blason.insights import charts, maps, privacy, selectors, skills_map
+from blason.insights.forms import QuickSelect
 from blason.insights.views import _operator
 from blason.jobs import selectors as jobs
 from blason.networks import selectors as network_selectors
@@ -28,8 +29,12 @@ TABLES = ("competences", "territories")
 
 
 class MapFilterForm(forms.Form):
-    territory = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
-    competence = forms.ChoiceField(label=gettext_lazy("Competence"), required=False)
+    territory = forms.ChoiceField(
+        label=gettext_lazy("Département"), required=False, widget=QuickSelect
+    )
+    competence = forms.ChoiceField(
+        label=gettext_lazy("Competence"), required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args: Any, board: skills_map.SkillsMap, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
