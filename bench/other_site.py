@@ -112,7 +112,7 @@ def running() -> Iterator[OtherSite]:
     site = OtherSite(base="", badge="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             site.requests.append(self.path)
             body = documents.get(self.path)
             if body is None:
