@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -163,6 +164,60 @@ def test_claim_codes_are_read_leniently() -> None:
     assert claim_codes.normalise_claim_code("OIL0-1234") == "0110-1234"
     code = claim_codes.new_claim_code()
     assert claim_codes.normalise_claim_code(code.lower()) == code
+
+
+def test_claim_codes_drawn_together_look_like_single_ones() -> None:
+    codes = claim_codes.new_claim_codes(2000)
+    assert len(codes) == 2000
+    assert len(set(codes)) == 2000  # 40 bits each: a clash here is a broken draw
+    pattern = re.compile(f"^[{claim_codes.CODE_ALPHABET}]{{4}}-[{claim_codes.CODE_ALPHABET}]{{4}}$")
+    assert all(pattern.match(code) for code in codes)
+    assert all(claim_codes.normalise_claim_code(code.lower()) == code for code in codes)
+    # Every letter of the alphabet at every place (8 x 2000 draws over 32 letters).
+    for place in (0, 3, 5, 8):
+        assert {code[place] for code in codes} == set(claim_codes.CODE_ALPHABET)
+    assert claim_codes.new_claim_codes(0) == []
+
+
+def test_checked_recipients_are_stored_as_set_recipient_stores_them(
+    world: Any, published: Any
+) -> None:
+    """A batch's rows (``checked``: e-mail and phone already normalised) give the same
+    recipients as the same people given as typed."""
+    typed = [
+        bulk.Recipient(email=" Ana@Example.org "),
+        bulk.Recipient(phone="06 12 34 56 78", name=" Bruno "),
+        bulk.Recipient(name=" Chloé "),
+    ]
+    checked = [
+        bulk.Recipient(email="ana@example.org", checked=True),
+        bulk.Recipient(phone="+33612345678", name="Bruno", checked=True),
+        bulk.Recipient(name=" Chloé ", checked=True),
+    ]
+    fields = ("recipient_kind", "recipient_email", "recipient_phone", "recipient_name")
+
+    def stored(recipients: list[bulk.Recipient]) -> list[tuple[str, ...]]:
+        made = bulk.award_many(badge=published, actor=world.admin, recipients=recipients)
+        return [tuple(getattr(award, field) for field in fields) for award in made]
+
+    assert stored(checked) == stored(typed)
+    with pytest.raises(bulk.RecipientRefused):
+        bulk.award_many(
+            badge=published, actor=world.admin, recipients=[bulk.Recipient(checked=True)]
+        )
+
+
+def test_idempotency_keys_are_looked_up_in_their_index(published: Any) -> None:
+    """Not through the badge's awards in their listing order (a bulk award's chunks would each
+    read every award given before them)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans from statistics (refreshed by the batch task)")
+    sql, params = bulk.awarded_keys(published, {"a", "b"}).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "issuing_award_idempotent" in plan, plan
+    assert "ORDER BY" not in plan, plan
 
 
 def test_backdated_awards_and_no_future_ones(world: Any, published: Any) -> None:

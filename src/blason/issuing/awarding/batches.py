@@ -525,6 +525,7 @@ def _award_chunk(batch: AwardBatch) -> str | None:
                 evidence_url=row["evidence"],
                 language=row["language"] or batch.language,
                 idempotency_key=idempotency_key(batch.source_sha256, row),
+                checked=True,  # e-mail and phone normalised when the file was checked
             )
             for row in rows
         ]

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +26,10 @@ from blason.issuing.awarding.models import (
     Award,
     AwardBatch,
     Evidence,
+    RecipientKind,
 )
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents, keys
-from obcore import ob3
 from obcore.bulk import BulkSigner
 
 # Credentials handed to a signing helper at a time in a bulk award.
@@ -45,6 +47,9 @@ class Recipient:
     evidence_url: str = ""
     language: str = ""
     idempotency_key: str = ""
+    # The e-mail and phone are already in the form ``services.set_recipient`` gives them
+    # (a batch's rows, checked when the file was read): they are not parsed again.
+    checked: bool = False
 
 
 class RecipientRefused(ActionRefused):
@@ -54,6 +59,31 @@ class RecipientRefused(ActionRefused):
     def __init__(self, position: int, message: str) -> None:
         super().__init__(message)
         self.position = position
+
+
+def awarded_keys(badge: BadgeClass, keys: Collection[str]) -> QuerySet[Award, str]:
+    """Which of these idempotency keys were already awarded ``badge``.
+
+    Unordered: in the awards' default order, SQLite walked every award of the badge (its
+    listing index) to look for the keys, a cost growing with each chunk of a batch, instead of
+    looking each key up in the idempotency index."""
+    keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys).order_by()
+    return keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
+
+
+def _set_checked_recipient(award: Award, recipient: Recipient) -> None:
+    """``services.set_recipient`` for an e-mail and phone already in its form."""
+    award.recipient_email = recipient.email
+    award.recipient_phone = recipient.phone
+    award.recipient_name = recipient.name.strip()
+    if recipient.email:
+        award.recipient_kind = RecipientKind.EMAIL
+    elif recipient.phone:
+        award.recipient_kind = RecipientKind.PHONE
+    elif award.recipient_name:
+        award.recipient_kind = RecipientKind.NAME
+    else:
+        raise ActionRefused(_("Give the recipient's e-mail address, phone number or name."))
 
 
 @transaction.atomic
@@ -84,8 +114,7 @@ def award_many(
     wanted = {r.idempotency_key for r in recipients if r.idempotency_key}
     seen: set[str] = set()
     if wanted:
-        keyed = Award.objects.filter(badge=badge, idempotency_key__in=wanted)
-        seen.update(keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True))
+        seen.update(awarded_keys(badge, wanted))
     todo: list[tuple[int, Recipient]] = []
     for position, recipient in enumerate(recipients):
         if recipient.idempotency_key:
@@ -121,14 +150,19 @@ def award_many(
     )
     entries = status_lists.allocate_status_entries(issuer, len(todo))
     codes = claim_codes.unused_claim_codes(len(todo))
-    for (position, recipient), (list_number, index), code in zip(todo, entries, codes, strict=True):
+    # Each award's UUID (version 4, as ``uuid.uuid4``) and salt (as ``ob3.new_salt``) from one
+    # draw of random bytes for the call rather than two system calls per award.
+    randomness = os.urandom(32 * len(todo))
+    for n, ((position, recipient), (list_number, index), code) in enumerate(
+        zip(todo, entries, codes, strict=True)
+    ):
         award = Award(
-            uuid=uuid.uuid4(),
+            uuid=uuid.UUID(bytes=randomness[32 * n : 32 * n + 16], version=4),
             badge=badge,
             issuer=issuer,
             narrative=recipient.narrative.strip(),
             recipient_language=recipient.language,
-            recipient_salt=ob3.new_salt(),
+            recipient_salt=randomness[32 * n + 16 : 32 * n + 32].hex(),
             status_list=list_number,
             status_index=index,
             issued_at=issued,
@@ -139,9 +173,12 @@ def award_many(
             idempotency_key=recipient.idempotency_key,
         )
         try:
-            services.set_recipient(
-                award, email=recipient.email, phone=recipient.phone, name=recipient.name
-            )
+            if recipient.checked:
+                _set_checked_recipient(award, recipient)
+            else:
+                services.set_recipient(
+                    award, email=recipient.email, phone=recipient.phone, name=recipient.name
+                )
         except ActionRefused as exc:
             raise RecipientRefused(position, str(exc)) from exc
         evidence = services.make_evidence(

@@ -30,6 +30,19 @@ def new_claim_code() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def new_claim_codes(count: int) -> list[str]:
+    """``count`` codes as ``new_claim_code`` makes them, from one draw of random bytes: five
+    bytes are eight letters of five bits each (32 letters: every one equally likely)."""
+    raw = secrets.token_bytes(5 * count)
+    alphabet = CODE_ALPHABET
+    codes = []
+    for start in range(0, 5 * count, 5):
+        bits = int.from_bytes(raw[start : start + 5], "big")
+        letters = "".join([alphabet[(bits >> shift) & 31] for shift in range(35, -1, -5)])
+        codes.append(f"{letters[:4]}-{letters[4:]}")
+    return codes
+
+
 def normalise_claim_code(text: str) -> str:
     """What a person typed, read leniently: any case, spaces, dashes or other separators
     (a phone's keyboard may turn a hyphen into a dash), full-width characters, and the letters O, I
@@ -43,8 +56,7 @@ def unused_claim_codes(count: int) -> list[str]:
     """``count`` new claim codes, none already given (one query; a clash is very rare)."""
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = {new_claim_code() for _ in range(count - len(codes))} - codes
-        codes |= fresh - set(
-            Award.objects.filter(claim_code__in=fresh).values_list("claim_code", flat=True)
-        )
+        fresh = set(new_claim_codes(count - len(codes))) - codes
+        given = Award.objects.filter(claim_code__in=fresh).order_by()
+        codes |= fresh - set(given.values_list("claim_code", flat=True))
     return list(codes)
