@@ -172,11 +172,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }
-elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
-    _db["CONN_HEALTH_CHECKS"] = True
-else:
+elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL.")
+# Each web thread keeps its connection between requests: a new SQLite connection reads the
+# whole schema again and runs the PRAGMAs above, a new PostgreSQL one costs a round of
+# authentication — more than a cached public page costs to serve.
+_db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+_db["CONN_HEALTH_CHECKS"] = True
 
 # --- Redis: cache, rate limits and the distributed task queue --------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
