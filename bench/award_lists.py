@@ -31,12 +31,6 @@ def _seed_sql(vendor: str) -> str:
     """One statement inserting the awards ``g`` in [%(start)s, %(end)s)."""
     last_name = LAST_NAME
     first = seeding.pick(vendor, FIRST, "g %% 10")
-    columns = (
-        "uuid, badge_id, issuer_id, recipient_kind, recipient_email, recipient_phone, "
-        "recipient_name, recipient_language, recipient_salt, narrative, credential, "
-        "status_list, status_index, issued_at, valid_until, revoked_at, revocation_reason, "
-        "claim_code, claimed_at, idempotency_key"
-    )
     if vendor == "postgresql":
         select = f"""md5('award' || g)::uuid, %(badge)s, %(issuer)s,
                (ARRAY['email','phone','name'])[g %% 3 + 1],
@@ -65,7 +59,7 @@ def _seed_sql(vendor: str) -> str:
                NULL, CASE WHEN g %% 997 = 0 THEN datetime('now') END, '',
                upper(substr(printf('%%08x', g), 1, 4) || '-' || substr(printf('%%08x', g), 5, 4)),
                CASE WHEN g %% 4 = 0 THEN datetime('now') END, ''"""
-    return seeding.insert_series(vendor, "issuing_award", columns, select)
+    return seeding.insert_series(vendor, "issuing_award", seeding.AWARD_COLUMNS, select)
 
 
 def _fill(awards: int) -> tuple[object, object]:

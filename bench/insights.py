@@ -73,12 +73,6 @@ def _awards_sql(vendor: str, badges: list[int], issuers: list[int], people: int)
     badge = f"(CASE WHEN g %% 10 = 0 THEN (g / 10) %% {BADGES} ELSE {anyone} %% {len(badges)} END)"
     person = f"{spread.format(2246822519)} %% {people}"
     seconds = f"{spread.format(3266489917)} %% {3 * 365 * 86400}"
-    columns = (
-        "uuid, badge_id, issuer_id, recipient_kind, recipient_email, recipient_phone, "
-        "recipient_name, recipient_language, recipient_salt, narrative, credential, "
-        "status_list, status_index, issued_at, valid_until, revoked_at, revocation_reason, "
-        "claim_code, claimed_at, idempotency_key"
-    )
     if vendor == "postgresql":
         uuid, issued, claimed = (
             "md5('insights' || g)::uuid",
@@ -96,7 +90,7 @@ def _awards_sql(vendor: str, badges: list[int], issuers: list[int], people: int)
         'email', 'p' || ({person}) || '@example.org', '', '', 'fr', '', '', '{{}}',
         1 + g / 131072, g %% 131072, {issued}, NULL, NULL, '', NULL,
         CASE WHEN g %% 4 = 0 THEN {claimed} END, ''"""
-    return seeding.insert_series(vendor, "issuing_award", columns, select)
+    return seeding.insert_series(vendor, "issuing_award", seeding.AWARD_COLUMNS, select)
 
 
 def _places_sql(vendor: str, issuers: list[int]) -> str:

@@ -10,6 +10,13 @@ import time
 from collections.abc import Mapping, Sequence
 
 CHUNK = 100_000  # rows per statement
+# The columns of ``issuing_award`` the benchmarks' seeds write, in their SELECTs' order.
+AWARD_COLUMNS = (
+    "uuid, badge_id, issuer_id, recipient_kind, recipient_email, recipient_phone, "
+    "recipient_name, recipient_language, recipient_salt, narrative, credential, "
+    "status_list, status_index, issued_at, valid_until, revoked_at, revocation_reason, "
+    "claim_code, claimed_at, idempotency_key"
+)
 
 
 def insert_series(vendor: str, table: str, columns: str, select: str) -> str:

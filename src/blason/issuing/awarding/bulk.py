@@ -26,7 +26,6 @@ from blason.issuing.awarding.models import (
     Award,
     AwardBatch,
     Evidence,
-    RecipientKind,
 )
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents, keys
@@ -69,21 +68,6 @@ def awarded_keys(badge: BadgeClass, keys: Collection[str]) -> QuerySet[Award, st
     looking each key up in the idempotency index."""
     keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys).order_by()
     return keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
-
-
-def _set_checked_recipient(award: Award, recipient: Recipient) -> None:
-    """``services.set_recipient`` for an e-mail and phone already in its form."""
-    award.recipient_email = recipient.email
-    award.recipient_phone = recipient.phone
-    award.recipient_name = recipient.name.strip()
-    if recipient.email:
-        award.recipient_kind = RecipientKind.EMAIL
-    elif recipient.phone:
-        award.recipient_kind = RecipientKind.PHONE
-    elif award.recipient_name:
-        award.recipient_kind = RecipientKind.NAME
-    else:
-        raise ActionRefused(_("Give the recipient's e-mail address, phone number or name."))
 
 
 @transaction.atomic
@@ -173,12 +157,8 @@ def award_many(
             idempotency_key=recipient.idempotency_key,
         )
         try:
-            if recipient.checked:
-                _set_checked_recipient(award, recipient)
-            else:
-                services.set_recipient(
-                    award, email=recipient.email, phone=recipient.phone, name=recipient.name
-                )
+            setter = services.set_checked_recipient if recipient.checked else services.set_recipient
+            setter(award, email=recipient.email, phone=recipient.phone, name=recipient.name)
         except ActionRefused as exc:
             raise RecipientRefused(position, str(exc)) from exc
         evidence = services.make_evidence(

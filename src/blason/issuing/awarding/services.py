@@ -89,8 +89,19 @@ def evidence_file_type(content: bytes) -> str:
 
 
 def set_recipient(award: Award, *, email: str, phone: str, name: str) -> None:
-    award.recipient_email = email.strip().lower()
-    award.recipient_phone = normalise_phone(phone) if phone.strip() else ""
+    set_checked_recipient(
+        award,
+        email=email.strip().lower(),
+        phone=normalise_phone(phone) if phone.strip() else "",
+        name=name,
+    )
+
+
+def set_checked_recipient(award: Award, *, email: str, phone: str, name: str) -> None:
+    """``set_recipient`` for an e-mail and phone already in the form it gives them (a
+    spreadsheet's rows, checked before awarding)."""
+    award.recipient_email = email
+    award.recipient_phone = phone
     award.recipient_name = name.strip()
     if award.recipient_email:
         award.recipient_kind = RecipientKind.EMAIL

@@ -130,19 +130,14 @@ def link_create(
     )
     if closes_at is not None and closes_at <= timezone.now():
         raise ActionRefused(_("The closing time is already past."))
-    token = new_token()
-    while ClaimLink.objects.filter(token=token).exists():  # pragma: no cover - 49 bits
-        token = new_token()
-    link = ClaimLink.objects.create(
-        issuer=badge.issuer,
+    link = _new_link(
         badge=badge,
-        token=token,
+        actor=actor,
         title=title,
         opens_at=opens_at,
         closes_at=closes_at,
         max_claims=max_claims,
         requires_approval=requires_approval,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
         action="issuing.claim_link.created",
@@ -182,20 +177,15 @@ def link_import(
     title = _clean_link_fields(
         title=title or badge.name, opens_at=opens_at, closes_at=closes_at, max_claims=max_claims
     )
-    token = new_token()
-    while ClaimLink.objects.filter(token=token).exists():  # pragma: no cover - 49 bits
-        token = new_token()
-    link = ClaimLink.objects.create(
-        issuer=badge.issuer,
+    link = _new_link(
         badge=badge,
-        token=token,
+        actor=actor,
         title=title,
         opens_at=opens_at,
         closes_at=closes_at,
         max_claims=max_claims,
         requires_approval=requires_approval,
         active=active,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
         action="issuing.claim_link.imported",
@@ -205,6 +195,20 @@ def link_import(
         data={"badge": str(badge.uuid), "source": source[:100], "title": title},
     )
     return link
+
+
+def _new_link(*, badge: BadgeClass, actor: Any, **fields: Any) -> ClaimLink:
+    """A claim link of ``badge`` with ``fields`` and a new code no other link has."""
+    token = new_token()
+    while ClaimLink.objects.filter(token=token).exists():  # pragma: no cover - 49 bits
+        token = new_token()
+    return ClaimLink.objects.create(
+        issuer=badge.issuer,
+        badge=badge,
+        token=token,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
 
 
 def _lock(link: ClaimLink) -> ClaimLink:
