@@ -65,6 +65,11 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+# Held by the SQLite live server while it answers a request: a test that works on the database
+# in its own thread while pages poll (the batch test runs a task worker) holds it too.
+LIVE_SERVER_LOCK = threading.RLock()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
     """On SQLite the test database lives in memory in shared-cache mode, where a write locks a
@@ -86,6 +91,10 @@ def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
         # The live server's thread already uses the test's connections: nothing to pass on.
         def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            with LIVE_SERVER_LOCK:
+                super().process_request(request, client_address)
 
     threaded = LiveServerThread.server_class
     LiveServerThread.server_class = OneAtATime

@@ -21,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from blason.issuing.awarding import batches, bulk
 from blason.issuing.models import Award, AwardBatch, BatchStatus, RecipientKind
 from tests.browser.helpers import sign_in
+from tests.conftest import LIVE_SERVER_LOCK
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,17 +80,20 @@ def server_shares_the_worker_connection(live_server: Any, page: Any) -> Iterator
 
 
 def run_worker() -> None:
-    """A real database-queue worker, in this thread, until the queue is empty."""
-    Worker(
-        queue_names=["default"],
-        interval=0.1,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test",
-        excluded_queue_names=[],
-    ).run()
+    """A real database-queue worker, in this thread, until the queue is empty. On SQLite it
+    shares the live server's connection: the server answers no request while the worker works
+    (``LIVE_SERVER_LOCK``), except while a chunk waits (``slow_award``)."""
+    with LIVE_SERVER_LOCK:
+        Worker(
+            queue_names=["default"],
+            interval=0.1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-test",
+            excluded_queue_names=[],
+        ).run()
 
 
 def test_award_a_few_hundred_people_from_a_spreadsheet(
@@ -152,7 +156,11 @@ def test_award_a_few_hundred_people_from_a_spreadsheet(
     real_award = bulk.award_many
 
     def slow_award(**kwargs: Any) -> Any:
-        time.sleep(0.5)  # each chunk of 50
+        LIVE_SERVER_LOCK.release()  # the page polls while each chunk of 50 waits
+        try:
+            time.sleep(0.5)
+        finally:
+            LIVE_SERVER_LOCK.acquire()
         return real_award(**kwargs)
 
     monkeypatch.setattr(bulk, "award_many", slow_award)
