@@ -19,8 +19,8 @@ from blason.insights import services
 from blason.insights.forms import QuickSelect
 from blason.insights.models import Refresh
 from blason.issuing.badges.alignments import normalise
-from blason.networks import services as networks
 from tests.blason.insights_fixtures import JANUARY, badge, give
+from tests.blason.test_insights_network import make_network
 from tests.factories import BadgeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,16 +54,6 @@ def test_quick_select_leaves_grouped_choices_to_django() -> None:
     )
 
 
-def _network(world: Any) -> Any:
-    made = networks.network_create(
-        name="Réseau test", owner=world.admin, region_code="32", departements=["59", "62"]
-    )
-    for issuer, owner in ((world.org_a, world.admin), (world.org_b, world.outsider)):
-        member = networks.member_invite(network=made, issuer=issuer, actor=world.admin)
-        networks.invitation_accept(member=member, actor=owner)
-    return made
-
-
 def _queries(client: Client, url: str, **params: str) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url, params)
@@ -72,7 +62,7 @@ def _queries(client: Client, url: str, **params: str) -> tuple[int, str]:
 
 
 def test_the_network_pages_run_as_many_queries_with_200_badges_as_with_2(world: Any) -> None:
-    made = _network(world)
+    made = make_network(world)
     first = badge(
         world, "Accueil", alignments=[normalise(kind="ROME", code="G1602", name="Cuisine")]
     )
@@ -108,7 +98,7 @@ FRESH = {
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_page_says_when_its_figures_were_counted(world: Any, language: str) -> None:
-    made = _network(world)
+    made = make_network(world)
     operator = UserFactory(email="operator@example.org", is_staff=True, language=language)
     Refresh.objects.filter(pk=1).delete()
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
