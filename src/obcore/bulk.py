@@ -48,7 +48,7 @@ from obcore.fastcanon import ShapeCanonicalizer
 from obcore.keys import KeyPair, b58encode, key_from_pem
 from obcore.proofs.data_integrity import RDFC, _proof_config, _timestamp, sign
 
-__all__ = ["MIN_SHARE", "BulkSigner", "sign_many"]
+__all__ = ["MIN_SHARE", "BulkSigner", "Shaped", "sign_many", "text_shape"]
 
 #: Below this many documents per process, sending them to a helper costs more than it saves.
 MIN_SHARE = 50
@@ -160,6 +160,24 @@ def _pieces(shape: str) -> list[str] | None:
         pieces = None
     _pieces_cache[shape] = pieces
     return pieces
+
+
+def text_shape(shape: str) -> bool:
+    """Can documents of ``shape`` (``ShapeCanonicalizer.slot_values``' compact JSON) be signed
+    as text from their slot values (``BulkSigner.submit_shaped``)? See ``_pieces``."""
+    return _pieces(shape) is not None
+
+
+class Shaped(tuple[str, list[str]]):
+    """A document given as its shape (compact JSON, ``ShapeCanonicalizer.slot_values``) and
+    its slot values (plain ``str``), for ``BulkSigner.submit_shaped``: a caller that makes
+    many documents of a few shapes builds their values directly, without building each
+    document and extracting its values again."""
+
+    __slots__ = ()
+
+    def __new__(cls, shape: str, values: list[str]) -> Shaped:
+        return tuple.__new__(cls, (shape, values))
 
 
 def _fill(pieces: list[str], values: list[str]) -> str:
@@ -341,7 +359,7 @@ class BulkSigner:
         self._pem = key.private_pem() if self._helper_count else b""
         self._parts: list[tuple[list[Any], Future[list[Any]] | None]] = []
 
-    def _sign(self, part: Sequence[dict[str, Any]]) -> list[Any]:
+    def _sign(self, part: Sequence[dict[str, Any] | Shaped]) -> list[Any]:
         if self._text:
             return [
                 _sign_text(
@@ -352,6 +370,8 @@ class BulkSigner:
                     self._canonicalizer,
                     self._proof_list,
                 )
+                if type(document) is not Shaped
+                else self._sign_shaped(document)
                 for document in part
             ]
         signed = [
@@ -366,6 +386,44 @@ class BulkSigner:
             for document in part
         ]
         return [_compact(document) for document in signed] if self._text else signed
+
+    def _sign_shaped(self, item: Shaped) -> str:
+        shape, values = item
+        pieces = _pieces(shape)
+        assert pieces is not None  # checked by ``submit_shaped``
+        slots = (shape, values, _fill(pieces, values))
+        return _sign_text(
+            None,
+            self._key,
+            self._method,
+            self._created,
+            self._canonicalizer,
+            self._proof_list,
+            slots,
+        )
+
+    def submit_shaped(self, items: Sequence[dict[str, Any] | Shaped]) -> None:
+        """``submit`` for documents given as ``Shaped`` (shape and slot values) or whole, for a
+        signer with ``text`` and a canonicaliser; each shape must pass ``text_shape``. The
+        texts are the ones ``submit`` gives for the same documents."""
+        if not self._text or self._canonicalizer is None:
+            raise ValueError("documents given by their slot values are signed as text only")
+        part = list(items)
+        for item in part:
+            if type(item) is Shaped and _pieces(item[0]) is None:
+                raise ValueError("this shape cannot be signed as text from its slot values")
+        if not self._helper_count or len(part) < MIN_SHARE:
+            self.sign_here(part)
+            return
+        future = _helpers(self._helper_count).submit(
+            _sign_slots,
+            self._pem,
+            self._method,
+            self._created,
+            *self._slots(part),
+            self._proof_list,
+        )
+        self._parts.append((part, future))
 
     def submit(self, documents: Sequence[dict[str, Any]]) -> None:
         """Hand a part over: to a helper when there are helpers and it is big enough."""
@@ -398,15 +456,20 @@ class BulkSigner:
         self._parts.append((part, future))
 
     def _slots(
-        self, part: list[dict[str, Any]]
+        self, part: Sequence[dict[str, Any] | Shaped]
     ) -> tuple[list[str], list[tuple[int, list[str]] | str]]:
         """The part as its shapes and, per document, its shape's number and slot values
         (plain ``str``: a framework's str subclass would not unpickle in a helper), or the
-        whole document as JSON when its shape cannot serve."""
+        whole document as JSON when its shape cannot serve. ``Shaped`` items are sent as
+        they are (their values already plain)."""
         assert self._canonicalizer is not None
         shapes: dict[str, int] = {}
         items: list[tuple[int, list[str]] | str] = []
         for document in part:
+            if type(document) is Shaped:
+                shape, shaped_values = document
+                items.append((shapes.setdefault(shape, len(shapes)), shaped_values))
+                continue
             found = self._canonicalizer.slot_values(document)
             if found is None or _pieces(found[0]) is None:
                 items.append(json.dumps(document))
@@ -416,8 +479,8 @@ class BulkSigner:
             items.append((number, [str.__str__(value) for value in values]))
         return list(shapes), items
 
-    def sign_here(self, documents: Sequence[dict[str, Any]]) -> None:
-        """Sign a part in this process."""
+    def sign_here(self, documents: Sequence[dict[str, Any] | Shaped]) -> None:
+        """Sign a part in this process (``Shaped`` items only with ``text``)."""
         self._parts.append((self._sign(documents), None))
 
     def results(self) -> list[Any]:

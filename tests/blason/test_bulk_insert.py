@@ -153,3 +153,114 @@ def test_bulk_credentials_are_the_reference_paths(
         )
         text = json.dumps(reference, ensure_ascii=False, separators=(",", ":"))
         assert award.credential == text
+
+
+def test_bulk_credentials_of_every_variant_are_the_reference_paths(
+    world: Any, published: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """Credentials built from slot values (``credentials.CredentialSlots``) for every kind of
+    recipient, with and without a narrative and evidence links (an IRI that leaves the fast
+    canonicalisation among them), signed in a helper and here, are the reference path's."""
+    people = []
+    for n in range(120):
+        kind = n % 3
+        people.append(
+            bulk.Recipient(
+                email=f"p{n}@example.org" if kind == 0 else "",
+                phone=f"+3361234{n:04d}" if kind == 1 else "",
+                name=f'Personne «{n}» "q" \\' if kind == 2 else "",
+                narrative=["", "Bravo «é»\n", 'urn:obcore:slot:1 "x"', "\u2028 </script>"][n % 4],
+                evidence_url=["", f"https://example.org/proof/{n}", "ftp://example.org/p"][
+                    n // 3 % 3
+                ],
+            )
+        )
+    settings.SIGNING_PROCESSES = 2
+    built = []
+    build = credentials.build_credential
+    monkeypatch.setattr(
+        credentials, "build_credential", lambda *a, **k: built.append(1) or build(*a, **k)
+    )
+    made = bulk.award_many(badge=published, actor=world.admin, recipients=people, notify=False)
+    assert len(made) == len(people)
+    assert len(built) <= 2 * 3 * 2 * 3  # two per variant learnt; every award from slot values
+    monkeypatch.undo()
+    issuer = published.issuer
+    key = keys.active_key(issuer)
+    method = issuer_documents.verification_method_id(issuer, key)
+    stored = Award.objects.filter(pk__in=[a.pk for a in made]).select_related("badge")
+    for award in stored:
+        unsigned = credentials.build_credential(award, list(award.evidence.all()))
+        reference = sign(
+            unsigned,
+            keys.private_key(key),
+            verification_method=method,
+            created=award.issued_at,
+            proof_list=True,
+        )
+        assert award.credential == json.dumps(reference, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_slot_values_are_those_of_the_built_credential(world: Any, published: Any) -> None:
+    """``CredentialSlots`` gives the shape and values ``slot_values`` extracts from the
+    credential ``build_credential`` makes, for awards on two status lists; evidence files are
+    left to the reference path."""
+    from blason.issuing.awarding.models import Evidence
+
+    awards = _awards(world, published, 12, 0)
+    for n, award in enumerate(awards):
+        award.status_list = 1 + n % 2
+        award.recipient_salt = f"{n:032x}"
+    shared = credentials.SharedParts(published)
+    slotted = credentials.CredentialSlots(shared)
+    for n, award in enumerate(awards):
+        evidence = [Evidence(award=award, url=f"https://example.org/e/{n}")] if n % 4 == 0 else []
+        found = slotted.slots(award, evidence)
+        # (as JSON text and back: the badge's choices are str subclasses until read back)
+        built = json.loads(json.dumps(credentials.build_credential(award, evidence, shared)))
+        assert found is not None
+        ref = credentials.CANONICALIZER.slot_values(built)
+        assert ref is not None
+        assert found[0] == ref[0]
+        assert [
+            (i, a, b) for i, (a, b) in enumerate(zip(found[1], ref[1], strict=True)) if a != b
+        ] == []
+    with_file = Evidence(award=awards[0], file="evidence/x.pdf")
+    assert slotted.slots(awards[0], [with_file]) is None
+
+
+def test_rows_given_by_field_values_are_those_of_objects(world: Any) -> None:
+    """``insert_fields`` writes what ``insert_rows`` writes for the same objects (defaults
+    included; the creation times, made once per call, aside) and leaves out conflicts."""
+    from blason.core.bulk_insert import insert_fields
+
+    OutboxMessage.objects.create(key="k0", to="old@example.org")
+    args = [{"award": "x"}, {"award": "y", "n": [1, "é"]}]
+    insert_rows(
+        OutboxMessage,
+        [
+            OutboxMessage(key=f"a{n}", to=f"{n}@example.org", renderer="r", render_args=a)
+            for n, a in enumerate(args)
+        ],
+        ignore_conflicts=True,
+    )
+    insert_fields(
+        OutboxMessage,
+        ("key", "to", "renderer", "render_args"),
+        [
+            ("k0", "new@example.org", "r", {}),
+            *((f"b{n}", f"{n}@example.org", "r", a) for n, a in enumerate(args)),
+        ],
+    )
+    assert OutboxMessage.objects.get(key="k0").to == "old@example.org"
+    times = {"id", "key", "created_at", "next_attempt_at"}
+    for n in range(2):
+        objects = OutboxMessage.objects.get(key=f"a{n}")
+        fields = OutboxMessage.objects.get(key=f"b{n}")
+        assert {f: v for f, v in vars(objects).items() if f not in times | {"_state"}} == {
+            f: v for f, v in vars(fields).items() if f not in times | {"_state"}
+        }
+        assert fields.render_args == args[n]
+        assert abs(fields.created_at - objects.created_at) < timedelta(minutes=1)
+    with pytest.raises(ValueError, match="each field"):
+        insert_fields(OutboxMessage, ("key", "nothing"), [("k", "x")])

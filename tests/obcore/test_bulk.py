@@ -179,3 +179,43 @@ def test_the_helpers_work_run_in_this_process_gives_the_same_bytes(
             assert signed == reference
     finally:
         pool.shutdown()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_documents_given_by_their_slot_values_give_the_reference_text(processes: int) -> None:
+    """``submit_shaped``: documents given as ``Shaped`` (shape and slot values), mixed with
+    whole ones, in a helper or here, give the texts ``submit`` gives for the documents."""
+    key = generate_key()
+    documents = [bench._credential(n, variant=n % 3) for n in range(2 * bulk.MIN_SHARE + 9)]
+    documents[2]["name"] = 'quote " back \\ slash é \n\t \u2028 \x01 </script>'
+    documents[7]["credentialSubject"]["creditsEarned"] = 1.5  # a float: given whole
+    canonicalizer = ShapeCanonicalizer()
+    items: list[Any] = []
+    for document in documents:
+        found = canonicalizer.slot_values(document)
+        if found is not None and bulk.text_shape(found[0]):
+            items.append(bulk.Shaped(*found))
+        else:
+            items.append(document)
+    assert sum(type(item) is bulk.Shaped for item in items) == len(documents) - 1
+    reference = [
+        _compact(sign(d, key, verification_method=METHOD, created=CREATED, proof_list=True))
+        for d in documents
+    ]
+    signer = bulk.BulkSigner(
+        key,
+        verification_method=METHOD,
+        created=CREATED,
+        canonicalizer=canonicalizer,
+        processes=processes,
+        text=True,
+        proof_list=True,
+    )
+    for start in range(0, len(items), bulk.MIN_SHARE):
+        signer.submit_shaped(items[start : start + bulk.MIN_SHARE])
+    assert signer.results() == reference
+    with pytest.raises(ValueError, match="this shape"):
+        signer.submit_shaped([bulk.Shaped('{"a":1.5,"b":"urn:obcore:slot:0"}', ["x"])])
+    plain = bulk.BulkSigner(key, verification_method=METHOD, canonicalizer=canonicalizer)
+    with pytest.raises(ValueError, match="as text only"):
+        plain.submit_shaped(items[:1])

@@ -20,12 +20,13 @@ inheritance, an auto-incremented integer key.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
 
-__all__ = ["insert_rows", "new_keys"]
+__all__ = ["insert_fields", "insert_rows", "new_keys"]
 
 # Field classes whose Python value is what the database is sent (a str, an int, None).
 _PLAIN = (
@@ -77,6 +78,51 @@ def _getter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda obj: getattr(obj, attname)
 
 
+def _plain_field(field: models.Field[Any, Any]) -> bool:
+    return isinstance(field, models.ForeignKey) or (
+        isinstance(field, _PLAIN) and not isinstance(field, _NOT_PLAIN)
+    )
+
+
+_PLAIN_TYPES = {str, int, type(None)}
+# A column with at most this many values is converted value by value once, then looked up.
+_FEW_VALUES = 64
+
+
+def _rows(objects: Sequence[models.Model], fields: list[models.Field[Any, Any]]) -> list[Any]:
+    """Each object's values of ``fields``, converted for the database. Column by column: a
+    column of a plain field holding only strings, integers and None is taken as it is, a
+    column of a few values (a batch's issue date, the kind of recipient) has each converted
+    once; only the other columns (such as UUIDs) are converted value by value."""
+    if len(fields) < 2 or any(
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        for field in fields
+    ):
+        pairs = [(_getter(field), _converter(field)) for field in fields]
+        return [tuple([convert(get(obj)) for get, convert in pairs]) for obj in objects]
+    values = operator.attrgetter(*(field.attname for field in fields))
+    columns = list(zip(*map(values, objects), strict=True))
+    converted: list[Any] = []
+    for field, column in zip(fields, columns, strict=True):
+        if _plain_field(field) and set(map(type, column)) <= _PLAIN_TYPES:
+            converted.append(column)
+            continue
+        convert = _converter(field)
+        try:
+            distinct = set(column)
+        except TypeError:  # not hashable (a JSON value)
+            distinct = None
+        if distinct is not None and len(distinct) <= _FEW_VALUES:
+            table = {value: convert(value) for value in distinct}
+            converted.append(list(map(table.__getitem__, column)))
+        elif _plain_field(field):
+            converted.append(list(map(convert, column)))
+        else:  # values that do not recur (UUIDs): no memo
+            prep = field.get_db_prep_save
+            converted.append([prep(value, connection) for value in column])
+    return list(zip(*converted, strict=True))
+
+
 def new_keys(model: type[models.Model], count: int) -> list[int]:
     """``count`` primary keys for new rows of ``model``, unused and never to be given again
     (in a transaction that already writes, on SQLite: nobody else can take them meanwhile)."""
@@ -121,10 +167,7 @@ def insert_rows(
     if not isinstance(pk, models.AutoField | models.BigAutoField) or meta.parents:
         raise NotImplementedError("insert_rows takes plain models with an auto-incremented key")
     fields = [field for field in meta.concrete_fields if field is not pk]
-    getters = [_getter(field) for field in fields]
-    converters = [_converter(field) for field in fields]
-    pairs = list(zip(getters, converters, strict=True))
-    rows = [tuple([convert(get(obj)) for get, convert in pairs]) for obj in objects]
+    rows = _rows(objects, fields)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     if ignore_conflicts:
@@ -157,3 +200,45 @@ def insert_rows(
         obj.pk = key
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def insert_fields(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows of ``model`` given as values of the fields ``names`` (attribute names), in
+    that order, leaving out those that would break a unique constraint (as
+    ``bulk_create(ignore_conflicts=True)``); every other field takes its default, made once
+    for the call (a default such as ``timezone.now`` is the same for every row). For many rows
+    that differ in a few fields (a bulk award's e-mails): no model object per row."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.pk]
+    position = {name: n for n, name in enumerate(names)}
+    if len(position) != len(names) or not set(names) <= {field.attname for field in fields}:
+        raise ValueError(f"give each field of {meta.label} once, by its attribute name")
+    given = set(names)
+    # Per column: the index of its value in a row, or its default already converted.
+    plan: list[tuple[int | None, Any]] = []
+    converters: dict[int, Callable[[Any], Any]] = {}
+    for field in fields:
+        if field.attname in given:
+            plan.append((position[field.attname], None))
+            converters[position[field.attname]] = _converter(field)
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise ValueError(f"{field.name} is set on saving: give its value")
+        else:
+            plan.append((None, _converter(field)(field.get_default())))
+    values = [
+        tuple([converters[n](row[n]) if n is not None else default for n, default in plan])
+        for row in rows
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608 - names from the model
+            "ON CONFLICT DO NOTHING",
+            values,
+        )

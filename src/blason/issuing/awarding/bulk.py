@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from blason.issuing.awarding.models import (
 )
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents, keys
-from obcore.bulk import BulkSigner
+from obcore.bulk import BulkSigner, Shaped
 
 # Credentials handed to a signing helper at a time in a bulk award.
 SIGNING_SLICE = 50
@@ -68,6 +69,17 @@ def awarded_keys(badge: BadgeClass, keys: Collection[str]) -> QuerySet[Award, st
     looking each key up in the idempotency index."""
     keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys).order_by()
     return keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
+
+
+def _copy(prototype: Award) -> Award:
+    """A new, unsaved award with the field values and related objects of ``prototype``: what
+    unpickling a copy of it gives (``Model.__reduce__``, ``__setstate__``), without the
+    pickling."""
+    award = Award.__new__(Award)
+    award.__dict__.update(prototype.__dict__)
+    state = award._state = ModelState()
+    state.fields_cache = dict(prototype._state.fields_cache)
+    return award
 
 
 @transaction.atomic
@@ -119,9 +131,11 @@ def award_many(
     private_key = keys.private_key(key)
     method = issuer_documents.verification_method_id(issuer, key)
     shared = credentials.SharedParts(badge)
+    # Each credential as its shape's slot values, built from the award's own values.
+    slotted = credentials.CredentialSlots(shared)
     made: list[Award] = []
     evidence_rows: list[Evidence] = []
-    unsigned: list[dict[str, Any]] = []
+    unsigned: list[dict[str, Any] | Shaped] = []
     # Helper processes sign each slice while this one builds the next.
     signer = BulkSigner(
         private_key,
@@ -137,40 +151,51 @@ def award_many(
     # Each award's UUID (version 4, as ``uuid.uuid4``) and salt (as ``ob3.new_salt``) from one
     # draw of random bytes for the call rather than two system calls per award.
     randomness = os.urandom(32 * len(todo))
+    # What every award of the call shares, set once: each award is a copy of this one given
+    # its own values (``_copy``), ten times cheaper than a model built from keyword arguments
+    # (every field's default, each related object set through its descriptor and the
+    # database router asked: 50 µs an award).
+    prototype = Award(
+        badge=badge,
+        issuer=issuer,
+        issued_at=issued,
+        valid_until=valid_until,
+        awarded_by=actor,
+        batch=batch,
+        status_index=0,
+    )
     for n, ((position, recipient), (list_number, index), code) in enumerate(
         zip(todo, entries, codes, strict=True)
     ):
-        award = Award(
-            uuid=uuid.UUID(bytes=randomness[32 * n : 32 * n + 16], version=4),
-            badge=badge,
-            issuer=issuer,
-            narrative=recipient.narrative.strip(),
-            recipient_language=recipient.language,
-            recipient_salt=randomness[32 * n + 16 : 32 * n + 32].hex(),
-            status_list=list_number,
-            status_index=index,
-            issued_at=issued,
-            valid_until=valid_until,
-            awarded_by=actor,
-            claim_code=code,
-            batch=batch,
-            idempotency_key=recipient.idempotency_key,
-        )
+        award = _copy(prototype)
+        award.uuid = uuid.UUID(bytes=randomness[32 * n : 32 * n + 16], version=4)
+        award.narrative = recipient.narrative.strip()
+        award.recipient_language = recipient.language
+        award.recipient_salt = randomness[32 * n + 16 : 32 * n + 32].hex()
+        award.status_list = list_number
+        award.status_index = index
+        award.claim_code = code
+        award.idempotency_key = recipient.idempotency_key
         try:
             setter = services.set_checked_recipient if recipient.checked else services.set_recipient
             setter(award, email=recipient.email, phone=recipient.phone, name=recipient.name)
         except ActionRefused as exc:
             raise RecipientRefused(position, str(exc)) from exc
-        evidence = services.make_evidence(
-            award, [services.EvidenceInput(url=recipient.evidence_url)]
+        evidence = (
+            services.make_evidence(award, [services.EvidenceInput(url=recipient.evidence_url)])
+            if recipient.evidence_url.strip()
+            else []
         )
-        unsigned.append(credentials.build_credential(award, evidence, shared))
+        shaped = slotted.slots(award, evidence)
+        unsigned.append(
+            shaped if shaped is not None else credentials.build_credential(award, evidence, shared)
+        )
         if len(unsigned) == SIGNING_SLICE:
-            signer.submit(unsigned)
+            signer.submit_shaped(unsigned)
             unsigned = []
         made.append(award)
         evidence_rows.extend(evidence)
-    signer.submit(unsigned)
+    signer.submit_shaped(unsigned)
     # One entry for the call, naming every award: each award row records who awarded it and
     # when, and 100,000 "award issued" lines would drown the space's activity log.
     audit.record(

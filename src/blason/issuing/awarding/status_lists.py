@@ -89,16 +89,28 @@ def allocate_status_entries(issuer: Issuer, count: int) -> list[tuple[int, int]]
         if used >= STATUS_LIST_SIZE // 2:
             number, used = number + 1, 0
         room = min(count - len(entries), STATUS_LIST_SIZE // 2 - used)
-        drawn: set[int] = set()
+        # In the order drawn (a dict, not a set: a set of ints iterates nearly sorted).
+        drawn: dict[int, None] = {}
         while len(drawn) < room:
-            wanted = {secrets.randbelow(STATUS_LIST_SIZE) for _ in range(room - len(drawn))}
-            wanted -= drawn
-            drawn |= wanted - _taken(issuer, number, wanted)
-        order = list(drawn)
-        secrets.SystemRandom().shuffle(order)  # a set of ints iterates nearly sorted
-        entries.extend((number, index) for index in order)
+            wanted = dict.fromkeys(_random_indexes(room - len(drawn)))
+            for index in drawn:
+                wanted.pop(index, None)
+            taken = _taken(issuer, number, list(wanted))
+            drawn.update((index, None) for index in wanted if index not in taken)
+        entries.extend((number, index) for index in drawn)
         used += room
     return entries
+
+
+def _random_indexes(count: int) -> list[int]:
+    """``count`` random indexes of a status list, each equally likely, from one draw of random
+    bytes (four per index: the list's size divides 2**32) rather than a system call each."""
+    assert (1 << 32) % STATUS_LIST_SIZE == 0
+    raw = secrets.token_bytes(4 * count)
+    return [
+        int.from_bytes(raw[start : start + 4], "big") % STATUS_LIST_SIZE
+        for start in range(0, 4 * count, 4)
+    ]
 
 
 def _taken(issuer: Issuer, number: int, indexes: Collection[int]) -> set[int]:
@@ -148,7 +160,7 @@ def _entries_taken(issuer: Issuer, number: int, adding: int) -> int:
     Counting reads every award on the list; 256 lookups are enough to know that a list is,
     say, 20 % full. The margin is over three standard errors, and a wrong estimate would only
     let a list fill a little past half."""
-    sample = {secrets.randbelow(STATUS_LIST_SIZE) for _ in range(_FILL_SAMPLE)}
+    sample = set(_random_indexes(_FILL_SAMPLE))
     fill = len(_taken(issuer, number, sample)) / len(sample)
     if (fill + _FILL_MARGIN) * STATUS_LIST_SIZE + adding <= STATUS_LIST_SIZE // 2:
         return round(fill * STATUS_LIST_SIZE)
