@@ -370,13 +370,13 @@ class BulkSigner:
                     self._canonicalizer,
                     self._proof_list,
                 )
-                if type(document) is not Shaped
+                if not isinstance(document, Shaped)
                 else self._sign_shaped(document)
                 for document in part
             ]
         signed = [
             sign(
-                document,
+                document,  # type: ignore[arg-type]  # Shaped parts are signed as text only
                 self._key,
                 verification_method=self._method,
                 created=self._created,
@@ -410,7 +410,7 @@ class BulkSigner:
             raise ValueError("documents given by their slot values are signed as text only")
         part = list(items)
         for item in part:
-            if type(item) is Shaped and _pieces(item[0]) is None:
+            if isinstance(item, Shaped) and _pieces(item[0]) is None:
                 raise ValueError("this shape cannot be signed as text from its slot values")
         if not self._helper_count or len(part) < MIN_SHARE:
             self.sign_here(part)
@@ -466,7 +466,7 @@ class BulkSigner:
         shapes: dict[str, int] = {}
         items: list[tuple[int, list[str]] | str] = []
         for document in part:
-            if type(document) is Shaped:
+            if isinstance(document, Shaped):
                 shape, shaped_values = document
                 items.append((shapes.setdefault(shape, len(shapes)), shaped_values))
                 continue

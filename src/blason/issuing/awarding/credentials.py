@@ -229,9 +229,9 @@ class CredentialSlots:
             bool(award.recipient_salt),
             tuple((bool(e.url), bool(e.name), bool(e.narrative)) for e in evidence),
         )
-        learnt = self._variants.get(variant, False)
-        if learnt is False:
-            learnt = self._variants[variant] = self._learn(award, evidence)
+        if variant not in self._variants:
+            self._variants[variant] = self._learn(award, evidence)
+        learnt = self._variants[variant]
         if learnt is None:
             return None
         shape, values, places = learnt
@@ -297,10 +297,10 @@ class CredentialSlots:
         if first is None or second is None or first[0] != second[0] or not text_shape(first[0]):
             return None
         places = []
-        for position, (one, other) in enumerate(zip(first[1], second[1], strict=True)):
-            if one == other:
+        for position, (one, two) in enumerate(zip(first[1], second[1], strict=True)):
+            if one == two:
                 continue
-            names = [name for name in mine if mine[name] == one and theirs[name] == other]
+            names = [name for name in mine if mine[name] == one and theirs[name] == two]
             if len(names) != 1:
                 return None  # a value made otherwise, or two values that cannot be told apart
             places.append((position, names[0]))
