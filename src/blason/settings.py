@@ -564,8 +564,9 @@ FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
 # Seconds for a whole fetch (name lookup, connection, every read, redirects), not per read.
 FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", 10, minimum=1)
 # Remote fetches at once per web process, and per client address: kept below the threads of a
-# process (WEB_THREADS), so slow servers can never hold every thread (docs/operations.md).
-FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 4, minimum=1)
+# process (WEB_THREADS, default 2), so slow servers can never hold every thread
+# (docs/operations.md).
+FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 1, minimum=1)
 FETCH_MAX_PER_CLIENT = env_int("FETCH_MAX_PER_CLIENT", 2, minimum=1)
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Lists of recognised issuers (signed W3C RecognizedEntityCredentials) the verifiers of this
