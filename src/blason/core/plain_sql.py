@@ -1,10 +1,13 @@
 """Small reads run on every request, as SQL made once per process instead of by the ORM.
 
 The ORM compiles a queryset's SQL on each evaluation: for a join with a filter, or a subquery,
-that costs several times what the database then spends answering it. The verify page reads
-three such stamps on every verification (an issuer's keys, a status list's revision, the
-networks' newest lists); ``Statement`` holds their SQL, written against the models' own table
-and column names (``table``, ``column``), and runs it with each call's values.
+that costs several times what the database then spends answering it. ``core.compiled`` keeps
+the ORM's own SQL for a query by one UUID that gives one row; the verify page's reads have
+other shapes (every row of an issuer's keys, a status list's revision by issuer *and* number,
+the networks' newest lists without any value), so ``Statement`` holds SQL written against the
+models' own table and column names (``table``, ``column``) and runs it with each call's values.
+Values come back as the database driver gives them (no ORM converters): fit for stamps compared
+with one another and for the columns converted by the caller (``as_uuid``).
 """
 
 from __future__ import annotations
