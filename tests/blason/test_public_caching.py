@@ -371,3 +371,12 @@ def test_the_answer_on_an_authentic_badge_is_made_once_for_every_visitor(
     own = member.post("/verify/", {"text": award.credential}, **HTML)
     assert "Sign out" in own.text
     assert "Sign out" not in _verify_post(Client(), award)
+
+
+def test_a_kept_answer_is_never_shown_at_another_address(award: Award) -> None:
+    """The page's language form returns to the address posted to: it is part of the key."""
+    first = Client().post("/verify/?from=a", {"text": award.credential}, **HTML).text
+    second = Client().post("/verify/?from=b", {"text": award.credential}, **HTML).text
+    assert 'value="/verify/?from=a"' in first
+    assert 'value="/verify/?from=b"' in second
+    assert "from=a" not in second

@@ -113,8 +113,11 @@ def _verified(request: HttpRequest) -> HttpResponse:
     )
     if authentic and page_cache.is_shared(request):
         # The page then shows nothing but the verdict (worked out above, for this request) and
-        # an empty form: made once per verdict shown and language, keyed on every word of it.
-        key = page_cache.cache_key("verify-answer", page_cache.language(), _shown(context))
+        # an empty form: made once per address (the language form returns to it), language
+        # and verdict shown, keyed on every word of it.
+        key = page_cache.cache_key(
+            "verify-answer", request.get_full_path(), page_cache.language(), _shown(context)
+        )
         return page_cache.shared_answer(
             request,
             key,
