@@ -64,12 +64,31 @@ def test_an_unknown_uuid_has_no_row_and_each_read_is_one_query(world: Any) -> No
     )
 
 
-def test_a_query_that_does_not_name_its_key_once_is_refused(world: Any) -> None:
+def test_a_query_that_does_not_use_each_value_once_is_refused(world: Any) -> None:
     twice = CompiledQuery(
         lambda key: Issuer.objects.filter(Q(uuid=key) | Q(uuid=key)).values_list("name"),
-        "uuid",
+        uuid.UUID,
     )
-    never = CompiledQuery(lambda key: Issuer.objects.values_list("name"), "uuid")
+    never = CompiledQuery(lambda key: Issuer.objects.values_list("name"), uuid.UUID)
     for compiled in (twice, never):
-        with pytest.raises(ValueError, match="must name its uuid once"):
+        with pytest.raises(ValueError, match="must use each of its values once"):
             compiled.first_row(world.org_a.uuid)
+
+
+def test_several_values_and_every_row(world: Any, published: Any) -> None:
+    """The verification's stamps: every key of an issuer, a status list by issuer and number,
+    the networks' newest lists (no value at all)."""
+    from blason.issuing.documents import local_fetch
+    from blason.networks import selectors as networks
+
+    issuer = published.issuer
+    keys = local_fetch._KEYS.rows(issuer.uuid)
+    assert keys == [tuple(row) for row in local_fetch._KEYS._build(issuer.uuid)]
+    assert keys  # an issuer has its keys from its creation
+    assert local_fetch._REVISION.rows(str(issuer.uuid), 7) == list(
+        local_fetch._REVISION._build(issuer.uuid, 7)
+    )
+    assert local_fetch._KEYS.rows(uuid.uuid4()) == []
+    assert networks._CURRENT_LISTS.rows() == [
+        tuple(row) for row in networks._CURRENT_LISTS._build()
+    ]

@@ -62,7 +62,7 @@ def _issuer_page_stamp(key: UUID) -> QuerySet[Issuer, Any]:
 
 
 # Read before the cache (compiled once: the ORM's compiling cost more than the query).
-_ISSUER_PAGE_STAMP = CompiledQuery(_issuer_page_stamp, "uuid")
+_ISSUER_PAGE_STAMP = CompiledQuery(_issuer_page_stamp, UUID)
 
 
 @require_GET

@@ -13,12 +13,12 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.urls import Resolver404, get_urlconf, resolve
 
-from blason.core.models import Issuer
-from blason.core.plain_sql import Statement, column, table, uuid_param
+from blason.core.compiled import CompiledQuery
 from blason.core.site import local_path
 from blason.issuing.awarding.models import StatusListCache
 from blason.issuing.documents.published import NotPublished, published
@@ -76,39 +76,34 @@ class LocalFetcher:
         )
 
 
-def _keys_sql() -> str:
-    key, issuer = SigningKey, Issuer
-    return (
-        f"SELECT k.{column(key, 'fragment')}, k.{column(key, 'retired_at')} "  # noqa: S608 - names from the models
-        f"FROM {table(key)} k JOIN {table(issuer)} i ON i.{column(issuer, 'id')} = "
-        f"k.{column(key, 'issuer')} WHERE i.{column(issuer, 'uuid')} = %s "
-        f"ORDER BY k.{column(key, 'id')}"
-    )
-
-
-def _revision_sql() -> str:
-    cache, issuer = StatusListCache, Issuer
-    return (
-        f"SELECT s.{column(cache, 'revision')} FROM {table(cache)} s "  # noqa: S608 - names from the models
-        f"JOIN {table(issuer)} i ON i.{column(issuer, 'id')} = s.{column(cache, 'issuer')} "
-        f"WHERE i.{column(issuer, 'uuid')} = %s AND s.{column(cache, 'number')} = %s "
-        f"ORDER BY s.{column(cache, 'id')}"
-    )
-
-
-_KEYS = Statement(_keys_sql)
-_REVISION = Statement(_revision_sql)
+# Read on every verification of this site's badges (SQL compiled once: ``core.compiled``).
+_KEYS = CompiledQuery(
+    lambda issuer: (
+        SigningKey.objects.filter(issuer__uuid=issuer)
+        .order_by("id")
+        .values_list("fragment", "retired_at")
+    ),
+    UUID,
+)
+_REVISION = CompiledQuery(
+    lambda issuer, number: (
+        StatusListCache.objects.filter(issuer__uuid=issuer, number=number)
+        .order_by("id")
+        .values_list("revision")[:1]
+    ),
+    UUID,
+    int,
+)
 
 
 def _issuer_keys(issuer_uuid: Any) -> Hashable:
-    keys = _KEYS.rows([uuid_param(Issuer, "uuid", issuer_uuid)])
-    return ("keys", str(issuer_uuid), tuple(keys))
+    return ("keys", str(issuer_uuid), tuple(_KEYS.rows(issuer_uuid)))
 
 
 def _status_revision(issuer_uuid: Any, number: int) -> Hashable:
-    found = _REVISION.rows([uuid_param(Issuer, "uuid", issuer_uuid), number])
+    found = _REVISION.first_row(issuer_uuid, number)
     # No row yet: revision 0, which is what the row is made with.
-    return ("status", str(issuer_uuid), number, (found[0][0] if found else None) or 0)
+    return ("status", str(issuer_uuid), number, (found[0] if found else None) or 0)
 
 
 # What a verification's outcome depends on in each document of this site it may read: an

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -59,10 +60,10 @@ _AWARD_PAGE_STAMP = CompiledQuery(
         .order_by()
         .values_list("revoked_at", "valid_until", "badge__updated_at")[:1]
     ),
-    "uuid",
+    UUID,
 )
 _AWARD_CREDENTIAL = CompiledQuery(
-    lambda key: Award.objects.filter(uuid=key).order_by().values_list("credential")[:1], "uuid"
+    lambda key: Award.objects.filter(uuid=key).order_by().values_list("credential")[:1], UUID
 )
 _AWARD_VERDICT_STAMP = CompiledQuery(
     lambda key: (
@@ -81,7 +82,7 @@ _AWARD_VERDICT_STAMP = CompiledQuery(
         )
         .values_list("revoked_at", "valid_until", "list_revision")[:1]
     ),
-    "uuid",
+    UUID,
 )
 _BADGE_PAGE_STAMP = CompiledQuery(
     lambda key: (
@@ -91,7 +92,7 @@ _BADGE_PAGE_STAMP = CompiledQuery(
         .order_by()
         .values_list("updated_at", "issuer__name")[:1]
     ),
-    "uuid",
+    UUID,
 )
 
 
