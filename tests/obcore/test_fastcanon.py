@@ -170,6 +170,20 @@ def test_a_batch_alternating_between_shapes_stays_on_the_fast_path(
     assert len(walks) == 3  # each shape walked once; its extractor took the others
 
 
+def test_values_to_escape_stay_on_the_fast_path_exactly() -> None:
+    """Literals are escaped only when some value holds a character N-Quads escapes; with or
+    without one, in turn, the bytes are the full algorithm's."""
+    canon = ShapeCanonicalizer()
+    names = ["Plain", 'quote " back \\ slash', "tab\t line\n return\r", "é \u2028 \x01 \x7f", "x"]
+    for number, name in enumerate(names):
+        document = copy.deepcopy(BASE)
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-{number:012d}"
+        document["name"] = name
+        document["credentialSubject"]["achievement"]["criteria"]["narrative"] = name[::-1]
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow) == (len(names), 0)
+
+
 def test_the_same_iri_in_two_slots_gives_one_quad() -> None:
     canon = ShapeCanonicalizer()
     document = copy.deepcopy(BASE)
