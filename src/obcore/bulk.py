@@ -199,6 +199,11 @@ def _sign_text(
             )
     options, head, tail = _proof_parts(_timestamp(created), verification_method, proof_list)
     assert canonicalizer is not None
+    if slots is None and document is not None:  # its text and values as a helper gets them
+        found = canonicalizer.slot_values(document)
+        pieces = _pieces(found[0]) if found is not None else None
+        if found is not None and pieces is not None:
+            slots = (found[0], found[1], _fill(pieces, found[1]))
     if slots is not None:
         shape, values, unsigned = slots
         config_digest = _config_digest(canonicalizer, shape, options)

@@ -25,6 +25,7 @@ slots land inside JSON literals — also falls back to the full algorithm. The d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -71,11 +72,12 @@ class _Template:
     # The quads compiled to functions of a document's values (``v``), the same values escaped
     # for literals (``e``) and, for ``final``, the blank nodes' canonical labels (``L``, in the
     # order of their sorted names in the template). ``first_degree``: per blank node (in that
-    # order), the function giving the set of its quads' lines (itself as ``_:a``, others as
-    # ``_:z``) and the function giving the values they read; ``final``: every quad's line;
-    # ``iris_safe``: whether every IRI slot holds a plain IRI.
-    first_degree: tuple[tuple[Callable[..., set[str]], Callable[[list[str]], Any]], ...]
-    final: Callable[[list[str], list[str], list[str]], set[str]]
+    # order), the function giving its quads' lines (itself as ``_:a``, others as ``_:z``) and
+    # the function giving the values they read; ``final``: every quad's line. Lines come
+    # sorted, each once (two slots holding the same value can make two template quads one RDF
+    # quad), and joined. ``iris_safe``: whether every IRI slot holds a plain IRI.
+    first_degree: tuple[tuple[Callable[..., str], Callable[[list[str]], Any]], ...]
+    final: Callable[[list[str], list[str], list[str]], str]
     iris_safe: Callable[[list[str]], bool]
     labels: tuple[str, ...]
 
@@ -143,26 +145,48 @@ def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[in
     bnodes = sorted({str(term[1]) for quad in quads for term in quad if term[0] == "bnode"})
     label_number = {bnode: n for n, bnode in enumerate(bnodes)}
 
-    def part(term: Term, bnode: str | None) -> str:
-        """One term's text in the source of an f-string: a replacement field or a constant."""
+    def segments(term: Term, bnode: str | None) -> list[tuple[bool, str]]:
+        """One term's text as (is a field, text or field expression) segments."""
         kind, value, suffix = term
         if kind == "bnode":
             if bnode is None:
-                return f"{{L[{label_number[str(value)]}]}}"
-            return "_:a" if value == bnode else "_:z"
+                return [(True, f"L[{label_number[str(value)]}]")]
+            return [(False, "_:a" if value == bnode else "_:z")]
         if isinstance(value, int):
-            field = f"<{{v[{value}]}}>" if kind == "iri" else f'"{{e[{value}]}}"'
-            return field + _braces(suffix)
-        return _braces(_render(term, []))
+            if kind == "iri":
+                return [(False, "<"), (True, f"v[{value}]"), (False, ">")]
+            return [(False, '"'), (True, f"e[{value}]"), (False, '"' + suffix)]
+        return [(False, _render(term, []))]
 
-    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., set[str]]:
-        # Generated code: one set display of f-strings, one per quad (its constant text and the
-        # document's values), several times faster than formatting each quad term by term.
-        items = ", ".join(
-            "f" + repr(" ".join(part(term, bnode) for term in quad) + " .\n") for quad in chosen
-        )
+    def line(quad: tuple[Term, Term, Term], bnode: str | None) -> list[tuple[bool, str]]:
+        """A quad's line as segments, adjacent constants merged."""
+        merged: list[tuple[bool, str]] = []
+        parts = [*segments(quad[0], bnode), (False, " "), *segments(quad[1], bnode)]
+        parts += [(False, " "), *segments(quad[2], bnode), (False, " .\n")]
+        for segment in parts:
+            if merged and not segment[0] and not merged[-1][0]:
+                merged[-1] = (False, merged[-1][1] + segment[1])
+            else:
+                merged.append(segment)
+        return merged
+
+    def source(line: list[tuple[bool, str]]) -> str:
+        return "".join(f"{{{text}}}" if field else _braces(text) for field, text in line)
+
+    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., str]:
+        """Generated code giving the chosen quads' lines, sorted, deduplicated and joined: when
+        their constant text alone orders them (then they are all different), one f-string of
+        the lines in that order; otherwise one set display of f-strings (one per quad: its
+        constant text and the document's values), sorted and joined."""
+        rendered = [line(quad, bnode) for quad in chosen]
+        try:
+            ordered = sorted(rendered, key=functools.cmp_to_key(_static_order))
+            body = "f" + repr("".join(source(line) for line in ordered))
+        except _DependsOnValues:
+            items = ", ".join("f" + repr(source(line)) for line in rendered)
+            body = f'"".join(sorted({{{items}}}))'
         arguments = "v, e" if bnode is not None else "v, e, L"
-        return _generated(f"def generated({arguments}):\n    return {{{items}}}\n")  # type: ignore[no-any-return]
+        return _generated(f"def generated({arguments}):\n    return {body}\n")  # type: ignore[no-any-return]
 
     checks = " and ".join(f"M(v[{index}]) is not None" for index in sorted(iri_slots))
     first_degree = []
@@ -176,10 +200,27 @@ def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[in
         quads,
         iri_slots,
         tuple(first_degree),
-        lines(list(quads), None) if quads else (lambda v, e, L: set()),
+        lines(list(quads), None) if quads else (lambda v, e, L: ""),
         _generated(f"def generated(v):\n    return {checks or 'True'}\n", M=_SAFE_IRI.fullmatch),
         tuple(f"_:c14n{n}" for n in range(len(bnodes))),
     )
+
+
+class _DependsOnValues(Exception):
+    """Two lines whose order depends on the values in them."""
+
+
+def _static_order(first: list[tuple[bool, str]], second: list[tuple[bool, str]]) -> int:
+    """The order of two lines of segments when their constant text decides it, for any values:
+    the same segments (the same constants, the same fields) up to two different constants
+    that differ before either ends; ``_DependsOnValues`` otherwise."""
+    for one, other in zip(first, second, strict=False):
+        if one == other:
+            continue
+        if one[0] or other[0] or one[1].startswith(other[1]) or other[1].startswith(one[1]):
+            break
+        return -1 if one[1] < other[1] else 1
+    raise _DependsOnValues
 
 
 def _braces(text: str) -> str:
@@ -431,9 +472,7 @@ def _first_degree(
         key = (render, reads(values))
         digest = hashes_seen.get(key)
         if digest is None:
-            # A set: two slots holding the same value make two template quads one RDF quad.
-            lines = sorted(render(values, escaped))
-            digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(render(values, escaped).encode("utf-8")).hexdigest()
             if len(hashes_seen) >= _MAX_REMEMBERED:
                 hashes_seen.clear()
             hashes_seen[key] = digest
@@ -444,6 +483,4 @@ def _first_degree(
     # template's sorted blank node names (the order of ``first_degree``).
     label = dict(zip(sorted(digests), template.labels, strict=True))
     labels = [label[digest] for digest in digests]
-    # A dataset is a set of quads: the same IRI in two slots (a badge image that is also the
-    # credential's image) yields the same quad twice, which RDFC-1.0 keeps once.
-    return "".join(sorted(template.final(values, escaped, labels)))
+    return template.final(values, escaped, labels)
