@@ -156,7 +156,7 @@ def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[in
             if kind == "iri":
                 return [(False, "<"), (True, f"v[{value}]"), (False, ">")]
             return [(False, '"'), (True, f"e[{value}]"), (False, '"' + suffix)]
-        return [(False, _render(term, []))]
+        return [(False, _render(term))]
 
     def line(quad: tuple[Term, Term, Term], bnode: str | None) -> list[tuple[bool, str]]:
         """A quad's line as segments, adjacent constants merged."""
@@ -236,14 +236,12 @@ def _generated(source: str, **names: Any) -> Any:
     return namespace["generated"]
 
 
-def _render(term: Term, values: list[str], bnode: str | None = None) -> str:
+def _render(term: Term) -> str:
+    """The text of a constant IRI or literal."""
     kind, value, suffix = term
-    text = values[value] if isinstance(value, int) else value
     if kind == "iri":
-        return f"<{text}>"
-    if kind == "bnode":
-        return text if bnode is None else ("_:a" if text == bnode else "_:z")
-    return f'"{escape(text)}"{suffix}'
+        return f"<{value}>"
+    return f'"{escape(str(value))}"{suffix}'
 
 
 def _extractor(shaped: dict[str, Any]) -> Callable[[Any], list[str] | None] | None:
