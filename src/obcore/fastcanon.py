@@ -75,9 +75,11 @@ class _Template:
     # order), the function giving its quads' lines (itself as ``_:a``, others as ``_:z``) and
     # the function giving the values they read; ``final``: every quad's line. Lines come
     # sorted, each once (two slots holding the same value can make two template quads one RDF
-    # quad), and joined. ``iris_safe``: whether every IRI slot holds a plain IRI.
+    # quad), and joined. ``final_by_subject``: per subject, its text and its lines (see
+    # ``by_subject`` in ``_compile``). ``iris_safe``: whether every IRI slot holds a plain IRI.
     first_degree: tuple[tuple[Callable[..., str], Callable[[list[str]], Any]], ...]
     final: Callable[[list[str], list[str], list[str]], str]
+    final_by_subject: Callable[..., tuple[tuple[str, str], ...]] | None
     iris_safe: Callable[[list[str]], bool]
     labels: tuple[str, ...]
 
@@ -173,20 +175,41 @@ def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[in
     def source(line: list[tuple[bool, str]]) -> str:
         return "".join(f"{{{text}}}" if field else _braces(text) for field, text in line)
 
-    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., str]:
-        """Generated code giving the chosen quads' lines, sorted, deduplicated and joined: when
-        their constant text alone orders them (then they are all different), one f-string of
-        the lines in that order; otherwise one set display of f-strings (one per quad: its
-        constant text and the document's values), sorted and joined."""
+    def joined(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> str:
+        """Source of the chosen quads' lines, sorted, each once, joined: when their constant
+        text alone orders them (then they are all different), one f-string of the lines in
+        that order; otherwise one set display of f-strings (one per quad: its constant text
+        and the document's values), sorted and joined."""
         rendered = [line(quad, bnode) for quad in chosen]
         try:
             ordered = sorted(rendered, key=functools.cmp_to_key(_static_order))
-            body = "f" + repr("".join(source(line) for line in ordered))
+            return "f" + repr("".join(source(line) for line in ordered))
         except _DependsOnValues:
             items = ", ".join("f" + repr(source(line)) for line in rendered)
-            body = f'"".join(sorted({{{items}}}))'
+            return f'"".join(sorted({{{items}}}))'
+
+    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., str]:
         arguments = "v, e" if bnode is not None else "v, e, L"
-        return _generated(f"def generated({arguments}):\n    return {body}\n")  # type: ignore[no-any-return]
+        return _generated(f"def generated({arguments}):\n    return {joined(chosen, bnode)}\n")  # type: ignore[no-any-return]
+
+    def by_subject() -> Callable[..., tuple[tuple[str, str], ...]] | None:
+        """Generated code giving, per subject, its text and a space, and its lines (sorted,
+        each once, joined): when no two subjects have the same text, the dataset's lines are
+        the subjects' lines in the order of these texts (no text is the start of another: an
+        IRI has no space or '>', a label is followed by a space). None when a constant IRI
+        in a subject could hold one."""
+        subjects: dict[Term, list[tuple[Term, Term, Term]]] = {}
+        for quad in quads:
+            subjects.setdefault(quad[0], []).append(quad)
+        if any(
+            t[0] == "iri" and isinstance(t[1], str) and set(t[1]) & {" ", ">"} for t in subjects
+        ):
+            return None
+        pairs = ", ".join(
+            f"(f{source([*segments(subject, None), (False, ' ')])!r}, {joined(group, None)})"
+            for subject, group in subjects.items()
+        )
+        return _generated(f"def generated(v, e, L):\n    return ({pairs},)\n")  # type: ignore[no-any-return]
 
     checks = " and ".join(f"M(v[{index}]) is not None" for index in sorted(iri_slots))
     first_degree = []
@@ -201,6 +224,7 @@ def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[in
         iri_slots,
         tuple(first_degree),
         lines(list(quads), None) if quads else (lambda v, e, L: ""),
+        by_subject() if quads else None,
         _generated(f"def generated(v):\n    return {checks or 'True'}\n", M=_SAFE_IRI.fullmatch),
         tuple(f"_:c14n{n}" for n in range(len(bnodes))),
     )
@@ -481,4 +505,9 @@ def _first_degree(
     # template's sorted blank node names (the order of ``first_degree``).
     label = dict(zip(sorted(digests), template.labels, strict=True))
     labels = [label[digest] for digest in digests]
+    if template.final_by_subject is not None:  # the lines sorted per subject, then the subjects
+        groups = template.final_by_subject(values, escaped, labels)
+        texts = dict(groups)
+        if len(texts) == len(groups):
+            return "".join([texts[subject] for subject in sorted(texts)])
     return template.final(values, escaped, labels)
