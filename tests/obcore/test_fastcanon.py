@@ -366,3 +366,13 @@ def test_two_subjects_with_the_same_iri_are_one_subject() -> None:
     document["id"] = "urn:example:a>b"
     assert canon.canonicalize(document) == canonicalize(document)
     assert canon.slow == 0
+
+
+def test_a_recurring_document_that_is_not_json_is_refused_as_the_full_algorithm_does() -> None:
+    from obcore.errors import InputError
+
+    document = {**copy.deepcopy(BASE), "name": {"a set", "not JSON"}}
+    with pytest.raises(InputError, match="type set is not JSON"):
+        canonicalize(document)
+    with pytest.raises(InputError, match="type set is not JSON"):
+        ShapeCanonicalizer().digest_once(document)
