@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TypedDict
 from uuid import UUID
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
 from blason.core.models import Issuer
+from blason.core.plain_sql import Statement, as_uuid, column, table
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.networks.models import (
     Endorsement,
@@ -68,17 +69,37 @@ class NewestList(TypedDict):
     network__issuer__uuid: UUID
 
 
+def _current_lists_sql() -> str:
+    lists, network, issuer = RecognitionList, Network, Issuer
+    listed, revision = column(lists, "network"), column(lists, "revision")
+    return (
+        f"SELECT l.{column(lists, 'id')}, l.{listed}, l.{revision}, "  # noqa: S608 - names from the models
+        f"i.{column(issuer, 'name')}, i.{column(issuer, 'uuid')} FROM {table(lists)} l "
+        f"JOIN {table(network)} n ON n.{column(network, 'id')} = l.{listed} "
+        f"JOIN {table(issuer)} i ON i.{column(issuer, 'id')} = n.{column(network, 'issuer')} "
+        f"WHERE l.{revision} = (SELECT MAX(m.{revision}) FROM {table(lists)} m "
+        f"WHERE m.{listed} = l.{listed}) ORDER BY l.{listed}"
+    )
+
+
+_CURRENT_LISTS = Statement(_current_lists_sql)
+
+
 def current_lists() -> list[NewestList]:
     """The newest list of every network of this site: its ``id``, ``revision``, and its
     network's ``network__issuer__name`` and ``network__issuer__uuid``, without the signed list
-    itself (``list_document`` reads it). One query whatever the number of revisions kept; plain
-    values, as the verify page reads them on every verification."""
-    newest = RecognitionList.objects.filter(network=OuterRef("network")).order_by("-revision")
-    return list(
-        RecognitionList.objects.filter(revision=Subquery(newest.values("revision")[:1]))
-        .values("id", "network_id", "revision", "network__issuer__name", "network__issuer__uuid")
-        .order_by("network_id")
-    )
+    itself (``list_document`` reads it). One query whatever the number of revisions kept, its
+    SQL made once (``plain_sql``): the verify page reads it on every verification."""
+    return [
+        NewestList(
+            id=row[0],
+            network_id=row[1],
+            revision=row[2],
+            network__issuer__name=row[3],
+            network__issuer__uuid=as_uuid(row[4]),
+        )
+        for row in _CURRENT_LISTS.rows()
+    ]
 
 
 def list_document(item_id: int) -> str:
