@@ -125,9 +125,10 @@ def _clear_cache() -> Iterator[None]:
     yield
     cache.clear()
     caches["pages"].clear()
-    from blason.verification.fetching import REMOTE_DOCUMENTS
+    from blason.verification.fetching import CHECKED_PROOFS, REMOTE_DOCUMENTS
 
     REMOTE_DOCUMENTS.clear()
+    CHECKED_PROOFS.clear()
 
 
 class _RsaKeys:

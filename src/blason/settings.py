@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before SecurityMiddleware reads X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
+    "blason.core.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "blason.core.middleware.HtmlContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -564,8 +566,9 @@ FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
 # Seconds for a whole fetch (name lookup, connection, every read, redirects), not per read.
 FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", 10, minimum=1)
 # Remote fetches at once per web process, and per client address: kept below the threads of a
-# process (WEB_THREADS), so slow servers can never hold every thread (docs/operations.md).
-FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 4, minimum=1)
+# process (WEB_THREADS, default 2), so slow servers can never hold every thread
+# (docs/operations.md).
+FETCH_MAX_CONCURRENT = env_int("FETCH_MAX_CONCURRENT", 1, minimum=1)
 FETCH_MAX_PER_CLIENT = env_int("FETCH_MAX_PER_CLIENT", 2, minimum=1)
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Lists of recognised issuers (signed W3C RecognizedEntityCredentials) the verifiers of this

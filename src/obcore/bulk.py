@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import hashlib
 import json
 import logging
@@ -181,10 +182,9 @@ class Shaped(tuple[str, list[str]]):
 
 
 def _fill(pieces: list[str], values: list[str]) -> str:
-    out = [pieces[0]]
-    for value, piece in zip(values, pieces[1:], strict=True):
-        out.append(encode_basestring(value))
-        out.append(piece)
+    out = [""] * (2 * len(pieces) - 1)  # the pieces with the values' JSON strings between them
+    out[0::2] = pieces
+    out[1::2] = map(encode_basestring, values)  # ValueError unless one value per slot
     return "".join(out)
 
 
@@ -215,31 +215,73 @@ def _sign_text(
                     proof_list=proof_list,
                 )
             )
-    options: dict[str, Any] = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": RDFC,
-        "created": _timestamp(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": "assertionMethod",
-    }
+    options, head, tail = _proof_parts(_timestamp(created), verification_method, proof_list)
     assert canonicalizer is not None
+    if slots is None and document is not None:  # its text and values as a helper gets them
+        found = canonicalizer.slot_values(document)
+        pieces = _pieces(found[0]) if found is not None else None
+        if found is not None and pieces is not None:
+            slots = (found[0], found[1], _fill(pieces, found[1]))
     if slots is not None:
         shape, values, unsigned = slots
-        context = _shape_context(shape)
-        config = {**options, "@context": context[0]} if context else dict(options)
+        config_digest = _config_digest(canonicalizer, shape, options)
         canonical = canonicalizer.canonicalize_slots(shape, values, lambda: json.loads(unsigned))
     else:
         assert document is not None
-        config = _proof_config(options, document)
+        config_digest = canonicalizer.digest_once(_proof_config(options, document))
         canonical = canonicalizer.canonicalize(document)
         unsigned = _compact(document)
-    digest = canonicalizer.digest_once(config) + hashlib.sha256(canonical.encode()).digest()
-    proof = {**options, "proofValue": "z" + b58encode(key.sign(digest))}
+    signature = key.sign(config_digest + hashlib.sha256(canonical.encode()).digest())
     # ``{**document, "proof": ...}`` as compact JSON: the document's text, then the proof.
-    return unsigned[:-1] + ',"proof":' + _compact([proof] if proof_list else proof) + "}"  # type: ignore[arg-type]
+    return f"{unsigned[:-1]}{head}{b58encode(signature)}{tail}"
+
+
+@functools.lru_cache(maxsize=64)  # a batch signs every credential with the same options
+def _proof_parts(
+    created: str, verification_method: str, proof_list: bool
+) -> tuple[dict[str, Any], str, str]:
+    """The proof options, and the signed text's end cut around the proof value's base58
+    digits: ``,"proof":{…,"proofValue":"z`` and ``"}}`` (``"}]}`` with ``proof_list``)."""
+    options: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": RDFC,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+    proof = {**options, "proofValue": "z"}
+    text = ',"proof":' + _compact([proof] if proof_list else proof) + "}"  # type: ignore[arg-type]
+    head, marker, tail = text.rpartition('"proofValue":"z"')
+    return options, head + marker[:-1], '"' + tail
+
+
+_config_digests: dict[tuple[str, str, str], bytes] = {}
+
+
+def _config_digest(canonicalizer: ShapeCanonicalizer, shape: str, options: dict[str, Any]) -> bytes:
+    """SHA-256 of the canonical proof configuration of documents of ``shape`` (the options with
+    the shape's ``@context``), remembered by the shape and the options' varying values."""
+    key = (shape, options["created"], options["verificationMethod"])
+    digest = _config_digests.get(key)
+    if digest is None:
+        context = _shape_context(shape)
+        config = {**options, "@context": context[0]} if context else dict(options)
+        if len(_config_digests) >= 256:
+            _config_digests.clear()
+        digest = _config_digests[key] = canonicalizer.digest_once(config)
+    return digest
 
 
 _contexts: dict[str, tuple[Any, ...]] = {}
+_last_key: tuple[bytes, KeyPair] | None = None
+
+
+def _helper_key(pem: bytes) -> KeyPair:
+    """The key of a helper's part, read once for the parts that follow with the same key."""
+    global _last_key
+    if _last_key is None or _last_key[0] != pem:
+        _last_key = (pem, key_from_pem(pem))
+    return _last_key[1]
 
 
 def _shape_context(shape: str) -> tuple[Any, ...]:
@@ -262,7 +304,7 @@ def _sign_slots(
 ) -> list[str]:
     """What a helper process runs for documents signed as text: each item is a shape's number
     in ``shapes`` and the document's slot values, or a whole document as JSON."""
-    key = key_from_pem(pem)
+    key = _helper_key(pem)
     out = []
     for item in items:
         if isinstance(item, str):
@@ -300,7 +342,7 @@ def _sign_share(
 ) -> list[Any]:
     """What a helper process runs: its share of the documents (a JSON array), signed in order,
     as dicts or as compact JSON texts."""
-    key = key_from_pem(pem)
+    key = _helper_key(pem)
     if text:
         return [
             _sign_text(

@@ -25,8 +25,10 @@ slots land inside JSON literals — also falls back to the full algorithm. The d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ __all__ = ["ShapeCanonicalizer"]
 _SLOT = "urn:obcore:slot:"
 _SLOT_RE = re.compile(r"urn:obcore:slot:(\d+)")
 _SAFE_IRI = re.compile(r"(?:https?://|urn:|did:)[^\s<>\"{}|\\^`]+")
+_ESCAPED = re.compile(r'[\\\t\n\r"]')  # what ``escape`` changes
 _KEPT_KEYS = {
     "@context",
     "type",
@@ -66,14 +69,19 @@ Term = tuple[str, str | int, str]
 class _Template:
     quads: tuple[tuple[Term, Term, Term], ...]
     iri_slots: frozenset[int]
-    # The quads compiled to functions of a per-document list of fields: each slot's rendered
-    # forms (``<iri>`` at 2*i, ``"literal"`` at 2*i+1), then the blank nodes' canonical labels.
-    # ``first_degree``: per blank node, the function giving the set of its quads' lines (itself
-    # as ``_:a``, others as ``_:z``) and the slots they read; ``final``: every quad's line.
-    field_count: int = 0
-    literal_slots: tuple[int, ...] = ()
-    first_degree: tuple[tuple[str, Callable[[list[str]], set[str]], tuple[int, ...]], ...] = ()
-    final: Callable[[list[str]], set[str]] = set
+    # The quads compiled to functions of a document's values (``v``), the same values escaped
+    # for literals (``e``) and, for ``final``, the blank nodes' canonical labels (``L``, in the
+    # order of their sorted names in the template). ``first_degree``: per blank node (in that
+    # order), the function giving its quads' lines (itself as ``_:a``, others as ``_:z``) and
+    # the function giving the values they read; ``final``: every quad's line. Lines come
+    # sorted, each once (two slots holding the same value can make two template quads one RDF
+    # quad), and joined. ``final_by_subject``: per subject, its text and its lines (see
+    # ``by_subject`` in ``_compile``). ``iris_safe``: whether every IRI slot holds a plain IRI.
+    first_degree: tuple[tuple[Callable[..., str], Callable[[list[str]], Any]], ...]
+    final: Callable[[list[str], list[str], list[str]], str]
+    final_by_subject: Callable[..., tuple[tuple[str, str], ...]] | None
+    iris_safe: Callable[[list[str]], bool]
+    labels: tuple[str, ...]
 
 
 def _shape(document: Any, values: list[str], pinned: frozenset[int], depth: int = 0) -> Any:
@@ -136,60 +144,128 @@ def _template(shaped: dict[str, Any]) -> _Template | None:
 
 
 def _compile(quads: tuple[tuple[Term, Term, Term], ...], iri_slots: frozenset[int]) -> _Template:
-    slot_count = 1 + max(
-        (term[1] for quad in quads for term in quad if isinstance(term[1], int)), default=-1
-    )
     bnodes = sorted({str(term[1]) for quad in quads for term in quad if term[0] == "bnode"})
-    label_field = {bnode: 2 * slot_count + n for n, bnode in enumerate(bnodes)}
+    label_number = {bnode: n for n, bnode in enumerate(bnodes)}
 
-    def part(term: Term, bnode: str | None) -> str:
-        """Python source of one term's text: a field of ``f`` or a constant."""
+    def segments(term: Term, bnode: str | None) -> list[tuple[bool, str]]:
+        """One term's text as (is a field, text or field expression) segments."""
         kind, value, suffix = term
         if kind == "bnode":
             if bnode is None:
-                return f"f[{label_field[str(value)]}]"
-            return repr("_:a" if value == bnode else "_:z")
+                return [(True, f"L[{label_number[str(value)]}]")]
+            return [(False, "_:a" if value == bnode else "_:z")]
         if isinstance(value, int):
-            field = f"f[{2 * value if kind == 'iri' else 2 * value + 1}]"
-            return f"{field} + {suffix!r}" if suffix else field
-        return repr(_render(term, []))
+            if kind == "iri":
+                return [(False, "<"), (True, f"v[{value}]"), (False, ">")]
+            return [(False, '"'), (True, f"e[{value}]"), (False, '"' + suffix)]
+        return [(False, _render(term))]
 
-    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., set[str]]:
-        # Generated code: one set display of string concatenations (the constants are repr()
-        # literals), several times faster than formatting each quad term by term.
-        items = ", ".join(
-            " + ' ' + ".join(part(term, bnode) for term in quad) + r" + ' .\n'" for quad in chosen
+    def line(quad: tuple[Term, Term, Term], bnode: str | None) -> list[tuple[bool, str]]:
+        """A quad's line as segments, adjacent constants merged."""
+        merged: list[tuple[bool, str]] = []
+        parts = [*segments(quad[0], bnode), (False, " "), *segments(quad[1], bnode)]
+        parts += [(False, " "), *segments(quad[2], bnode), (False, " .\n")]
+        for segment in parts:
+            if merged and not segment[0] and not merged[-1][0]:
+                merged[-1] = (False, merged[-1][1] + segment[1])
+            else:
+                merged.append(segment)
+        return merged
+
+    def source(line: list[tuple[bool, str]]) -> str:
+        return "".join(f"{{{text}}}" if field else _braces(text) for field, text in line)
+
+    def joined(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> str:
+        """Source of the chosen quads' lines, sorted, each once, joined: when their constant
+        text alone orders them (then they are all different), one f-string of the lines in
+        that order; otherwise one set display of f-strings (one per quad: its constant text
+        and the document's values), sorted and joined."""
+        rendered = [line(quad, bnode) for quad in chosen]
+        try:
+            ordered = sorted(rendered, key=functools.cmp_to_key(_static_order))
+            return "f" + repr("".join(source(line) for line in ordered))
+        except _DependsOnValues:
+            items = ", ".join("f" + repr(source(line)) for line in rendered)
+            return f'"".join(sorted({{{items}}}))'
+
+    def lines(chosen: list[tuple[Term, Term, Term]], bnode: str | None) -> Callable[..., str]:
+        arguments = "v, e" if bnode is not None else "v, e, L"
+        return _generated(f"def generated({arguments}):\n    return {joined(chosen, bnode)}\n")  # type: ignore[no-any-return]
+
+    def by_subject() -> Callable[..., tuple[tuple[str, str], ...]] | None:
+        """Generated code giving, per subject, its text and a space, and its lines (sorted,
+        each once, joined): when no two subjects have the same text, the dataset's lines are
+        the subjects' lines in the order of these texts (no text is the start of another: an
+        IRI has no space or '>', a label is followed by a space). None when a constant IRI
+        in a subject could hold one."""
+        subjects: dict[Term, list[tuple[Term, Term, Term]]] = {}
+        for quad in quads:
+            subjects.setdefault(quad[0], []).append(quad)
+        if any(
+            t[0] == "iri" and isinstance(t[1], str) and set(t[1]) & {" ", ">"} for t in subjects
+        ):
+            return None
+        pairs = ", ".join(
+            f"(f{source([*segments(subject, None), (False, ' ')])!r}, {joined(group, None)})"
+            for subject, group in subjects.items()
         )
-        namespace: dict[str, Any] = {}
-        exec(f"def render(f):\n    return {{{items}}}\n", namespace)  # noqa: S102
-        return namespace["render"]  # type: ignore[no-any-return]
+        return _generated(f"def generated(v, e, L):\n    return ({pairs},)\n")  # type: ignore[no-any-return]
 
+    checks = " and ".join(f"M(v[{index}]) is not None" for index in sorted(iri_slots))
     first_degree = []
     for bnode in bnodes:
         own = [q for q in quads if bnode in {str(t[1]) for t in (q[0], q[2]) if t[0] == "bnode"}]
         slots = sorted({t[1] for q in own for t in q if isinstance(t[1], int)})
-        first_degree.append((bnode, lines(own, bnode), tuple(slots)))
-    literal_slots = sorted(
-        {t[1] for q in quads for t in q if t[0] == "literal" and isinstance(t[1], int)}
-    )
+        # What the blank node's hash is remembered by: the values its lines read.
+        reads = operator.itemgetter(*slots) if slots else (lambda v: ())
+        first_degree.append((lines(own, bnode), reads))
     return _Template(
         quads,
         iri_slots,
-        2 * slot_count,
-        tuple(literal_slots),
         tuple(first_degree),
-        lines(list(quads), None) if quads else set,
+        lines(list(quads), None) if quads else (lambda v, e, L: ""),
+        by_subject() if quads else None,
+        _generated(f"def generated(v):\n    return {checks or 'True'}\n", M=_SAFE_IRI.fullmatch),
+        tuple(f"_:c14n{n}" for n in range(len(bnodes))),
     )
 
 
-def _render(term: Term, values: list[str], bnode: str | None = None) -> str:
+class _DependsOnValues(Exception):
+    """Two lines whose order depends on the values in them."""
+
+
+def _static_order(first: list[tuple[bool, str]], second: list[tuple[bool, str]]) -> int:
+    """The order of two lines of segments when their constant text decides it, for any values:
+    the same segments (the same constants, the same fields) up to two different constants
+    that differ before either ends; ``_DependsOnValues`` otherwise."""
+    for one, other in zip(first, second, strict=False):
+        if one == other:
+            continue
+        if one[0] or other[0] or one[1].startswith(other[1]) or other[1].startswith(one[1]):
+            break
+        return -1 if one[1] < other[1] else 1
+    raise _DependsOnValues
+
+
+def _braces(text: str) -> str:
+    """Constant text for the source of an f-string."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _generated(source: str, **names: Any) -> Any:
+    """The function ``generated`` defined by ``source`` (made from the template's own terms:
+    constants are written with ``repr``)."""
+    namespace: dict[str, Any] = dict(names)
+    exec(source, namespace)  # noqa: S102
+    return namespace["generated"]
+
+
+def _render(term: Term) -> str:
+    """The text of a constant IRI or literal."""
     kind, value, suffix = term
-    text = values[value] if isinstance(value, int) else value
     if kind == "iri":
-        return f"<{text}>"
-    if kind == "bnode":
-        return text if bnode is None else ("_:a" if text == bnode else "_:z")
-    return f'"{escape(text)}"{suffix}'
+        return f"<{value}>"
+    return f'"{escape(str(value))}"{suffix}'
 
 
 def _extractor(shaped: dict[str, Any]) -> Callable[[Any], list[str] | None] | None:
@@ -354,7 +430,7 @@ class ShapeCanonicalizer:
                 self._templates[key] = _template(shaped)
             self._by_text[shape] = self._templates[key]
         template = self._by_text[shape]
-        if template is None or any(not _SAFE_IRI.fullmatch(values[i]) for i in template.iri_slots):
+        if template is None or not template.iris_safe(values):
             return self.canonicalize(document())
         result = _first_degree(template, values, self._hashes)
         if result is None:
@@ -368,12 +444,10 @@ class ShapeCanonicalizer:
             return self._slow(document)
         # Values in IRI positions that are terms or compact IRIs ("assertionMethod") change the
         # expansion: they become part of the shape instead of slots.
-        unsafe = frozenset(i for i in template.iri_slots if not _SAFE_IRI.fullmatch(values[i]))
-        if unsafe:
+        if not template.iris_safe(values):
+            unsafe = frozenset(i for i in template.iri_slots if not _SAFE_IRI.fullmatch(values[i]))
             template, values = self._lookup(document, unsafe)
-            if template is None or any(
-                not _SAFE_IRI.fullmatch(values[i]) for i in template.iri_slots
-            ):
+            if template is None or not template.iris_safe(values):
                 return self._slow(document)
         result = _first_degree(template, values, self._hashes)
         if result is None:
@@ -385,7 +459,9 @@ class ShapeCanonicalizer:
         """SHA-256 of the canonical form of a document that recurs as it is (the proof options
         of a batch of credentials): canonicalised the first time, remembered after."""
         try:
-            key = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
+            # The default encoder (Python's fastest path): a text per document, and the same
+            # text only for the same document (keys in another order are another entry).
+            key = json.dumps(document)
         except (TypeError, ValueError):
             return hashlib.sha256(self.canonicalize(document).encode()).digest()
         digest = self._digests.get(key)
@@ -411,29 +487,27 @@ def _first_degree(
     batch most blank nodes (the criteria, the subject pointing at its identifier) read the
     same values in every credential.
     """
-    fields: list[str] = [""] * template.field_count
-    for index in template.iri_slots:
-        fields[2 * index] = f"<{values[index]}>"
-    for index in template.literal_slots:
-        fields[2 * index + 1] = f'"{escape(values[index])}"'
-    hashes: dict[str, str] = {}
-    for bnode, render, slots in template.first_degree:
-        key = (render, tuple([values[index] for index in slots]))
+    # Literals escaped only when some value has a character to escape (rarely).
+    escaped = [escape(value) for value in values] if _ESCAPED.search("".join(values)) else values
+    digests: list[str] = []
+    for render, reads in template.first_degree:
+        key = (render, reads(values))
         digest = hashes_seen.get(key)
         if digest is None:
-            # A set: two slots holding the same value make two template quads one RDF quad.
-            lines = sorted(render(fields))
-            digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+            digest = hashlib.sha256(render(values, escaped).encode("utf-8")).hexdigest()
             if len(hashes_seen) >= _MAX_REMEMBERED:
                 hashes_seen.clear()
             hashes_seen[key] = digest
-        hashes[bnode] = digest
-    if len(set(hashes.values())) != len(hashes):
+        digests.append(digest)
+    if len(set(digests)) != len(digests):
         return None  # blank nodes not told apart by their first-degree hash: full algorithm
-    # Canonical labels follow the sorted hashes; the label fields follow the slots' fields in
-    # the order of the template's sorted blank node names (the order of ``first_degree``).
-    order = {bnode: n for n, bnode in enumerate(sorted(hashes, key=hashes.__getitem__))}
-    fields.extend(f"_:c14n{order[bnode]}" for bnode, _lines, _slots in template.first_degree)
-    # A dataset is a set of quads: the same IRI in two slots (a badge image that is also the
-    # credential's image) yields the same quad twice, which RDFC-1.0 keeps once.
-    return "".join(sorted(template.final(fields)))
+    # Canonical labels follow the sorted hashes; ``final`` takes them in the order of the
+    # template's sorted blank node names (the order of ``first_degree``).
+    label = dict(zip(sorted(digests), template.labels, strict=True))
+    labels = [label[digest] for digest in digests]
+    if template.final_by_subject is not None:  # the lines sorted per subject, then the subjects
+        groups = template.final_by_subject(values, escaped, labels)
+        texts = dict(groups)
+        if len(texts) == len(groups):
+            return "".join([texts[subject] for subject in sorted(texts)])
+    return template.final(values, escaped, labels)

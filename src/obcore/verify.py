@@ -25,10 +25,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from obcore import _json, baking, status
+from obcore import _json, baking, proofmemo, status
 from obcore.errors import BakingError, InputError, KeyUnavailableError, ObcoreError
 from obcore.fetch import Fetcher, FetchError
 from obcore.messages import Message, of_error
+from obcore.proofmemo import ProofMemo
 from obcore.proofs import data_integrity
 from obcore.report import Check, Outcome, Report, State, _fail, _Stop
 
@@ -136,26 +137,71 @@ def _date(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else None
 
 
-def _resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
+def _body(fetcher: Fetcher | None, url: str) -> bytes:
+    """The bytes published at ``url`` (a ``did:web`` read at its HTTPS address)."""
+    if fetcher is None:
+        raise FetchError(url, "offline", "documents cannot be fetched here")
+    if url.startswith("did:web:"):
+        from obcore.keys import did_web_to_url
+
+        url = did_web_to_url(url)
+    return fetcher(url, accept=JSON_TYPES).body
+
+
+def _parsed(url: str, body: bytes) -> dict[str, Any]:
+    try:
+        document = _json.loads(body)
+    except InputError as exc:
+        raise FetchError(url, "not_json", f"the document is refused: {exc}") from exc
+    if not isinstance(document, dict):
+        raise FetchError(url, "not_json", "the document is not a JSON object")
+    return document
+
+
+def _resolver(
+    fetcher: Fetcher | None, read: dict[str, str] | None = None
+) -> data_integrity.Resolver:
+    """Documents through ``fetcher``; with ``read``, the digest of each one read noted there
+    (``proofmemo.FAILED`` for one that could not be read)."""
+
     def resolve(url: str) -> Mapping[str, Any]:
         if url.startswith("did:key:"):
             return data_integrity.default_resolver(url)
-        if fetcher is None:
-            raise FetchError(url, "offline", "documents cannot be fetched here")
-        if url.startswith("did:web:"):
-            from obcore.keys import did_web_to_url
-
-            url = did_web_to_url(url)
-        fetched = fetcher(url, accept=JSON_TYPES)
         try:
-            document = _json.loads(fetched.body)
-        except InputError as exc:
-            raise FetchError(url, "not_json", f"the document is refused: {exc}") from exc
-        if not isinstance(document, dict):
-            raise FetchError(url, "not_json", "the document is not a JSON object")
-        return document
+            body = _body(fetcher, url)
+        except (ObcoreError, LookupError):
+            if read is not None:
+                read[url] = proofmemo.FAILED
+            raise
+        if read is not None:
+            read[url] = proofmemo.digest(body)
+        return _parsed(url, body)
 
     return resolve
+
+
+def _proof_result(
+    document: Mapping[str, Any],
+    fetcher: Fetcher | None,
+    proofs: ProofMemo | None,
+    key: str | None = None,
+) -> data_integrity.VerificationResult:
+    """``data_integrity.verify`` of ``document`` with keys through ``fetcher``, kept in
+    ``proofs`` (``obcore.proofmemo``) under ``key`` (by default the document's digest)."""
+    if proofs is None or proofmemo.expiring(document):
+        return data_integrity.verify(document, _resolver(fetcher))
+    if key is None:
+        try:
+            key = proofmemo.document_key(document)
+        except (TypeError, ValueError):  # not JSON: checked, never kept
+            return data_integrity.verify(document, _resolver(fetcher))
+    found = proofs.get(key, lambda url: _body(fetcher, url))
+    if found is not None:
+        return found
+    read: dict[str, str] = {}
+    result = data_integrity.verify(document, _resolver(fetcher, read))
+    proofs.put(key, read, result)
+    return result
 
 
 def document_resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
@@ -164,8 +210,10 @@ def document_resolver(fetcher: Fetcher | None) -> data_integrity.Resolver:
     return _resolver(fetcher)
 
 
-def _check_proof(document: dict[str, Any], report: Report, fetcher: Fetcher | None) -> None:
-    result = data_integrity.verify(document, _resolver(fetcher))
+def _check_proof(
+    document: dict[str, Any], report: Report, fetcher: Fetcher | None, proofs: ProofMemo | None
+) -> None:
+    result = _proof_result(document, fetcher, proofs)
     count = len(result.proofs)
     for number, proof in enumerate(result.proofs, 1):  # several proofs: each one reported
         if proof.verified:
@@ -230,21 +278,24 @@ class _Unverifiable(Exception):
         self.message = message
 
 
-def _trusted_list(url: str, report: Report, fetcher: Fetcher | None) -> Mapping[str, Any]:
+def _trusted_list(
+    url: str, report: Report, fetcher: Fetcher | None, proofs: ProofMemo | None
+) -> Mapping[str, Any]:
     """The status list published at ``url``, once its proof shows that the credential's own
     issuer made it (the same key provenance as the credential's proof). Anything less — no
     proof, a proof by anyone else, a proof that fails, a list that cannot be read — raises
     :class:`_Unverifiable`: an unsigned list must never turn a revoked badge back into a valid
-    one (W3C Bitstring Status List v1.0 §3.2, "verify all proofs ... of the status list")."""
-    resolve = _resolver(fetcher)
+    one (W3C Bitstring Status List v1.0 §3.2, "verify all proofs ... of the status list").
+    A list's proof checked before is kept in ``proofs`` with the list's exact bytes."""
     try:
-        document = resolve(url)
+        body = _body(fetcher, url)
+        document = _parsed(url, body)
     except ObcoreError as exc:
         cause = of_error(exc)
         raise _Unverifiable(Message("status.list_unreadable", url=url, cause=cause)) from None
     if "proof" not in document:
         raise _Unverifiable(Message("status.list_unsigned", url=url))
-    result = data_integrity.verify(document, resolve)
+    result = _proof_result(document, fetcher, proofs, proofmemo.body_key(body))
     if not result.verified:
         raise _Unverifiable(Message("status.list_bad_proof", url=url, causes=result.problems))
     if report.issuer is None or result.controller != report.issuer:
@@ -260,7 +311,11 @@ def _trusted_list(url: str, report: Report, fetcher: Fetcher | None) -> Mapping[
 
 
 def _check_status(
-    document: dict[str, Any], report: Report, fetcher: Fetcher | None, now: datetime
+    document: dict[str, Any],
+    report: Report,
+    fetcher: Fetcher | None,
+    now: datetime,
+    proofs: ProofMemo | None = None,
 ) -> Message | None:
     """Check every status entry. Revoked or suspended stops the verification; a status that
     cannot be established is returned (the caller decides after the dates: an expired badge
@@ -273,7 +328,7 @@ def _check_status(
         try:
             if url is None:
                 raise _Unverifiable(Message("status.no_address"))
-            list_document = _trusted_list(url, report, fetcher)
+            list_document = _trusted_list(url, report, fetcher, proofs)
             try:
                 result = status.check_status(
                     entry,
@@ -414,6 +469,7 @@ def _verify_ob3(
     fetcher: Fetcher | None,
     now: datetime,
     recipient: str | None,
+    proofs: ProofMemo | None = None,
 ) -> None:
     report.issuer = data_integrity.issuer_id(document)
     kind = document.get("type")
@@ -427,14 +483,16 @@ def _verify_ob3(
     elif "proof" not in document:
         raise _fail(report, State.INVALID, "proof", "proof.missing")
     else:
-        _check_proof(document, report, fetcher)
-    unknown_status = _check_status(document, report, fetcher, now)
+        _check_proof(document, report, fetcher, proofs)
+    unknown_status = _check_status(document, report, fetcher, now, proofs)
     _check_dates(document, report, now)  # expired wins over a status that cannot be read
     if unknown_status is not None:
         raise _Stop(State.UNVERIFIABLE)
     _check_recipient(document, report, recipient)
     for endorsement in _embedded_endorsements(document):
-        report.endorsements.append(verify_credential(dict(endorsement), fetcher=fetcher, now=now))
+        report.endorsements.append(
+            verify_credential(dict(endorsement), fetcher=fetcher, now=now, proofs=proofs)
+        )
     if report.endorsements:
         good = sum(1 for e in report.endorsements if e.valid)
         total = len(report.endorsements)
@@ -532,8 +590,13 @@ def verify_credential(
     fetcher: Fetcher | None = None,
     now: datetime | None = None,
     recipient: str | None = None,
+    proofs: ProofMemo | None = None,
 ) -> Report:
-    """Verify a badge given as an image, JSON, a JWS or a URL; never raises for bad input."""
+    """Verify a badge given as an image, JSON, a JWS or a URL; never raises for bad input.
+
+    ``proofs``: Data Integrity proofs checked before, kept with the exact bytes of the documents
+    they were checked against (``obcore.proofmemo``): a status list or a badge seen again is
+    not canonicalised again while none of those bytes changed."""
     report = Report(state=State.VALID)
     moment = now or datetime.now(UTC)
     try:
@@ -546,7 +609,7 @@ def verify_credential(
         report.credential = report.credential or document
         report.version = report.version or _version(document)
         if report.version == "3.0":
-            _verify_ob3(document, report, fetcher, moment, recipient)
+            _verify_ob3(document, report, fetcher, moment, recipient, proofs)
         elif report.version == "2.0":
             from obcore import verify_ob2
 

@@ -85,6 +85,25 @@ def test_trusted_proxies_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> 
         env_networks("TRUSTED_PROXIES")
 
 
+@pytest.mark.django_db
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(client: Any, settings: Any) -> None:
+    """With USE_X_FORWARDED_PROTO, a request that claims HTTPS gets HTTPS addresses only when
+    it comes from the proxy; someone reaching the application directly cannot make it believe
+    the connection is secure."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    claims_https = {"HTTP_X_FORWARDED_PROTO": "https"}
+    through_proxy = client.get("/verify/", REMOTE_ADDR="10.0.0.2", **claims_https)
+    assert through_proxy.status_code == 200
+    direct = client.get("/verify/", REMOTE_ADDR="198.51.100.7", **claims_https)
+    assert direct.status_code == 301
+    assert direct["Location"].startswith("https://")
+    # Without a list of proxies, the header is believed as Django does (the documented setting).
+    settings.TRUSTED_PROXIES = []
+    assert client.get("/verify/", REMOTE_ADDR="198.51.100.7", **claims_https).status_code == 200
+
+
 def _limit_claims(settings: Any, rate: str = "3/m/ip") -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "claim": rate}
 

@@ -330,3 +330,53 @@ def test_the_home_page_is_shared_per_language(client: Any) -> None:
     french = Client().get("/", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="fr")
     assert french["ETag"] != english["ETag"]
     assert '<html lang="fr">' in french.text
+
+
+def test_the_answer_on_an_authentic_badge_is_made_once_for_every_visitor(
+    world: Any, award: Award, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verify page's answer on an authentic badge is kept under what it shows: made once,
+    each visitor getting it with their own CSRF token; a signed-in person gets their own."""
+    from blason.verification import views
+
+    made: list[str] = []
+    real = views.render
+
+    def counting(request: Any, template: str, context: Any = None, **kwargs: Any) -> Any:
+        made.append(template)
+        return real(request, template, context, **kwargs)
+
+    monkeypatch.setattr(views, "render", counting)
+    answers = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        found = FORM_TOKEN.search(visitor.get("/verify/", **HTML).text)
+        assert found is not None
+        data = {"text": award.credential, "csrfmiddlewaretoken": found.group(1)}
+        answer = visitor.post("/verify/", data, **HTML)
+        assert answer.status_code == 200
+        assert "Valid badge" in answer.text
+        assert page_cache.CSRF_MARK not in answer.text
+        again = FORM_TOKEN.search(answer.text)
+        assert again is not None
+        # The token in the answer is this visitor's: the next badge can be sent with it.
+        data["csrfmiddlewaretoken"] = again.group(1)
+        assert visitor.post("/verify/", data, **HTML).status_code == 200
+        answers.append(ANY_TOKEN.sub("", answer.text))
+    assert answers[0] == answers[1]
+    # Made twice in all, for four visits and four answers: the empty page, the answer.
+    assert made.count("verification/verify.html") == 2
+    member = Client()
+    member.force_login(world.admin)
+    own = member.post("/verify/", {"text": award.credential}, **HTML)
+    assert "Sign out" in own.text
+    assert "Sign out" not in _verify_post(Client(), award)
+
+
+def test_a_kept_answer_is_never_shown_at_another_address(award: Award) -> None:
+    """The page's language form returns to the address posted to: it is part of the key."""
+    first = Client().post("/verify/?from=a", {"text": award.credential}, **HTML).text
+    second = Client().post("/verify/?from=b", {"text": award.credential}, **HTML).text
+    assert 'value="/verify/?from=a"' in first
+    assert 'value="/verify/?from=b"' in second
+    assert "from=a" not in second

@@ -219,3 +219,47 @@ def test_documents_given_by_their_slot_values_give_the_reference_text(processes:
     plain = bulk.BulkSigner(key, verification_method=METHOD, canonicalizer=canonicalizer)
     with pytest.raises(ValueError, match="as text only"):
         plain.submit_shaped(items[:1])
+
+
+@pytest.mark.parametrize("proof_list", [False, True])
+def test_the_proof_text_is_cut_around_its_value(proof_list: bool) -> None:
+    method = 'https://example.org/é "quoted"#key-1'
+    options, head, tail = bulk._proof_parts(CREATED, method, proof_list)
+    proof = {**options, "proofValue": "z3xYz"}
+    expected = ',"proof":' + _compact([proof] if proof_list else proof) + "}"  # type: ignore[arg-type]
+    assert head + "3xYz" + tail == expected
+    assert options["verificationMethod"] == method
+
+
+def test_proof_configurations_are_hashed_once_per_shape_and_bounded(monkeypatch: Any) -> None:
+    import hashlib
+
+    from obcore.jsonld import canonicalize
+
+    canon = ShapeCanonicalizer()
+    shape, _values = canon.slot_values(bench._credential(1)) or ("", [])
+    options, _head, _tail = bulk._proof_parts(CREATED, METHOD, True)
+    config = {**options, "@context": bench._credential(1)["@context"]}
+    expected = hashlib.sha256(canonicalize(config).encode()).digest()
+    full = {("shape", str(n), METHOD): b"" for n in range(256)}
+    monkeypatch.setattr(bulk, "_config_digests", full)
+    assert bulk._config_digest(canon, shape, options) == expected
+    assert len(full) == 1  # the bound cleared the others
+    assert bulk._config_digest(canon, shape, options) == expected
+
+
+def test_a_helper_reads_each_new_key() -> None:
+    """A helper keeps the key of its last part: a part with another key is signed with that
+    one."""
+    documents = [bench._credential(n) for n in range(3)]
+    canon = ShapeCanonicalizer()
+    shape, _values = canon.slot_values(documents[0]) or ("", [])
+    items: list[tuple[int, list[str]] | str] = [
+        (0, (canon.slot_values(d) or ("", []))[1]) for d in documents
+    ]
+    for key in (generate_key(), generate_key(), generate_key()):
+        texts = bulk._sign_slots(key.private_pem(), METHOD, CREATED, [shape], items, True)
+        assert texts == [
+            _compact(sign(d, key, verification_method=METHOD, created=CREATED, proof_list=True))
+            for d in documents
+        ]

@@ -170,6 +170,20 @@ def test_a_batch_alternating_between_shapes_stays_on_the_fast_path(
     assert len(walks) == 3  # each shape walked once; its extractor took the others
 
 
+def test_values_to_escape_stay_on_the_fast_path_exactly() -> None:
+    """Literals are escaped only when some value holds a character N-Quads escapes; with or
+    without one, in turn, the bytes are the full algorithm's."""
+    canon = ShapeCanonicalizer()
+    names = ["Plain", 'quote " back \\ slash', "tab\t line\n return\r", "é \u2028 \x01 \x7f", "x"]
+    for number, name in enumerate(names):
+        document = copy.deepcopy(BASE)
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-{number:012d}"
+        document["name"] = name
+        document["credentialSubject"]["achievement"]["criteria"]["narrative"] = name[::-1]
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert (canon.fast, canon.slow) == (len(names), 0)
+
+
 def test_the_same_iri_in_two_slots_gives_one_quad() -> None:
     canon = ShapeCanonicalizer()
     document = copy.deepcopy(BASE)
@@ -305,3 +319,60 @@ def test_an_extractor_checks_scalars_by_type_and_value() -> None:
     assert extract({"a": None, "b": 2, "c": "x"}) is None
     assert extract({"b": 2, "a": None, "c": ["x"]}) is None
     assert extract([]) is None
+
+
+def test_a_blank_node_whose_lines_its_values_order() -> None:
+    """Two values of one property of a blank node: their lines' order (and whether they are
+    one line) depends on the values, so they are sorted per document."""
+    canon = ShapeCanonicalizer()
+    for tags in (["b", "a"], ["a", "b"], ["a", "a"], ["a", "a b"]):
+        document = copy.deepcopy(BASE)
+        document["credentialSubject"]["achievement"].pop("id", None)
+        document["credentialSubject"]["achievement"]["tag"] = tags
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert canon.slow == 0
+
+
+def test_lines_are_ordered_by_their_constants_only_when_these_decide() -> None:
+    from obcore.fastcanon import _DependsOnValues, _static_order
+
+    def line(*segments: str) -> list[tuple[bool, str]]:
+        return [(text.startswith("v["), text) for text in segments]
+
+    assert _static_order(line("<", "v[0]", "> <a> x"), line("<", "v[0]", "> <b> x")) == -1
+    assert _static_order(line("_:a <b>"), line("<", "v[1]", "> <a>")) == 1
+    for first, second in [
+        (line("<", "v[0]", "> x"), line("<", "v[1]", "> x")),  # two values
+        (line("<a", "v[0]"), line("<a>")),  # a constant that another one starts with
+        (line("<a> x"), line("<a> x")),  # the same line
+    ]:
+        with pytest.raises(_DependsOnValues):
+            _static_order(first, second)
+
+
+def test_two_subjects_with_the_same_iri_are_one_subject() -> None:
+    """The credential's id that is also its issuer's: their lines are sorted together."""
+    canon = ShapeCanonicalizer()
+    for number in range(3):
+        document = copy.deepcopy(BASE)
+        document["id"] = f"https://a.example/{number}"
+        assert canon.canonicalize(document) == canonicalize(document)
+        document["issuer"] = {**document["issuer"], "id": document["id"]}
+        assert canon.canonicalize(document) == canonicalize(document)
+    assert canon.slow == 0
+    # A subject IRI with a '>' (not a plain IRI: it is part of the shape) is no text that
+    # orders its lines as a whole: the dataset's lines are sorted together.
+    document = copy.deepcopy(BASE)
+    document["id"] = "urn:example:a>b"
+    assert canon.canonicalize(document) == canonicalize(document)
+    assert canon.slow == 0
+
+
+def test_a_recurring_document_that_is_not_json_is_refused_as_the_full_algorithm_does() -> None:
+    from obcore.errors import InputError
+
+    document = {**copy.deepcopy(BASE), "name": {"a set", "not JSON"}}
+    with pytest.raises(InputError, match="type set is not JSON"):
+        canonicalize(document)
+    with pytest.raises(InputError, match="type set is not JSON"):
+        ShapeCanonicalizer().digest_once(document)

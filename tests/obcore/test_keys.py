@@ -182,6 +182,32 @@ def test_base58_matches_the_textbook_algorithm(data: bytes) -> None:
     assert b58encode(data) == "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
 
 
+def _textbook_base58(data: bytes) -> str:
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number, digits = int.from_bytes(data, "big"), ""
+    while number:
+        number, rest = divmod(number, 58)
+        digits = alphabet[rest] + digits
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 8), st.binary(min_size=64, max_size=64))
+def test_base58_of_signatures_with_leading_zeros(zeros: int, signature: bytes) -> None:
+    """Signatures (64 bytes), some starting with zero bytes: the same digits as the textbook."""
+    data = b"\0" * zeros + signature[zeros:]
+    assert b58encode(data) == _textbook_base58(data)
+
+
+@pytest.mark.parametrize("power", [1, 2, 5, 10, 11, 20, 44, 87])
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_base58_at_the_chunk_boundaries(power: int, offset: int) -> None:
+    """Numbers next to powers of 58, where a chunk of ten digits or a pair of digits ends."""
+    number = 58**power + offset
+    for data in (number.to_bytes(66, "big").lstrip(b"\0"), number.to_bytes(66, "big")):
+        assert b58encode(data) == _textbook_base58(data)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.binary(min_size=32, max_size=32))
 def test_ed25519_seed_round_trips(seed: bytes) -> None:

@@ -47,6 +47,13 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address in network for network in networks)
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request comes straight from a proxy listed in ``TRUSTED_PROXIES``."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    return remote is not None and _trusted(remote, networks)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's IP address as text ("" when the request carries none)."""
     remote = _address(request.META.get("REMOTE_ADDR", ""))

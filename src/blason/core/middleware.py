@@ -1,5 +1,5 @@
 """Refusing a request body over the size limit before reading it; the Content-Security-Policy
-of HTML pages."""
+of HTML pages; ``X-Forwarded-Proto`` believed only from the trusted proxies."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+
+from blason.core import clients
 
 # Room for the form's other fields and the multipart boundaries around a file of the limit.
 FORM_OVERHEAD = 256 * 1024
@@ -30,6 +32,25 @@ def too_large(request: HttpRequest) -> HttpResponse:
     )
     answer["Connection"] = "close"  # the rest of the body is not read
     return answer
+
+
+class ForwardedProtoMiddleware:
+    """With ``USE_X_FORWARDED_PROTO``, Django believes ``X-Forwarded-Proto: https`` whoever
+    sends it. When ``TRUSTED_PROXIES`` is set, the header of any other sender (someone reaching
+    the application without going through the proxy) is dropped before Django reads it, as
+    ``X-Forwarded-For`` is not read from them either (``blason.core.clients``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "HTTP_X_FORWARDED_PROTO" in request.META
+            and settings.TRUSTED_PROXIES
+            and not clients.from_trusted_proxy(request)
+        ):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
 
 
 class BodySizeLimitMiddleware:

@@ -125,8 +125,42 @@ def shared_page(
     etag = etag_of(key)
     if not_modified(request, etag):
         return answer_not_modified(etag, max_age=max_age)
+    body = _kept_body(request, key, render, timeout)
+    if isinstance(body, HttpResponse):
+        return private(body)
+    response = HttpResponse(body.replace(CSRF_MARK, get_token(request)))
+    public(response, etag, max_age=max_age)
+    return response
+
+
+def shared_answer(
+    request: HttpRequest,
+    key: str,
+    render: Callable[[dict[str, Any]], HttpResponse],
+    *,
+    timeout: int,
+) -> HttpResponse:
+    """The answer to a form that is the same for every visitor who is not signed in (the verify
+    page's verdict on a badge, keyed on what it shows): from the cache, else made by
+    ``render(extra_context)`` and kept ``timeout`` seconds, with the visitor's own CSRF token.
+    No validators, no caching headers: an answer to a POST is not for browsers or proxies to
+    keep."""
+    body = _kept_body(request, key, render, timeout)
+    if isinstance(body, HttpResponse):
+        return body
+    return HttpResponse(body.replace(CSRF_MARK, get_token(request)))
+
+
+def _kept_body(
+    request: HttpRequest,
+    key: str,
+    render: Callable[[dict[str, Any]], HttpResponse],
+    timeout: int,
+) -> str | HttpResponse:
+    """The page's HTML kept at ``key`` (with :data:`CSRF_MARK`), else made and kept; a page
+    that cannot be shared comes back as the response made for this visitor."""
     store = cache()
-    body = store.get(key)
+    body: str | None = store.get(key)
     if body is None:
         # Django marks the request when something takes its real CSRF token: a part rendered
         # outside the page's context (``render_to_string`` with the request). Such a page holds
@@ -138,12 +172,10 @@ def shared_page(
         request.META[_TOKEN_TAKEN] = bool(before) or took_token
         if made.status_code != 200 or took_token:
             made.content = made.content.replace(CSRF_MARK.encode(), get_token(request).encode())
-            return private(made)
+            return made
         body = made.content.decode()
         store.set(key, body, timeout)
-    response = HttpResponse(body.replace(CSRF_MARK, get_token(request)))
-    public(response, etag, max_age=max_age)
-    return response
+    return body
 
 
 def language() -> str:

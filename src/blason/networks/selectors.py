@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TypedDict
 from uuid import UUID
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from blason.core.compiled import CompiledQuery
 from blason.core.models import Issuer
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.networks.models import (
@@ -68,17 +69,38 @@ class NewestList(TypedDict):
     network__issuer__uuid: UUID
 
 
+# The verify page reads it on every verification (SQL compiled once: ``core.compiled``).
+_CURRENT_LISTS = CompiledQuery(
+    lambda: (
+        RecognitionList.objects.filter(
+            revision=Subquery(
+                RecognitionList.objects.filter(network=OuterRef("network"))
+                .order_by()
+                .values("network")
+                .annotate(newest=Max("revision"))
+                .values("newest")
+            )
+        )
+        .order_by("network")
+        .values_list("id", "network", "revision", "network__issuer__name", "network__issuer__uuid")
+    )
+)
+
+
 def current_lists() -> list[NewestList]:
     """The newest list of every network of this site: its ``id``, ``revision``, and its
     network's ``network__issuer__name`` and ``network__issuer__uuid``, without the signed list
-    itself (``list_document`` reads it). One query whatever the number of revisions kept; plain
-    values, as the verify page reads them on every verification."""
-    newest = RecognitionList.objects.filter(network=OuterRef("network")).order_by("-revision")
-    return list(
-        RecognitionList.objects.filter(revision=Subquery(newest.values("revision")[:1]))
-        .values("id", "network_id", "revision", "network__issuer__name", "network__issuer__uuid")
-        .order_by("network_id")
-    )
+    itself (``list_document`` reads it). One query whatever the number of revisions kept."""
+    return [
+        NewestList(
+            id=row[0],
+            network_id=row[1],
+            revision=row[2],
+            network__issuer__name=row[3],
+            network__issuer__uuid=row[4],
+        )
+        for row in _CURRENT_LISTS.rows()
+    ]
 
 
 def list_document(item_id: int) -> str:

@@ -28,6 +28,7 @@ from blason.core.site import local_path
 from blason.issuing.documents.selectors import LocalFetcher
 from obcore.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
 from obcore.fetchcache import CachingFetcher, DocumentCache
+from obcore.proofmemo import ProofMemo
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,10 @@ class SiteFetcher:
 # Other sites' documents, kept by each process as long as their HTTP caching headers allow,
 # within bounds (``obcore.fetchcache``): a badge verified again needs no new fetch.
 REMOTE_DOCUMENTS = DocumentCache(max_entries=1024, max_bytes=32 * 1024 * 1024, max_ttl=3600)
+# Proofs this process checked (status lists, badges verified again), each kept with the digests
+# of the documents it was checked against and used again only while they read the same
+# (``obcore.proofmemo``).
+CHECKED_PROOFS = ProofMemo(max_entries=1024)
 
 
 def site_fetcher(*, client: str = "") -> SiteFetcher:

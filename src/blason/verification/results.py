@@ -24,6 +24,7 @@ from typing import Any
 
 from blason.core import page_cache
 from blason.issuing.documents.selectors import document_stamp
+from blason.verification.fetching import CHECKED_PROOFS
 from obcore.fetch import Fetched, Fetcher
 from obcore.verify import Report, verify_credential
 
@@ -93,7 +94,7 @@ def verify(source: Any, *, fetcher: Fetcher, recipient: str | None = None) -> Re
         if _current(stamps):
             return report  # type: ignore[no-any-return]
     stamping = StampingFetcher(fetcher)
-    report = verify_credential(source, fetcher=stamping, recipient=recipient)
+    report = verify_credential(source, fetcher=stamping, recipient=recipient, proofs=CHECKED_PROOFS)
     lifetime = _lifetime(report)
     if stamping.keepable and stamping.stamps and lifetime > 0:
         store.set(key, (stamping.stamps, report), lifetime)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.core.ratelimit import consume as ratelimit_consume
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,8 +18,8 @@ from blason.verification import results
 from blason.verification.fetching import site_fetcher
 from blason.verification.forms import VerifyForm
 from blason.verification.messages import check_text, state_summary
-from blason.verification.trust import recognitions
-from obcore.report import State
+from blason.verification.trust import Line, recognitions
+from obcore.report import Report, State
 
 BUSY_RETRY_AFTER = 30  # seconds
 # Verdicts on a badge read and authentic: the page then offers an empty form for the next one.
@@ -26,6 +28,8 @@ AUTHENTIC = frozenset(
 )
 # Seconds the empty form's HTML (one per language) and the page without a result are kept.
 PAGE_TIMEOUT = 3600
+# Seconds the page answering an authentic badge is kept, under what it shows (see _verified).
+ANSWER_TIMEOUT = 300
 
 
 def busy_message() -> str:
@@ -91,7 +95,8 @@ def _verified(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
     headline, explanation = state_summary(report.state)
-    if report.state in AUTHENTIC:
+    authentic = report.state in AUTHENTIC
+    if authentic:
         context["form_html"] = _blank_form()  # for the next badge; else as sent, to mend
     context.update(
         report=report,
@@ -106,7 +111,44 @@ def _verified(request: HttpRequest) -> HttpResponse:
             [item.credential for item in report.endorsements if item.valid],
         ),
     )
+    if authentic and page_cache.is_shared(request):
+        # The page then shows nothing but the verdict (worked out above, for this request) and
+        # an empty form: made once per address (the language form returns to it), language
+        # and verdict shown, keyed on every word of it.
+        key = page_cache.cache_key(
+            "verify-answer", request.get_full_path(), page_cache.language(), _shown(context)
+        )
+        return page_cache.shared_answer(
+            request,
+            key,
+            lambda extra: render(request, "verification/verify.html", {**context, **extra}),
+            timeout=ANSWER_TIMEOUT,
+        )
     return render(request, "verification/verify.html", context)
+
+
+def _shown(context: dict[str, Any]) -> tuple[object, ...]:
+    """Everything of ``context`` the page with a verdict shows, as plain values."""
+    report: Report = context["report"]
+    lines: list[Line] = context["recognitions"]
+    return (
+        str(report.state),
+        str(context["headline"]),
+        str(context["explanation"]),
+        tuple((str(outcome), str(text)) for outcome, text in context["checks"]),
+        tuple(sorted(context["details"].items())),
+        tuple(
+            (
+                line.kind,
+                str(line.state),
+                line.name,
+                line.url,
+                line.valid_until.isoformat() if line.valid_until else None,
+            )
+            for line in lines
+        ),
+        len(report.endorsements),
+    )
 
 
 def _details(credential: dict[str, object]) -> dict[str, str]:

@@ -9,7 +9,10 @@ required properties, enumerations, ``@context`` order, arrays for multi-valued p
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -97,12 +100,42 @@ def _message(error: Any) -> Message:
     return Message("schema.other", path=path, text=error.message)
 
 
+# Documents checked lately, by kind and digest of their JSON (a document verified again is
+# not walked again: the outcome depends on nothing else). Bounded, least recently used first.
+_CHECKED: OrderedDict[tuple[str, str], list[Message]] = OrderedDict()
+_CHECKED_SIZE = 512
+_checked_lock = threading.Lock()
+
+
+def _digest(document: Any) -> str | None:
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):  # not JSON: checked, never kept
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def schema_messages(document: Any, kind: str) -> list[Message]:
     """Every schema error as a :class:`~obcore.messages.Message` naming the path (and the
     missing property, the expected type or format), in document order."""
-    validator = _validator(_kind(kind))
+    kind = _kind(kind)
+    digest = _digest(document)
+    key = (kind, digest or "")
+    if digest is not None:
+        with _checked_lock:
+            found = _CHECKED.get(key)
+            if found is not None:
+                _CHECKED.move_to_end(key)
+                return list(found)
+    validator = _validator(kind)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    return [_message(error) for error in errors]
+    messages = [_message(error) for error in errors]
+    if digest is not None:
+        with _checked_lock:
+            _CHECKED[key] = list(messages)
+            while len(_CHECKED) > _CHECKED_SIZE:
+                _CHECKED.popitem(last=False)
+    return messages
 
 
 def validate_schema(document: Any, kind: str) -> None:

@@ -73,7 +73,8 @@ OPERATIONS: tuple[Operation, ...] = (
         tag="OpenBadgeCredentials",
         summary="The earner's badges, a page at a time.",
         description=(
-            "The badges in the earner's backpack that they have not hidden, newest first, each "
+            "The badges in the earner's backpack that they have not hidden, in the order they "
+            "came in (oldest first: a page keeps its place as new badges arrive), each "
             "exactly as kept: JSON credentials in credential, VC-JWTs in compactJwsString. "
             "Pages of at most 100; X-Total-Count and Link (first, prev, next, last) page on."
         ),

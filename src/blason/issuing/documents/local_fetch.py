@@ -11,15 +11,42 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
-from django.urls import Resolver404, resolve
+from django.conf import settings
+from django.urls import Resolver404, get_urlconf, resolve
 
+from blason.core.compiled import CompiledQuery
 from blason.core.site import local_path
 from blason.issuing.awarding.models import StatusListCache
 from blason.issuing.documents.published import NotPublished, published
 from blason.issuing.signing.models import SigningKey
 from obcore.fetch import Fetched, Fetcher, FetchError
+
+
+@dataclass(frozen=True)
+class _Route:
+    url_name: str
+    view_name: str
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+@lru_cache(maxsize=4096)
+def _routed(path: str, urlconf: str) -> _Route | None:
+    """The route of a path of this site (None: none), once per path in this process: every
+    verification reads the same few documents, each twice (its stamp, then itself)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return _Route(match.url_name or "", match.view_name or "", tuple(match.kwargs.items()))
+
+
+def _route(path: str) -> _Route | None:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _routed(path.split("#", 1)[0].split("?", 1)[0], urlconf)
 
 
 @dataclass
@@ -33,11 +60,12 @@ class LocalFetcher:
             if self.fallback is None:
                 raise FetchError(url, "not_found", "only this site's documents are available")
             return self.fallback(url, accept=accept)
-        path = path.split("#", 1)[0].split("?", 1)[0]
+        route = _route(path)
         try:
-            match = resolve(path)
-            document = published(match.view_name or "", match.kwargs)
-        except (Resolver404, NotPublished):
+            if route is None:
+                raise NotPublished
+            document = published(route.view_name, dict(route.kwargs))
+        except NotPublished:
             raise FetchError(url, "not_found", "no such document on this site") from None
         if document.status == 410:
             raise FetchError(url, "gone", "removed (410)")
@@ -48,19 +76,34 @@ class LocalFetcher:
         )
 
 
+# Read on every verification of this site's badges (SQL compiled once: ``core.compiled``).
+_KEYS = CompiledQuery(
+    lambda issuer: (
+        SigningKey.objects.filter(issuer__uuid=issuer)
+        .order_by("id")
+        .values_list("fragment", "retired_at")
+    ),
+    UUID,
+)
+_REVISION = CompiledQuery(
+    lambda issuer, number: (
+        StatusListCache.objects.filter(issuer__uuid=issuer, number=number)
+        .order_by("id")
+        .values_list("revision")[:1]
+    ),
+    UUID,
+    int,
+)
+
+
 def _issuer_keys(issuer_uuid: Any) -> Hashable:
-    keys = SigningKey.objects.filter(issuer__uuid=issuer_uuid).order_by("pk")
-    return ("keys", str(issuer_uuid), tuple(keys.values_list("fragment", "retired_at")))
+    return ("keys", str(issuer_uuid), tuple(_KEYS.rows(issuer_uuid)))
 
 
 def _status_revision(issuer_uuid: Any, number: int) -> Hashable:
-    revision = (
-        StatusListCache.objects.filter(issuer__uuid=issuer_uuid, number=number)
-        .values_list("revision", flat=True)
-        .first()
-    )
+    found = _REVISION.first_row(issuer_uuid, number)
     # No row yet: revision 0, which is what the row is made with.
-    return ("status", str(issuer_uuid), number, revision or 0)
+    return ("status", str(issuer_uuid), number, (found[0] if found else None) or 0)
 
 
 # What a verification's outcome depends on in each document of this site it may read: an
@@ -85,11 +128,8 @@ def document_stamp(url: str) -> Hashable | None:
     Read *before* the document itself, so that a revocation committing in between shows in
     the next stamp, never hidden by this one."""
     path = local_path(url)
-    if path is None:
+    route = None if path is None else _route(path)
+    if route is None:
         return None
-    try:
-        match = resolve(path.split("#", 1)[0].split("?", 1)[0])
-    except Resolver404:
-        return None
-    stamp = _STAMPS.get(match.url_name or "")
-    return None if stamp is None else stamp(**match.kwargs)
+    stamp = _STAMPS.get(route.url_name)
+    return None if stamp is None else stamp(**dict(route.kwargs))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blason.core import page_cache
+from blason.core.compiled import CompiledQuery
 from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
 from blason.issuing import hooks
@@ -51,6 +53,48 @@ PAGE_TIMEOUT = 60
 # Seconds a browser or proxy may keep an award's JSON: the signed credential never changes.
 CREDENTIAL_MAX_AGE = 300
 
+# The reads before the caches (compiled once: the ORM's compiling cost more than the query).
+_AWARD_PAGE_STAMP = CompiledQuery(
+    lambda key: (
+        Award.objects.filter(uuid=key)
+        .order_by()
+        .values_list("revoked_at", "valid_until", "badge__updated_at")[:1]
+    ),
+    UUID,
+)
+_AWARD_CREDENTIAL = CompiledQuery(
+    lambda key: Award.objects.filter(uuid=key).order_by().values_list("credential")[:1], UUID
+)
+_AWARD_VERDICT_STAMP = CompiledQuery(
+    lambda key: (
+        Award.objects.filter(uuid=key)
+        .order_by()
+        .annotate(
+            # No row yet: revision 0, which is what the row is made with.
+            list_revision=Coalesce(
+                Subquery(
+                    StatusListCache.objects.filter(
+                        issuer=OuterRef("issuer"), number=OuterRef("status_list")
+                    ).values("revision")[:1]
+                ),
+                0,
+            )
+        )
+        .values_list("revoked_at", "valid_until", "list_revision")[:1]
+    ),
+    UUID,
+)
+_BADGE_PAGE_STAMP = CompiledQuery(
+    lambda key: (
+        BadgeClass.objects.filter(
+            uuid=key, status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED]
+        )
+        .order_by()
+        .values_list("updated_at", "issuer__name")[:1]
+    ),
+    UUID,
+)
+
 
 @require_http_methods(["GET"])
 def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
@@ -58,11 +102,7 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
         return _award_json(request, award_uuid)
     if not page_cache.is_shared(request):
         return page_cache.private(_award_page(request, _award(award_uuid), {}))
-    stamp = (
-        Award.objects.filter(uuid=award_uuid)
-        .values_list("revoked_at", "valid_until", "badge__updated_at")
-        .first()
-    )
+    stamp = _AWARD_PAGE_STAMP.first_row(award_uuid)
     if stamp is None:
         raise Http404
     revoked_at, valid_until, badge_updated = stamp
@@ -86,9 +126,10 @@ def award_public(request: HttpRequest, award_uuid: str) -> HttpResponse:
 
 def _award_json(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """The signed credential, byte for byte: one column read, revalidated by its digest."""
-    credential = Award.objects.filter(uuid=award_uuid).values_list("credential", flat=True).first()
-    if credential is None:
+    row = _AWARD_CREDENTIAL.first_row(award_uuid)
+    if row is None:
         raise Http404
+    credential = row[0]
     etag = '"' + hashlib.sha256(credential.encode()).hexdigest()[:32] + '"'
     vary = ("Accept",)
     download = bool(request.GET.get("download"))
@@ -156,22 +197,7 @@ def award_verify(request: HttpRequest, award_uuid: str) -> HttpResponse:
     """Run the full verification of this award, against what this site publishes; the verdict
     is said in verification's plain words (its fragment of the ``award_verify.verdict`` slot)
     and kept per (award, revocation, status list revision, language)."""
-    stamp = (
-        Award.objects.filter(uuid=award_uuid)
-        .annotate(
-            # No row yet: revision 0, which is what the row is made with.
-            list_revision=Coalesce(
-                Subquery(
-                    StatusListCache.objects.filter(
-                        issuer=OuterRef("issuer"), number=OuterRef("status_list")
-                    ).values("revision")[:1]
-                ),
-                0,
-            )
-        )
-        .values_list("revoked_at", "valid_until", "list_revision")
-        .first()
-    )
+    stamp = _AWARD_VERDICT_STAMP.first_row(award_uuid)
     if stamp is None:
         raise Http404
     revoked_at, valid_until, revision = stamp
@@ -283,7 +309,7 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
     )
     if not page_cache.is_shared(request):
         return page_cache.private(_badge_page(request, get_object_or_404(badges), {}))
-    stamp = badges.values_list("updated_at", "issuer__name").first()
+    stamp = _BADGE_PAGE_STAMP.first_row(badge_uuid)
     if stamp is None:
         raise Http404
     key = page_cache.cache_key("badge-page", request.get_full_path(), page_cache.language(), *stamp)

@@ -28,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--web-threads",
             type=int,
-            default=env_int("WEB_THREADS", 8, minimum=1),
-            help="threads per gunicorn worker process (default: WEB_THREADS or 8)",
+            default=env_int("WEB_THREADS", 2, minimum=1),
+            help="threads per gunicorn worker process (default: WEB_THREADS or 2)",
         )
         parser.add_argument(
             "--task-workers",
@@ -58,6 +58,17 @@ class Command(BaseCommand):
                 "gthread",
                 "--threads",
                 str(options["web_threads"]),
+                # A process takes a connection only when one of its threads is free, and each
+                # connection carries one request (the reverse proxy keeps the visitors'
+                # connections open): a busy process never holds requests that an idle one
+                # could serve. Kept-alive connections stay with the process that accepted
+                # them and many threads contend for one interpreter lock: with 8 threads
+                # and keep-alive, one request in a hundred waited 3 to 20 times the median
+                # (docs/performance.md, "Serving").
+                "--worker-connections",
+                str(options["web_threads"]),
+                "--keep-alive",
+                "0",
                 "--access-logfile",
                 "-",
                 "--no-control-socket",  # one less file in $HOME; Blason does not use it
