@@ -1,6 +1,8 @@
 """``blason bench``: obcore's throughput, and Digital Bazaar's for the same work in the same run.
 
-Operations: ``sign_bulk`` (one shape, shared ``ShapeCanonicalizer``), ``sign_one`` (each
+Operations: ``sign_bulk`` (one shape, shared ``ShapeCanonicalizer``), ``sign_helper`` (the same
+credentials as a bulk award's signing helper signs them: slot values in, JSON text out),
+``sign_one`` (each
 credential on its own, credentials of varied shapes), ``verify`` (a shape already seen),
 ``verify_arbitrary`` (the varied credentials ``sign_one`` made, no shared state between them:
 only the processed-context cache, contexts being static data), ``bake`` and ``unbake`` (PNG),
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from obcore import baking, status
+from obcore import baking, bulk, status
 from obcore.fastcanon import ShapeCanonicalizer
 from obcore.keys import b58encode, generate_key, multikey_document
 from obcore.proofs.data_integrity import sign, verify
@@ -102,6 +104,39 @@ def _rate(count: int, work: Callable[[int], object]) -> float:
     return count / (time.perf_counter() - start)
 
 
+def _helper_rate(
+    credentials: list[dict[str, Any]],
+    key: Any,
+    method: str,
+    created: datetime,
+    expected: list[dict[str, Any]],
+) -> float:
+    """What a signing helper of a bulk award does (``obcore.bulk``): parts of 50 credentials
+    handed over as their shape's slot values, each signed to its compact JSON text. The slot
+    values are taken beforehand, as the awarding process does while the helper signs; the
+    texts are checked against ``expected`` (the same credentials signed by ``sign``)."""
+    canon = ShapeCanonicalizer()
+    shapes: dict[str, int] = {}
+    items: list[tuple[int, list[str]] | str] = []
+    for credential in credentials:
+        found = canon.slot_values(credential)
+        if found is None:
+            raise RuntimeError("the bench credential has no slot shape")
+        shape, values = found
+        items.append((shapes.setdefault(shape, len(shapes)), [str(v) for v in values]))
+    pem, part = key.private_pem(), bulk.MIN_SHARE
+    texts: list[str] = []
+    start = time.perf_counter()
+    for first in range(0, len(items), part):
+        texts += bulk._sign_slots(
+            pem, method, created, list(shapes), items[first : first + part], False
+        )
+    elapsed = time.perf_counter() - start
+    if texts != [bulk._compact(document) for document in expected]:
+        raise RuntimeError("the helper's texts differ from sign's documents")
+    return len(items) / elapsed
+
+
 def _png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (
@@ -145,6 +180,7 @@ def run(count: int = 1000, *, reference: bool = True) -> dict[str, Any]:
         )
 
     results: dict[str, float] = {"sign_bulk": _rate(count, sign_bulk)}
+    results["sign_helper"] = _helper_rate(credentials, key, method, created, signed)
     slow_count = max(count // 10, 20)
     # Varied shapes (variant = n, so nearly every credential has a shape of its own): nothing
     # learnt from one credential's structure can speed up the next one.
