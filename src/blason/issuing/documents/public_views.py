@@ -304,11 +304,15 @@ def issuer_status_list(request: HttpRequest, issuer_uuid: str, number: int) -> H
 
 @require_GET
 def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
-    badges = BadgeClass.objects.select_related("issuer").filter(
-        uuid=badge_uuid, status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED]
-    )
+    def shown() -> BadgeClass:
+        return get_object_or_404(
+            BadgeClass.objects.select_related("issuer"),
+            uuid=badge_uuid,
+            status__in=[BadgeStatus.PUBLISHED, BadgeStatus.ARCHIVED],
+        )
+
     if not page_cache.is_shared(request):
-        return page_cache.private(_badge_page(request, get_object_or_404(badges), {}))
+        return page_cache.private(_badge_page(request, shown(), {}))
     stamp = _BADGE_PAGE_STAMP.first_row(badge_uuid)
     if stamp is None:
         raise Http404
@@ -316,7 +320,7 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
     return page_cache.shared_page(
         request,
         key,
-        lambda extra: _badge_page(request, get_object_or_404(badges), extra),
+        lambda extra: _badge_page(request, shown(), extra),
         max_age=page_cache.PUBLIC_MAX_AGE,
         timeout=PAGE_TIMEOUT,
     )
