@@ -457,6 +457,10 @@ class BulkSigner:
         if not self._helper_count or len(part) < MIN_SHARE:
             self.sign_here(part)
             return
+        self._submit_slots(part)
+
+    def _submit_slots(self, part: list[Any]) -> None:
+        """Hand ``part`` to a helper as its shapes and slot values (``_slots``)."""
         future = _helpers(self._helper_count).submit(
             _sign_slots,
             self._pem,
@@ -474,15 +478,7 @@ class BulkSigner:
             self.sign_here(part)
             return
         if self._text and self._canonicalizer is not None:
-            future = _helpers(self._helper_count).submit(
-                _sign_slots,
-                self._pem,
-                self._method,
-                self._created,
-                *self._slots(part),
-                self._proof_list,
-            )
-            self._parts.append((part, future))
+            self._submit_slots(part)
             return
         # As JSON text: plain values only (a str subclass from the caller's framework would
         # make the helper import that framework to unpickle it), and quicker to send.
