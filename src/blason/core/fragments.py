@@ -20,7 +20,6 @@ The slots, by the page that names them:
 
 * ``award_page.after_narrative`` (``award``): the public page of an award, below why it was
   awarded;
-* ``award_page.claim_code`` (``award``): the same page, below the claim code its awarders see;
 * ``badge_page.aside`` (``badge``, ``access``): the members' page of a badge;
 * ``backpack.list``: a person's backpack ("Mes badges");
 * ``backpack.public_profile`` (``profile``): a person's public page;
