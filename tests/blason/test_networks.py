@@ -540,3 +540,96 @@ def test_configured_trust_lists_are_fetched_and_cached(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_award_page_says_the_three_states_and_an_expired_list_leaves_the_badge_valid(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    """The award's own page (its verdict) and the verify page, for one member's badge: the
+    issuer recognised; then, the network having stopped renewing its list (the newest signed
+    eight days ago, so expired), the list cannot be checked while the badge stays valid; then,
+    the member removed, not listed."""
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+
+    def award_page(award: Any) -> str:
+        response = client.get(reverse("award_verify", args=[award.uuid]), HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 200
+        text: str = response.content.decode()
+        assert "verdict-valid" in text
+        return text
+
+    first = _award(x)
+    assert "Émetteur reconnu par Badgeons les Hauts-de-France (liste signée, valable" in (
+        award_page(first)
+    )
+
+    stale = lists.build(
+        network,
+        revision=selectors.current_list(network).revision + 1,
+        now=timezone.now() - lists.LIST_VALIDITY - timedelta(days=1),
+    )
+    stale.save()
+    assert selectors.current_list(network) == stale
+    trust.clear_cache()
+    second = _award(x)
+    response = client.post(reverse("verification:verify"), {"text": second.credential})
+    assert response.context["report"].valid
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_CHECKABLE]
+    text = award_page(second)
+    assert "La liste de Badgeons les Hauts-de-France ne peut pas être vérifiée" in text
+    assert "Cela ne dit rien contre le badge" in text
+    assert "Émetteur reconnu" not in text
+
+    services.member_remove(member=member, actor=coordinator)  # signs a fresh list without X
+    third = _award(x)
+    response = client.post(reverse("verification:verify"), {"text": third.credential})
+    assert response.context["report"].valid
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_LISTED]
+    assert "Absent de la liste des émetteurs reconnus par Badgeons les Hauts-de-France" in (
+        award_page(third)
+    )
+
+
+def test_a_list_is_kept_until_its_valid_until_and_at_most_an_hour() -> None:
+    from datetime import UTC, datetime
+
+    from obcore.recognition import CheckedList
+
+    soon = datetime.now(UTC) + timedelta(minutes=10)
+    later = datetime.now(UTC) + timedelta(days=7)
+    for key, valid_until, lifetime in (
+        ("soon", soon, 600.0),
+        ("later", later, trust.CACHE_FOR),
+    ):
+        before = trust.time.monotonic()
+        trust._remember(key, CheckedList(True, valid_until=valid_until))
+        expires = trust._cache[key][0] - before
+        assert lifetime - 5 <= expires <= lifetime + 1
+    trust._remember("unreadable", CheckedList(False, "the list has expired"))
+    assert trust._cache["unreadable"][0] - trust.time.monotonic() <= trust.RETRY_AFTER
+    assert trust.CACHE_FOR == 3600.0
+
+
+def test_the_workers_round_renews_the_lists(network: Any, monkeypatch: Any) -> None:
+    from blason.core import worker
+    from blason.networks import tasks
+
+    assert "blason.networks.tasks.sweep" in worker.SWEEPS
+    called: list[int] = []
+    monkeypatch.setattr(tasks, "_last_sweep", None)
+    monkeypatch.setattr(tasks, "renew_lists", lambda: called.append(1) or 0)
+    tasks.sweep(set())
+    tasks.sweep(set())  # within SWEEP_EVERY: nothing more
+    assert called == [1]
+    monkeypatch.setattr(tasks, "_last_sweep", trust.time.monotonic() - tasks.SWEEP_EVERY - 1)
+    tasks.sweep(set())
+    assert called == [1, 1]
+    # What the round runs: a list older than RENEW_AFTER is signed again.
+    monkeypatch.undo()
+    RecognitionList.objects.filter(network=network).update(
+        issued_at=timezone.now() - lists.RENEW_AFTER - timedelta(minutes=1)
+    )
+    assert tasks.renew_lists() == 1
+    assert selectors.current_list(network).revision == 2
