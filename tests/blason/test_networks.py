@@ -633,3 +633,38 @@ def test_the_workers_round_renews_the_lists(network: Any, monkeypatch: Any) -> N
     )
     assert tasks.renew_lists() == 1
     assert selectors.current_list(network).revision == 2
+
+
+def test_an_issuers_public_page_says_its_networks_and_endorsements(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import endorsements
+
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.member_invite(network=network, issuer=y, actor=coordinator)  # invited only
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    endorsements.endorsement_give(
+        endorser=network.issuer, subject=x, actor=coordinator, comment="Partenaire fiable."
+    )
+
+    def page(issuer: Any, language: str = "fr") -> str:
+        response = client.get(
+            reverse("issuer_profile", args=[issuer.uuid]),
+            HTTP_ACCEPT="text/html",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 200
+        text: str = response.content.decode()
+        return text
+
+    text = page(x)
+    network_page = reverse("networks:public", args=[network.issuer.uuid])
+    assert "Membre du réseau Badgeons les Hauts-de-France" in text
+    assert network_page in text
+    assert "Recommandé par Badgeons les Hauts-de-France" in text
+    assert "Partenaire fiable." in text
+    assert "Member of the network Badgeons les Hauts-de-France" in page(x, "en")
+    assert network_page not in page(y)  # an invitation is not a membership
+    assert "Membre du réseau" not in page(y)
+    assert network_page in page(network.issuer)  # a network's page leads to its members

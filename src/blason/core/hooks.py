@@ -59,3 +59,18 @@ PLACE_FIELD: list[Callable[..., Any]] = []
 def place_field(**options: Any) -> Any:
     """The registered place field, or None when no app gives one."""
     return PLACE_FIELD[0](**options) if PLACE_FIELD else None
+
+
+# The name of a French place by its kind ("commune", "departement", "region") and INSEE code
+# (``blason.jobs``: its bundled Code officiel géographique), for the issuer's OB 3.0
+# ``address``; None for a code it does not know.
+PLACE_NAMES: list[Callable[[str, str], str | None]] = []
+
+
+def place_name(kind: str, code: str) -> str | None:
+    """The registered name of a place, or None (no app gives names, or the code is unknown)."""
+    for name_of in PLACE_NAMES:
+        name = name_of(kind, code)
+        if name:
+            return name
+    return None

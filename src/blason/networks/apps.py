@@ -47,7 +47,10 @@ class NetworksConfig(AppConfig):
             hooks.OB2_ISSUER_ENDORSEMENTS.append(ob2_issuer_endorsements)
         hooks.PUBLISHED_DOCUMENTS["networks:endorsement_ob2"] = ob2_published
         # A badge's public page says which network designed it and who endorsed it.
-        from blason.networks.pages import badge_part
+        from blason.networks.pages import badge_part, issuer_part
 
         if badge_part not in hooks.BADGE_PAGE_PARTS:
             hooks.BADGE_PAGE_PARTS.append(badge_part)
+        # An issuer's public page: its networks and endorsements (a network: its members).
+        if issuer_part not in hooks.ISSUER_PAGE_PARTS:
+            hooks.ISSUER_PAGE_PARTS.append(issuer_part)
