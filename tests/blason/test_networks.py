@@ -427,10 +427,34 @@ def test_blason_verify_reads_trust_lists(
     monkeypatch.setenv("TRUST_LISTS", "")
     trust_list = f"Badgeons={lists.list_url(network)}={documents.issuer_url(issuer)}"
     cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list])
-    assert "[recognised] list Badgeons" in capsys.readouterr().out
+    assert "[recognised] Issuer recognised by Badgeons (signed list, valid until 20" in (
+        capsys.readouterr().out
+    )
     wrong = f"Badgeons={lists.list_url(network)}=https://autre.example/issuers/1"
     cli(["verify", str(badge), "--offline", *served, "--trust-list", wrong])
-    assert "[not_checkable] list Badgeons" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "[not_checkable] The list of Badgeons cannot be checked right now (the list's" in out
+    assert "is not accepted here). This says nothing against the badge." in out
+    gone = f"Ailleurs=https://ailleurs.example/list={documents.issuer_url(issuer)}"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", gone, "--json"])
+    (line,) = json.loads(capsys.readouterr().out)["recognitions"]
+    assert line["state"] == "not_checkable"
+    assert line["reason"].startswith("the list could not be fetched")
+    other = IssuerFactory(name="Club")
+    elsewhere = tmp_path / "other.json"
+    elsewhere.write_text(_award(other).credential)
+    keys = [documents.issuer_url(other)]
+    keys.append(
+        documents.verification_method_id(other, other.signing_keys.get(algorithm="Ed25519"))
+    )
+    for number, url in enumerate(keys):
+        path = tmp_path / f"other-{number}.json"
+        path.write_bytes(client.get(url, HTTP_ACCEPT="application/ld+json").content)
+        served += ["--document", f"{url}={path}"]
+    cli(["verify", str(elsewhere), "--offline", *served, "--trust-list", trust_list])
+    assert "[not_listed] Not in the list of issuers recognised by Badgeons." in (
+        capsys.readouterr().out
+    )
 
 
 def test_blason_verify_says_the_network_recognises_the_badge(
@@ -469,7 +493,7 @@ def test_blason_verify_says_the_network_recognises_the_badge(
     assert cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list]) == 0
     out = capsys.readouterr().out
     assert "endorsement 1: valid" in out
-    assert "[recognised] list Badgeons" in out
+    assert "[recognised] Issuer recognised by Badgeons (signed list" in out
     assert "[recognised] Badge recognised by Badgeons (signed endorsement)" in out
     cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list, "--json"])
     answer = json.loads(capsys.readouterr().out)
@@ -479,7 +503,7 @@ def test_blason_verify_says_the_network_recognises_the_badge(
     before.write_text(first.credential)
     cli(["verify", str(before), "--offline", *served, "--trust-list", trust_list])
     out = capsys.readouterr().out
-    assert "[recognised] list Badgeons" in out
+    assert "[recognised] Issuer recognised by Badgeons (signed list" in out
     assert "Badge recognised by" not in out
 
 
