@@ -59,6 +59,8 @@ class Entity:
     url: str | None = None
     same_as: tuple[str, ...] = ()
     description: str | None = None
+    # Where it is, in words ("Lille, Hauts-de-France, France"): the DCC registry's ``location``.
+    location: str | None = None
 
 
 def recognized_entity_credential(
@@ -111,6 +113,8 @@ def dcc_registry(
     registry: dict[str, Any] = {}
     for entity in entities:
         entry: dict[str, Any] = {"name": entity.name}
+        if entity.location:
+            entry["location"] = entity.location
         if entity.url:
             entry["url"] = entity.url
         for identifier in (entity.id, *entity.same_as):

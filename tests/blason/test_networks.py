@@ -91,7 +91,10 @@ def test_a_network_is_an_issuer_with_keys_and_an_empty_signed_list(network: Any)
 def test_x_accepts_y_does_not_and_removing_x_reissues_without_it(
     network: Any, coordinator: Any
 ) -> None:
-    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Association")
+    x = IssuerFactory(
+        name="Mission Locale", commune_code="59350", departement_code="59", region_code="32"
+    )
+    y = IssuerFactory(name="Association")
     invited_x = services.member_invite(network=network, issuer=x, actor=coordinator)
     services.member_invite(network=network, issuer=y, actor=coordinator)
     assert selectors.current_list(network).revision == 1  # invitations change nothing yet
@@ -112,6 +115,11 @@ def test_x_accepts_y_does_not_and_removing_x_reissues_without_it(
     assert checked.recognition([documents.issuer_url(y)]) is Recognition.NOT_LISTED
     registry = json.loads(current.registry)["registry"]
     assert set(registry) == {documents.issuer_url(x), documents.issuer_did(x)}
+    assert registry[documents.issuer_did(x)] == {
+        "name": "Mission Locale",
+        "location": "Lille, Hauts-de-France, France",
+        "url": x.url or documents.issuer_url(x),
+    }
 
     services.member_remove(member=invited_x, actor=coordinator)
     current = selectors.current_list(network)
