@@ -700,3 +700,36 @@ def test_an_issuers_public_page_says_its_networks_and_endorsements(
     assert network_page not in page(y)  # an invitation is not a membership
     assert "Membre du réseau" not in page(y)
     assert network_page in page(network.issuer)  # a network's page leads to its members
+
+
+def test_a_person_endorses_an_issuer_and_an_award_with_their_own_key(
+    network: Any, coordinator: Any
+) -> None:
+    """Beyond networks: a person (their own space, kind "individual") endorses an issuer and an
+    award; each endorsement is an EndorsementCredential signed with the person's key that
+    verifies on its own, and the issuer's endorsement goes into its profile and new awards."""
+    from blason.networks import endorsements
+
+    person = IssuerFactory(name="Nadia Benali", kind=IssuerKind.INDIVIDUAL)
+    actor = _owner_of(person)
+    x = IssuerFactory(name="Mission Locale")
+    award = _award(x)
+    of_issuer = endorsements.endorsement_give(
+        endorser=person, subject=x, actor=actor, comment="Accompagnement sérieux."
+    )
+    of_award = endorsements.endorsement_give(endorser=person, subject=award, actor=actor)
+    for given, subject_id in (
+        (of_issuer, documents.issuer_url(x)),
+        (of_award, json.loads(award.credential)["id"]),
+    ):
+        credential = json.loads(given.credential)
+        assert "EndorsementCredential" in credential["type"]
+        assert credential["issuer"]["id"] == documents.issuer_url(person)
+        assert credential["credentialSubject"]["id"] == subject_id
+        assert verify_credential(given.credential, fetcher=LocalFetcher()).valid
+    (in_profile,) = documents.profile_document(x)["endorsement"]
+    assert in_profile == json.loads(of_issuer.credential)
+    later = json.loads(_award(x).credential)
+    assert later["issuer"]["endorsement"] == [json.loads(of_issuer.credential)]
+    with pytest.raises(ActionRefused):  # nobody endorses their own
+        endorsements.endorsement_give(endorser=x, subject=award, actor=_owner_of(x))
