@@ -733,3 +733,35 @@ def test_a_person_endorses_an_issuer_and_an_award_with_their_own_key(
     assert later["issuer"]["endorsement"] == [json.loads(of_issuer.credential)]
     with pytest.raises(ActionRefused):  # nobody endorses their own
         endorsements.endorsement_give(endorser=x, subject=award, actor=_owner_of(x))
+
+
+def test_a_member_renamed_is_renamed_in_the_lists_at_once(network: Any, coordinator: Any) -> None:
+    from blason.core.services import issuer_update
+
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    revision = selectors.current_list(network).revision
+
+    def update(issuer: Any, **changes: Any) -> None:
+        values = {key: getattr(issuer, key) for key in ("name", "description", "url", "email")}
+        issuer_update(issuer=issuer, actor=coordinator, **(values | changes))
+
+    update(x, description="Autre description.")  # not in the list: nothing signed
+    assert selectors.current_list(network).revision == revision
+    update(y, name="Club sportif")  # not a member
+    assert selectors.current_list(network).revision == revision
+    update(x, name="Mission Locale de Lille")
+    current = selectors.current_list(network)
+    assert current.revision == revision + 1
+    assert _document(current)["credentialSubject"][0]["name"] == "Mission Locale de Lille"
+    update(network.issuer, name="Badgeons les Hauts-de-France !")
+    current = selectors.current_list(network)
+    assert current.revision == revision + 2
+    assert _document(current)["issuer"]["name"] == "Badgeons les Hauts-de-France !"
+    checked = check_list(
+        _document(current),
+        accepted_issuers=[documents.issuer_url(network.issuer)],
+        fetcher=LocalFetcher(),
+    )
+    assert checked.checkable, checked.reason

@@ -24,6 +24,18 @@ def issuer_created(*, issuer: Issuer, actor: Any) -> None:
         hook(issuer=issuer, actor=actor)
 
 
+# Run when an issuer's profile changed, inside the transaction that changed it, with the keyword
+# arguments ``issuer``, ``actor`` and ``fields`` (the names of the fields that changed).
+# ``blason.networks``: the signed lists that name the issuer are signed again.
+ISSUER_UPDATED: list[Callable[..., Any]] = []
+
+
+def issuer_updated(*, issuer: Issuer, actor: Any, fields: list[str]) -> None:
+    """Tell the apps that ``fields`` of the issuer changed (``services.issuer_update``)."""
+    for hook in ISSUER_UPDATED:
+        hook(issuer=issuer, actor=actor, fields=fields)
+
+
 # Run after awards of this site were issued or revoked, inside the transaction that did it,
 # with the keyword arguments ``badge`` (the BadgeClass) and ``awards`` (the awards concerned,
 # a list). ``blason.pathways``: recompute the progress of their holders once it commits.

@@ -16,6 +16,12 @@ class NetworksConfig(AppConfig):
         # The signed lists are renewed before they expire, on a worker's round.
         if "blason.networks.tasks.sweep" not in worker.SWEEPS:
             worker.SWEEPS.append("blason.networks.tasks.sweep")
+        # A member (or the network) renamed or moved: its lists are signed again at once.
+        from blason.core import hooks as core_hooks
+        from blason.networks.services import lists_issuer_updated
+
+        if lists_issuer_updated not in core_hooks.ISSUER_UPDATED:
+            core_hooks.ISSUER_UPDATED.append(lists_issuer_updated)
         # Verifiers on this site read the lists of its networks from the database.
         from blason.networks.trust import local_lists
 
