@@ -52,11 +52,10 @@ class NetworksConfig(AppConfig):
         if ob2_issuer_endorsements not in hooks.OB2_ISSUER_ENDORSEMENTS:
             hooks.OB2_ISSUER_ENDORSEMENTS.append(ob2_issuer_endorsements)
         hooks.PUBLISHED_DOCUMENTS["networks:endorsement_ob2"] = ob2_published
-        # A badge's public page says which network designed it and who endorsed it.
+        # A badge's public page says which network designed it and who endorsed it; an
+        # issuer's, its networks and endorsements (a network's: its members).
+        from blason.core import fragments
         from blason.networks.pages import badge_part, issuer_part
 
-        if badge_part not in hooks.BADGE_PAGE_PARTS:
-            hooks.BADGE_PAGE_PARTS.append(badge_part)
-        # An issuer's public page: its networks and endorsements (a network: its members).
-        if issuer_part not in hooks.ISSUER_PAGE_PARTS:
-            hooks.ISSUER_PAGE_PARTS.append(issuer_part)
+        fragments.register("badge_public.after_text", badge_part)
+        fragments.register("issuer_public.before_badges", issuer_part)

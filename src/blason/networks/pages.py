@@ -1,9 +1,12 @@
-"""What networks add to the public pages of badges and issuers (``issuing.hooks.BADGE_PAGE_PARTS``,
-``ISSUER_PAGE_PARTS``): the network that designed a shared badge and the endorsements a badge
-has been given; the networks an issuer is a member of (whose signed lists name it) and the
-endorsements it has been given; for a network, where its members and its list are."""
+"""What networks add to the public pages of badges and issuers, in the slots
+``badge_public.after_text`` and ``issuer_public.before_badges`` of ``blason.core.fragments``:
+the network that designed a shared badge and the endorsements a badge has been given; the
+networks an issuer is a member of (whose signed lists name it) and the endorsements it has
+been given; for a network, where its members and its list are."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.template.loader import render_to_string
 
@@ -18,7 +21,7 @@ from blason.networks.models import (
 )
 
 
-def badge_part(badge: BadgeClass) -> str:
+def badge_part(context: Any, *, badge: BadgeClass) -> str:
     copy = (
         SharedBadgeCopy.objects.select_related("shared__network__issuer")
         .filter(badge=badge)
@@ -37,7 +40,7 @@ def badge_part(badge: BadgeClass) -> str:
     )
 
 
-def issuer_part(issuer: Issuer) -> str:
+def issuer_part(context: Any, *, issuer: Issuer) -> str:
     is_network = issuer.kind == IssuerKind.NETWORK
     memberships = list(
         NetworkMember.objects.filter(issuer=issuer, state=MemberState.ACTIVE)

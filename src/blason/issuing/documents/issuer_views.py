@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from blason.core import page_cache
 from blason.core.compiled import CompiledQuery
 from blason.core.models import Issuer
-from blason.issuing import hooks
 from blason.issuing.badges.models import BadgeClass, BadgeStatus
 from blason.issuing.signing import issuer_documents
 from blason.issuing.signing.models import KeyAlgorithm, SigningKey
@@ -98,7 +97,6 @@ def _issuer_page(request: HttpRequest, issuer: Issuer, extra: dict[str, object])
             "issuer": issuer,
             "badges": badges,
             "profile_url": issuer_documents.issuer_url(issuer),
-            "parts": hooks.issuer_page_parts(issuer),
             **extra,
         },
     )
