@@ -56,7 +56,7 @@ def test_samir_sees_his_pathway_on_his_phone(phone_page: Any, assert_accessible:
     # The fixture offers near Lille for the occupations the pathway leads to (M1601, M1607).
     offers = card.locator(".local-offers")
     assert "Offres près de chez vous" in offers.locator("h4").inner_text()
-    assert "6 offres près de Lille, Nord (59350) (à moins de 20 km)" in offers.inner_text()
+    assert "6 offres près de Lille, Nord (59350) (à moins de 20\u00a0km)" in offers.inner_text()
     assert offers.locator(".offer").count() == 5
     assert "Agent d'accueil en alternance (H/F)" in offers.inner_text()
     assert "Alternance" in offers.inner_text()

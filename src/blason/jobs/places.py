@@ -248,7 +248,7 @@ COMMUNE_COLUMNS = (
 )
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _csv_text(header: Sequence[str], rows: Sequence[tuple[str, ...]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -256,7 +256,7 @@ def _csv_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
-def _write_communes(rows: Sequence[Sequence[str]], target: Path) -> None:
+def _write_communes(rows: Sequence[tuple[str, ...]], target: Path) -> None:
     (target / "communes.csv.gz").write_bytes(
         gzip.compress(_csv_text(COMMUNE_COLUMNS, rows).encode("utf-8"), mtime=0)
     )
