@@ -116,7 +116,7 @@ def test_a_visitor_chooses_a_place_kept_in_the_session(client: Any, world: Any) 
     assert "Où cherchez-vous un emploi" in page
     answer = choose(client, "Nord (département 59)", back=url)
     assert answer["Location"] == url
-    assert "7 offres près de Nord" in client.get(url, **FR).text
+    assert "7 offres — Nord (département 59)" in client.get(url, **FR).text
     assert not OffersPlace.objects.exists()  # nobody signed in: the session only
     # Another site's address is never where the form sends back to.
     elsewhere = choose(client, "Nord (département 59)", back="https://evil.example.com/")

@@ -71,7 +71,7 @@ def test_samir_sees_his_pathway_on_his_phone(phone_page: Any, assert_accessible:
     page.wait_for_load_state()
     assert page.url.endswith("/backpack/")
     offers = page.locator(".pathway-card", has_text=PATHWAY).locator(".local-offers")
-    assert "0 offre" in offers.inner_text()
+    assert "0 offre — Pas-de-Calais (département 62)" in offers.inner_text()
     assert "Pas-de-Calais" in page.locator(".offers-where").inner_text()
     assert_accessible(page)
 
