@@ -146,3 +146,34 @@ def test_an_archived_pathway_is_withdrawn(client: Any, world: Any) -> None:
     assert client.get(reverse("pathways:public_json", args=[p.pathway.uuid])).status_code == 404
     page = client.get(reverse("badge_public", args=[p.a.uuid])).text
     assert p.pathway.name.replace("'", "&#x27;") not in page
+
+
+def test_a_person_known_by_phone_only_gets_the_completion_badge_by_sms(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from blason.accounts.models import User
+    from blason.core import sms
+    from blason.issuing.models import Award
+
+    p = two_of_three(world)
+    number = "+33611223344"
+    samir = User.objects.create_user(
+        None, "pw-not-used", phone=number, phone_verified=True, display_name="Samir"
+    )
+    for badge in (p.a, p.b):
+        with django_capture_on_commit_callbacks(execute=True):
+            award = awards.award_issue(badge=badge, actor=world.admin, phone=number, name="Samir")
+        with django_capture_on_commit_callbacks(execute=True):
+            backpack_claims.claim_award(user=samir, code=award.claim_code or "")
+    (completion,) = Award.objects.filter(badge=p.done)
+    assert (completion.recipient_phone, completion.recipient_email) == (number, "")
+    told = [message for message in sms.outbox if p.done.name in message.body]
+    assert len(told) == 1  # the step badges' SMS gave a code; this one says where it is
+    assert told[0].to == number
+    assert told[0].body == (
+        'Bravo Samir ! Organisation A vous a décerné le badge "Parcours accueil" '
+        '(parcours "Vers l\'accueil"). Il est déjà dans votre sac à badges : '
+        "http://testserver/backpack/"
+    )
+    assert sms.is_gsm7(told[0].body)
+    assert completion.backpack_items.filter(owner=samir).exists()

@@ -9,8 +9,9 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from blason.core import fragments as core_fragments
-        from blason.core import hooks
+        from blason.core import hooks, sms
         from blason.pathways import fragments, receivers
+        from blason.pathways import sms as pathway_sms
 
         # Issuing and the backpack tell core; core tells us (they never import pathways).
         hooks.AWARDS_CHANGED.append(receivers.awards_changed)
@@ -18,3 +19,4 @@ class PathwaysConfig(AppConfig):
         core_fragments.register("backpack.list", fragments.backpack_list)
         core_fragments.register("backpack.public_profile", fragments.public_profile)
         core_fragments.register("badge_public.aside", fragments.badge_public)
+        sms.RENDERERS[pathway_sms.RENDERER] = "blason.pathways.sms.render"
