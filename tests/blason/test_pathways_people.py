@@ -177,3 +177,36 @@ def test_a_person_known_by_phone_only_gets_the_completion_badge_by_sms(
     )
     assert sms.is_gsm7(told[0].body)
     assert completion.backpack_items.filter(owner=samir).exists()
+
+
+def test_a_counsellor_sees_the_occupations_of_the_pathways_followed(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from blason.jobs import selectors as jobs
+
+    settings.JOB_OFFERS_PROVIDER = "fixtures"
+    p = two_of_three(world)  # organisation A's, leads to M1601; its badges name no occupation
+    bob = world.member
+    award_to(p.a, bob, django_capture_on_commit_callbacks)
+    assert jobs.held_occupations(bob, issuer=world.org_a) == []  # not followed yet
+    services.pathway_follow(pathway=p.pathway, user=bob)
+    theirs = BadgeFactory(issuer=world.org_b, name="Réception")
+    elsewhere = services.pathway_create(
+        issuer=world.org_b, actor=world.outsider, name="Vers l'hôtellerie", occupations=["G1703"]
+    )
+    services.requirement_add_badge(step=elsewhere.steps.get(), actor=world.outsider, badge=theirs)
+    services.pathway_publish(pathway=elsewhere, actor=world.outsider)
+    services.pathway_follow(pathway=elsewhere, user=bob)
+    seen = jobs.held_occupations(bob, issuer=world.org_a)
+    assert [(item.occupation.code, item.badges) for item in seen] == [
+        ("M1601", ["Vers l'accueil"])
+    ]  # organisation B's pathway is not organisation A's to see
+    everything = jobs.held_occupations(bob)
+    assert {item.occupation.code for item in everything} == {"M1601", "G1703"}
+    client.force_login(world.admin)
+    url = reverse("jobs:person_offers", args=[world.org_a.slug, bob.uuid])
+    page = client.get(url, {"place": "Lille, Nord (59350)", "distance": "20"}, **EN).text
+    assert "Occupations of their badges and pathways" in page
+    assert "Vers l&#x27;accueil" in page
+    assert "6 offers near Lille, Nord (59350)" in page
+    assert "hôtellerie" not in page
