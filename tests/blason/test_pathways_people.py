@@ -210,3 +210,55 @@ def test_a_counsellor_sees_the_occupations_of_the_pathways_followed(
     assert "Vers l&#x27;accueil" in page
     assert "6 offers near Lille, Nord (59350)" in page
     assert "hôtellerie" not in page
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120">'
+    b'<script>alert(1)</script><circle cx="60" cy="60" r="50" fill="#17622f"/></svg>'
+)
+
+
+def test_the_pathway_image_is_uploaded_cleaned_and_shown(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.admin)
+    slug = world.org_a.slug
+    refused = client.post(
+        reverse("pathways:new", args=[slug]),
+        {
+            "name": "Vers la cuisine",
+            "public": "on",
+            "image": SimpleUploadedFile("notes.txt", b"not an image", "text/plain"),
+        },
+        **EN,
+    )
+    assert refused.status_code == 400
+    assert "Upload a PNG or SVG image." in refused.text
+    assert not Pathway.objects.exists()
+    client.post(
+        reverse("pathways:new", args=[slug]),
+        {
+            "name": "Vers la cuisine",
+            "public": "on",
+            "image": SimpleUploadedFile("logo.svg", SVG, "image/svg+xml"),
+        },
+    )
+    pathway = Pathway.objects.get()
+    assert pathway.image.name.endswith(".svg")
+    with pathway.image.open("rb") as handle:
+        stored = handle.read()
+    assert b"<circle" in stored
+    assert b"<script" not in stored  # cleaned as a badge image is
+    badge = BadgeFactory(issuer=world.org_a, name="Hygiène")
+    services.requirement_add_badge(step=pathway.steps.get(), actor=world.admin, badge=badge)
+    services.pathway_publish(pathway=pathway, actor=world.admin)
+    page = client.get(reverse("pathways:public", args=[pathway.uuid])).text
+    assert f'src="{pathway.image.url}"' in page
+    # Editing without a new image keeps it.
+    before = pathway.image.name
+    client.post(
+        reverse("pathways:edit", args=[slug, pathway.uuid]),
+        {"name": "Vers les cuisines", "public": "on"},
+    )
+    pathway.refresh_from_db()
+    assert (pathway.name, pathway.image.name) == ("Vers les cuisines", before)
