@@ -8,6 +8,7 @@ as Multikey (``publicKeyMultibase``, base58btc with a multicodec prefix), JWK, o
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
 
 from obcore.errors import KeyFormatError
 
@@ -130,11 +132,19 @@ class KeyPair:
         if key is None:
             raise KeyFormatError("this key has no private half: it cannot sign")
         if isinstance(key, Ed25519PrivateKey):
-            return key.sign(data)
+            # libsodium's Ed25519: RFC 8032 signatures are deterministic, so these are the bytes
+            # OpenSSL would give (a test compares them), in about two thirds of its time here.
+            return crypto_sign(data, self._sodium_secret)[:64]
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    @functools.cached_property
+    def _sodium_secret(self) -> bytes:
+        """An Ed25519 private key in libsodium's form (seed and public key), made once."""
+        assert isinstance(self.private_key, Ed25519PrivateKey)
+        return crypto_sign_seed_keypair(self.private_key.private_bytes_raw())[1]
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         """True when ``signature`` (in the form :meth:`sign` makes) is valid for ``data``."""

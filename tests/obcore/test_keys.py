@@ -338,3 +338,18 @@ def test_p256_multikeys_must_be_curve_points() -> None:
 def test_did_key_documents_only_for_did_keys(did: object) -> None:
     with pytest.raises(KeyFormatError):
         did_key_document(did)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=0, max_size=200))
+def test_ed25519_signatures_are_openssls_bytes(seed: bytes, data: bytes) -> None:
+    """Ed25519 signs through libsodium; RFC 8032 signatures are deterministic, so they must be
+    the very bytes OpenSSL (through ``cryptography``) gives for the same key and data."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from obcore.keys import KeyPair
+
+    private = Ed25519PrivateKey.from_private_bytes(seed)
+    pair = KeyPair("Ed25519", private.public_key(), private)
+    assert pair.sign(data) == private.sign(data)
+    assert pair.sign(data) == private.sign(data)  # the libsodium key made once, kept
