@@ -99,8 +99,9 @@ def env_networks(name: str, default: list[str] | None = None) -> list[str]:
 
 
 def env_trust_lists(name: str) -> list[Any]:
-    """Lists of recognised issuers a verifier reads: a JSON array of ``{"name", "url",
-    "issuers"}`` objects (``obcore.recognition.parse_trust_lists``), checked at start-up."""
+    """Lists of recognised issuers a verifier reads: a JSON array of the DCC verifier's
+    ``vc-recognition`` registries, ``{"name", "type", "url", "acceptedIssuers"}``
+    (``obcore.recognition.parse_trust_lists``), checked at start-up."""
     from obcore.recognition import parse_trust_lists
 
     try:

@@ -57,6 +57,13 @@ if not SECRET_KEY:
 # Where `blason serve` listens; without SITE_URL, links point there (a wildcard address as the
 # machine itself), so `BIND=127.0.0.1:8111 make run` writes links to port 8111.
 BIND = env_str("BIND", "127.0.0.1:8000")
+# The rest of what `blason serve` runs: gunicorn processes, threads in each (kept above
+# FETCH_MAX_CONCURRENT), background worker processes (0 when workers run elsewhere), and the
+# proxies allowed to set X-Forwarded-* headers.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 2, minimum=1)
+TASK_WORKERS = env_int("TASK_WORKERS", 1, minimum=0)
+FORWARDED_ALLOW_IPS = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 _bind_host, _colon, _bind_port = BIND.rpartition(":")
 _bind_host = "127.0.0.1" if _bind_host in {"", "0.0.0.0", "[::]", "::"} else _bind_host  # noqa: S104
 SITE_URL = env_str("SITE_URL", f"http://{_bind_host}:{_bind_port or 8000}").rstrip("/")

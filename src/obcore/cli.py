@@ -84,11 +84,25 @@ def _verify(args: argparse.Namespace) -> int:
                     f"  [{line['state']}] Badge recognised by {line['name']} (signed endorsement)"
                 )
                 continue
-            until = f", valid until {line['validUntil']}" if line.get("validUntil") else ""
-            print(f"  [{line['state']}] list {line['name']}{until}")
+            print(f"  [{line['state']}] {_recognition_text(line)}")
     if report.state is State.MALFORMED:
         return 2
     return 0 if report.valid else 1
+
+
+def _recognition_text(line: dict[str, Any]) -> str:
+    """What one list says about the issuer, in the verify page's words (in English)."""
+    name = line["name"]
+    if line["state"] == "recognised":
+        until = f", valid until {line['validUntil']}" if line.get("validUntil") else ""
+        return f"Issuer recognised by {name} (signed list{until})"
+    if line["state"] == "not_checkable":
+        reason = f" ({line['reason']})" if line.get("reason") else ""
+        return (
+            f"The list of {name} cannot be checked right now{reason}. "
+            "This says nothing against the badge."
+        )
+    return f"Not in the list of issuers recognised by {name}."
 
 
 def _recognitions(
@@ -102,6 +116,7 @@ def _recognitions(
 
     from obcore.ob3._fields import format_datetime
     from obcore.recognition import (
+        CheckedList,
         TrustList,
         badge_endorsers,
         check_list,
@@ -125,12 +140,17 @@ def _recognitions(
     for trust_list in lists if ids else []:
         try:
             document = json.loads(fetcher(trust_list.url).body)
-        except (ObcoreError, ValueError):
-            document = None
-        checked = check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher)
+        except ObcoreError as exc:
+            checked = CheckedList(False, f"the list could not be fetched: {exc}")
+        except ValueError:
+            checked = CheckedList(False, "the list is not JSON")
+        else:
+            checked = check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher)
         line = {"name": trust_list.name, "url": trust_list.url, "state": checked.recognition(ids)}
         if checked.valid_until is not None:
             line["validUntil"] = format_datetime(checked.valid_until)
+        if not checked.checkable:
+            line["reason"] = checked.reason
         answer.append(line)
         if checked.checkable and checked.issuer in endorsers:
             badges.append(

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
 
+from obcore.base58 import b58decode, b58encode
 from obcore.errors import KeyFormatError
 
 __all__ = [
@@ -50,53 +51,11 @@ PrivateKey = Ed25519PrivateKey | rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 _P256_PUB = b"\x80\x24"  # multicodec p256-pub (varint 0x1200)
 _ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv (varint 0x1300)
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {char: index for index, char in enumerate(_B58)}
-_B58_CHUNK = 58**10
-_B58_PAIRS = [first + second for first in _B58 for second in _B58]  # "11", "12", … "zz"
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 # did:web hosts: a domain name (the port arrives percent-encoded, "%3A", and is decoded first).
 _DID_WEB_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
-
-
-def b58encode(data: bytes) -> str:
-    """Base58 (Bitcoin alphabet), as multibase ``z`` uses it."""
-    number = int.from_bytes(data, "big")
-    # Ten digits per division of the big number (a signature's 88 digits: 9 divisions), then
-    # each ten-digit chunk as five pairs of digits in one expression of machine-size integer
-    # operations: no loop, no appends (this runs once per credential of a bulk award).
-    chunks = []
-    while number:
-        number, chunk = divmod(number, _B58_CHUNK)
-        chunks.append(chunk)
-    pairs = _B58_PAIRS
-    out: list[str] = []
-    for chunk in reversed(chunks):
-        out += (
-            pairs[chunk // 128063081718016],  # 3364**4: the chunk is below 3364**5
-            pairs[chunk // 38068692544 % 3364],  # 3364**3
-            pairs[chunk // 11316496 % 3364],  # 3364**2
-            pairs[chunk // 3364 % 3364],
-            pairs[chunk % 3364],
-        )
-    text = "".join(out).lstrip("1")  # the first chunk's unused high digits
-    leading = len(data) - len(data.lstrip(b"\0"))
-    return "1" * leading + text
-
-
-def b58decode(text: str) -> bytes:
-    """Inverse of :func:`b58encode`; ``KeyFormatError`` on a character outside the alphabet."""
-    number = 0
-    for char in text:
-        try:
-            number = number * 58 + _B58_INDEX[char]
-        except KeyError:
-            raise KeyFormatError(f"{char!r} is not a base58 character") from None
-    leading = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * leading + body
 
 
 def _b64url(data: bytes) -> str:

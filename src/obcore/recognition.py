@@ -59,6 +59,8 @@ class Entity:
     url: str | None = None
     same_as: tuple[str, ...] = ()
     description: str | None = None
+    # Where it is, in words ("Lille, Hauts-de-France, France"): the DCC registry's ``location``.
+    location: str | None = None
 
 
 def recognized_entity_credential(
@@ -111,6 +113,8 @@ def dcc_registry(
     registry: dict[str, Any] = {}
     for entity in entities:
         entry: dict[str, Any] = {"name": entity.name}
+        if entity.location:
+            entry["location"] = entity.location
         if entity.url:
             entry["url"] = entity.url
         for identifier in (entity.id, *entity.same_as):
@@ -127,16 +131,25 @@ def dcc_registry(
 @dataclass(frozen=True)
 class TrustList:
     """A list a verifier reads: its name, its address and the issuers it accepts lists from
-    (the shape of the DCC verifier's ``vc-recognition`` registries)."""
+    (the DCC verifier's ``vc-recognition`` registries: ``name``, ``url``,
+    ``acceptedIssuers``)."""
 
     name: str
     url: str
     issuers: tuple[str, ...]
 
 
+# The registry types of the DCC verifier (``@digitalcredentials/verifier-core``): only
+# ``vc-recognition`` is a signed list; the others are read by DCC's own tools.
+TRUST_LIST_TYPE = "vc-recognition"
+OTHER_REGISTRY_TYPES = ("dcc-legacy", "oidf")
+
+
 def parse_trust_lists(text: str) -> list[TrustList]:
-    """``TRUST_LISTS``: a JSON array of ``{"name", "url", "issuers": [...]}`` objects ("" is
-    no list). Raises ``ValueError`` with a sentence saying what is wrong."""
+    """``TRUST_LISTS``: a JSON array of objects (``""`` is no list), each either a DCC verifier
+    registry entry as DCC writes it (``{"name", "type": "vc-recognition", "url",
+    "acceptedIssuers": [...]}``, pasted as is) or the short form ``{"name", "url",
+    "issuers"}``. Raises ``ValueError`` with a sentence saying what is wrong."""
     if not text.strip():
         return []
     try:
@@ -149,7 +162,22 @@ def parse_trust_lists(text: str) -> list[TrustList]:
     for number, item in enumerate(data, 1):
         if not isinstance(item, dict):
             raise ValueError(f"TRUST_LISTS item {number} is not an object")
-        name, url, issuers = item.get("name"), item.get("url"), item.get("issuers")
+        kind = item.get("type", TRUST_LIST_TYPE)
+        if kind in OTHER_REGISTRY_TYPES:
+            raise ValueError(
+                f"TRUST_LISTS item {number} is a {kind!r} registry: only signed lists "
+                f"({TRUST_LIST_TYPE!r}) are read here"
+            )
+        if kind != TRUST_LIST_TYPE:
+            raise ValueError(
+                f"TRUST_LISTS item {number} has type {kind!r}; expected {TRUST_LIST_TYPE!r}"
+            )
+        name, url = item.get("name"), item.get("url")
+        if "issuers" in item and "acceptedIssuers" in item:
+            raise ValueError(
+                f"TRUST_LISTS item {number} gives both issuers and acceptedIssuers: keep one"
+            )
+        issuers = item.get("acceptedIssuers", item.get("issuers"))
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"TRUST_LISTS item {number} needs a name")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
@@ -161,7 +189,10 @@ def parse_trust_lists(text: str) -> list[TrustList]:
             or not issuers
             or not all(isinstance(value, str) and value for value in issuers)
         ):
-            raise ValueError(f"TRUST_LISTS item {number} needs the issuers it accepts lists from")
+            raise ValueError(
+                f"TRUST_LISTS item {number} needs the issuers it accepts lists from "
+                "(acceptedIssuers)"
+            )
         lists.append(TrustList(name.strip(), url, tuple(issuers)))
     return lists
 

@@ -567,3 +567,11 @@ def test_a_proof_set_is_kept_and_served_as_received(client: Any, world: Any) -> 
     assert created.status_code == 201
     listed = client.get(CREDENTIALS, **oc.bearer(tokens)).json()["credential"]
     assert listed == [signed]
+
+
+def test_the_about_page_links_to_the_service_description(client: Any) -> None:
+    from django.urls import reverse
+
+    page = client.get(reverse("api:about"), HTTP_ACCEPT_LANGUAGE="en")
+    discovery = reverse("api:discovery")
+    assert f'<a href="{discovery}"><code>{discovery}</code></a>' in page.text

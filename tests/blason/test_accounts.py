@@ -259,3 +259,27 @@ def test_change_email_needs_the_new_address_verified(
     assert user.email == "old@example.org"
     assert EmailAddress.objects.get(email="old@example.org").verified
     assert AuditEntry.objects.filter(action="accounts.email.verified", actor=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("after", "back"),
+    [("/claim/7KQ2-M9XD", True), ("/claim/", True), ("/backpack/", False), ("", False)],
+)
+def test_without_sms_a_person_who_came_to_keep_a_badge_is_sent_back_to_it(
+    client: Any, settings: Any, after: str, back: bool
+) -> None:
+    """With no text messages on the site, the sign-up page offers to keep a badge without an
+    account: back to the claim page the person came from (an address of ``backpack:claim``),
+    otherwise to the page where a code is typed."""
+    settings.SMS_BACKEND = ""
+    query = {"next": after} if after else {}
+    page = client.get(reverse("account_signup"), query, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "No text messages on this site" in page.text
+    going_back = f'<a href="{after}">Or keep your badge without an account: go back to it'
+    assert (going_back in page.text) is back
+    typing = (
+        f'<a href="{reverse("backpack:claim_enter")}">Or keep your badge without an account: '
+        "type its code"
+    )
+    assert (typing in page.text) is not back

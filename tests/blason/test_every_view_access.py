@@ -318,6 +318,8 @@ RULES: dict[str, Rule] = {
     "insights:issuer_report": space(VIEWER),
     "insights:site_report": staff(),
     # exports: a space's export and import (owners), the open data of the skills map
+    # Its form imports a whole export into an empty space: tests/blason/test_exports_archive.py
+    # sends it (``upload``), as the owner, and checks what it made.
     "exports:space": space(OWNER),
     "exports:space_json": space(OWNER),
     "exports:space_open_data": space(VIEWER),

@@ -52,6 +52,7 @@ def test_the_profile_page_sets_the_address_and_numbers(
     )
     profile = documents.profile_document(issuer)
     assert profile["address"]["addressRegion"] == "Hauts-de-France"
+    assert profile["address"]["addressLocality"] == "Roubaix"
     assert {item["identifierType"] for item in profile["otherIdentifier"]} == {
         "ext:SIRET",
         "ext:RNA",
@@ -59,6 +60,7 @@ def test_the_profile_page_sets_the_address_and_numbers(
     award = awards.award_issue(badge=published, actor=world.admin, name="Samir")
     credential = json.loads(award.credential)
     assert credential["issuer"]["otherIdentifier"][0]["identifier"] == SIRET
+    assert credential["issuer"]["address"]["addressLocality"] == "Roubaix"
     assert verify_credential(award.credential, fetcher=LocalFetcher()).valid
 
     bad = {**form, "siret": "12345678901234", "place": "Xqzwville"}

@@ -91,7 +91,10 @@ def test_a_network_is_an_issuer_with_keys_and_an_empty_signed_list(network: Any)
 def test_x_accepts_y_does_not_and_removing_x_reissues_without_it(
     network: Any, coordinator: Any
 ) -> None:
-    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Association")
+    x = IssuerFactory(
+        name="Mission Locale", commune_code="59350", departement_code="59", region_code="32"
+    )
+    y = IssuerFactory(name="Association")
     invited_x = services.member_invite(network=network, issuer=x, actor=coordinator)
     services.member_invite(network=network, issuer=y, actor=coordinator)
     assert selectors.current_list(network).revision == 1  # invitations change nothing yet
@@ -112,6 +115,11 @@ def test_x_accepts_y_does_not_and_removing_x_reissues_without_it(
     assert checked.recognition([documents.issuer_url(y)]) is Recognition.NOT_LISTED
     registry = json.loads(current.registry)["registry"]
     assert set(registry) == {documents.issuer_url(x), documents.issuer_did(x)}
+    assert registry[documents.issuer_did(x)] == {
+        "name": "Mission Locale",
+        "location": "Lille, Hauts-de-France, France",
+        "url": x.url or documents.issuer_url(x),
+    }
 
     services.member_remove(member=invited_x, actor=coordinator)
     current = selectors.current_list(network)
@@ -427,10 +435,34 @@ def test_blason_verify_reads_trust_lists(
     monkeypatch.setenv("TRUST_LISTS", "")
     trust_list = f"Badgeons={lists.list_url(network)}={documents.issuer_url(issuer)}"
     cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list])
-    assert "[recognised] list Badgeons" in capsys.readouterr().out
+    assert "[recognised] Issuer recognised by Badgeons (signed list, valid until 20" in (
+        capsys.readouterr().out
+    )
     wrong = f"Badgeons={lists.list_url(network)}=https://autre.example/issuers/1"
     cli(["verify", str(badge), "--offline", *served, "--trust-list", wrong])
-    assert "[not_checkable] list Badgeons" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "[not_checkable] The list of Badgeons cannot be checked right now (the list's" in out
+    assert "is not accepted here). This says nothing against the badge." in out
+    gone = f"Ailleurs=https://ailleurs.example/list={documents.issuer_url(issuer)}"
+    cli(["verify", str(badge), "--offline", *served, "--trust-list", gone, "--json"])
+    (line,) = json.loads(capsys.readouterr().out)["recognitions"]
+    assert line["state"] == "not_checkable"
+    assert line["reason"].startswith("the list could not be fetched")
+    other = IssuerFactory(name="Club")
+    elsewhere = tmp_path / "other.json"
+    elsewhere.write_text(_award(other).credential)
+    keys = [documents.issuer_url(other)]
+    keys.append(
+        documents.verification_method_id(other, other.signing_keys.get(algorithm="Ed25519"))
+    )
+    for number, url in enumerate(keys):
+        path = tmp_path / f"other-{number}.json"
+        path.write_bytes(client.get(url, HTTP_ACCEPT="application/ld+json").content)
+        served += ["--document", f"{url}={path}"]
+    cli(["verify", str(elsewhere), "--offline", *served, "--trust-list", trust_list])
+    assert "[not_listed] Not in the list of issuers recognised by Badgeons." in (
+        capsys.readouterr().out
+    )
 
 
 def test_blason_verify_says_the_network_recognises_the_badge(
@@ -469,7 +501,7 @@ def test_blason_verify_says_the_network_recognises_the_badge(
     assert cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list]) == 0
     out = capsys.readouterr().out
     assert "endorsement 1: valid" in out
-    assert "[recognised] list Badgeons" in out
+    assert "[recognised] Issuer recognised by Badgeons (signed list" in out
     assert "[recognised] Badge recognised by Badgeons (signed endorsement)" in out
     cli(["verify", str(badge), "--offline", *served, "--trust-list", trust_list, "--json"])
     answer = json.loads(capsys.readouterr().out)
@@ -479,7 +511,7 @@ def test_blason_verify_says_the_network_recognises_the_badge(
     before.write_text(first.credential)
     cli(["verify", str(before), "--offline", *served, "--trust-list", trust_list])
     out = capsys.readouterr().out
-    assert "[recognised] list Badgeons" in out
+    assert "[recognised] Issuer recognised by Badgeons (signed list" in out
     assert "Badge recognised by" not in out
 
 
@@ -540,3 +572,196 @@ def test_configured_trust_lists_are_fetched_and_cached(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_award_page_says_the_three_states_and_an_expired_list_leaves_the_badge_valid(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    """The award's own page (its verdict) and the verify page, for one member's badge: the
+    issuer recognised; then, the network having stopped renewing its list (the newest signed
+    eight days ago, so expired), the list cannot be checked while the badge stays valid; then,
+    the member removed, not listed."""
+    x = IssuerFactory(name="Mission Locale")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+
+    def award_page(award: Any) -> str:
+        response = client.get(reverse("award_verify", args=[award.uuid]), HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 200
+        text: str = response.content.decode()
+        assert "verdict-valid" in text
+        return text
+
+    first = _award(x)
+    assert "Émetteur reconnu par Badgeons les Hauts-de-France (liste signée, valable" in (
+        award_page(first)
+    )
+
+    stale = lists.build(
+        network,
+        revision=selectors.current_list(network).revision + 1,
+        now=timezone.now() - lists.LIST_VALIDITY - timedelta(days=1),
+    )
+    stale.save()
+    assert selectors.current_list(network) == stale
+    trust.clear_cache()
+    second = _award(x)
+    response = client.post(reverse("verification:verify"), {"text": second.credential})
+    assert response.context["report"].valid
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_CHECKABLE]
+    text = award_page(second)
+    assert "La liste de Badgeons les Hauts-de-France ne peut pas être vérifiée" in text
+    assert "Cela ne dit rien contre le badge" in text
+    assert "Émetteur reconnu" not in text
+
+    services.member_remove(member=member, actor=coordinator)  # signs a fresh list without X
+    third = _award(x)
+    response = client.post(reverse("verification:verify"), {"text": third.credential})
+    assert response.context["report"].valid
+    assert [line.state for line in response.context["recognitions"]] == [Recognition.NOT_LISTED]
+    assert "Absent de la liste des émetteurs reconnus par Badgeons les Hauts-de-France" in (
+        award_page(third)
+    )
+
+
+def test_a_list_is_kept_until_its_valid_until_and_at_most_an_hour() -> None:
+    from datetime import UTC, datetime
+
+    from obcore.recognition import CheckedList
+
+    soon = datetime.now(UTC) + timedelta(minutes=10)
+    later = datetime.now(UTC) + timedelta(days=7)
+    for key, valid_until, lifetime in (
+        ("soon", soon, 600.0),
+        ("later", later, trust.CACHE_FOR),
+    ):
+        before = trust.time.monotonic()
+        trust._remember(key, CheckedList(True, valid_until=valid_until))
+        expires = trust._cache[key][0] - before
+        assert lifetime - 5 <= expires <= lifetime + 1
+    trust._remember("unreadable", CheckedList(False, "the list has expired"))
+    assert trust._cache["unreadable"][0] - trust.time.monotonic() <= trust.RETRY_AFTER
+    assert trust.CACHE_FOR == 3600.0
+
+
+def test_the_workers_round_renews_the_lists(network: Any, monkeypatch: Any) -> None:
+    from blason.core import worker
+    from blason.networks import tasks
+
+    assert "blason.networks.tasks.sweep" in worker.SWEEPS
+    called: list[int] = []
+    monkeypatch.setattr(tasks, "_last_sweep", None)
+    monkeypatch.setattr(tasks, "renew_lists", lambda: called.append(1) or 0)
+    tasks.sweep(set())
+    tasks.sweep(set())  # within SWEEP_EVERY: nothing more
+    assert called == [1]
+    monkeypatch.setattr(tasks, "_last_sweep", trust.time.monotonic() - tasks.SWEEP_EVERY - 1)
+    tasks.sweep(set())
+    assert called == [1, 1]
+    # What the round runs: a list older than RENEW_AFTER is signed again.
+    monkeypatch.undo()
+    RecognitionList.objects.filter(network=network).update(
+        issued_at=timezone.now() - lists.RENEW_AFTER - timedelta(minutes=1)
+    )
+    assert tasks.renew_lists() == 1
+    assert selectors.current_list(network).revision == 2
+
+
+def test_an_issuers_public_page_says_its_networks_and_endorsements(
+    client: Any, network: Any, coordinator: Any
+) -> None:
+    from blason.networks import endorsements
+
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.member_invite(network=network, issuer=y, actor=coordinator)  # invited only
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    endorsements.endorsement_give(
+        endorser=network.issuer, subject=x, actor=coordinator, comment="Partenaire fiable."
+    )
+
+    def page(issuer: Any, language: str = "fr") -> str:
+        response = client.get(
+            reverse("issuer_profile", args=[issuer.uuid]),
+            HTTP_ACCEPT="text/html",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 200
+        text: str = response.content.decode()
+        return text
+
+    text = page(x)
+    network_page = reverse("networks:public", args=[network.issuer.uuid])
+    assert "Membre du réseau Badgeons les Hauts-de-France" in text
+    assert network_page in text
+    assert "Recommandé par Badgeons les Hauts-de-France" in text
+    assert "Partenaire fiable." in text
+    assert "Member of the network Badgeons les Hauts-de-France" in page(x, "en")
+    assert network_page not in page(y)  # an invitation is not a membership
+    assert "Membre du réseau" not in page(y)
+    assert network_page in page(network.issuer)  # a network's page leads to its members
+
+
+def test_a_person_endorses_an_issuer_and_an_award_with_their_own_key(
+    network: Any, coordinator: Any
+) -> None:
+    """Beyond networks: a person (their own space, kind "individual") endorses an issuer and an
+    award; each endorsement is an EndorsementCredential signed with the person's key that
+    verifies on its own, and the issuer's endorsement goes into its profile and new awards."""
+    from blason.networks import endorsements
+
+    person = IssuerFactory(name="Nadia Benali", kind=IssuerKind.INDIVIDUAL)
+    actor = _owner_of(person)
+    x = IssuerFactory(name="Mission Locale")
+    award = _award(x)
+    of_issuer = endorsements.endorsement_give(
+        endorser=person, subject=x, actor=actor, comment="Accompagnement sérieux."
+    )
+    of_award = endorsements.endorsement_give(endorser=person, subject=award, actor=actor)
+    for given, subject_id in (
+        (of_issuer, documents.issuer_url(x)),
+        (of_award, json.loads(award.credential)["id"]),
+    ):
+        credential = json.loads(given.credential)
+        assert "EndorsementCredential" in credential["type"]
+        assert credential["issuer"]["id"] == documents.issuer_url(person)
+        assert credential["credentialSubject"]["id"] == subject_id
+        assert verify_credential(given.credential, fetcher=LocalFetcher()).valid
+    (in_profile,) = documents.profile_document(x)["endorsement"]
+    assert in_profile == json.loads(of_issuer.credential)
+    later = json.loads(_award(x).credential)
+    assert later["issuer"]["endorsement"] == [json.loads(of_issuer.credential)]
+    with pytest.raises(ActionRefused):  # nobody endorses their own
+        endorsements.endorsement_give(endorser=x, subject=award, actor=_owner_of(x))
+
+
+def test_a_member_renamed_is_renamed_in_the_lists_at_once(network: Any, coordinator: Any) -> None:
+    from blason.core.services import issuer_update
+
+    x, y = IssuerFactory(name="Mission Locale"), IssuerFactory(name="Club")
+    member = services.member_invite(network=network, issuer=x, actor=coordinator)
+    services.invitation_accept(member=member, actor=_owner_of(x))
+    revision = selectors.current_list(network).revision
+
+    def update(issuer: Any, **changes: Any) -> None:
+        values = {key: getattr(issuer, key) for key in ("name", "description", "url", "email")}
+        issuer_update(issuer=issuer, actor=coordinator, **(values | changes))
+
+    update(x, description="Autre description.")  # not in the list: nothing signed
+    assert selectors.current_list(network).revision == revision
+    update(y, name="Club sportif")  # not a member
+    assert selectors.current_list(network).revision == revision
+    update(x, name="Mission Locale de Lille")
+    current = selectors.current_list(network)
+    assert current.revision == revision + 1
+    assert _document(current)["credentialSubject"][0]["name"] == "Mission Locale de Lille"
+    update(network.issuer, name="Badgeons les Hauts-de-France !")
+    current = selectors.current_list(network)
+    assert current.revision == revision + 2
+    assert _document(current)["issuer"]["name"] == "Badgeons les Hauts-de-France !"
+    checked = check_list(
+        _document(current),
+        accepted_issuers=[documents.issuer_url(network.issuer)],
+        fetcher=LocalFetcher(),
+    )
+    assert checked.checkable, checked.reason

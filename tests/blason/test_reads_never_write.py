@@ -20,11 +20,12 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from blason.core.exceptions import ActionRefused
 from blason.core.models import AuditEntry, Issuer
 from blason.issuing.awarding import services as awards
+from blason.issuing.documents import urls as documents_urls
 from blason.issuing.documents.local_fetch import LocalFetcher
 from blason.issuing.documents.published import ROUTES, NotPublished, published
 from blason.issuing.models import Award, KeyAlgorithm, SigningKey
@@ -96,6 +97,43 @@ def test_no_public_document_or_download_writes(client: Any, world: Any, award: A
     for url, accept in _document_urls(world.org_a, award):
         with _writes() as writes:
             response = client.get(url, **accept)
+        assert response.status_code == 200, url
+        assert writes == [], url
+    assert _rows() == rows
+    assert AuditEntry.objects.count() == audit
+
+
+def test_every_public_address_of_issued_badges_is_read_without_writing(
+    client: Any, world: Any, published: Any
+) -> None:
+    """Each route of ``issuing/documents/urls.py`` (the stable public addresses) is read here:
+    the documents above, and the award's preview image, its full verification and its evidence
+    file; once the status list is built (its own cache), none of them writes."""
+    award = awards.award_issue(
+        badge=published,
+        actor=world.admin,
+        email="samir@example.org",
+        name="Samir",
+        evidence=[awards.EvidenceInput(file=b"%PDF-1.4\n% evidence\n", file_name="plan.pdf")],
+    )
+    evidence = award.evidence.get()
+    issuer = world.org_a
+    more = [
+        (f"/issuers/{issuer.uuid}/status/1", LD),
+        (f"/awards/{award.uuid}/preview.png", HTML),
+        (f"/awards/{award.uuid}/verify", HTML),
+        (f"/awards/{award.uuid}/evidence/{evidence.uuid}", HTML),
+    ]
+    urls = _document_urls(issuer, award) + more
+    routes = {pattern.name for pattern in documents_urls.urlpatterns}
+    assert {resolve(url).url_name for url, _accept in urls} == routes
+    client.get(more[0][0], **LD)  # the status list's cache, built once (test below)
+    rows, audit = _rows(), AuditEntry.objects.count()
+    for url, accept in urls:
+        with _writes() as writes:
+            response = client.get(url, **accept)
+            response.getvalue()  # a streamed answer is read through too
+            response.close()
         assert response.status_code == 200, url
         assert writes == [], url
     assert _rows() == rows

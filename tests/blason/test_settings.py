@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,13 +86,33 @@ def test_typed_helpers_reject_bad_values(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_env_example_documents_every_variable() -> None:
     """Each variable read in settings.py appears in .env.example."""
-    import re
-
     root = Path(__file__).resolve().parents[2]
     source = (root / "src/blason/settings.py").read_text()
-    used = set(re.findall(r'env_(?:str|bool|int|list|choice)\(\s*"([A-Z0-9_]+)"', source))
+    used = set(re.findall(r'\benv_[a-z_]+\(\s*"([A-Z0-9_]+)"', source))
+    assert {"SITE_URL", "TRUST_LISTS", "SMS_QUIET_HOURS", "TRUSTED_PROXIES"} <= used
     documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
     assert used - documented == set()
+
+
+# Reading the environment: os.environ or os.getenv, or a helper of blason.env.
+READS_ENVIRONMENT = re.compile(r"\bos\.environ\b|\bgetenv\(|\benv_[a-z_]+\(")
+
+
+def test_settings_are_read_in_settings_py_only() -> None:
+    """Every deploy-time value is a setting of ``settings.py``, read through ``blason.env``;
+    other modules read ``django.conf.settings``, never the environment. (``__main__`` and
+    ``wsgi`` only name the settings module, as Django's entry points do.)"""
+    src = ROOT / "src/blason"
+    allowed = {src / "settings.py", src / "env.py"}
+    entry = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blason.settings")'
+    found = []
+    for module in sorted(src.rglob("*.py")):
+        if module in allowed:
+            continue
+        for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), 1):
+            if READS_ENVIRONMENT.search(line.replace(entry, "")):
+                found.append(f"{module.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,11 @@ WORDS = {
     ),
 }
 
+MEMBER = {
+    "fr": "Membre du réseau Badgeons les Hauts-de-France",
+    "en": "Member of the network Badgeons les Hauts-de-France",
+}
+
 
 def _context(browser: Any, live_server: Any, language: str) -> Any:
     locale = "fr-FR" if language == "fr" else "en-GB"
@@ -119,6 +124,11 @@ def test_a_coordinator_invites_a_member_accepts_an_employer_sees_the_recognition
         _accept, issuer_line, badge_line = WORDS[employer_language]
         assert issuer_line in text
         assert badge_line in text
+        assert_accessible(visitor)
+        # The member's public page says which network vouches for it.
+        visitor.goto(reverse("issuer_profile", args=[mission.uuid]))
+        trust = visitor.locator("#issuer-trust-title").locator("..").inner_text()
+        assert MEMBER[employer_language] in trust
         assert_accessible(visitor)
     finally:
         employer.close()

@@ -22,6 +22,15 @@ def test_trust_lists_are_read_from_json() -> None:
     ]
 
 
+def test_a_dcc_verifier_registry_entry_is_read_as_dcc_writes_it() -> None:
+    """An operator pastes the ``vc-recognition`` entry of a DCC verifier's configuration."""
+    text = """[{"name": "Réseau", "type": "vc-recognition", "url": "https://n.example/list",
+              "acceptedIssuers": ["did:web:n", "https://n.example/issuers/1"]}]"""
+    assert parse_trust_lists(text) == [
+        TrustList("Réseau", "https://n.example/list", ("did:web:n", "https://n.example/issuers/1"))
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -32,6 +41,17 @@ def test_trust_lists_are_read_from_json() -> None:
         ('[{"name": "A", "url": "ftp://a.example", "issuers": ["x"]}]', "http(s) url"),
         ('[{"name": "A", "url": "https://a.example", "issuers": []}]', "issuers"),
         ('[{"name": "A", "url": "https://a.example", "issuers": [""]}]', "issuers"),
+        ('[{"name": "A", "url": "https://a.example"}]', "acceptedIssuers"),
+        (
+            '[{"name": "A", "type": "dcc-legacy", "url": "https://a.example/registry.json"}]',
+            "only signed lists",
+        ),
+        ('[{"name": "A", "type": "other", "url": "https://a.example", "issuers": ["x"]}]', "type"),
+        (
+            '[{"name": "A", "url": "https://a.example", "issuers": ["x"],'
+            ' "acceptedIssuers": ["y"]}]',
+            "keep one",
+        ),
     ],
 )
 def test_wrong_trust_lists_say_what_is_wrong(text: str, says: str) -> None:

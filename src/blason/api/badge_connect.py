@@ -23,10 +23,9 @@ from blason.api.scopes import (
     V2P1_SCOPES,
 )
 from blason.backpack.services import ImportRefused
-from blason.core.site import absolute, absolute_url
+from blason.core.site import absolute_url
 
 CONTEXT = "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld"
-API_PATH = "/ims/ob/v2p1"
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 REASONS = {
     200: "OK",
@@ -39,6 +38,11 @@ REASONS = {
     415: "Unsupported Media Type",
     429: "Too Many Requests",
 }
+
+
+def api_base() -> str:
+    """Where Badge Connect's endpoints are (``.../ims/ob/v2p1``): the folder of its routes."""
+    return absolute_url("api:badgeconnect_assertions").rsplit("/", 1)[0]
 
 
 def _answer(status: int, error: str | None = None, **data: Any) -> JsonResponse:
@@ -73,7 +77,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "badgeConnectAPI": [
             {
                 "name": settings.SITE_NAME,
-                "apiBase": absolute(API_PATH),
+                "apiBase": api_base(),
                 "version": "v2p1",
                 "termsOfServiceUrl": discovery.terms_url(),
                 "privacyPolicyUrl": discovery.privacy_url(),
@@ -125,7 +129,7 @@ def _get_assertions(request: HttpRequest, caller: Caller) -> HttpResponse:
     signed = [t for t in texts if views.COMPACT_JWS.match(t)]
     response = _answer(200, assertions=assertions, signedAssertions=signed)
     views._paging_headers(
-        response, page, offset, limit, since_text, url=absolute(API_PATH + "/assertions")
+        response, page, offset, limit, since_text, url=absolute_url("api:badgeconnect_assertions")
     )
     return response
 

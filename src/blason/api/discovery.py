@@ -11,9 +11,13 @@ from django.conf import settings
 
 from blason.api import openapi
 from blason.api.scopes import DESCRIPTIONS, OB_SCOPES
-from blason.core.site import absolute, absolute_url
+from blason.core.site import absolute_url
 
-API_PATH = "/ims/ob/v3p0"
+
+def api_base() -> str:
+    """Where the Open Badges 3.0 API's endpoints are (``.../ims/ob/v3p0``): the folder of its
+    routes."""
+    return absolute_url("api:discovery").rsplit("/", 1)[0]
 
 
 def terms_url() -> str:
@@ -31,7 +35,7 @@ def service_description() -> dict[str, Any]:
     info["description"] = f"Open Badges 3.0 API of {settings.SITE_NAME} ({settings.SITE_URL})."
     info["termsOfService"] = terms_url()
     info["x-imssf-privacyPolicyUrl"] = privacy_url()
-    document["servers"] = [{"url": absolute(API_PATH), "description": settings.SITE_NAME}]
+    document["servers"] = [{"url": api_base(), "description": settings.SITE_NAME}]
     token_url = absolute_url("api:token")
     document["components"]["securitySchemes"]["OAuth2ACG"] = {
         "type": "oauth2",

@@ -23,7 +23,7 @@ from blason.backpack.models import Item
 from blason.backpack.views import too_many
 from blason.core.access import current_user
 from blason.core.exceptions import ActionRefused
-from blason.core.site import absolute
+from blason.core.site import absolute, absolute_url
 from blason.issuing.badges.selectors import RenderFailed, as_png
 from blason.issuing.documents import selectors as share_images
 
@@ -153,7 +153,7 @@ def shared(request: HttpRequest, item_uuid: str) -> HttpResponse:
             "verdict": verdict,
             "fresh": fresh,
             "share_url": url,
-            "preview_url": f"{url}/preview.png",
+            "preview_url": absolute_url("backpack:shared_preview", item.uuid),
             "image_url": sharing.embed_image_url(item),
         },
         status=status,

@@ -20,11 +20,12 @@ The slots, by the page that names them:
 
 * ``award_page.after_narrative`` (``award``): the public page of an award, below why it was
   awarded;
-* ``award_page.claim_code`` (``award``): the same page, below the claim code its awarders see;
 * ``badge_page.aside`` (``badge``, ``access``): the members' page of a badge;
 * ``backpack.list``: a person's backpack ("Mes badges");
 * ``backpack.public_profile`` (``profile``): a person's public page;
-* ``badge_public.aside`` (``badge``): the public page of a badge;
+* ``badge_public.after_text`` (``badge``): the public page of a badge, below its texts;
+* ``badge_public.aside`` (``badge``): the same page, after that;
+* ``issuer_public.before_badges`` (``issuer``): an issuer's public page, above its badges;
 * ``claim_status.keep`` (``award``): the page of a claim made through a claim link, once
   awarded and not yet collected;
 * ``dashboard.top`` (``user``): a person's home;

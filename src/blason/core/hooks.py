@@ -24,6 +24,18 @@ def issuer_created(*, issuer: Issuer, actor: Any) -> None:
         hook(issuer=issuer, actor=actor)
 
 
+# Run when an issuer's profile changed, inside the transaction that changed it, with the keyword
+# arguments ``issuer``, ``actor`` and ``fields`` (the names of the fields that changed).
+# ``blason.networks``: the signed lists that name the issuer are signed again.
+ISSUER_UPDATED: list[Callable[..., Any]] = []
+
+
+def issuer_updated(*, issuer: Issuer, actor: Any, fields: list[str]) -> None:
+    """Tell the apps that ``fields`` of the issuer changed (``services.issuer_update``)."""
+    for hook in ISSUER_UPDATED:
+        hook(issuer=issuer, actor=actor, fields=fields)
+
+
 # Run after awards of this site were issued or revoked, inside the transaction that did it,
 # with the keyword arguments ``badge`` (the BadgeClass) and ``awards`` (the awards concerned,
 # a list). ``blason.pathways``: recompute the progress of their holders once it commits.
@@ -59,3 +71,18 @@ PLACE_FIELD: list[Callable[..., Any]] = []
 def place_field(**options: Any) -> Any:
     """The registered place field, or None when no app gives one."""
     return PLACE_FIELD[0](**options) if PLACE_FIELD else None
+
+
+# The name of a French place by its kind ("commune", "departement", "region") and INSEE code
+# (``blason.jobs``: its bundled Code officiel géographique), for the issuer's OB 3.0
+# ``address``; None for a code it does not know.
+PLACE_NAMES: list[Callable[[str, str], str | None]] = []
+
+
+def place_name(kind: str, code: str) -> str | None:
+    """The registered name of a place, or None (no app gives names, or the code is unknown)."""
+    for name_of in PLACE_NAMES:
+        name = name_of(kind, code)
+        if name:
+            return name
+    return None

@@ -84,7 +84,8 @@ def issuer_update(
     siret: str | None = None,
     rna: str | None = None,
 ) -> Issuer:
-    """Change the profile; the address and identifiers only when given (None: unchanged)."""
+    """Change the profile; the address and identifiers only when given (None: unchanged).
+    The apps are told what changed (``hooks.ISSUER_UPDATED``), in the same transaction."""
     changes = {
         field: value
         for field, value in {
@@ -111,6 +112,7 @@ def issuer_update(
             target=issuer,
             data={"fields": sorted(changes)},
         )
+        hooks.issuer_updated(issuer=issuer, actor=actor, fields=sorted(changes))
     return issuer
 
 

@@ -7,7 +7,9 @@ They are checked by their form here; the names of the 18 régions are below (the
 change; the communes and départements come with the places referential when it is installed).
 
 The issuer's OB 3.0 ``Profile`` carries them (``profile_extras``): ``address`` (an ``Address``
-with the country and the région's name) and ``otherIdentifier`` (``IdentifierEntry`` items of
+with the country, the région's name and the commune's name as ``addressLocality``, named by the
+places another app registers in ``hooks.PLACE_NAMES``; OB 3.0's ``Address`` has no term for an
+INSEE code, which stays on this site) and ``otherIdentifier`` (``IdentifierEntry`` items of
 types ``ext:SIRET`` and ``ext:RNA``: OB 3.0 lets extensions name identifier types with the
 ``ext:`` prefix).
 """
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from blason.core.hooks import place_name
 
 if TYPE_CHECKING:
     from blason.core.models import Issuer
@@ -112,6 +116,10 @@ def profile_extras(issuer: Issuer) -> dict[str, Any]:
             "addressCountry": "France",
             "addressCountryCode": "FR",
         }
+        if issuer.commune_code:
+            locality = place_name("commune", issuer.commune_code)
+            if locality:
+                address["addressLocality"] = locality
         if issuer.region_code in REGIONS:
             address["addressRegion"] = REGIONS[issuer.region_code]
         extras["address"] = address

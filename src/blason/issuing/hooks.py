@@ -66,15 +66,6 @@ def rome_label(code: str) -> str | None:
     return next((label for find in ROME_LABELS if (label := find(code))), None)
 
 
-# Parts of a badge's public page that other apps add (``blason.networks``: the network that
-# designed it, its endorsements): each returns HTML it made safe, or "".
-BADGE_PAGE_PARTS: list[Callable[[BadgeClass], str]] = []
-
-
-def badge_page_parts(badge: BadgeClass) -> list[str]:
-    return [part for render in BADGE_PAGE_PARTS if (part := render(badge))]
-
-
 # The form field picking ROME occupations (``blason.jobs``: its ``OccupationsField``), called
 # with the field's options; the badge designer names the jobs a badge prepares for with it.
 OCCUPATIONS_FIELD: list[Callable[..., Any]] = []

@@ -163,6 +163,12 @@ def get(kind: str, code: str) -> Place | None:
     return table().get(code.strip().upper()) if table else None
 
 
+def place_name(kind: str, code: str) -> str | None:
+    """The name of a place by its kind and INSEE code (``core.hooks.PLACE_NAMES``)."""
+    place = get(kind, code)
+    return place.name if place else None
+
+
 def parse_key(value: str) -> Place | None:
     """The place written ``kind:code``."""
     kind, _sep, code = value.strip().partition(":")

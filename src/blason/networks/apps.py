@@ -16,6 +16,12 @@ class NetworksConfig(AppConfig):
         # The signed lists are renewed before they expire, on a worker's round.
         if "blason.networks.tasks.sweep" not in worker.SWEEPS:
             worker.SWEEPS.append("blason.networks.tasks.sweep")
+        # A member (or the network) renamed or moved: its lists are signed again at once.
+        from blason.core import hooks as core_hooks
+        from blason.networks.services import lists_issuer_updated
+
+        if lists_issuer_updated not in core_hooks.ISSUER_UPDATED:
+            core_hooks.ISSUER_UPDATED.append(lists_issuer_updated)
         # Verifiers on this site read the lists of its networks from the database.
         from blason.networks.trust import local_lists
 
@@ -46,8 +52,10 @@ class NetworksConfig(AppConfig):
         if ob2_issuer_endorsements not in hooks.OB2_ISSUER_ENDORSEMENTS:
             hooks.OB2_ISSUER_ENDORSEMENTS.append(ob2_issuer_endorsements)
         hooks.PUBLISHED_DOCUMENTS["networks:endorsement_ob2"] = ob2_published
-        # A badge's public page says which network designed it and who endorsed it.
-        from blason.networks.pages import badge_part
+        # A badge's public page says which network designed it and who endorsed it; an
+        # issuer's, its networks and endorsements (a network's: its members).
+        from blason.core import fragments
+        from blason.networks.pages import badge_part, issuer_part
 
-        if badge_part not in hooks.BADGE_PAGE_PARTS:
-            hooks.BADGE_PAGE_PARTS.append(badge_part)
+        fragments.register("badge_public.after_text", badge_part)
+        fragments.register("issuer_public.before_badges", issuer_part)

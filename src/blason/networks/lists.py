@@ -6,7 +6,8 @@ with one ``RecognizedEntity`` per active member: its issuer URL (what its badges
 ``issuer.id``) as ``id``, its ``did:web`` as ``sameAs``, its name and web site, recognised to
 ``issue``. It is valid for ``LIST_VALIDITY`` and re-issued on every change of membership and,
 before it expires, by the workers' round (``tasks.sweep``). The same list is kept in the DCC's
-JSON registry format. Both are served at stable addresses, exactly as stored.
+JSON registry format (each entry with the member's name, web site and ``location``). Both are
+served at stable addresses, exactly as stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from blason.core.hooks import place_name
+from blason.core.models import Issuer
 from blason.core.site import absolute_url
+from blason.core.territory import REGIONS
 from blason.issuing.signing import selectors as signing
 from blason.networks.models import MemberState, Network, RecognitionList
 from obcore.proofs.data_integrity import sign
@@ -42,6 +46,20 @@ def registry_url(network: Network) -> str:
     return absolute_url("networks:registry", network.issuer.uuid)
 
 
+def location(issuer: Issuer) -> str | None:
+    """Where an issuer is, in words, from its address: "Lille, Hauts-de-France, France"."""
+    if not (issuer.commune_code or issuer.departement_code or issuer.region_code):
+        return None
+    if issuer.commune_code:
+        place = place_name("commune", issuer.commune_code)
+    elif issuer.departement_code:
+        place = place_name("departement", issuer.departement_code)
+    else:
+        place = None
+    parts = [place, REGIONS.get(issuer.region_code), "France"]
+    return ", ".join(part for part in parts if part)
+
+
 def entities(network: Network) -> list[Entity]:
     members = (
         network.members.filter(state=MemberState.ACTIVE)
@@ -54,6 +72,7 @@ def entities(network: Network) -> list[Entity]:
             name=member.issuer.name,
             url=member.issuer.url or signing.issuer_url(member.issuer),
             same_as=(signing.issuer_did(member.issuer),),
+            location=location(member.issuer),
         )
         for member in members
     ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,6 +237,24 @@ def list_issue(*, network: Network, actor: Any = None) -> RecognitionList:
         data={"revision": issued.revision, "members": issued.member_count},
     )
     return issued
+
+
+# The fields of an issuer that its networks' lists carry (name, web site, and in the DCC
+# registry, where it is); a network's own name and web site are its list's issuer.
+LISTED_FIELDS = frozenset({"name", "url", "commune_code", "departement_code", "region_code"})
+
+
+def lists_issuer_updated(*, issuer: Issuer, actor: Any, fields: Sequence[str]) -> None:
+    """``core.hooks.ISSUER_UPDATED``: an issuer's profile changed; the lists that show what
+    changed are signed again now, not at the next renewal (in the same transaction)."""
+    if not LISTED_FIELDS.intersection(fields):
+        return
+    listed = NetworkMember.objects.filter(issuer=issuer, state=MemberState.ACTIVE)
+    networks = Network.objects.filter(
+        Q(pk__in=listed.values("network")) | Q(issuer=issuer)
+    ).select_related("issuer")
+    for network in networks.order_by("pk"):
+        list_issue(network=network, actor=actor)
 
 
 def lists_renew_due(now: Any = None) -> int:

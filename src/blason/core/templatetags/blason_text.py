@@ -1,7 +1,9 @@
 """Markdown in templates: ``{% load blason_text %}``.
 
 * ``{{ text|markdown }}``: Markdown as safe HTML (``blason.core.markdown.render_markdown``);
-* ``{{ text|markdown_text }}``: the same text on one line without marks (cards, og tags).
+* ``{{ text|markdown_text }}``: the same text on one line without marks (cards, og tags);
+* ``{{ path|starts_with:prefix }}``: whether a text starts with another, such as an address
+  with one made by ``{% url ... as prefix %}`` (so a template names a route, not its path).
 """
 
 from __future__ import annotations
@@ -22,3 +24,8 @@ def markdown(text: str | None) -> SafeString:
 @register.filter
 def markdown_text(text: str | None) -> str:
     return markdown_to_text(text)
+
+
+@register.filter
+def starts_with(text: object, prefix: object) -> bool:
+    return isinstance(text, str) and isinstance(prefix, str) and text.startswith(prefix or "\0")

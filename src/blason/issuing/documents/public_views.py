@@ -23,7 +23,6 @@ from blason.core import page_cache
 from blason.core.compiled import CompiledQuery
 from blason.core.models import Issuer, Role
 from blason.core.site import absolute_url
-from blason.issuing import hooks
 from blason.issuing.awarding import credentials, status_lists
 from blason.issuing.awarding import sms as award_sms
 from blason.issuing.awarding.forms import RevokeForm
@@ -327,9 +326,6 @@ def badge_public(request: HttpRequest, badge_uuid: str) -> HttpResponse:
 
 
 def _badge_page(request: HttpRequest, badge: BadgeClass, extra: dict[str, object]) -> HttpResponse:
-    parts = hooks.badge_page_parts(badge)
     return render(
-        request,
-        "issuing/badge_public.html",
-        {"badge": badge, "issuer": badge.issuer, "parts": parts, **extra},
+        request, "issuing/badge_public.html", {"badge": badge, "issuer": badge.issuer, **extra}
     )

@@ -11,8 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from blason.env import env_int, env_str
-
 
 class Command(BaseCommand):
     help = "Run the web server and the background worker(s) until interrupted."
@@ -22,19 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--web-workers",
             type=int,
-            default=env_int("WEB_CONCURRENCY", 2, minimum=1),
+            default=settings.WEB_CONCURRENCY,
             help="gunicorn worker processes (default: WEB_CONCURRENCY or 2)",
         )
         parser.add_argument(
             "--web-threads",
             type=int,
-            default=env_int("WEB_THREADS", 2, minimum=1),
+            default=settings.WEB_THREADS,
             help="threads per gunicorn worker process (default: WEB_THREADS or 2)",
         )
         parser.add_argument(
             "--task-workers",
             type=int,
-            default=env_int("TASK_WORKERS", 1, minimum=0),
+            default=settings.TASK_WORKERS,
             help="background worker processes; 0 when workers run elsewhere (default: 1)",
         )
 
@@ -73,7 +71,7 @@ class Command(BaseCommand):
                 "-",
                 "--no-control-socket",  # one less file in $HOME; Blason does not use it
                 "--forwarded-allow-ips",
-                env_str("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                settings.FORWARDED_ALLOW_IPS,
             ]
         ]
         for number in range(options["task_workers"]):
