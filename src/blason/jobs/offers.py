@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from blason.jobs.places import Place, communes
+from blason.jobs.places import distance_km as places_distance_km
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ State = Literal["ok", "unavailable", "error"]
 ERROR_CACHE_SECONDS = 5 * 60
 MAX_CODES = 50
 MAX_LIMIT = 150
+DEFAULT_DISTANCE_KM = 10  # France Travail's, around a town when no distance is given
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,11 @@ class Provider(Protocol):
 
 class FixturesProvider:
     """Fictitious offers (``data/offers_fixtures.json``) for the demo and tests: an offer
-    matches when its ROME code is asked and its commune is in the place (for a commune and a
-    distance: the same département, or the same commune when the distance is 0; the bundled
-    communes carry no coordinates)."""
+    matches when its ROME code is asked and its commune is in the place: in the région, in the
+    département, or, for a town and a distance, within that many kilometres of the town as the
+    crow flies (``DEFAULT_DISTANCE_KM`` when none is given, as France Travail does; only the
+    town itself for 0). The few bundled communes without coordinates (created after the
+    source's edition) fall back on the town's département."""
 
     name = "fixtures"
 
@@ -126,9 +130,14 @@ def _within(town: Place, place: Place, distance_km: int | None) -> bool:
         return town.region == place.code
     if place.kind == "departement":
         return town.departement == place.code
+    if town.code == place.code:
+        return True
     if distance_km == 0:
-        return town.code == place.code
-    return town.departement == place.departement
+        return False
+    apart = places_distance_km(town, place)
+    if apart is None:  # a commune without coordinates
+        return town.departement == place.departement
+    return apart <= (DEFAULT_DISTANCE_KM if distance_km is None else distance_km)
 
 
 FRANCE_TRAVAIL = "blason.jobs.france_travail.FranceTravailProvider"

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from blason.backpack.models import Item, ItemRecipient, ItemStatus
 from blason.issuing.models import Award
-from blason.jobs import places, rome
+from blason.jobs import hooks, places, rome
 from blason.jobs.models import Occupation, OffersPlace
 from blason.jobs.occupations import occupations, search_occupations
 from blason.jobs.offers import Offer, OffersResult
@@ -142,8 +142,10 @@ class HeldOccupation:
 
 def held_occupations(user: Any, *, issuer: Any = None) -> list[HeldOccupation]:
     """The occupations named by the badges the person holds: in their backpack as theirs
-    (not revoked, not hidden by a failed check), or collected from this site. With ``issuer``,
-    only the badges that issuer awarded them (what a counsellor of that space may see)."""
+    (not revoked, not hidden by a failed check), or collected from this site; then those the
+    apps above add (``hooks.PERSON_OCCUPATIONS``: the pathways they follow or completed). With
+    ``issuer``, only the badges that issuer awarded them and its own pathways (what a
+    counsellor of that space may see)."""
     named: dict[str, list[str]] = {}
 
     def add(codes: list[str], badge: str) -> None:
@@ -166,6 +168,8 @@ def held_occupations(user: Any, *, issuer: Any = None) -> list[HeldOccupation]:
         ).exclude(status__in=[ItemStatus.REVOKED, ItemStatus.SUSPENDED])
         for item in imported.only("name", "credential"):
             add(rome_codes_of(_credential_alignments(item.credential)), item.name)
+    for code, source in hooks.person_occupations(user, issuer=issuer):
+        add([code], source)
     return [HeldOccupation(item, named[item.code]) for item in occupations(named)]
 
 

@@ -91,7 +91,8 @@ def offers_place(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_offers(request: HttpRequest, slug: str, person_uuid: UUID) -> HttpResponse:
     """A counsellor of a space sees the local offers for the occupations of the badges this
-    space awarded a person (who holds them); nobody else's badges are shown."""
+    space awarded a person (who holds them) and of this space's pathways they follow or
+    completed; nobody else's badges or pathways are shown."""
     access = issuer_for_member(request, slug, minimum=Role.REVIEWER)
     person = selectors.person_awarded_by(access.issuer, person_uuid)
     if person is None:

@@ -9,8 +9,10 @@ class PathwaysConfig(AppConfig):
 
     def ready(self) -> None:
         from blason.core import fragments as core_fragments
-        from blason.core import hooks
-        from blason.pathways import fragments, receivers
+        from blason.core import hooks, sms
+        from blason.jobs import hooks as jobs_hooks
+        from blason.pathways import fragments, receivers, selectors
+        from blason.pathways import sms as pathway_sms
 
         # Issuing and the backpack tell core; core tells us (they never import pathways).
         hooks.AWARDS_CHANGED.append(receivers.awards_changed)
@@ -18,3 +20,5 @@ class PathwaysConfig(AppConfig):
         core_fragments.register("backpack.list", fragments.backpack_list)
         core_fragments.register("backpack.public_profile", fragments.public_profile)
         core_fragments.register("badge_public.aside", fragments.badge_public)
+        jobs_hooks.PERSON_OCCUPATIONS.append(selectors.occupations_headed_for)
+        sms.RENDERERS[pathway_sms.RENDERER] = "blason.pathways.sms.render"

@@ -28,6 +28,7 @@ from blason.core import audit
 from blason.core.exceptions import ActionRefused
 from blason.issuing.awarding.services import EvidenceInput, award_issue
 from blason.issuing.models import BadgeClass
+from blason.pathways import sms as pathway_sms
 from blason.pathways import tree
 from blason.pathways.holdings import Held, held_by
 from blason.pathways.models import (
@@ -209,7 +210,11 @@ def milestone_issue(
             email=recipient["email"],
             phone=recipient["phone"],
             name=recipient["name"],
+            # By e-mail as any award; by phone, the claim code the usual SMS gives is used at
+            # once below: ``pathway_sms`` tells them it is in their backpack instead.
+            notify=bool(recipient["email"]),
         )
+        pathway_sms.record(award, pathway_name=shape.pathway.name)
         milestone.award = award
         milestone.save(update_fields=["award"])
         audit.record(

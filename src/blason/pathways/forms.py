@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blason.core.models import Issuer
+from blason.issuing.badges.selectors import ImageRejected, clean_upload
 from blason.issuing.models import BadgeClass, BadgeStatus
 from blason.jobs.forms import OccupationsField
 from blason.pathways.models import Rule
+
+if TYPE_CHECKING:
+    from blason.issuing.badges.images import CleanImage
 
 
 def _badges(issuer: Issuer) -> Any:
@@ -47,10 +51,26 @@ class PathwayForm(forms.Form):
     public = forms.BooleanField(
         label=_("Anyone can see this pathway"), required=False, initial=True
     )
+    image = forms.FileField(
+        label=_("Image (optional)"),
+        required=False,
+        help_text=_("A PNG or SVG image, 2 MB at most, shown on the pathway's page."),
+    )
 
     def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["completion_badge"].queryset = _badges(issuer)  # type: ignore[attr-defined]
+
+    def clean_image(self) -> CleanImage | None:
+        """The upload checked and cleaned as a badge image is (no script in an SVG); None
+        when none is sent (the current image is kept)."""
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        try:
+            return clean_upload(upload.read())
+        except ImageRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class NewPathwayForm(PathwayForm):

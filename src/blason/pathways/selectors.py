@@ -279,3 +279,20 @@ def completions_by_issuer(
         return [(issuer, year, count) for issuer, year, count in grouped]
     counted = rows.order_by().values_list("pathway__issuer_id").annotate(count=Count("id"))
     return [(issuer, None, count) for issuer, count in counted]
+
+
+def occupations_headed_for(user: Any, *, issuer: Any = None) -> list[tuple[str, str]]:
+    """(ROME code, pathway name) of the published pathways the person follows or completed,
+    of ``issuer`` only when it is given (``jobs.hooks.PERSON_OCCUPATIONS``: a counsellor's
+    view of a young person counts the offers for them too)."""
+    rows = Progress.objects.filter(user=user, pathway__status=PathwayStatus.PUBLISHED).filter(
+        Q(followed=True) | Q(completed_at__isnull=False)
+    )
+    if issuer is not None:
+        rows = rows.filter(pathway__issuer=issuer)
+    found: list[tuple[str, str]] = []
+    for name, codes in rows.order_by("pathway__name").values_list(
+        "pathway__name", "pathway__occupations"
+    ):
+        found.extend((str(code), name) for code in codes or [] if isinstance(code, str))
+    return found

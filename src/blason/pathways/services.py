@@ -6,8 +6,9 @@ The engine that follows people along published pathways is ``engine.progress_rec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,6 +23,9 @@ from blason.issuing.awarding.selectors import badge_url
 from blason.issuing.badges.selectors import ROME_CODE
 from blason.issuing.models import BadgeClass
 from blason.pathways.models import Pathway, PathwayStatus, Progress, Requirement, Rule, Step
+
+if TYPE_CHECKING:
+    from blason.issuing.badges.images import CleanImage
 
 MAX_REQUIREMENTS = 50  # per step
 MAX_STEPS = 30  # per pathway
@@ -62,6 +66,7 @@ def pathway_create(
     completion_badge: BadgeClass | None = None,
     occupations: list[str] | None = None,
     required: int | None = None,
+    image: CleanImage | None = None,
 ) -> Pathway:
     """A new draft pathway with its root step: "n of m" over the badges added next
     (``required`` of them; all of them while it is not given)."""
@@ -75,9 +80,19 @@ def pathway_create(
         completion_badge=_own_badge(issuer, completion_badge),
         occupations=clean_occupations(occupations or []),
     )
+    if image is not None:
+        _set_image(pathway, image)
     Step.objects.create(pathway=pathway, name=pathway.name, rule=Rule.N_OF, required=required)
     audit.record(action="pathways.pathway.created", actor=actor, issuer=issuer, target=pathway)
     return pathway
+
+
+def _set_image(pathway: Pathway, image: CleanImage) -> None:
+    """Store a cleaned image (``issuing``'s checks for badge images) as the pathway's."""
+    old = pathway.image.name if pathway.image else ""
+    pathway.image.save(f"pathway.{image.extension}", ContentFile(image.content), save=True)
+    if old and old != pathway.image.name:
+        transaction.on_commit(lambda: pathway.image.storage.delete(old))
 
 
 @transaction.atomic
@@ -92,6 +107,9 @@ def pathway_update(*, pathway: Pathway, actor: Any, **fields: Any) -> Pathway:
         _own_badge(pathway.issuer, fields["completion_badge"])
     if "occupations" in fields:
         fields["occupations"] = clean_occupations(fields["occupations"])
+    image = fields.pop("image", None)
+    if image is not None:
+        _set_image(pathway, image)
     for name, value in fields.items():
         setattr(pathway, name, value.strip() if isinstance(value, str) else value)
     pathway.save()

@@ -63,7 +63,7 @@ def pathway_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pathway_new(request: HttpRequest, slug: str) -> HttpResponse:
     access = issuer_for_member(request, slug, minimum=Role.EDITOR)
-    form = NewPathwayForm(request.POST or None, issuer=access.issuer)
+    form = NewPathwayForm(request.POST or None, request.FILES or None, issuer=access.issuer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -76,6 +76,7 @@ def pathway_new(request: HttpRequest, slug: str) -> HttpResponse:
                 completion_badge=data["completion_badge"],
                 occupations=data["occupations"],
                 required=data["required"],
+                image=data["image"],
             )
         except ActionRefused as exc:
             form.add_error(None, str(exc))
@@ -102,7 +103,9 @@ def pathway_edit(request: HttpRequest, slug: str, pathway_uuid: Any) -> HttpResp
         "occupations": list(pathway.occupations),
         "public": pathway.public,
     }
-    form = PathwayForm(request.POST or None, issuer=access.issuer, initial=initial)
+    form = PathwayForm(
+        request.POST or None, request.FILES or None, issuer=access.issuer, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.pathway_update(pathway=pathway, actor=request.user, **form.cleaned_data)
