@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -49,11 +48,6 @@ def record(award: Award, *, pathway_name: str) -> bool:
     return any(answer.values())
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
 def text(award: Award, pathway_name: str) -> str:
     """The SMS in the active language: the longest of a few forms that fits in two SMS."""
     link = absolute_url("backpack:list")
@@ -62,9 +56,9 @@ def text(award: Award, pathway_name: str) -> str:
     for who, chars in ((name if len(name) <= 30 else "", 60), ("", 40), ("", 25)):
         values = {
             "name": who,
-            "issuer": _short(award.issuer.name, chars),
-            "badge": _short(award.badge.name, chars),
-            "pathway": _short(pathway_name, chars),
+            "issuer": sms.shorten(award.issuer.name, chars),
+            "badge": sms.shorten(award.badge.name, chars),
+            "pathway": sms.shorten(pathway_name, chars),
             "link": link,
         }
         if who:
@@ -92,7 +86,5 @@ def render(args: dict[str, Any]) -> str | None:
     )
     if award is None or not award.recipient_phone:
         return None
-    chosen = (award.recipient_language or "")[:2]
-    language = chosen if chosen in {code for code, _name in settings.LANGUAGES} else None
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(sms.language(award.recipient_language)):
         return text(award, str(args.get("pathway") or ""))

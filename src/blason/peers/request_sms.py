@@ -67,11 +67,6 @@ def record(person: Any, requests: Sequence[BadgeRequest]) -> int:
     return recorded
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
 def text(count: int, space: str) -> str:
     """The SMS, in the active language: one SMS, the space's name shortened if need be."""
     body = ""
@@ -85,19 +80,13 @@ def text(count: int, space: str) -> str:
             % {
                 "site": settings.SITE_NAME,
                 "count": count,
-                "space": _short(space, chars),
+                "space": sms.shorten(space, chars),
                 "link": absolute_url("peers:to_validate"),
             }
         )
         if sms.segments(body) <= MAX_SEGMENTS:
             break
     return body
-
-
-def _language(person: Any) -> str:
-    chosen = (person.language or "")[:2]
-    known = {code for code, _name in settings.LANGUAGES}
-    return chosen if chosen in known else settings.LANGUAGE_CODE
 
 
 def render(args: dict[str, Any]) -> str | None:
@@ -114,5 +103,5 @@ def render(args: dict[str, Any]) -> str | None:
     )
     if not count:
         return None
-    with translation.override(_language(person)):
+    with translation.override(sms.language(person.language)):
         return text(count, args["issuer"])

@@ -456,6 +456,22 @@ _GSM7_STAND_INS = str.maketrans(
 )
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "..." (names in an SMS, where
+    every character counts)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def language(chosen: str | None) -> str:
+    """The site language an SMS is written in for someone who chose ``chosen`` (a language code,
+    possibly regional, or nothing): theirs when the site has it, else the site's."""
+    code = (chosen or "")[:2]
+    return (
+        code if code in {known for known, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+    )
+
+
 def gsm7_friendly(text: str) -> str:
     """``text`` with typographic characters replaced by GSM-7 ones (see ``segments``):
     French quotation marks around "Atelier" become straight ones, a no-break space a space,

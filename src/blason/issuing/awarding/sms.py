@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -70,11 +69,6 @@ def claim_link(award: Award) -> str:
     return absolute_url("backpack:claim", award.claim_code)
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
 def text(award: Award) -> str:
     """The SMS, in the active language: the longest of a few forms that fits in two SMS."""
     link, code = claim_link(award), award.claim_code
@@ -88,8 +82,8 @@ def text(award: Award) -> str:
     for who, badge_chars, issuer_chars in forms:
         values = {
             "name": who,
-            "issuer": _short(award.issuer.name, issuer_chars),
-            "badge": _short(badge, badge_chars),
+            "issuer": sms.shorten(award.issuer.name, issuer_chars),
+            "badge": sms.shorten(badge, badge_chars),
             "link": link,
             "code": code,
         }
@@ -109,12 +103,6 @@ def text(award: Award) -> str:
     return body
 
 
-def language_of(award: Award) -> str:
-    chosen = (award.recipient_language or "")[:2]
-    known = {code for code, _name in settings.LANGUAGES}
-    return chosen if chosen in known else settings.LANGUAGE_CODE
-
-
 def render(args: dict[str, Any]) -> str | None:
     """The SMS of an award, written when it is sent; None when there is nothing left to say
     (the badge was revoked, deleted, or already collected)."""
@@ -125,7 +113,7 @@ def render(args: dict[str, Any]) -> str | None:
     )
     if award is None or not award.claim_code or not award.recipient_phone:
         return None
-    with translation.override(language_of(award)):
+    with translation.override(sms.language(award.recipient_language)):
         return text(award)
 
 
