@@ -116,12 +116,11 @@ def _recognitions(
 
     from obcore.ob3._fields import format_datetime
     from obcore.recognition import (
-        CheckedList,
         TrustList,
         badge_endorsers,
-        check_list,
         issuer_ids,
         parse_trust_lists,
+        read_list,
     )
 
     try:
@@ -138,14 +137,7 @@ def _recognitions(
     answer = []
     badges = []
     for trust_list in lists if ids else []:
-        try:
-            document = json.loads(fetcher(trust_list.url).body)
-        except ObcoreError as exc:
-            checked = CheckedList(False, f"the list could not be fetched: {exc}")
-        except ValueError:
-            checked = CheckedList(False, "the list is not JSON")
-        else:
-            checked = check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher)
+        checked = read_list(trust_list, fetcher)
         line = {"name": trust_list.name, "url": trust_list.url, "state": checked.recognition(ids)}
         if checked.valid_until is not None:
             line["validUntil"] = format_datetime(checked.valid_until)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from obcore.errors import ObcoreError
 from obcore.fetch import Fetcher, FetchError
 from obcore.ob3._fields import format_datetime
 from obcore.proofs import data_integrity
@@ -40,6 +41,7 @@ __all__ = [
     "dcc_registry",
     "issuer_ids",
     "parse_trust_lists",
+    "read_list",
     "recognized_entity_credential",
 ]
 
@@ -280,6 +282,18 @@ def badge_endorsers(credential: Mapping[str, Any], endorsements: Iterable[Any]) 
         if badge and isinstance(subject, dict) and subject.get("id") == badge:
             found.update(issuer_ids(endorsement))
     return found
+
+
+def read_list(trust_list: TrustList, fetcher: Fetcher, now: datetime | None = None) -> CheckedList:
+    """Fetch ``trust_list`` and check it (``check_list``); a list that cannot be fetched or is
+    not JSON cannot be checked, and the answer says why."""
+    try:
+        document = json.loads(fetcher(trust_list.url, accept=JSON_TYPES).body)
+    except ObcoreError as exc:  # a fetch refused or failed (FetchError), or a fetcher's own
+        return CheckedList(False, f"the list could not be fetched: {exc}")
+    except ValueError:
+        return CheckedList(False, "the list is not JSON")
+    return check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher, now=now)
 
 
 def check_list(

@@ -26,15 +26,15 @@ from typing import Any
 from django.conf import settings
 
 from blason.verification.hooks import LOCAL_LISTS, LocalList
-from obcore.fetch import Fetcher, FetchError
+from obcore.fetch import Fetcher
 from obcore.recognition import (
-    JSON_TYPES,
     CheckedList,
     Recognition,
     TrustList,
     badge_endorsers,
     check_list,
     issuer_ids,
+    read_list,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,15 +92,7 @@ def _read_remote(trust_list: TrustList, fetcher: Fetcher) -> CheckedList:
     cached = _cached(key)
     if cached is not None:
         return cached
-    try:
-        fetched = fetcher(trust_list.url, accept=JSON_TYPES)
-        document: Any = json.loads(fetched.body)
-    except FetchError as exc:
-        checked = CheckedList(False, f"the list could not be fetched: {exc}")
-    except ValueError:
-        checked = CheckedList(False, "the list is not JSON")
-    else:
-        checked = check_list(document, accepted_issuers=trust_list.issuers, fetcher=fetcher)
+    checked = read_list(trust_list, fetcher)
     if not checked.checkable:
         logger.info("trust list %s not checkable: %s", trust_list.url, checked.reason)
     return _remember(key, checked)
