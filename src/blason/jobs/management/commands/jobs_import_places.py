@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from blason.jobs import places
+from blason.jobs import places_import
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"{folder} lacks {', '.join(missing)}.")
             try:
-                counts = places.import_etalab(folder)
+                counts = places_import.import_etalab(folder)
             except (ValueError, KeyError, OSError) as exc:
                 raise CommandError(f"{folder} cannot be read: {exc}") from exc
             self.stdout.write(
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             if not coordinates.is_file():
                 raise CommandError(f"{coordinates} is not a file.")
             try:
-                located = places.import_coordinates(coordinates)
+                located = places_import.import_coordinates(coordinates)
             except (ValueError, KeyError, OSError, EOFError, lzma.LZMAError) as exc:
                 raise CommandError(f"{coordinates} cannot be read: {exc}") from exc
             self.stdout.write(
