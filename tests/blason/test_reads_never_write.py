@@ -132,8 +132,9 @@ def test_every_public_address_of_issued_badges_is_read_without_writing(
     for url, accept in urls:
         with _writes() as writes:
             response = client.get(url, **accept)
-            response.getvalue()  # a streamed answer is read through too
-            response.close()
+            # A streamed answer is read through too; the test client then closes it as a
+            # server would (closing it here again would end the test's database connection).
+            response.getvalue()
         assert response.status_code == 200, url
         assert writes == [], url
     assert _rows() == rows
