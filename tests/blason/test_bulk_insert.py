@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from blason.core.bulk_insert import insert_rows
+from blason.core.bulk_insert import insert_rows, present_values
 from blason.core.models import OutboxMessage
 from blason.issuing.awarding import bulk, credentials
 from blason.issuing.models import Award
@@ -96,6 +96,23 @@ def test_keys_keep_growing_after_deleted_rows(world: Any, published: Any) -> Non
     assert min(row.pk for row in later) > first[-1].pk  # a deleted row's key is not given again
     created = Award.objects.create(**_field_values(_awards(world, published, 1, 20)[0]))
     assert created.pk > max(row.pk for row in later)  # and the database goes on after ours
+
+
+def test_present_values_are_what_the_orm_finds(world: Any, published: Any) -> None:
+    rows = _awards(world, published, 4, 0)
+    for n, row in enumerate(rows):
+        row.idempotency_key = f"key-{n}" if n < 3 else ""
+        row.claim_code = f"CODE-{n:04d}"
+    with transaction.atomic():
+        insert_rows(Award, rows)
+    asked = {"key-0", "key-2", "key-9", "", 'it\'s "quoted"'}
+    orm = Award.objects.filter(badge=published, idempotency_key__in=asked)
+    expected = set(orm.exclude(idempotency_key="").values_list("idempotency_key", flat=True))
+    assert expected == {"key-0", "key-2"}
+    assert present_values(Award, "idempotency_key", asked, badge_id=published.pk) == expected
+    assert present_values(Award, "idempotency_key", asked, badge_id=published.pk + 1) == set()
+    assert present_values(Award, "claim_code", ["CODE-0003", "CODE-0009"]) == {"CODE-0003"}
+    assert present_values(Award, "claim_code", []) == present_values(Award, "claim_code", [""])
 
 
 def _field_values(award: Award) -> dict[str, Any]:

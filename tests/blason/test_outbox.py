@@ -330,3 +330,29 @@ def test_a_worker_never_takes_back_its_own_messages(monkeypatch: Any) -> None:
     worker.sweep()
     message.refresh_from_db()
     assert message.state == OutboxState.PENDING
+
+
+def test_commits_in_a_row_queue_one_delivery_task_a_second(monkeypatch: Any) -> None:
+    """A bulk award commits a chunk every few hundredths of a second: a delivery task is
+    queued at most once a second for them, and once more at the end for the last ones."""
+    from types import SimpleNamespace
+
+    queued: list[float] = []
+    now = [100.0]
+    task = SimpleNamespace(enqueue=lambda: queued.append(now[0]))
+    monkeypatch.setattr(outbox, "import_string", lambda path: task)
+    monkeypatch.setattr(outbox.time, "monotonic", lambda: now[0])
+    with outbox.kicks_coalesced():
+        for moment in (100.0, 100.3, 100.9, 101.0, 101.2):
+            now[0] = moment
+            outbox._kick()  # what each commit that recorded messages calls
+        assert queued == [100.0, 101.0]
+        now[0] = 101.5
+    assert queued == [100.0, 101.0, 101.5]  # the commit of 101.2 got its task at the end
+    with outbox.kicks_coalesced():
+        now[0] = 110.0
+        outbox._kick()
+    assert queued == [100.0, 101.0, 101.5, 110.0]  # nothing waited: no second task
+    outbox._kick()
+    outbox._kick()
+    assert len(queued) == 6  # outside the block, every commit queues one

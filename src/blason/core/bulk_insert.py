@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
 
-__all__ = ["insert_fields", "insert_rows", "new_keys"]
+__all__ = ["insert_fields", "insert_rows", "new_keys", "present_values"]
 
 # Field classes whose Python value is what the database is sent (a str, an int, None).
 _PLAIN = (
@@ -242,3 +242,33 @@ def insert_fields(
             "ON CONFLICT DO NOTHING",
             values,
         )
+
+
+def present_values(
+    model: type[models.Model], field_name: str, values: Collection[str], **equal: Any
+) -> set[str]:
+    """Which of ``values`` (non-empty strings) are held by ``field_name`` in rows of ``model``
+    whose other fields equal ``equal`` (plain fields, or foreign keys as ``name_id``): what
+    ``model.objects.filter(**equal, field__in=values).values_list(field, flat=True)`` gives, in
+    one query, without compiling every value of the list into SQL in Python (the ORM's ``__in``
+    spent a few milliseconds on each of a bulk award's 500 idempotency keys and claim codes).
+    The query says the values are not empty as Django writes a ``~Q(field="")`` condition, so
+    that SQLite uses a partial index of the non-empty ones (it matches conditions by form)."""
+    values = [value for value in values if value]
+    if not values:
+        return set()
+    column = _column(model, field_name)
+    where = [f"{column} IN ({', '.join(['%s'] * len(values))})", f"NOT ({column} = '')"]
+    where += [f"{_column(model, name)} = %s" for name in equal]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT {column} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *equal.values()])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return connection.ops.quote_name(field.column)

@@ -25,7 +25,11 @@ import hashlib
 import logging
 import random
 import smtplib
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
@@ -127,8 +131,45 @@ def _kick_on_commit() -> None:
     transaction.on_commit(_kick)
 
 
+@dataclass
+class _Coalesced:
+    every: float
+    queued_at: float = float("-inf")
+    waiting: bool = False  # a commit since the last task still waits for one
+
+
+_coalesced: ContextVar[_Coalesced | None] = ContextVar("outbox_kicks", default=None)
+
+
+@contextmanager
+def kicks_coalesced(every: float = 1.0) -> Iterator[None]:
+    """Within this block, queue the delivery task at most once every ``every`` seconds, and
+    once more at its end if a commit since the last one recorded messages.
+
+    For work that commits many transactions in a row (a bulk award's chunks, a few
+    hundredths of a second each): a task per commit cost a twentieth of the awarding on
+    SQLite (an insert and a commit each). Nothing waits longer than ``every`` seconds, or the
+    end of the block, for a task; and every worker delivers due messages on its own every
+    second anyway."""
+    state = _Coalesced(every)
+    token = _coalesced.set(state)
+    try:
+        yield
+    finally:
+        _coalesced.reset(token)
+        if state.waiting:
+            _kick()
+
+
 def _kick() -> None:
     """Queue a delivery task; if the queue is down, the workers deliver on their own."""
+    state = _coalesced.get()
+    if state is not None:
+        now = time.monotonic()
+        if now - state.queued_at < state.every:
+            state.waiting = True
+            return
+        state.queued_at, state.waiting = now, False
     try:
         import_string(DELIVER_OUTBOX).enqueue()
     except Exception as exc:  # Redis down: the rows wait for a worker's own round

@@ -48,7 +48,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from blason.core import audit, quotas, worker
+from blason.core import audit, outbox, quotas, worker
 from blason.core.exceptions import ActionRefused
 from blason.issuing.awarding import bulk, status_lists
 from blason.issuing.awarding.batch_rows import Holders, clean_rows, idempotency_key, summary
@@ -456,7 +456,8 @@ def batch_run(batch_uuid: str) -> str:
     )
     if not started:
         return batch.status
-    with translation.override(batch.language or settings.LANGUAGE_CODE):
+    # One delivery task a second for the chunks' e-mails and SMS, not one per chunk.
+    with translation.override(batch.language or settings.LANGUAGE_CODE), outbox.kicks_coalesced():
         chunks = itertools.count()
         while True:
             if worker.stop_requested():

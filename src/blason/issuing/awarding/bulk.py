@@ -11,14 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blason.core import audit, outbox, quotas
 from blason.core import hooks as core_hooks
-from blason.core.bulk_insert import insert_rows, new_keys
+from blason.core.bulk_insert import insert_rows, new_keys, present_values
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Issuer
 from blason.issuing.awarding import claim_codes, credentials, emails, services, status_lists
@@ -61,14 +60,10 @@ class RecipientRefused(ActionRefused):
         self.position = position
 
 
-def awarded_keys(badge: BadgeClass, keys: Collection[str]) -> QuerySet[Award, str]:
-    """Which of these idempotency keys were already awarded ``badge``.
-
-    Unordered: in the awards' default order, SQLite walked every award of the badge (its
-    listing index) to look for the keys, a cost growing with each chunk of a batch, instead of
-    looking each key up in the idempotency index."""
-    keyed = Award.objects.filter(badge=badge, idempotency_key__in=keys).order_by()
-    return keyed.exclude(idempotency_key="").values_list("idempotency_key", flat=True)
+def awarded_keys(badge: BadgeClass, keys: Collection[str]) -> set[str]:
+    """Which of these idempotency keys were already awarded ``badge`` (one lookup of each in
+    the idempotency index)."""
+    return present_values(Award, "idempotency_key", keys, badge_id=badge.pk)
 
 
 def _copy(prototype: Award) -> Award:
@@ -209,17 +204,8 @@ def award_many(
             "awards": [str(award.uuid) for award in made],
         },
     )
-    # Stored part by part as the signatures come in, in any order, while the helpers sign
-    # the rest; their keys are reserved at once.
-    for award, reserved in zip(made, new_keys(Award, len(made)), strict=True):
-        award.pk = reserved
-    for start, texts in signer.as_completed():
-        part = made[start : start + len(texts)]
-        for award, text in zip(part, texts, strict=True):
-            award.credential = text
-        insert_rows(Award, part)
-    Evidence.objects.bulk_create(evidence_rows, batch_size=500)
     if notify:
+        # Before the awards are stored, while the helpers sign: nothing here needs their rows.
         # In this transaction: the e-mails exist exactly when the awards do, and are written
         # (in each recipient's language) by the worker that sends them.
         outbox.record_rendered(
@@ -233,5 +219,15 @@ def award_many(
         # People known only by a phone number are told by SMS, recorded the same way (the
         # workers send them; the space's SMS limit may leave some out: the report says so).
         award_sms.record(made, issuer=issuer, batch=batch)
+    # Stored part by part as the signatures come in, in any order, while the helpers sign
+    # the rest; their keys are reserved at once.
+    for award, reserved in zip(made, new_keys(Award, len(made)), strict=True):
+        award.pk = reserved
+    for start, texts in signer.as_completed():
+        part = made[start : start + len(texts)]
+        for award, text in zip(part, texts, strict=True):
+            award.credential = text
+        insert_rows(Award, part)
+    Evidence.objects.bulk_create(evidence_rows, batch_size=500)
     core_hooks.awards_changed(badge=badge, awards=made)
     return made

@@ -7,6 +7,7 @@ import re
 import secrets
 import unicodedata
 
+from blason.core.bulk_insert import present_values
 from blason.core.site import absolute_url
 from blason.issuing.awarding.models import (
     Award,
@@ -57,6 +58,5 @@ def unused_claim_codes(count: int) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
         fresh = set(new_claim_codes(count - len(codes))) - codes
-        given = Award.objects.filter(claim_code__in=fresh).order_by()
-        codes |= fresh - set(given.values_list("claim_code", flat=True))
+        codes |= fresh - present_values(Award, "claim_code", fresh)
     return list(codes)
