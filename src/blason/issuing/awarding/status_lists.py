@@ -141,10 +141,20 @@ def refresh_statistics() -> None:
     A bulk award grows the table faster than autovacuum re-analyses it; with statistics from
     when the issuer had few awards, PostgreSQL reads all of them for each lookup. The batch
     task calls this every few thousand awards. SQLite's queries here do not depend on
-    statistics (see ``_taken``)."""
+    statistics (see ``_taken``).
+
+    Only the columns the batch's lookups filter on (status indexes, idempotency keys, claim
+    codes): the table's row count is refreshed all the same, and the whole table's ANALYZE,
+    credentials included, cost two to three times as much (0.4 s at 30,000 awards)."""
     if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        fields = Award._meta.concrete_fields
+        columns = ", ".join(quote(str(f.column)) for f in fields if f.name in _ANALYSED)
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Award._meta.db_table)}")
+            cursor.execute(f"ANALYZE {quote(Award._meta.db_table)} ({columns})")
+
+
+_ANALYSED = ("issuer", "status_list", "status_index", "badge", "idempotency_key", "claim_code")
 
 
 # Indexes sampled to tell that a status list is far from half full, and the margin required.
