@@ -15,6 +15,9 @@ sequence's next values; SQLite: after the table's largest key, within the transa
 holds SQLite's write lock from its first write on), so that the objects get their ``pk`` as
 with ``bulk_create``. Only for plain models: no expressions in values, no multi-table
 inheritance, an auto-incremented integer key.
+
+``present_values`` is the lookup that goes with them: which of many values (a chunk's
+idempotency keys, claim codes) a column already holds.
 """
 
 from __future__ import annotations
