@@ -147,7 +147,7 @@ def kicks_coalesced(every: float = 1.0) -> Iterator[None]:
     once more at its end if a commit since the last one recorded messages.
 
     For work that commits many transactions in a row (a bulk award's chunks, a few
-    hundredths of a second each): a task per commit cost a twentieth of the awarding on
+    hundredths of a second each): a task per commit cost about 6 % of the awarding on
     SQLite (an insert and a commit each). Nothing waits longer than ``every`` seconds, or the
     end of the block, for a task; and every worker delivers due messages on its own every
     second anyway."""

@@ -135,6 +135,10 @@ def _taken(issuer: Issuer, number: int, indexes: Collection[int]) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
+# The columns whose statistics the batch's lookups need (``refresh_statistics``).
+_ANALYSED = ("issuer", "status_list", "status_index", "badge", "idempotency_key", "claim_code")
+
+
 def refresh_statistics() -> None:
     """Bring PostgreSQL's statistics on awards up to date (ANALYZE samples the table).
 
@@ -152,9 +156,6 @@ def refresh_statistics() -> None:
         columns = ", ".join(quote(str(f.column)) for f in fields if f.name in _ANALYSED)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {quote(Award._meta.db_table)} ({columns})")
-
-
-_ANALYSED = ("issuer", "status_list", "status_index", "badge", "idempotency_key", "claim_code")
 
 
 # Indexes sampled to tell that a status list is far from half full, and the margin required.
