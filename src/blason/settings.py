@@ -195,17 +195,21 @@ _db["CONN_HEALTH_CHECKS"] = True
 
 # --- Redis: cache, rate limits and the distributed task queue --------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    # Shared by every web process and the worker without any extra service.
+    # Shared by every web process and the worker without any extra service. It holds the
+    # rate limits' counts, one entry per address and action: room for 100,000 of them, each
+    # written with one statement (``blason.core.db_cache``).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "blason.core.db_cache.DatabaseCache",
             "LOCATION": "blason_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
