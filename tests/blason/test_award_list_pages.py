@@ -271,6 +271,31 @@ class TestSearch:
                 assert "issuing_award_name_nocase" in plan, plan
                 assert "issuing_award_email" in plan, plan
 
+    def test_lookups_by_address_and_claimant_use_an_index(self, world: Any) -> None:
+        """What the backpack and the claims look awards up by: on PostgreSQL the pattern
+        indexes serve equality (migration 0013 dropped the plain ones), and the claimant's
+        index, which holds claimed awards only, serves a lookup of one person's."""
+        postgres = connection.vendor == "postgresql"
+        lookups = [
+            (
+                Award.objects.filter(recipient_email__in=["awa@example.org", "b@example.org"]),
+                "issuing_award_email_prefix" if postgres else "issuing_award_email",
+            ),
+            (
+                Award.objects.filter(recipient_phone="+33612345678"),
+                "issuing_award_phone_prefix" if postgres else "issuing_award_phone",
+            ),
+            (Award.objects.filter(claimed_by=world.admin), "issuing_award_claimed"),
+        ]
+        with connection.cursor() as cursor:
+            if postgres:
+                cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables
+            for rows, index in lookups:
+                sql, params = rows.values("pk").query.sql_with_params()
+                cursor.execute(f"EXPLAIN {'' if postgres else 'QUERY PLAN '}{sql}", params)
+                plan = "\n".join(str(row) for row in cursor.fetchall())
+                assert index in plan, plan
+
     def test_the_page_shows_what_matches(
         self, client: Any, world: Any, people: dict[str, Award]
     ) -> None:

@@ -248,7 +248,8 @@ def test_slot_values_are_those_of_the_built_credential(world: Any, published: An
 
 def test_rows_given_by_field_values_are_those_of_objects(world: Any) -> None:
     """``insert_fields`` writes what ``insert_rows`` writes for the same objects (defaults
-    included; the creation times, made once per call, aside) and leaves out conflicts."""
+    included; the creation times, made once per call, aside) and leaves out conflicts, with the
+    rows already there and within the call."""
     from blason.core.bulk_insert import insert_fields
 
     OutboxMessage.objects.create(key="k0", to="old@example.org")
@@ -267,9 +268,12 @@ def test_rows_given_by_field_values_are_those_of_objects(world: Any) -> None:
         [
             ("k0", "new@example.org", "r", {}),
             *((f"b{n}", f"{n}@example.org", "r", a) for n, a in enumerate(args)),
+            ("k1", "first@example.org", "r", {}),
+            ("k1", "second@example.org", "r", {}),
         ],
     )
     assert OutboxMessage.objects.get(key="k0").to == "old@example.org"
+    assert OutboxMessage.objects.get(key="k1").to == "first@example.org"
     times = {"id", "key", "created_at", "next_attempt_at"}
     for n in range(2):
         objects = OutboxMessage.objects.get(key=f"a{n}")
