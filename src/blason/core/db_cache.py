@@ -4,8 +4,9 @@ Rate limits (allauth's, and ours through it) keep their counts in the default ca
 limited request writes to it: a lock taken and given back, the count read and written. Django's
 ``DatabaseCache`` runs, for each write, a ``COUNT(*)`` of the whole table, a ``SELECT`` of the
 entry and an ``INSERT`` or ``UPDATE`` in a transaction, and once the table holds more than
-``MAX_ENTRIES`` it culls on every write — a third of the entries at a time, whatever they are, so
-busy sites lost the rate-limit counts they were keeping.
+``MAX_ENTRIES`` it culls on every write: the expired entries, then a third of the others by key
+order, whatever they hold (at Django's default of 300 entries, a busy site loses rate-limit
+counts that are still running).
 
 This backend writes with one ``INSERT … ON CONFLICT`` (PostgreSQL, and SQLite since 3.24), and
 counts the table once every ``CULL_EVERY`` writes per process rather than at each: when it holds
@@ -47,9 +48,10 @@ class DatabaseCache(DjangoDatabaseCache):
         connection = connections[db]
         now = tz_now().replace(microsecond=0)
         if backend_timeout is None:
-            expires = datetime.max
+            expires = datetime.max.replace(microsecond=0)
         else:
-            expires = datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
+            zone = UTC if settings.USE_TZ else None
+            expires = datetime.fromtimestamp(backend_timeout, tz=zone).replace(microsecond=0)
         adapt = connection.ops.adapt_datetimefield_value
         quote = connection.ops.quote_name
         table, key_column, value_column, expires_column = map(
@@ -57,7 +59,7 @@ class DatabaseCache(DjangoDatabaseCache):
         )
         if mode == "touch":
             sql = f"UPDATE {table} SET {expires_column} = %s WHERE {key_column} = %s"  # noqa: S608 - names from the settings
-            params = [adapt(expires.replace(microsecond=0)), key]
+            params = [adapt(expires), key]
         else:
             # ``add`` replaces an entry only once it has expired, as Django's does.
             only_expired = f" WHERE {table}.{expires_column} < %s" if mode == "add" else ""
@@ -68,7 +70,7 @@ class DatabaseCache(DjangoDatabaseCache):
                 f"{expires_column} = EXCLUDED.{expires_column}{only_expired}"
             )
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-            params = [key, encoded, adapt(expires.replace(microsecond=0))]
+            params = [key, encoded, adapt(expires)]
             if mode == "add":
                 params.append(adapt(now))
         # Within a transaction, a savepoint keeps a failed write from breaking it, as Django's

@@ -2,8 +2,8 @@
 
 - PostgreSQL: the plain indexes of ``recipient_email`` and ``recipient_phone`` go. The
   ``varchar_pattern_ops`` indexes of ``0010`` serve equality (the backpack's and the claims'
-  lookups by address) as well as "starts with" (the search). SQLite keeps them: its "starts
-  with" is a range, which a pattern index would not serve there.
+  lookups by address) as well as "starts with" (the search). SQLite keeps them: they serve
+  its "starts with", a range.
 - PostgreSQL: so does the ``varchar_pattern_ops`` index Django adds beside the unique index of
   ``claim_code``, for ``LIKE``, which nothing runs on codes (the search looks a code up whole).
 - Both: the index of ``claimed_by`` holds claimed awards only. Every lookup of it names a
