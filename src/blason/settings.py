@@ -203,7 +203,7 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # Shared by every web process and the worker without any extra service. It holds the
-    # rate limits' counts, one entry per address and action: room for 100,000 of them, each
+    # rate limits' counts, one entry per address and limit: room for 100,000 of them, each
     # written with one statement (``blason.core.db_cache``).
     CACHES = {
         "default": {

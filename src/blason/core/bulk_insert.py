@@ -93,16 +93,24 @@ _FEW_VALUES = 64
 
 
 def _rows(objects: Sequence[models.Model], fields: list[models.Field[Any, Any]]) -> list[Any]:
-    """Each object's values of ``fields``, converted for the database. Column by column: a
-    column of a plain field holding only strings, integers and None is taken as it is, a
-    column of a few values (a batch's issue date, the kind of recipient) has each converted
-    once; only the other columns (such as UUIDs) are converted value by value."""
+    """Each object's values of ``fields``, converted for the database, as a tuple per row."""
+    return list(zip(*_columns(objects, fields), strict=True))
+
+
+def _columns(
+    objects: Sequence[models.Model], fields: list[models.Field[Any, Any]]
+) -> list[Sequence[Any]]:
+    """The objects' values of each of ``fields``, converted for the database, as a sequence
+    per field. Column by column: a column of a plain field holding only strings, integers and
+    None is taken as it is, a column of a few values (a batch's issue date, the kind of
+    recipient) has each converted once; only the other columns (such as UUIDs) are converted
+    value by value."""
     if len(fields) < 2 or any(
         getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         for field in fields
     ):
         pairs = [(_getter(field), _converter(field)) for field in fields]
-        return [tuple([convert(get(obj)) for get, convert in pairs]) for obj in objects]
+        return [[convert(get(obj)) for obj in objects] for get, convert in pairs]
     values = operator.attrgetter(*(field.attname for field in fields))
     columns = list(zip(*map(values, objects), strict=True))
     converted: list[Any] = []
@@ -123,7 +131,7 @@ def _rows(objects: Sequence[models.Model], fields: list[models.Field[Any, Any]])
         else:  # values that do not recur (UUIDs): no memo
             prep = field.get_db_prep_save
             converted.append([prep(value, connection) for value in column])
-    return list(zip(*converted, strict=True))
+    return converted
 
 
 def new_keys(model: type[models.Model], count: int) -> list[int]:
@@ -170,14 +178,14 @@ def insert_rows(
     if not isinstance(pk, models.AutoField | models.BigAutoField) or meta.parents:
         raise NotImplementedError("insert_rows takes plain models with an auto-incremented key")
     fields = [field for field in meta.concrete_fields if field is not pk]
+    if ignore_conflicts and connection.vendor == "postgresql":
+        _insert_arrays(
+            meta.db_table, fields, [(True, list(values)) for values in _columns(objects, fields)]
+        )
+        return
     rows = _rows(objects, fields)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    if ignore_conflicts and connection.vendor == "postgresql":
-        _insert_arrays(
-            meta.db_table, fields, [(True, list(values)) for values in zip(*rows, strict=True)]
-        )
-        return
     if ignore_conflicts:
         columns = ", ".join(quote(str(field.column)) for field in fields)
         marks = ", ".join(["%s"] * len(fields))
