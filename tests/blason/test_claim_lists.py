@@ -115,6 +115,33 @@ class TestClaimPages:
         shown = _listed(client.get(_detail(link), {"after": cursor}).text)
         assert shown == _in_list_order(link)[111:161]
 
+    def test_each_row_links_and_posts_to_its_own_claim(
+        self, client: Any, world: Any, link: ClaimLink
+    ) -> None:
+        """The rows' addresses are made from one reversed route (``site.path_for_each``):
+        each is the route's own, and the forms act on their row's claim."""
+        _claims(link, 8)
+        client.force_login(world.admin)
+        page = client.get(_detail(link)).text
+        waiting = Claim.objects.filter(link=link, status=ClaimStatus.PENDING)
+        slug = link.issuer.slug
+        for claim in waiting:
+            for action in ("claim_approve", "claim_refuse"):
+                path = reverse(f"issuing:{action}", args=[slug, link.uuid, claim.uuid])
+                assert f'action="{path}"' in page
+        first, second = waiting.order_by("created_at")[:2]
+        approve = reverse("issuing:claim_approve", args=[slug, link.uuid, first.uuid])
+        assert client.post(approve).status_code == 302
+        refuse = reverse("issuing:claim_refuse", args=[slug, link.uuid, second.uuid])
+        assert client.post(refuse, {"reason": "Pas présent au forum"}).status_code == 302
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.status, second.status) == (ClaimStatus.ISSUED, ClaimStatus.REFUSED)
+        assert first.award is not None
+        page = client.get(_detail(link)).text
+        award = reverse("award_public", args=[first.award.uuid])
+        assert f'<a href="{award}">{first.name}</a>' in page
+
 
 class TestClaimSearch:
     @pytest.fixture

@@ -3,10 +3,15 @@ so a forged Host header cannot end up in a credential, an e-mail, an SMS or a QR
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.urls import reverse
+
+# Stands for the UUID of each row in a path reversed once for a whole list (``path_for_each``).
+_SLOT = "00000000-0000-4000-8000-000000000000"
 
 
 def absolute(path: str) -> str:
@@ -17,6 +22,20 @@ def absolute(path: str) -> str:
 def absolute_url(viewname: str, *args: Any) -> str:
     """The absolute address of a named route."""
     return absolute(reverse(viewname, args=args or None))
+
+
+def path_for_each(viewname: str, *args: Any) -> Callable[[UUID], str]:
+    """``reverse(viewname, args=(*args, uuid))`` for the UUIDs of a list's rows: the route is
+    reversed once, then each UUID put in its place (reversing costs tens of microseconds: a
+    page of 150 rows with two links each spent a tenth of its time there). A UUID's text needs
+    no quoting in a path."""
+    head, slot, tail = reverse(viewname, args=(*args, _SLOT)).rpartition(_SLOT)
+    assert slot, viewname
+
+    def path(uuid: UUID) -> str:
+        return f"{head}{uuid}{tail}"
+
+    return path
 
 
 def local_path(url: str) -> str | None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from blason.core import keyset
+from blason.core import keyset, site
 from blason.core.access import issuer_for_member
 from blason.core.downloads import safe_cell
 from blason.core.models import Issuer, Role
@@ -126,6 +126,9 @@ def award_list(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpR
             )
         return _export(awarded.order_by("-issued_at", "-id"), access.issuer)
     page = keyset.page_from_request(request, awarded, size=PAGE_SIZE, moment_field="issued_at")
+    award_path = site.path_for_each("award_public")
+    for award in page.object_list:
+        award.public_path = award_path(award.uuid)
     query = request.GET.copy()
     for name in ("page", "after", "before"):
         query.pop(name, None)

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blason.core import keyset
+from blason.core import keyset, site
 from blason.core.access import IssuerAccess, issuer_for_member
 from blason.core.exceptions import ActionRefused
 from blason.core.models import Role
@@ -169,6 +169,14 @@ def link_detail(request: HttpRequest, slug: str, link_uuid: str) -> HttpResponse
         link, search=query, status=status if status in STATUS_FILTERS else ""
     )
     page = keyset.page_from_request(request, shown, size=CLAIMS_PAGE, moment_field="created_at")
+    approve = site.path_for_each("issuing:claim_approve", access.issuer.slug, link.uuid)
+    refuse = site.path_for_each("issuing:claim_refuse", access.issuer.slug, link.uuid)
+    for claim in waiting:
+        claim.approve_path = approve(claim.uuid)  # type: ignore[attr-defined]
+        claim.refuse_path = refuse(claim.uuid)  # type: ignore[attr-defined]
+    award_path = site.path_for_each("award_public")
+    for claim in page.object_list:
+        claim.award_path = award_path(claim.award.uuid) if claim.award else ""
     return render(
         request,
         "issuing/claim_link_detail.html",
