@@ -341,6 +341,23 @@ def test_a_sample_tells_a_status_list_is_far_from_half_full(
         assert status_lists._entries_taken(world.org_a, 1, 60) == 60
 
 
+def test_taken_indexes_are_those_the_orm_finds(world: Any, published: Any) -> None:
+    people = [bulk.Recipient(name=f"P{n}") for n in range(40)]
+    made = bulk.award_many(badge=published, actor=world.admin, recipients=people)
+    used = sorted(award.status_index for award in made)
+    asked = used[::3] + [index + 1 for index in used[1::3]] + [0, 131_071]
+    expected = set(
+        Award.objects.filter(issuer=world.org_a, status_list=1, status_index__in=asked).values_list(
+            "status_index", flat=True
+        )
+    )
+    assert expected >= set(used[::3])
+    assert status_lists._taken(world.org_a, 1, asked) == expected
+    assert status_lists._taken(world.org_a, 2, asked) == set()
+    assert status_lists._taken(world.org_b, 1, asked) == set()
+    assert status_lists._taken(world.org_a, 1, []) == set()
+
+
 class TestAwardList:
     @pytest.fixture
     def many(self, world: Any, published: Any) -> list[Award]:

@@ -314,18 +314,29 @@ def present_values(
     one query, without compiling every value of the list into SQL in Python (the ORM's ``__in``
     spent a few milliseconds on each of a bulk award's 500 idempotency keys and claim codes).
     The query says the values are not empty as Django writes a ``~Q(field="")`` condition, so
-    that SQLite uses a partial index of the non-empty ones (it matches conditions by form)."""
+    that SQLite uses a partial index of the non-empty ones (it matches conditions by form).
+    PostgreSQL is given the values as one array (``= ANY``): a list of 500 placeholders made
+    psycopg parse the query again on every call, twice the CPU time of the lookup itself."""
     values = [value for value in values if value]
     if not values:
         return set()
     column = _column(model, field_name)
-    where = [f"{column} IN ({', '.join(['%s'] * len(values))})", f"NOT ({column} = '')"]
+    where = [_among(column, len(values)), f"NOT ({column} = '')"]
     where += [f"{_column(model, name)} = %s" for name in equal]
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"SELECT {column} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+    given = [values] if connection.vendor == "postgresql" else values
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *equal.values()])
+        cursor.execute(sql, [*given, *equal.values()])
         return {row[0] for row in cursor.fetchall()}
+
+
+def _among(column: str, count: int) -> str:
+    """SQL for ``column`` being one of ``count`` values: one array parameter on PostgreSQL,
+    ``count`` placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN ({', '.join(['%s'] * count)})"
 
 
 def _column(model: type[models.Model], name: str) -> str:
