@@ -121,9 +121,9 @@ def _taken(issuer: Issuer, number: int, indexes: Collection[int]) -> set[int]:
     up in the (issuer, list, index) unique index: as ``status_index IN (...)``, its planner,
     without statistics, read every award of the issuer instead (a 100,000-award batch spent a
     third of its time there). PostgreSQL plans it well once its statistics follow the table's
-    growth (``refresh_statistics``), given the candidates as one array (``= ANY``): a query of
-    500 placeholders was parsed again by psycopg on every call, which cost this process more
-    than the lookup cost the server.
+    growth (``refresh_statistics``), given the candidates as one array (``= ANY``): with 500
+    placeholders, psycopg parsed the query text again on every call (4 ms of this process's
+    CPU a lookup, 1.4 ms as an array).
     """
     if not indexes:
         return set()
