@@ -175,7 +175,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # 100,000 people slowed by half): up to 128 MB of cache (taken as pages are used), and reads
     # through a memory map of up to 2 GB (address space, not memory). The write-ahead log is
     # copied into the database every 64 MB rather than every 4 MB: each copy ends with an
-    # fsync, and a bulk award's chunk (500 awards, about 2.5 MB) triggered one per commit
+    # fsync, and a bulk award's chunk of 500 awards (about 2.5 MB) triggered one per commit
     # (a third of the awarding's time went to commits).
     _db["OPTIONS"] = {
         "init_command": (

@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 
+from blason.issuing.awarding import batches
 from tests.blason.test_worker import process_env, redis_url, run, stop, worker_database
 
 __all__ = ["redis_url", "worker_database"]  # fixtures used by name
 
-PEOPLE = 600  # two chunks of awards (batches.CHUNK_SIZE = 500)
+PEOPLE = batches.CHUNK_SIZE + 100  # two chunks of awards
 
 SETUP = textwrap.dedent(
     """

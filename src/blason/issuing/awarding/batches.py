@@ -58,13 +58,16 @@ from blason.issuing.badges.models import BadgeClass, BadgeStatus
 
 logger = logging.getLogger(__name__)
 
-# Rows awarded per transaction: progress moves by this much, and a crash loses at most this.
 # The tasks, queued by name: ``tasks`` calls this module, which does not import it back.
 READ_BATCH = "blason.issuing.awarding.tasks.read_batch"
 AWARD_BATCH = "blason.issuing.awarding.tasks.award_batch"
-CHUNK_SIZE = 500
-# Chunks between two refreshes of the database's statistics on awards (see awards).
-STATISTICS_EVERY = 20
+# Rows awarded per transaction: progress moves by this much (about a second's work on 2 cores),
+# and a crash loses at most this. SQLite writes every page a commit changed to its log, and
+# new awards land all over the indexes of codes, keys and addresses: 100,000 awards took a
+# fifth less time in chunks of 2,000 than of 500 (PostgreSQL: about the same).
+CHUNK_SIZE = 2000
+# Chunks between two refreshes of the database's statistics on awards (every 10,000 awards).
+STATISTICS_EVERY = 5
 # A batch run outside any worker (no heartbeat to tell) with no progress for this long has lost
 # its process and may be resumed.
 STALLED_AFTER = timedelta(minutes=5)

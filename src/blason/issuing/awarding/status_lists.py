@@ -155,7 +155,7 @@ def refresh_statistics() -> None:
 
     A bulk award grows the table faster than autovacuum re-analyses it; with statistics from
     when the issuer had few awards, PostgreSQL reads all of them for each lookup. The batch
-    task calls this every few thousand awards. SQLite's queries here do not depend on
+    task calls this every 10,000 awards. SQLite's queries here do not depend on
     statistics (see ``_taken``).
 
     Only the columns the batch's lookups filter on (status indexes, idempotency keys, claim
