@@ -322,22 +322,22 @@ def present_values(
     if not values:
         return set()
     column = _column(model, field_name)
-    where = [_among(column, len(values)), f"NOT ({column} = '')"]
+    among, params = _among(column, values)
+    where = [among, f"NOT ({column} = '')"]
     where += [f"{_column(model, name)} = %s" for name in equal]
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"SELECT {column} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
-    given = [values] if connection.vendor == "postgresql" else values
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*given, *equal.values()])
+        cursor.execute(sql, [*params, *equal.values()])
         return {row[0] for row in cursor.fetchall()}
 
 
-def _among(column: str, count: int) -> str:
-    """SQL for ``column`` being one of ``count`` values: one array parameter on PostgreSQL,
-    ``count`` placeholders elsewhere."""
+def _among(column: str, values: list[str]) -> tuple[str, list[Any]]:
+    """SQL for ``column`` being one of ``values``, and its parameters: one array on
+    PostgreSQL, one placeholder per value elsewhere."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)"
-    return f"{column} IN ({', '.join(['%s'] * count)})"
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _column(model: type[models.Model], name: str) -> str:

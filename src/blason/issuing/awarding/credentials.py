@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from blason.core.site import absolute_url
+from blason.core.site import absolute, absolute_url, path_for_each
 from blason.core.territory import profile_extras
 from blason.issuing import hooks
 from blason.issuing.awarding import status_lists
@@ -114,8 +114,6 @@ class SharedParts:
     """What the credentials of one badge share, built once per bulk award instead of once
     per credential (URL reversing and the Achievement add up over thousands)."""
 
-    _PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
-
     def __init__(self, badge: BadgeClass) -> None:
         issuer = badge.issuer
         self.achievement = achievement(badge)
@@ -127,12 +125,12 @@ class SharedParts:
             extra=profile_extras(issuer) | hooks.profile_endorsements(issuer),
         )
         self.image = ob3.Image(id=badge_image_url(badge)) if badge.image else None
-        self._award_url = absolute_url("award_public", self._PLACEHOLDER)
+        self._award_path = path_for_each("award_public")
         self._status_lists: dict[int, str] = {}
         self._issuer = issuer
 
     def award_url(self, award: Award) -> str:
-        return self._award_url.replace(self._PLACEHOLDER, str(award.uuid))
+        return absolute(self._award_path(award.uuid))
 
     def status_list_url(self, number: int) -> str:
         if number not in self._status_lists:
